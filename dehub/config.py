@@ -1,0 +1,259 @@
+"""Configuration: `.dehub.yaml`, `[tool.dehub]` in pyproject.toml, or `--config PATH`.
+
+The file is found by walking up from the working directory to the repository root (the first
+folder holding `.git`); in each folder `.dehub.yaml` wins over `pyproject.toml`. Every key is
+checked: an unknown key or a wrong type is an error that names the key (exit 2), never a
+silent default.
+"""
+
+from __future__ import annotations
+
+import os
+
+CONFIG_NAMES = (".dehub.yaml", ".dehub.yml")
+DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
+SEVERITIES = ("error", "warning", "info")
+
+
+class ConfigError(ValueError):
+    """A configuration problem; str(err) names the file and the key."""
+
+
+class Config:
+    __slots__ = (
+        "path", "root", "select", "ignore", "severity", "allow", "mirror_map", "exclude",
+        "unsafe_fixes", "build_args", "max_file_size",
+    )  # fmt: skip
+
+    def __init__(self) -> None:
+        self.path: str | None = None  # the file it came from
+        self.root = os.getcwd()  # exclude patterns are relative to this folder
+        self.select: tuple[str, ...] | None = None
+        self.ignore: tuple[str, ...] = ()
+        self.severity: dict[str, str] = {}
+        self.allow: tuple[str, ...] = ()
+        self.mirror_map: tuple[tuple[str, str], ...] = ()
+        self.exclude: tuple[str, ...] = ()
+        self.unsafe_fixes = False
+        self.build_args: dict[str, str] = {}
+        self.max_file_size = DEFAULT_MAX_FILE_SIZE
+
+
+def find_config_file(start: str) -> str | None:
+    """The nearest `.dehub.yaml`, or pyproject.toml with a [tool.dehub] table, up to the repo root."""
+    folder = os.path.abspath(start)
+    while True:
+        for name in CONFIG_NAMES:
+            candidate = os.path.join(folder, name)
+            if os.path.isfile(candidate):
+                return candidate
+        pyproject = os.path.join(folder, "pyproject.toml")
+        if os.path.isfile(pyproject) and _has_dehub_table(pyproject):
+            return pyproject
+        parent = os.path.dirname(folder)
+        if parent == folder or os.path.exists(os.path.join(folder, ".git")):
+            return None
+        folder = parent
+
+
+def _has_dehub_table(path: str) -> bool:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return "[tool.dehub" in handle.read()
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def load(path: str | None, known_codes: frozenset[str]) -> Config:
+    """Load and validate the configuration at `path` (None: defaults)."""
+    config = Config()
+    if path is None:
+        return config
+    config.path = path
+    config.root = os.path.dirname(os.path.abspath(path))
+    data = _read(path)
+    _apply(config, data, path, known_codes)
+    return config
+
+
+def _read(path: str) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read: {err.strerror or err}") from None
+    if path.endswith(".toml"):
+        try:
+            import tomllib  # type: ignore[import-not-found]
+        except ImportError:  # Python 3.10
+            import tomli as tomllib  # type: ignore[no-redef]
+        try:
+            document = tomllib.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+            raise ConfigError(f"{path}: not valid TOML: {err}") from None
+        data = document.get("tool", {}).get("dehub", {})
+    else:
+        import yaml
+
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        try:
+            data = yaml.load(raw, Loader=loader)  # noqa: S506 - a safe loader
+        except yaml.YAMLError as err:
+            raise ConfigError(f"{path}: not valid YAML: {err}") from None
+        if data is None:
+            data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings at the top level")
+    return data
+
+
+def _apply(config: Config, data: dict, path: str, known_codes: frozenset[str]) -> None:
+    for key, value in data.items():
+        setter = SETTERS.get(key)
+        if setter is None:
+            hint = f" (did you mean `{key.replace('_', '-')}`?)" if key.replace("_", "-") in SETTERS else ""
+            raise ConfigError(f"{path}: unknown key `{key}`{hint}; known keys: {', '.join(sorted(SETTERS))}")
+        try:
+            setter(config, value, known_codes)
+        except _KeyError as err:
+            where = f"{key}.{err.subkey}" if err.subkey else key
+            raise ConfigError(f"{path}: `{where}`: {err.message}") from None
+
+
+class _KeyError(ValueError):
+    def __init__(self, message: str, subkey: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.subkey = subkey
+
+
+def _strings(value: object, what: str = "a list of strings") -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise _KeyError(f"expected {what}, got {_describe(value)}")
+    return tuple(value)
+
+
+def _describe(value: object) -> str:
+    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "a number"}.get(
+        type(value), type(value).__name__
+    ) + (f" ({value!r})" if isinstance(value, (str, int, bool)) else "")
+
+
+def select_codes(selectors: tuple[str, ...], known_codes: frozenset[str]) -> set[str]:
+    """Codes named by selectors: exact codes, prefixes (`DH0`) or `ALL`."""
+    chosen = set()
+    for selector in selectors:
+        upper = selector.strip().upper()
+        matched = {code for code in known_codes if upper == "ALL" or code.startswith(upper)}
+        if not matched:
+            raise _KeyError(f"unknown rule code or prefix `{selector}`; known: {', '.join(sorted(known_codes))}")
+        chosen |= matched
+    return chosen
+
+
+def _set_select(config: Config, value: object, known: frozenset[str]) -> None:
+    codes = _strings(value, "a list of rule codes")
+    select_codes(codes, known)
+    config.select = codes
+
+
+def _set_ignore(config: Config, value: object, known: frozenset[str]) -> None:
+    codes = _strings(value, "a list of rule codes")
+    select_codes(codes, known)
+    config.ignore = codes
+
+
+def _set_severity(config: Config, value: object, known: frozenset[str]) -> None:
+    if not isinstance(value, dict):
+        raise _KeyError(f"expected a mapping of rule code to error|warning|info, got {_describe(value)}")
+    out = {}
+    for code, level in value.items():
+        if not isinstance(code, str) or code.upper() not in known:
+            raise _KeyError(f"unknown rule code; known: {', '.join(sorted(known))}", str(code))
+        if level not in SEVERITIES:
+            raise _KeyError(f"expected one of {', '.join(SEVERITIES)}, got {_describe(level)}", code)
+        out[code.upper()] = level
+    config.severity = out
+
+
+def _set_allow(config: Config, value: object, known: frozenset[str]) -> None:
+    config.allow = _strings(value, "a list of image patterns")
+
+
+def _set_exclude(config: Config, value: object, known: frozenset[str]) -> None:
+    config.exclude = _strings(value, "a list of path globs")
+
+
+def _set_unsafe_fixes(config: Config, value: object, known: frozenset[str]) -> None:
+    if not isinstance(value, bool):
+        raise _KeyError(f"expected true or false, got {_describe(value)}")
+    config.unsafe_fixes = value
+
+
+def _set_max_file_size(config: Config, value: object, known: frozenset[str]) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise _KeyError(f"expected a positive number of bytes, got {_describe(value)}")
+    config.max_file_size = value
+
+
+def _set_build_args(config: Config, value: object, known: frozenset[str]) -> None:
+    if not isinstance(value, dict):
+        raise _KeyError(f"expected a mapping of argument name to value, got {_describe(value)}")
+    out = {}
+    for name, arg in value.items():
+        if not isinstance(name, str) or isinstance(arg, (dict, list)) or arg is None:
+            raise _KeyError(f"expected a string value, got {_describe(arg)}", str(name))
+        out[name] = arg if isinstance(arg, str) else str(arg).lower() if isinstance(arg, bool) else str(arg)
+    config.build_args = out
+
+
+def _set_mirror(config: Config, value: object, known: frozenset[str]) -> None:
+    if not isinstance(value, dict):
+        raise _KeyError(f"expected a mapping with the key `map`, got {_describe(value)}")
+    for key in value:
+        if key != "map":
+            raise _KeyError("unknown key; known keys: map", str(key))
+    mapping = value.get("map") or {}
+    if not isinstance(mapping, dict):
+        raise _KeyError(f"expected a mapping of image pattern to replacement, got {_describe(mapping)}", "map")
+    entries = []
+    for pattern, template in mapping.items():
+        if not isinstance(pattern, str) or not isinstance(template, str):
+            raise _KeyError("expected a string pattern mapped to a string template", f"map.{pattern}")
+        problem = template_problem(template)
+        if problem:
+            raise _KeyError(problem, f"map.{pattern}")
+        entries.append((pattern, template))
+    config.mirror_map = tuple(entries)
+
+
+def template_problem(template: str) -> str | None:
+    """Why a mirror template cannot produce a valid image name, or None."""
+    from .reference import ReferenceError, parse
+
+    rest = template.replace("{name}", "").replace("{path}", "")
+    if "{" in rest or "}" in rest:
+        return f"unknown placeholder in `{template}`; use {{name}} or {{path}}"
+    sample = template.replace("{name}", "example/image").replace("{path}", "library/example")
+    try:
+        ref = parse(sample)
+    except ReferenceError as err:
+        return f"`{template}` does not give a valid image name: {err}"
+    if ref.tag or ref.digest:
+        return f"`{template}` names a tag or digest; the template gives the name only, the tag is kept"
+    return None
+
+
+SETTERS = {
+    "select": _set_select,
+    "ignore": _set_ignore,
+    "severity": _set_severity,
+    "allow": _set_allow,
+    "mirror": _set_mirror,
+    "exclude": _set_exclude,
+    "unsafe-fixes": _set_unsafe_fixes,
+    "build-args": _set_build_args,
+    "max-file-size": _set_max_file_size,
+}

@@ -1,0 +1,111 @@
+"""Turn the paths on the command line into (file, kind) pairs.
+
+A folder is listed with `git ls-files` when it is inside a git work tree, so ignored files
+(build output, vendored trees) are skipped as git skips them; elsewhere it is walked, skipping
+VCS folders and dependency caches. Only files whose name says they are a kind dehub reads are
+taken from a folder. A file named on the command line is always checked (its kind may come
+from its content); `exclude` patterns apply to it only with `--force-exclude`, as in ruff, so
+that pre-commit, which names files, can honour them.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .kinds import kind_for_path
+from .patterns import path_matches
+
+SKIP_FOLDERS = frozenset((".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".nox"))
+
+
+class Target:
+    __slots__ = ("path", "kind", "explicit")
+
+    def __init__(self, path: str, kind: str | None, explicit: bool) -> None:
+        self.path = path  # as shown to the user: relative to the working directory when inside it
+        self.kind = kind
+        self.explicit = explicit
+
+
+def display_path(path: str) -> str:
+    """Relative to the working directory when inside it, `/`-separated."""
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    if absolute == cwd or absolute.startswith(cwd.rstrip(os.sep) + os.sep):
+        path = os.path.relpath(absolute, cwd)
+    else:
+        path = os.path.normpath(path)
+    return path.replace(os.sep, "/")
+
+
+def discover(
+    paths: list[str], *, exclude: tuple[str, ...], root: str, force_exclude: bool, kind: str | None
+) -> list[Target]:
+    targets: list[Target] = []
+    seen: set[str] = set()
+    for given in paths:
+        if os.path.isdir(given):
+            for path in _list_folder(given):
+                file_kind = kind or kind_for_path(path)
+                if file_kind is None or _excluded(path, exclude, root) or not os.path.isfile(path):
+                    continue
+                _add(targets, seen, Target(display_path(path), file_kind, False))
+        else:
+            if force_exclude and _excluded(given, exclude, root):
+                continue
+            _add(targets, seen, Target(display_path(given), kind or kind_for_path(given), True))
+    return targets
+
+
+def _add(targets: list[Target], seen: set[str], target: Target) -> None:
+    if target.path not in seen:
+        seen.add(target.path)
+        targets.append(target)
+
+
+def _excluded(path: str, exclude: tuple[str, ...], root: str) -> bool:
+    if not exclude:
+        return False
+    relative = os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
+    given = path.replace(os.sep, "/")
+    while given.startswith("./"):
+        given = given[2:]
+    candidates = (relative, given) if not relative.startswith("..") else (given,)
+    return any(path_matches(pattern, candidate) for pattern in exclude for candidate in candidates)
+
+
+def _list_folder(folder: str) -> list[str]:
+    listed = _git_files(folder)
+    if listed is None:
+        listed = _walk(folder)
+    return sorted(listed)
+
+
+def _git_files(folder: str) -> list[str] | None:
+    """Tracked and untracked-but-not-ignored files under `folder`, or None outside git."""
+    import subprocess
+
+    try:
+        completed = subprocess.run(
+            ["git", "-C", folder, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            capture_output=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if completed.returncode != 0:
+        return None
+    out = []
+    for raw in completed.stdout.split(b"\0"):
+        if not raw:
+            continue
+        out.append(os.path.join(folder, os.fsdecode(raw)))  # may name deleted files: checked later
+    return out
+
+
+def _walk(folder: str) -> list[str]:
+    out = []
+    for current, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if name not in SKIP_FOLDERS]
+        out.extend(os.path.join(current, name) for name in files)
+    return out

@@ -1,0 +1,206 @@
+"""Dockerfiles and Containerfiles: every place an image is pulled, with exact spans.
+
+Sites: `FROM` (not stage names, not `scratch`), `COPY --from=<image>`,
+`RUN --mount=type=bind|cache,from=<image>` (also inside `ONBUILD`), and the `# syntax=`
+parser directive. `FROM` references are expanded with the global `ARG`s (and `--build-arg`
+overrides), so a reference that comes from an `ARG` default keeps the offsets of that default.
+BuildKit does not expand variables in `--from` or mount `from=`; such values are reported as
+invalid rather than guessed.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from ..document import Document, ParseProblem, PragmaComment
+from ..expand import ExpandError, expand
+from ..imageuse import ImageUse
+from ..source import SourceText
+from ..value import Value
+from .lexer import Instruction, lex
+from .words import arg_words, builder_flags, csv_fields, fields, flag_value, key_value
+
+# BuildKit defines these in the global scope for every build; their values depend on the platform.
+PLATFORM_ARGS = (
+    "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
+    "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
+)  # fmt: skip
+MOUNT_TYPES_WITH_FROM = (None, "bind", "cache")
+NO_FROM_EXPANSION = (
+    "variable expansion is not supported in --from (BuildKit rejects it); "
+    "name the image in a global ARG and a `FROM ${ARG} AS stage`, then copy from the stage"
+)
+
+
+class DockerfileDocument(Document):
+    kind = "dockerfile"
+
+    def __init__(self, source: SourceText) -> None:
+        super().__init__(source)
+        lexed = lex(source)
+        self.lexed = lexed
+        self.problems = [ParseProblem(error.start, error.end, error.message) for error in lexed.errors]
+        self.stage_names: list[str | None] = []  # per FROM, in order
+        for instruction in lexed.instructions:
+            if instruction.keyword == "from":
+                self.stage_names.append(self._stage_name(instruction))
+
+    def _stage_name(self, instruction: Instruction) -> str | None:
+        _, rest = builder_flags(instruction.args)
+        parts = fields(rest)
+        if len(parts) == 3 and parts[1].text.lower() == "as":
+            return parts[2].text.lower()
+        if len(parts) != 1:
+            start = instruction.start
+            self.problems.append(
+                ParseProblem(start, start + 4, "FROM requires either one or three arguments (`FROM image [AS name]`)")
+            )
+        return None
+
+    def pragmas(self) -> list[PragmaComment]:
+        instructions = self.lexed.instructions
+        first_lines = [instruction.line for instruction in instructions]
+        out = []
+        for comment in self.lexed.comments:
+            at = bisect_right(first_lines, comment.line)
+            target = (instructions[at].line, instructions[at].end_line) if at < len(instructions) else (0, 0)
+            line_span = self.source.line_span(comment.line)
+            end = line_span[1]
+            text = self.source.text
+            while end > comment.start and text[end - 1] in "\r\n":
+                end -= 1
+            out.append(PragmaComment(comment.line, comment.start, end, comment.text, line_span, target))
+        return out
+
+    def image_uses(self, build_args: dict[str, str]) -> list[ImageUse]:
+        lexed = self.lexed
+        escape = lexed.escape
+        uses: list[ImageUse] = []
+        syntax = lexed.directives.get("syntax")
+        if syntax is not None:
+            uses.append(_use("syntax", syntax.value, syntax.value))
+
+        env: dict[str, Value | None] = dict.fromkeys(PLATFORM_ARGS)
+        for name in PLATFORM_ARGS:
+            if name in build_args:
+                env[name] = Value.synthetic(build_args[name])
+        all_stages = {name for name in self.stage_names if name}
+        earlier_stages: set[str] = set()
+        stage_index = 0
+        for instruction in lexed.instructions:
+            keyword = instruction.keyword
+            if keyword == "onbuild":
+                keyword, args = _inner(instruction.args)
+                if keyword not in ("copy", "run"):
+                    continue
+            elif keyword in ("copy", "run"):
+                if "--" not in instruction.text:
+                    continue
+                args = instruction.args
+            elif keyword == "from" or (keyword == "arg" and stage_index == 0):
+                args = instruction.args
+            else:
+                continue
+            if keyword == "arg":
+                if stage_index == 0:
+                    _declare_global_args(args, env, build_args, escape)
+            elif keyword == "from":
+                name = self.stage_names[stage_index]
+                stage_index += 1
+                self._from(args, env, escape, earlier_stages, uses)
+                if name:
+                    earlier_stages.add(name)
+            elif keyword == "copy":
+                flags, _ = builder_flags(args)
+                for flag in flags:
+                    value = flag_value(flag, "from")
+                    if value is not None:
+                        _from_flag("copy-from", value, all_stages, uses)
+            elif keyword == "run":
+                flags, _ = builder_flags(args)
+                for flag in flags:
+                    mount = flag_value(flag, "mount")
+                    if mount is not None:
+                        _mount(mount, all_stages, uses)
+        return uses
+
+    @staticmethod
+    def _from(args: Value, env: dict[str, Value | None], escape: str, stages: set[str], uses: list[ImageUse]) -> None:
+        _, rest = builder_flags(args)
+        parts = fields(rest)
+        if not parts:
+            return
+        written = parts[0]
+        try:
+            value = expand(written, env, escape)
+        except ExpandError as err:
+            uses.append(_use("from", written, written, problem=str(err)))
+            return
+        if value.is_known:
+            lowered = value.text.lower()
+            if lowered in stages or lowered == "scratch":
+                return
+        uses.append(_use("from", value, written))
+
+
+def parse(source: SourceText) -> DockerfileDocument:
+    return DockerfileDocument(source)
+
+
+def _use(site: str, value: Value, written: Value, problem: str | None = None) -> ImageUse:
+    origins = [origin for origin in written.origins if origin >= 0]
+    start, end = (origins[0], origins[-1] + 1) if origins else (0, 0)
+    return ImageUse(site, value, start, end, problem)
+
+
+def _inner(args: Value) -> tuple[str, Value]:
+    """The instruction an ONBUILD carries: (keyword, arguments)."""
+    text = args.text
+    cut = 0
+    while cut < len(text) and not text[cut].isspace():
+        cut += 1
+    rest = cut
+    while rest < len(text) and text[rest].isspace():
+        rest += 1
+    return text[:cut].lower(), Value(text[rest:], args.origins[rest:])
+
+
+def _declare_global_args(args: Value, env: dict[str, Value | None], build_args: dict[str, str], escape: str) -> None:
+    for word in arg_words(args, escape):
+        text = word.text
+        equals = text.find("=")
+        name = text if equals == -1 else text[:equals]
+        if name in build_args:
+            env[name] = Value.synthetic(build_args[name])
+        elif equals == -1:
+            env[name] = None
+        else:
+            default = Value(text[equals + 1 :], word.origins[equals + 1 :])
+            try:
+                env[name] = expand(default, env, escape)
+            except ExpandError:
+                env[name] = None
+
+
+def _from_flag(site: str, value: Value, stages: set[str], uses: list[ImageUse]) -> None:
+    """A `--from` or mount `from=` value: a stage name, a stage index, or an image."""
+    text = value.text
+    if not text or text.isdigit() or text.lower() in stages:
+        return
+    if "$" in text:
+        uses.append(_use(site, value, value, problem=NO_FROM_EXPANSION))
+        return
+    uses.append(_use(site, value, value))
+
+
+def _mount(spec: Value, stages: set[str], uses: list[ImageUse]) -> None:
+    mount_type = None
+    source = None
+    for field in csv_fields(spec):
+        key, value = key_value(field)
+        if key == "type" and value is not None:
+            mount_type = value.text.strip().lower()
+        elif key == "from" and value is not None:
+            source = value
+    if source is not None and mount_type in MOUNT_TYPES_WITH_FROM:
+        _from_flag("mount-from", source, stages, uses)

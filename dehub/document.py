@@ -1,0 +1,49 @@
+"""The parsed file every kind module returns, and the pieces the engine reads from it."""
+
+from __future__ import annotations
+
+from .imageuse import ImageUse
+from .source import SourceText
+
+
+class ParseProblem:
+    """Why (part of) a file could not be parsed; becomes a DH900 finding."""
+
+    __slots__ = ("start", "end", "message")
+
+    def __init__(self, start: int, end: int, message: str) -> None:
+        self.start = start
+        self.end = end
+        self.message = message
+
+
+class PragmaComment:
+    """A comment that may hold a suppression, and the lines it would apply to."""
+
+    __slots__ = ("line", "start", "end", "text", "line_start", "line_end", "target_first", "target_last")
+
+    def __init__(
+        self, line: int, start: int, end: int, text: str, line_span: tuple[int, int], target: tuple[int, int]
+    ) -> None:
+        self.line = line
+        self.start = start  # the comment itself, '#' included
+        self.end = end
+        self.text = text  # the comment body after '#'
+        self.line_start, self.line_end = line_span  # the whole line with its newline, to delete it
+        self.target_first, self.target_last = target  # the statement it precedes; (0, 0) if none
+
+
+class Document:
+    """Base for parsed files: kind name, source, problems, pragmas, image uses."""
+
+    kind = ""
+
+    def __init__(self, source: SourceText) -> None:
+        self.source = source
+        self.problems: list[ParseProblem] = []
+
+    def pragmas(self) -> list[PragmaComment]:
+        return []
+
+    def image_uses(self, build_args: dict[str, str]) -> list[ImageUse]:
+        raise NotImplementedError

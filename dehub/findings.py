@@ -1,0 +1,86 @@
+"""Findings and fixes: the one result type every rule, reporter, fixer and editor shares."""
+
+from __future__ import annotations
+
+SEVERITIES = ("error", "warning", "info")
+SAFE = "safe"
+UNSAFE = "unsafe"
+
+
+class Edit:
+    """Replace text[start:end] of the original file text with `text`."""
+
+    __slots__ = ("start", "end", "text")
+
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+
+    def key(self) -> tuple[int, int, str]:
+        return self.start, self.end, self.text
+
+    def __repr__(self) -> str:
+        return f"Edit({self.start}, {self.end}, {self.text!r})"
+
+
+class Fix:
+    """Edits that must be applied together, and whether they are safe (ruff's fix safety)."""
+
+    __slots__ = ("edits", "safety")
+
+    def __init__(self, edits: tuple[Edit, ...], safety: str) -> None:
+        self.edits = edits
+        self.safety = safety
+
+
+class Finding:
+    """One problem at one span. Offsets index the decoded text; lines/columns are 1-based."""
+
+    __slots__ = (
+        "code", "name", "severity", "message", "start", "end", "site", "kind", "image",
+        "canonical", "suggestion", "fix", "anchors", "path", "line", "column", "end_line",
+        "end_column",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        severity: str,
+        message: str,
+        start: int,
+        end: int,
+        *,
+        site: str | None = None,
+        image: str | None = None,
+        canonical: str | None = None,
+        suggestion: str | None = None,
+        fix: Fix | None = None,
+        anchors: tuple[int, ...] = (),
+    ) -> None:
+        self.code = code
+        self.name = name
+        self.severity = severity
+        self.message = message
+        self.start = start
+        self.end = end
+        self.site = site
+        self.image = image
+        self.canonical = canonical
+        self.suggestion = suggestion
+        self.fix = fix
+        self.anchors = anchors  # other offsets this finding is about (the site that uses an ARG)
+        self.kind = ""
+        self.path = ""
+        self.line = self.column = self.end_line = self.end_column = 0
+
+    @property
+    def fixable(self) -> str | None:
+        return self.fix.safety if self.fix is not None else None
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return self.path, self.line, self.column, self.code
+
+    def __repr__(self) -> str:
+        return f"Finding({self.code}, {self.line}:{self.column}, {self.message!r})"

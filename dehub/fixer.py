@@ -1,0 +1,125 @@
+"""Applying fixes: text edits at exact spans, re-linted, written atomically or not at all.
+
+The pyupgrade pattern: findings carry `Edit(start, end, text)` on the original text; edits are
+applied back to front so earlier offsets stay valid, identical edits (one ARG default feeding
+two FROMs) are merged, overlapping different edits are refused (the later one waits for the
+next pass). After each pass the new text is parsed and linted again; a result that does not
+parse is never returned. Every byte outside the edits is kept: BOM, CRLF, tabs, comments,
+quotes, a missing final newline.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .findings import Edit, Finding, Fix
+from .lint import Settings, lint_source
+from .source import SourceText
+
+MAX_PASSES = 10
+
+
+class EditConflict(ValueError):
+    """Two different edits touch the same text."""
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    unique = sorted({edit.key(): edit for edit in edits}.values(), key=Edit.key)
+    for before, after in zip(unique, unique[1:]):
+        if after.start < before.end or (after.start == before.start and after.end == before.end):
+            raise EditConflict(f"edits at {before.start}-{before.end} and {after.start}-{after.end} overlap")
+    pieces = []
+    cursor = len(text)
+    for edit in reversed(unique):
+        pieces.append(text[edit.end : cursor])
+        pieces.append(edit.text)
+        cursor = edit.start
+    pieces.append(text[:cursor])
+    return "".join(reversed(pieces))
+
+
+def applicable(findings: list[Finding], unsafe: bool) -> list[Fix]:
+    """The fixes to apply in one pass: allowed by safety, not conflicting with an earlier one."""
+    chosen: list[Fix] = []
+    taken: dict[tuple[int, int], str] = {}
+    for finding in findings:
+        fix = finding.fix
+        if fix is None or (fix.safety != "safe" and not unsafe):
+            continue
+        if all(_fits(edit, taken) for edit in fix.edits):
+            for edit in fix.edits:
+                taken[(edit.start, edit.end)] = edit.text
+            chosen.append(fix)
+    return chosen
+
+
+def _fits(edit: Edit, taken: dict[tuple[int, int], str]) -> bool:
+    for (start, end), text in taken.items():
+        if (start, end) == (edit.start, edit.end):
+            if text != edit.text:
+                return False
+        elif edit.start < end and start < edit.end:
+            return False
+    return True
+
+
+class FixOutcome:
+    __slots__ = ("source", "findings", "applied", "refused")
+
+    def __init__(self, source: SourceText, findings: list[Finding], applied: int, refused: str | None) -> None:
+        self.source = source  # the fixed text (the original when nothing applied)
+        self.findings = findings  # what remains after fixing
+        self.applied = applied  # number of fixes applied
+        self.refused = refused  # why a fix was not kept, if one was not
+
+
+def fix_source(source: SourceText, kind: str, settings: Settings, unsafe: bool) -> FixOutcome:
+    findings = lint_source(source, kind, settings)
+    if any(finding.code == "DH900" for finding in findings):
+        return FixOutcome(source, findings, 0, None)  # never rewrite what does not parse
+    current = source
+    applied = 0
+    for _ in range(MAX_PASSES):
+        fixes = applicable(findings, unsafe)
+        if not fixes:
+            break
+        new_text = apply_edits(current.text, [edit for fix in fixes for edit in fix.edits])
+        if new_text == current.text:
+            break
+        candidate = current.with_text(new_text)
+        new_findings = lint_source(candidate, kind, settings)
+        if any(finding.code == "DH900" for finding in new_findings):
+            return FixOutcome(source, lint_source(source, kind, settings), 0, "the fixed text would not parse")
+        current, findings = candidate, new_findings
+        applied += len(fixes)
+    return FixOutcome(current, findings, applied, None)
+
+
+def write_atomically(path: str, data: bytes, expected: bytes) -> None:
+    """Replace the file's bytes via a temporary file in the same folder, keeping its mode.
+
+    Refuses (OSError) when the file no longer holds `expected`: someone changed it meanwhile.
+    Symbolic links are followed, so the link stays a link.
+    """
+    import tempfile
+
+    target = os.path.realpath(path)
+    with open(target, "rb") as handle:
+        if handle.read() != expected:
+            raise OSError(f"{path} changed while dehub was fixing it; not written")
+    mode = os.stat(target).st_mode & 0o7777
+    folder, name = os.path.split(target)
+    handle_fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".dehub", dir=folder)
+    try:
+        with os.fdopen(handle_fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise

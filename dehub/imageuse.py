@@ -1,0 +1,24 @@
+"""What a file-kind module reports: a place where an image is named, and nothing more.
+
+Sites never decide policy; they say where the reference is written (`start`/`end`), what it
+resolves to (a `Value` whose characters know their source offsets) and which site it is
+(`from`, `copy-from`, `mount-from`, `syntax`, ...).
+"""
+
+from __future__ import annotations
+
+from .value import Value
+
+
+class ImageUse:
+    __slots__ = ("site", "value", "start", "end", "problem")
+
+    def __init__(self, site: str, value: Value, start: int, end: int, problem: str | None = None) -> None:
+        self.site = site
+        self.value = value  # the reference, variables substituted, with source offsets
+        self.start = start  # the reference as written at the site
+        self.end = end
+        self.problem = problem  # set when the text cannot be an image reference at all
+
+    def __repr__(self) -> str:
+        return f"ImageUse({self.site}, {self.value.text!r}, {self.start}, {self.end})"

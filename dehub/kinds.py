@@ -1,0 +1,46 @@
+"""File kinds: which files dehub reads, and the module that parses each kind.
+
+Detection is by path first (what pre-commit and `git ls-files` give us) and by content
+second, for a file passed explicitly whose name says nothing. `--kind` overrides both.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from .document import Document
+from .source import SourceText
+
+PARSERS = {"dockerfile": "dehub.dockerfile"}
+KINDS = tuple(PARSERS)
+DOCKERFILE_BASES = ("dockerfile", "containerfile")
+NOT_DOCKERFILE_SUFFIXES = (".dockerignore", ".md", ".rst", ".txt", ".orig", ".rej", ".swp", ".bak")
+DOCKERFILE_FIRST_WORDS = frozenset(("from", "arg"))
+
+
+def kind_for_path(path: str) -> str | None:
+    """The kind a file name implies, or None."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    lower = name.lower()
+    if lower.endswith(NOT_DOCKERFILE_SUFFIXES) and lower not in DOCKERFILE_BASES:
+        return None
+    for base in DOCKERFILE_BASES:
+        if lower == base or lower.startswith(base + ".") or lower.endswith("." + base):
+            return "dockerfile"
+    return None
+
+
+def kind_for_text(text: str) -> str | None:
+    """The kind a file's content implies: a Dockerfile starts (after comments) with FROM or ARG."""
+    for line in text.splitlines()[:200]:
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        first = stripped.split(None, 1)[0].lower()
+        return "dockerfile" if first in DOCKERFILE_FIRST_WORDS and len(stripped.split()) > 1 else None
+    return None
+
+
+def parse(kind: str, source: SourceText) -> Document:
+    module = import_module(PARSERS[kind])
+    return module.parse(source)  # type: ignore[no-any-return]

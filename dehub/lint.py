@@ -1,0 +1,121 @@
+"""The engine: one document in, its findings out, in one pass.
+
+parse -> image uses -> resolve -> policy -> rules -> dedupe -> locate -> suppress -> severity.
+Nothing here knows a file format; kind modules supply documents, rule modules the checks.
+"""
+
+from __future__ import annotations
+
+from dehub import rules as rule_registry
+
+from .config import Config, select_codes
+from .document import Document
+from .findings import Finding
+from .kinds import parse
+from .policy import Policy
+from .resolve import resolve
+from .source import SourceText
+from .suppress import apply, suppressions
+
+dh900 = rule_registry.RULES["DH900"]
+dh901 = rule_registry.RULES["DH901"]
+
+
+class Settings:
+    """What one run needs from configuration and the command line, resolved once."""
+
+    __slots__ = ("enabled", "severity", "policy", "build_args", "max_file_size", "unsafe_fixes")
+
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        select: tuple[str, ...] | None = None,
+        ignore: tuple[str, ...] = (),
+        build_args: dict[str, str] | None = None,
+        unsafe_fixes: bool | None = None,
+        show_unused_suppressions: bool = False,
+    ) -> None:
+        config = config or Config()
+        known = rule_registry.CODES
+        chosen = select if select is not None else config.select
+        if chosen is None:
+            enabled = {code for code, rule in rule_registry.RULES.items() if getattr(rule, "ENABLED_BY_DEFAULT", True)}
+        else:
+            enabled = select_codes(chosen, known)
+        if show_unused_suppressions:
+            enabled.add(dh901.CODE)
+        enabled -= select_codes(config.ignore + tuple(ignore), known)
+        self.enabled = frozenset(enabled)
+        self.severity = dict(config.severity)
+        self.policy = Policy(config.allow, config.mirror_map)
+        self.build_args = {**config.build_args, **(build_args or {})}
+        self.max_file_size = config.max_file_size
+        self.unsafe_fixes = config.unsafe_fixes if unsafe_fixes is None else unsafe_fixes
+
+
+def lint_source(source: SourceText, kind: str, settings: Settings) -> list[Finding]:
+    """Parse a file's text as `kind` and lint it."""
+    return lint_document(parse(kind, source), settings)
+
+
+def lint_document(document: Document, settings: Settings) -> list[Finding]:
+    enabled = settings.enabled
+    source = document.source
+    findings = [dh900.check(p.start, p.end, p.message) for p in document.problems] if dh900.CODE in enabled else []
+    image_rules = [rule for rule in rule_registry.IMAGE_RULES if rule.CODE in enabled]
+    if image_rules:
+        seen: set[tuple] = set()
+        policy = settings.policy
+        for use in document.image_uses(settings.build_args):
+            subject = resolve(use, policy)
+            for rule in image_rules:
+                finding = rule.check(subject)
+                if finding is None:
+                    continue
+                key = (rule.CODE, finding.start, finding.end, finding.image)
+                if key in seen:
+                    continue
+                seen.add(key)
+                finding.code, finding.name, finding.severity = rule.CODE, rule.NAME, rule.SEVERITY
+                findings.append(finding)
+    kind = document.kind
+    for finding in findings:
+        finding.kind = kind
+    _locate(findings, source)
+    if "dehub" in source.text:
+        findings = _suppress(findings, document, enabled)
+    overrides = settings.severity
+    if overrides:
+        for finding in findings:
+            finding.severity = overrides.get(finding.code, finding.severity)
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+def _locate(findings: list[Finding], source: SourceText) -> None:
+    for finding in findings:
+        finding.line, finding.column = source.position(finding.start)
+        finding.end_line, finding.end_column = source.position(finding.end)
+
+
+def _suppress(findings: list[Finding], document: Document, enabled: frozenset[str]) -> list[Finding]:
+    found = suppressions(document.pragmas())
+    if not found:
+        return findings
+    kept = apply(findings, found, document.source)
+    if dh901.CODE in enabled:
+        unused_findings = []
+        for suppression in found:
+            unused = [
+                code
+                for code in suppression.codes
+                if code not in suppression.used and (code in enabled or code not in rule_registry.CODES)
+            ]
+            if unused:
+                finding = dh901.check(suppression.pragma, unused, len(unused) == len(suppression.codes))
+                finding.kind = document.kind
+                unused_findings.append(finding)
+        _locate(unused_findings, document.source)
+        kept.extend(unused_findings)
+    return kept

@@ -1,0 +1,34 @@
+"""`--format json`: the stable machine contract, `{"version": 1, "findings": [...]}`."""
+
+from __future__ import annotations
+
+from io import TextIOBase
+
+from ..findings import Finding
+from .jsonenc import lines
+
+VERSION = 1
+
+
+def finding_dict(finding: Finding) -> dict:
+    return {
+        "path": finding.path,
+        "line": finding.line,
+        "column": finding.column,
+        "end_line": finding.end_line,
+        "end_column": finding.end_column,
+        "code": finding.code,
+        "name": finding.name,
+        "severity": finding.severity,
+        "message": finding.message,
+        "site": finding.site,
+        "kind": finding.kind,
+        "image": finding.image,
+        "canonical": finding.canonical,
+        "suggestion": finding.suggestion,
+        "fixable": finding.fixable,
+    }
+
+
+def write(findings: list[Finding], stream: TextIOBase, summary: object) -> None:
+    stream.write(lines(f'{{"version": {VERSION}, "findings": [', [finding_dict(f) for f in findings], "]}"))

@@ -1,0 +1,72 @@
+"""`--format text`: `path:line:col: CODE message`, then a summary a person can act on."""
+
+from __future__ import annotations
+
+from io import TextIOBase
+
+from ..findings import Finding
+
+
+class Summary:
+    """Run-wide counts the text report ends with."""
+
+    __slots__ = ("fixing", "fixed", "dry_run", "unsafe_hidden", "statistics", "quiet")
+
+    def __init__(self, fixing: bool = False, fixed: int = 0, unsafe_hidden: bool = True, dry_run: bool = False) -> None:
+        self.fixing = fixing  # --fix or --diff was given
+        self.fixed = fixed  # fixes applied (or, with --diff, that would be)
+        self.dry_run = dry_run  # --diff: nothing was written
+        self.unsafe_hidden = unsafe_hidden  # unsafe fixes are not enabled
+        self.statistics = False
+        self.quiet = False
+
+
+def line(finding: Finding) -> str:
+    return f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}"
+
+
+def write(findings: list[Finding], stream: TextIOBase, summary: Summary) -> None:
+    if summary.statistics:
+        _statistics(findings, stream)
+    else:
+        for finding in findings:
+            stream.write(line(finding) + "\n")
+    if summary.quiet:
+        return
+    stream.write(summary_line(findings, summary) + "\n")
+
+
+def summary_line(findings: list[Finding], summary: Summary) -> str:
+    count = len(findings)
+    if summary.fixing and summary.fixed and summary.dry_run:
+        return f"Would fix {_plural(summary.fixed, 'problem')} ({count} would remain)."
+    if summary.fixing and summary.fixed:
+        return f"Found {_plural(count + summary.fixed, 'problem')} ({summary.fixed} fixed, {count} remaining)."
+    if not count:
+        return "All checks passed!"
+    safe = sum(1 for finding in findings if finding.fixable == "safe")
+    unsafe = sum(1 for finding in findings if finding.fixable == "unsafe")
+    text = f"Found {_plural(count, 'problem')}."
+    hints = []
+    if safe:
+        hints.append(f"{safe} fixable with --fix")
+    if unsafe:
+        hints.append(f"{unsafe} more with --fix --unsafe-fixes" if summary.unsafe_hidden else f"{unsafe} with --fix")
+    if hints:
+        text += " [*] " + "; ".join(hints) + "."
+    return text
+
+
+def _statistics(findings: list[Finding], stream: TextIOBase) -> None:
+    counts: dict[str, list] = {}
+    for finding in findings:
+        entry = counts.setdefault(finding.code, [0, finding.name, False])
+        entry[0] += 1
+        entry[2] = entry[2] or finding.fixable == "safe"
+    width = max((len(str(entry[0])) for entry in counts.values()), default=1)
+    for code, (count, name, fixable) in sorted(counts.items(), key=lambda item: (-item[1][0], item[0])):
+        stream.write(f"{count:>{width}}  {code}  {'[*]' if fixable else '[ ]'} {name}\n")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")

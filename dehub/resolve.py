@@ -1,0 +1,123 @@
+"""From an image use to what rules judge: the parsed reference, the decision, the spans.
+
+A reference whose only unknown part is its tag or digest (`python:${TAG}`) still has a known
+name, so it is judged and fixed on the literal name; one whose name is unknown is unresolved.
+The fix span is where the name part was written as one literal (the FROM word, the ARG
+default, ...); the finding span starts there, so a person lands where the change is made.
+"""
+
+from __future__ import annotations
+
+from .findings import Finding, Fix
+from .imageuse import ImageUse
+from .policy import Decision, Policy
+from .reference import Reference, ReferenceError, parse
+
+
+class Subject:
+    """Everything a rule may look at for one image use."""
+
+    __slots__ = ("use", "ref", "problem", "decision", "name_span", "start", "end")
+
+    def __init__(self, use: ImageUse) -> None:
+        self.use = use
+        self.ref: Reference | None = None
+        self.problem: str | None = None  # why it is not a valid reference
+        self.decision: Decision | None = None
+        self.name_span: tuple[int, int] | None = None  # source span of the literal name part
+        self.start = use.start
+        self.end = use.end
+
+    @property
+    def unresolved(self) -> bool:
+        return self.ref is None and self.problem is None
+
+    @property
+    def image(self) -> str:
+        return self.use.value.text
+
+    @property
+    def suggestion(self) -> str | None:
+        decision, ref = self.decision, self.ref
+        if decision is None or ref is None or decision.replacement is None:
+            return None
+        return decision.replacement + ref.written[ref.name_end :]
+
+    @property
+    def via(self) -> str:
+        """` (through ${BASE})` when variables supplied the reference, else ''."""
+        names = self.use.value.variables
+        return " (through " + ", ".join("${" + name + "}" for name in names) + ")" if names else ""
+
+
+def resolve(use: ImageUse, policy: Policy) -> Subject:
+    subject = Subject(use)
+    if use.problem is not None:
+        subject.problem = use.problem
+        return subject
+    value = use.value
+    text = value.text
+    known = value.first_unknown()
+    try:
+        if known == len(text):
+            ref = parse(text)
+        else:
+            ref = _parse_known_name(text, known)
+            if ref is None:
+                return subject  # unresolved: the name itself depends on unknown values
+    except ReferenceError as err:
+        subject.problem = str(err)
+        return subject
+    subject.ref = ref
+    subject.decision = policy.decide(ref)
+    name_span = value.source_run(0, ref.name_end)
+    subject.name_span = name_span
+    if name_span is not None:
+        start = name_span[0]
+        if use.start <= start < use.end:
+            subject.start, subject.end = start, use.end
+        else:
+            run_end = value.run_end(0)
+            subject.start, subject.end = start, value.origins[run_end - 1] + 1
+    return subject
+
+
+def _parse_known_name(text: str, known: int) -> Reference | None:
+    """Parse `name:<unknown>` or `name@<unknown>` when everything before the separator is known."""
+    prefix = text[:known]
+    separator = prefix.find("@")
+    if separator == -1:
+        separator = prefix.find(":", prefix.rfind("/") + 1)
+    if separator <= 0 or "/" in text[separator:]:
+        return None
+    ref = parse(prefix[:separator])
+    ref.written = text
+    ref.name_end = separator
+    rest = text[separator + 1 :]
+    if text[separator] == "@":
+        ref.digest = rest
+    else:
+        tag, _, digest = rest.partition("@")
+        ref.tag = tag
+        ref.digest = digest or None
+    return ref
+
+
+def finding(subject: Subject, message: str, fix: Fix | None = None) -> Finding:
+    """A finding at the subject's span with its image fields; the engine fills in the rule."""
+    ref = subject.ref
+    use = subject.use
+    return Finding(
+        "",
+        "",
+        "",
+        message,
+        subject.start,
+        subject.end,
+        site=use.site,
+        image=subject.image,
+        canonical=ref.canonical if ref is not None else None,
+        suggestion=subject.suggestion,
+        fix=fix,
+        anchors=(use.start,) if use.start != subject.start else (),
+    )

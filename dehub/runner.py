@@ -1,0 +1,185 @@
+"""Checking files: read, detect the kind, lint or fix, write; one result per file.
+
+Bad input never stops the run: a file that cannot be read, decoded or parsed yields one DH900
+finding and the next file is checked. Many files are checked in one process, and in a pool of
+worker processes for large trees (the work is pure per file, so results are independent).
+"""
+
+from __future__ import annotations
+
+import os
+
+from .findings import Finding
+from .kinds import kind_for_text
+from .lint import Settings, dh900, lint_source
+from .source import DecodeError, SourceText
+
+CHECK, FIX, DIFF = "check", "fix", "diff"
+PARALLEL_THRESHOLD = 200  # below this, starting workers costs more than it saves
+
+
+class ReadError(OSError):
+    """The file cannot be read as text; str(err) says why."""
+
+
+class FileResult:
+    __slots__ = ("path", "kind", "findings", "fixed", "written", "diff", "skipped", "internal_error", "output")
+
+    def __init__(self, path: str, kind: str | None) -> None:
+        self.path = path
+        self.kind = kind
+        self.findings: list[Finding] = []
+        self.fixed = 0  # fixes applied
+        self.written = False  # the file was rewritten
+        self.diff = ""  # with --diff: the unified diff of the fixes
+        self.skipped = ""  # why the file was not checked (not a kind dehub reads)
+        self.internal_error = False
+        self.output: bytes | None = None  # the fixed bytes, for stdin
+
+
+def read_source(path: str, max_size: int) -> tuple[SourceText, bytes]:
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_size:
+                raise ReadError(f"file is {size} bytes, over the max-file-size of {max_size}; not checked")
+            data = handle.read(max_size + 1)
+    except IsADirectoryError:
+        raise ReadError("is a directory, not a file") from None
+    except FileNotFoundError:
+        raise ReadError("no such file") from None
+    except ReadError:
+        raise
+    except OSError as err:
+        raise ReadError(f"cannot read: {err.strerror or err}") from None
+    if len(data) > max_size:
+        raise ReadError(f"file is over the max-file-size of {max_size} bytes; not checked")
+    try:
+        return SourceText.decode(data), data
+    except DecodeError as err:
+        raise ReadError(str(err)) from None
+
+
+def check_file(path: str, kind: str | None, settings: Settings, mode: str = CHECK) -> FileResult:
+    result = FileResult(path, kind)
+    try:
+        _check(result, settings, mode, None)
+    except Exception as err:  # a bug in dehub: report it for this file, go on with the rest
+        result.internal_error = True
+        result.findings = [_problem(path, kind, f"internal error while checking this file: {type(err).__name__}: {err}")]
+    return result
+
+
+def check_bytes(path: str, data: bytes, kind: str | None, settings: Settings, mode: str = CHECK) -> FileResult:
+    """Check text that is not on disk (standard input); with FIX, `output` holds the fixed bytes."""
+    result = FileResult(path, kind)
+    try:
+        _check(result, settings, mode, data)
+    except Exception as err:
+        result.internal_error = True
+        result.findings = [_problem(path, kind, f"internal error while checking this file: {type(err).__name__}: {err}")]
+    return result
+
+
+def _problem(path: str, kind: str | None, message: str) -> Finding:
+    finding = dh900.check(0, 0, message)
+    finding.path, finding.kind = path, kind or ""
+    finding.line = finding.column = finding.end_line = finding.end_column = 1
+    return finding
+
+
+def _check(result: FileResult, settings: Settings, mode: str, data: bytes | None) -> None:
+    path = result.path
+    try:
+        if data is None:
+            source, original = read_source(path, settings.max_file_size)
+        else:
+            if len(data) > settings.max_file_size:
+                raise ReadError(f"input is over the max-file-size of {settings.max_file_size} bytes; not checked")
+            try:
+                source, original = SourceText.decode(data), data
+            except DecodeError as err:
+                raise ReadError(str(err)) from None
+    except ReadError as err:
+        if dh900.CODE in settings.enabled:
+            result.findings = [_problem(path, result.kind, str(err))]
+        return
+    if result.kind is None:
+        result.kind = kind_for_text(source.text)
+        if result.kind is None:
+            result.skipped = "not a file kind dehub reads (use --kind to say what it is)"
+            return
+    kind = result.kind
+    if mode == CHECK:
+        findings = lint_source(source, kind, settings)
+    else:
+        from .fixer import fix_source, write_atomically
+
+        outcome = fix_source(source, kind, settings, settings.unsafe_fixes)
+        findings = outcome.findings
+        if outcome.refused:
+            findings.append(_problem(path, kind, f"fix not applied: {outcome.refused}"))
+        elif outcome.applied:
+            result.fixed = outcome.applied
+            new_bytes = outcome.source.encode()
+            if mode == DIFF:
+                result.diff = unified_diff(path, source.text, outcome.source.text)
+            elif data is not None:
+                result.output = new_bytes
+            else:
+                try:
+                    write_atomically(path, new_bytes, original)
+                    result.written = True
+                except OSError as err:
+                    findings.append(_problem(path, kind, f"could not write the fix: {err}"))
+        if data is not None and result.output is None and mode == FIX:
+            result.output = original
+    for finding in findings:
+        finding.path = path
+    result.findings = findings
+
+
+def unified_diff(path: str, before: str, after: str) -> str:
+    import difflib
+
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), fromfile=path, tofile=path
+    )
+    out = []
+    for line in lines:
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def check_files(files: list[tuple[str, str | None]], settings: Settings, mode: str, jobs: int) -> list[FileResult]:
+    """Check many files, in parallel when there are many and more than one core to use."""
+    if jobs > 1 and len(files) >= PARALLEL_THRESHOLD:
+        return _check_parallel(files, settings, mode, jobs)
+    return [check_file(path, kind, settings, mode) for path, kind in files]
+
+
+def _check_parallel(files: list[tuple[str, str | None]], settings: Settings, mode: str, jobs: int) -> list[FileResult]:
+    import multiprocessing
+
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform: one process is still correct
+        return [check_file(path, kind, settings, mode) for path, kind in files]
+    global _worker_settings
+    _worker_settings = (settings, mode)
+    chunks = [files[index::jobs] for index in range(jobs)]
+    with context.Pool(jobs) as pool:
+        parts = pool.map(_check_chunk, chunks)
+    order = {path: index for index, (path, _) in enumerate(files)}
+    results = [result for part in parts for result in part]
+    results.sort(key=lambda result: order[result.path])
+    return results
+
+
+_worker_settings: tuple[Settings, str] | None = None
+
+
+def _check_chunk(files: list[tuple[str, str | None]]) -> list[FileResult]:
+    assert _worker_settings is not None
+    settings, mode = _worker_settings
+    return [check_file(path, kind, settings, mode) for path, kind in files]

@@ -1,0 +1,77 @@
+"""A file's bytes and decoded text, and the offset <-> line/column arithmetic on it.
+
+Every span in dehub is a pair of offsets into the decoded text (code points, BOM excluded).
+Line endings are never translated, so CRLF files keep their CRs inside the text and an edit
+between two offsets leaves every other byte as it was; `encode` restores the BOM.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+BOM = "\ufeff"
+
+
+class DecodeError(ValueError):
+    """The bytes are not text dehub can read; str(err) says why, for a DH900 finding."""
+
+
+class SourceText:
+    """Decoded file text plus what is needed to write it back byte for byte."""
+
+    __slots__ = ("text", "has_bom", "_line_starts")
+
+    def __init__(self, text: str, has_bom: bool = False) -> None:
+        self.text = text
+        self.has_bom = has_bom
+        self._line_starts: list[int] | None = None
+
+    @classmethod
+    def decode(cls, data: bytes) -> SourceText:
+        """Decode UTF-8 (optionally with a BOM); refuse binary data and other encodings."""
+        if b"\x00" in data:
+            raise DecodeError("binary file (contains NUL bytes)")
+        has_bom = data.startswith(b"\xef\xbb\xbf")
+        if has_bom:
+            data = data[3:]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            line = data.count(b"\n", 0, err.start) + 1
+            raise DecodeError(f"not valid UTF-8 (byte {err.start + (3 if has_bom else 0)}, line {line})") from None
+        return cls(text, has_bom)
+
+    def encode(self, text: str | None = None) -> bytes:
+        """Bytes for `text` (default: this text), with the BOM if the original had one."""
+        body = (self.text if text is None else text).encode("utf-8")
+        return b"\xef\xbb\xbf" + body if self.has_bom else body
+
+    def with_text(self, text: str) -> SourceText:
+        """The same file (same BOM) holding new text."""
+        return SourceText(text, self.has_bom)
+
+    @property
+    def line_starts(self) -> list[int]:
+        starts = self._line_starts
+        if starts is None:
+            starts = [0]
+            find = self.text.find
+            pos = find("\n")
+            while pos != -1:
+                starts.append(pos + 1)
+                pos = find("\n", pos + 1)
+            self._line_starts = starts
+        return starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of an offset; columns count code points."""
+        starts = self.line_starts
+        index = bisect_right(starts, offset) - 1
+        return index + 1, offset - starts[index] + 1
+
+    def line_span(self, line: int) -> tuple[int, int]:
+        """Offsets of a 1-based line, from its first character to just after its newline."""
+        starts = self.line_starts
+        start = starts[line - 1]
+        end = starts[line] if line < len(starts) else len(self.text)
+        return start, end

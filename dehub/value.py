@@ -1,0 +1,110 @@
+"""Text that remembers where each of its characters came from.
+
+An image reference is often assembled: `FROM ${BASE}` takes its text from an `ARG` default,
+`FROM python:${TAG}` is half literal, half variable. A `Value` keeps, for every character, the
+offset in the file it was copied from, so that a fix can be placed on the literal that really
+supplies the image name, wherever that is, and so that unresolvable parts are known as such.
+"""
+
+from __future__ import annotations
+
+SYNTHETIC = -1  # a known character with no place in this file (a --build-arg, a computed value)
+UNKNOWN = -2  # stands for text dehub cannot know (an unresolved variable); shown as written
+
+
+class Value:
+    """A string plus, per character, its source offset (or SYNTHETIC / UNKNOWN)."""
+
+    __slots__ = ("text", "origins", "variables", "unresolved")
+
+    def __init__(
+        self,
+        text: str,
+        origins: list[int],
+        variables: tuple[str, ...] = (),
+        unresolved: tuple[str, ...] = (),
+    ) -> None:
+        self.text = text
+        self.origins = origins
+        self.variables = variables  # names of the variables that supplied any of it
+        self.unresolved = unresolved  # names of the variables whose value is unknown
+
+    @classmethod
+    def literal(cls, text: str, start: int) -> Value:
+        """Text copied verbatim from the file at offset `start`."""
+        return cls(text, list(range(start, start + len(text))))
+
+    @classmethod
+    def synthetic(cls, text: str) -> Value:
+        return cls(text, [SYNTHETIC] * len(text))
+
+    def __repr__(self) -> str:
+        return f"Value({self.text!r})"
+
+    @property
+    def is_known(self) -> bool:
+        return UNKNOWN not in self.origins
+
+    def first_unknown(self) -> int:
+        """Index of the first unknown character, or len(text) when all is known."""
+        try:
+            return self.origins.index(UNKNOWN)
+        except ValueError:
+            return len(self.text)
+
+    def source_run(self, start: int, end: int) -> tuple[int, int] | None:
+        """Source offsets of characters [start, end) when they are one contiguous literal."""
+        if start >= end:
+            return None
+        origins = self.origins
+        first = origins[start]
+        if first < 0:
+            return None
+        for index in range(start + 1, end):
+            if origins[index] != first + index - start:
+                return None
+        return first, first + end - start
+
+    def run_end(self, start: int) -> int:
+        """Index just past the contiguous literal run that begins at `start`."""
+        origins = self.origins
+        first = origins[start]
+        end = start + 1
+        while end < len(origins) and origins[end] == first + end - start:
+            end += 1
+        return end
+
+
+class Builder:
+    """Accumulates a Value piece by piece."""
+
+    __slots__ = ("chars", "origins", "variables", "unresolved")
+
+    def __init__(self) -> None:
+        self.chars: list[str] = []
+        self.origins: list[int] = []
+        self.variables: list[str] = []
+        self.unresolved: list[str] = []
+
+    def add(self, char: str, origin: int) -> None:
+        self.chars.append(char)
+        self.origins.append(origin)
+
+    def extend(self, value: Value) -> None:
+        self.chars.append(value.text)
+        self.origins.extend(value.origins)
+        self.variables.extend(value.variables)
+        self.unresolved.extend(value.unresolved)
+
+    def add_unknown(self, shown: str, name: str) -> None:
+        self.chars.append(shown)
+        self.origins.extend([UNKNOWN] * len(shown))
+        self.unresolved.append(name)
+
+    def build(self) -> Value:
+        return Value(
+            "".join(self.chars),
+            self.origins,
+            tuple(dict.fromkeys(self.variables)),
+            tuple(dict.fromkeys(self.unresolved)),
+        )

@@ -1,0 +1,1 @@
+"""Entry points that pre-commit, CI and editors call (installed as `dehub.hooks`)."""

@@ -1,0 +1,258 @@
+"""The `dehub` command: what pre-commit, CI and editors run.
+
+`main(argv) -> int` as in pre-commit-hooks, so tests call it directly. Exit codes: 0 clean,
+1 findings (error or warning severity) or files changed by a fix, 2 usage, configuration or
+internal error. Info findings are reported but do not fail a run; raise their severity in the
+configuration to make them fail.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from dehub import __version__
+
+from .args import APPEND, VALUE, Option, UsageError, help_text, parse
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+COMMANDS = ("check", "rules", "explain")
+
+CHECK_OPTIONS = [
+    Option("--fix", help="apply safe fixes and write the files (prints `Fixing PATH` for each)"),
+    Option("--unsafe-fixes", help="with --fix or --diff, apply unsafe fixes too"),
+    Option("--diff", help="print the fixes as a unified diff instead of writing; exit 1 if any"),
+    Option("--exit-zero", help="exit 0 even when there are findings"),
+    Option(
+        "--exit-non-zero-on-fix",
+        help="with --fix on standard input, exit 1 when the text changed (files written always exit 1)",
+    ),
+    Option("--format", action=VALUE, choices=("text", "json"), metavar="FORMAT", help="output format (default: text)"),
+    Option("--select", action=APPEND, metavar="CODES", help="only these rule codes or prefixes (comma-separated)"),
+    Option("--ignore", action=APPEND, metavar="CODES", help="skip these rule codes or prefixes (comma-separated)"),
+    Option("--config", action=VALUE, metavar="PATH", help="configuration file (.dehub.yaml or pyproject.toml)"),
+    Option("--isolated", help="ignore every configuration file"),
+    Option("--kind", action=VALUE, choices=("dockerfile",), metavar="KIND", help="read every file as this kind"),
+    Option("--stdin-filename", action=VALUE, metavar="NAME", help="the name of the file read from `-`"),
+    Option("--build-arg", action=APPEND, metavar="NAME=VALUE", help="a build argument, as `docker build` gets it"),
+    Option("--show-unused-suppressions", help="report `# dehub ignore=` comments that suppress nothing (DH901)"),
+    Option("--force-exclude", help="apply `exclude` patterns to files named on the command line too"),
+    Option("--statistics", help="count findings per rule instead of listing them"),
+    Option("-j", "--jobs", action=VALUE, metavar="N", help="worker processes for large trees (default: CPU count)"),
+    Option("-q", "--quiet", help="print findings only: no summary, no `Fixing` lines"),
+    Option("-h", "--help", help="show this help and exit"),
+]
+RULES_OPTIONS = [
+    Option("--format", action=VALUE, choices=("text", "json"), metavar="FORMAT", help="output format"),
+    Option("-h", "--help", help="show this help and exit"),
+]
+
+MAIN_HELP = f"""usage: dehub [--version] COMMAND [OPTIONS]
+
+Find container images pulled from Docker Hub and move them to a mirror
+(public.ecr.aws/docker/library by default).
+
+commands:
+  check [PATHS...]   lint files and folders (default: .); --fix rewrites them
+  rules              list the rule codes
+  explain CODE       print a rule's documentation
+
+Run `dehub COMMAND --help` for a command's options. dehub {__version__}
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else list(argv)
+    if not args or args[0] in ("-h", "--help"):
+        sys.stdout.write(MAIN_HELP)
+        return EXIT_CLEAN if args else EXIT_ERROR
+    if args[0] in ("-V", "--version"):
+        sys.stdout.write(f"dehub {__version__}\n")
+        return EXIT_CLEAN
+    command, rest = args[0], args[1:]
+    try:
+        if command == "check":
+            return _check(rest)
+        if command == "rules":
+            return _rules(rest)
+        if command == "explain":
+            return _explain(rest)
+        raise UsageError(f"unknown command {command!r} (choose from {', '.join(COMMANDS)})")
+    except UsageError as err:
+        sys.stderr.write(f"usage: dehub {command if command in COMMANDS else 'COMMAND'} ...\ndehub: error: {err}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+def _codes(values: list[str]) -> tuple[str, ...]:
+    return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
+
+
+def _check(argv: list[str]) -> int:
+    options = parse(argv, CHECK_OPTIONS)
+    if options.help:
+        sys.stdout.write(
+            help_text("dehub check [OPTIONS] [PATHS...]", "Lint files for Docker Hub pulls.", CHECK_OPTIONS)
+        )
+        return EXIT_CLEAN
+
+    from dehub import rules
+    from dehub.config import ConfigError, find_config_file, load
+    from dehub.lint import Settings
+
+    build_args = {}
+    for pair in options.build_arg:
+        name, equals, value = pair.partition("=")
+        if not equals or not name:
+            raise UsageError(f"--build-arg expects NAME=VALUE, got {pair!r}")
+        build_args[name] = value
+    jobs = os.cpu_count() or 1
+    if options.jobs is not None:
+        if not options.jobs.isdigit() or int(options.jobs) < 1:
+            raise UsageError(f"--jobs expects a positive number, got {options.jobs!r}")
+        jobs = int(options.jobs)
+    try:
+        config_path = options.config if options.config else (None if options.isolated else find_config_file("."))
+        config = load(config_path, rules.CODES)
+        settings = Settings(
+            config,
+            select=_codes(options.select) if options.select else None,
+            ignore=_codes(options.ignore),
+            build_args=build_args,
+            unsafe_fixes=True if options.unsafe_fixes else None,
+            show_unused_suppressions=options.show_unused_suppressions,
+        )
+    except ConfigError as err:
+        sys.stderr.write(f"dehub: error: {err}\n")
+        return EXIT_ERROR
+    except ValueError as err:  # an unknown code in --select / --ignore
+        raise UsageError(str(err).strip("'\"")) from None
+
+    from dehub.runner import CHECK, DIFF, FIX
+
+    mode = DIFF if options.diff else FIX if options.fix else CHECK
+    paths = options.positionals or ["."]
+    if "-" in paths:
+        if len(paths) > 1:
+            raise UsageError("`-` (standard input) cannot be combined with other paths")
+        return _check_stdin(options, settings, mode)
+
+    from dehub.discover import discover
+    from dehub.runner import check_files
+
+    targets = discover(
+        paths, exclude=config.exclude, root=config.root, force_exclude=options.force_exclude, kind=options.kind
+    )
+    results = check_files([(target.path, target.kind) for target in targets], settings, mode, jobs)
+    out = sys.stdout
+    findings = []
+    for result in results:
+        if result.skipped and not options.quiet:
+            sys.stderr.write(f"dehub: skipped {result.path}: {result.skipped}\n")
+        if result.written and not options.quiet:
+            out.write(f"Fixing {result.path}\n")
+        if result.diff:
+            out.write(result.diff)
+        findings.extend(result.findings)
+    if not targets and not options.quiet:
+        sys.stderr.write("dehub: no files to check under the given paths\n")
+    _report(findings, options, settings, mode, sum(result.fixed for result in results))
+    changed = any(result.written or result.diff for result in results)
+    return _exit_code(findings, results, options, changed)
+
+
+def _check_stdin(options, settings, mode: str) -> int:  # noqa: ANN001 - parsed options, settings
+    from dehub.kinds import kind_for_path
+    from dehub.runner import FIX, check_bytes
+
+    name = options.stdin_filename or "-"
+    kind = options.kind or (kind_for_path(name) if options.stdin_filename else None)
+    data = sys.stdin.buffer.read()
+    result = check_bytes(name, data, kind, settings, mode)
+    if result.skipped:
+        sys.stderr.write(f"dehub: skipped {name}: {result.skipped}\n")
+    if result.diff:
+        sys.stdout.write(result.diff)
+    if mode == FIX:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(result.output if result.output is not None else data)
+        sys.stdout.flush()
+    _report(result.findings, options, settings, mode, result.fixed, stream=sys.stderr if mode == FIX else None)
+    changed = bool(result.diff) or (options.exit_non_zero_on_fix and result.output not in (None, data))
+    return _exit_code(result.findings, [result], options, changed)
+
+
+def _report(findings, options, settings, mode: str, fixed: int, stream=None) -> None:  # noqa: ANN001
+    from dehub.report import get
+    from dehub.report.text import Summary
+    from dehub.runner import CHECK, DIFF
+
+    summary = Summary(
+        fixing=mode != CHECK, fixed=fixed, unsafe_hidden=not settings.unsafe_fixes, dry_run=mode == DIFF
+    )
+    summary.statistics = options.statistics
+    summary.quiet = options.quiet
+    get(options.format or "text").write(findings, stream or sys.stdout, summary)
+
+
+def _exit_code(findings, results, options, changed: bool) -> int:  # noqa: ANN001
+    if any(result.internal_error for result in results):
+        return EXIT_ERROR
+    if options.exit_zero:
+        return EXIT_CLEAN
+    failing = any(finding.severity != "info" for finding in findings)
+    return EXIT_FINDINGS if failing or changed else EXIT_CLEAN
+
+
+def _rules(argv: list[str]) -> int:
+    options = parse(argv, RULES_OPTIONS)
+    if options.help:
+        sys.stdout.write(help_text("dehub rules [--format text|json]", "List the rule codes.", RULES_OPTIONS))
+        return EXIT_CLEAN
+    if options.positionals:
+        raise UsageError(f"unexpected argument {options.positionals[0]!r}")
+    from dehub.rules import ALL_RULES
+
+    rows = [
+        {
+            "code": rule.CODE,
+            "name": rule.NAME,
+            "severity": rule.SEVERITY,
+            "fix": rule.FIX_SAFETY,
+            "default": getattr(rule, "ENABLED_BY_DEFAULT", True),
+            "summary": (rule.__doc__ or "").strip().splitlines()[0].split(": ", 1)[-1],
+        }
+        for rule in ALL_RULES
+    ]
+    if options.format == "json":
+        from dehub.report.jsonenc import lines
+
+        sys.stdout.write(lines("[", rows, "]"))
+        return EXIT_CLEAN
+    for row in rows:
+        flag = "" if row["default"] else " (off by default)"
+        sys.stdout.write(
+            f"{row['code']}  {row['name']:<24} {row['severity']:<8} fix: {row['fix']:<7} {row['summary']}{flag}\n"
+        )
+    return EXIT_CLEAN
+
+
+def _explain(argv: list[str]) -> int:
+    if argv and argv[0] in ("-h", "--help"):
+        sys.stdout.write("usage: dehub explain CODE\n\nPrint a rule's documentation.\n")
+        return EXIT_CLEAN
+    if len(argv) != 1:
+        raise UsageError("explain takes exactly one rule code, e.g. `dehub explain DH001`")
+    from dehub.rules import get
+
+    try:
+        rule = get(argv[0])
+    except KeyError as err:
+        raise UsageError(str(err).strip("\"'")) from None
+    sys.stdout.write((rule.__doc__ or "").strip() + "\n")
+    return EXIT_CLEAN
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,36 @@
+"""The rule registry: one module per code, listed here explicitly (as yamllint does).
+
+A rule module holds data (CODE, NAME, SEVERITY, FIX_SAFETY), a docstring that is its
+documentation (`dehub explain CODE` prints it), and one `check` function. Image rules judge
+each image use (`check(subject) -> Finding | None`); DH900 and DH901 are called by the engine
+for parse problems and unused suppressions.
+"""
+
+from __future__ import annotations
+
+from . import (
+    dh001_docker_hub_image,
+    dh002_docker_hub_no_mirror,
+    dh003_unresolved_image,
+    dh006_invalid_reference,
+    dh900_parse_error,
+    dh901_unused_suppression,
+)
+
+IMAGE_RULES = (
+    dh001_docker_hub_image,
+    dh002_docker_hub_no_mirror,
+    dh003_unresolved_image,
+    dh006_invalid_reference,
+)
+ALL_RULES = IMAGE_RULES + (dh900_parse_error, dh901_unused_suppression)
+RULES = {rule.CODE: rule for rule in ALL_RULES}
+CODES = frozenset(RULES)
+
+
+def get(code: str) -> object:
+    """The rule module for a code (case-insensitive); KeyError names the unknown code."""
+    try:
+        return RULES[code.upper()]
+    except KeyError:
+        raise KeyError(f"unknown rule code {code!r}; known: {', '.join(sorted(RULES))}") from None

@@ -1,0 +1,63 @@
+"""DH001 docker-hub-image: an image is pulled from Docker Hub, and a mirror has a copy.
+
+What it finds
+  Every place a file pulls an image from Docker Hub (`FROM node:20`, `COPY --from=nginx:1.27`,
+  `RUN --mount=type=cache,from=alpine:3.20`, ...) when a mirror copy is known: a Docker
+  Official Image (the list dehub ships), or an image your `mirror.map` maps. Registry
+  aliases count: `docker.io/`, `index.docker.io/`, `registry-1.docker.io/`,
+  `registry.hub.docker.com/`. When the reference comes from a variable (`FROM ${BASE}` with
+  `ARG BASE=node:20`) the finding is placed on the literal that supplies it, the ARG default.
+
+Why it matters
+  Docker Hub limits anonymous pulls per source IP. CI runners share a few public IPs, so
+  builds fail with `toomanyrequests` when the fleet is busy. The ECR Public copy of the
+  official images (`public.ecr.aws/docker/library/<name>`) serves the same images, with the
+  same multi-arch digests, under far more generous anonymous limits.
+
+The fix
+  Replace the name, keep the tag and digest exactly as written (an implicit `latest` stays
+  implicit): `node:20` -> `public.ecr.aws/docker/library/node:20`. `dehub check --fix`
+  applies safe fixes. Unsafe fixes (`--unsafe-fixes`) are offered where the copy is not
+  established: images that left the official program (old tags are mirrored, new ones are
+  not built) and Windows tags (`*windowsservercore*`, `*nanoserver*`, `ltsc*`). Where the
+  name is assembled from several pieces, or comes from `--build-arg`, the finding has no fix.
+
+How to suppress
+  `# dehub ignore=DH001 reason` on the line before the instruction; `# dehub global
+  ignore=DH001` anywhere in the file; `allow: ["node"]` in `.dehub.yaml` to allow an image
+  everywhere; `ignore: [DH001]` to turn the rule off.
+
+Examples
+  FAIL  FROM node:20
+  FAIL  ARG BASE=python:3.12-slim          (reported here, used by FROM ${BASE})
+  PASS  FROM public.ecr.aws/docker/library/node:20
+  PASS  FROM ghcr.io/acme/app:1
+"""
+
+from __future__ import annotations
+
+from dehub.findings import Edit, Finding, Fix
+from dehub.policy import MIRROR
+from dehub.resolve import Subject, finding
+
+CODE = "DH001"
+NAME = "docker-hub-image"
+SEVERITY = "error"
+FIX_SAFETY = "safe"
+
+
+def check(subject: Subject) -> Finding | None:
+    decision = subject.decision
+    if decision is None or decision.verdict != MIRROR:
+        return None
+    suggestion = subject.suggestion
+    message = f"`{subject.image}` is pulled from Docker Hub; use `{suggestion}`{subject.via}"
+    fix = None
+    span = subject.name_span
+    if span is not None:
+        fix = Fix((Edit(span[0], span[1], decision.replacement or ""),), decision.safety or "safe")
+        if decision.safety == "unsafe":
+            message += f" (unsafe fix: {decision.reason})"
+    else:
+        message += " (no automatic fix: the name is not written as one literal in this file)"
+    return finding(subject, message, fix)

@@ -1,0 +1,52 @@
+"""DH003 unresolved-image: an image name is built from values the file does not define.
+
+What it finds
+  A reference whose name (not just its tag) comes from a variable with no value in the
+  file: `ARG REGISTRY` without a default, then `FROM ${REGISTRY}/app:1`; or a value dehub
+  does not compute, such as `${VAR#prefix}` or the platform arguments BuildKit sets per build
+  (`TARGETARCH`, ...). dehub cannot tell where such an image is pulled from, and says so
+  rather than guess. When only the tag is unknown (`FROM python:${TAG}`) the name is known
+  and DH001/DH002 apply instead.
+
+Why it matters
+  A build argument set in CI (`--build-arg REGISTRY=docker.io`) can still pull from Docker
+  Hub. The finding points at the place to look.
+
+The fix
+  Give the argument a default in the file (`ARG REGISTRY=public.ecr.aws/docker/library`),
+  or tell dehub the value CI passes: `dehub check --build-arg REGISTRY=...` or
+  `build-args: {REGISTRY: ...}` in `.dehub.yaml`. There is no automatic fix.
+
+How to suppress
+  It is informational (severity `info`). `# dehub ignore=DH003` before the instruction,
+  `ignore: [DH003]` to turn it off.
+
+Examples
+  INFO  ARG REGISTRY
+        FROM ${REGISTRY}/app:1
+  PASS  ARG REGISTRY=public.ecr.aws/docker/library
+        FROM ${REGISTRY}/node:20
+"""
+
+from __future__ import annotations
+
+from dehub.findings import Finding
+from dehub.resolve import Subject, finding
+
+CODE = "DH003"
+NAME = "unresolved-image"
+SEVERITY = "info"
+FIX_SAFETY = "none"
+
+
+def check(subject: Subject) -> Finding | None:
+    if not subject.unresolved:
+        return None
+    unresolved = subject.use.value.unresolved
+    names = ", ".join(unresolved) or "a value"
+    hint = f"; give {unresolved[0]} a default, or pass --build-arg {unresolved[0]}=VALUE" if unresolved else ""
+    message = (
+        f"`{subject.image}` depends on {names}, whose value is not in this file, "
+        f"so dehub cannot tell where it is pulled from{hint}"
+    )
+    return finding(subject, message)
