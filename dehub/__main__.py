@@ -1,5 +1,5 @@
 """`python -m dehub` runs the `dehub` command."""
 
-from dehub.hooks.cli import main
+from dehub.hooks.cli import run
 
-raise SystemExit(main())
+run()
