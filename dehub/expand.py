@@ -10,7 +10,7 @@ UNKNOWN origins, so callers can tell which part of a reference is uncertain.
 
 from __future__ import annotations
 
-from .value import SYNTHETIC, UNKNOWN, Builder, Value
+from .value import Builder, Value
 
 NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 NAME_CHARS = NAME_START | frozenset("0123456789")
@@ -201,9 +201,3 @@ class _Expander:
                 depth -= 1
         raise ExpandError("missing '}'")
 
-
-def has_variables(text: str) -> bool:
-    return "$" in text
-
-
-__all__ = ["ExpandError", "SYNTHETIC", "UNKNOWN", "expand", "has_variables"]
