@@ -57,11 +57,27 @@ def find_config_file(start: str) -> str | None:
 
 
 def _has_dehub_table(path: str) -> bool:
+    """Whether pyproject.toml configures dehub (`[tool.dehub]`, dotted keys, inline tables)."""
     try:
         with open(path, encoding="utf-8") as handle:
-            return "[tool.dehub" in handle.read()
+            text = handle.read()
     except (OSError, UnicodeDecodeError):
         return False
+    if "dehub" not in text:  # the common case, without importing a TOML parser
+        return False
+    try:
+        tool = _toml().loads(text).get("tool")
+    except ValueError:  # invalid TOML: load it only if it looks meant for dehub, to report the error
+        return "[tool.dehub" in text
+    return isinstance(tool, dict) and "dehub" in tool
+
+
+def _toml():  # noqa: ANN202 - the tomllib module (tomli on Python 3.10)
+    try:
+        import tomllib  # type: ignore[import-not-found]
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    return tomllib
 
 
 def load(path: str | None, known_codes: frozenset[str]) -> Config:
@@ -84,14 +100,13 @@ def _read(path: str) -> dict:
         raise ConfigError(f"{path}: cannot read: {err.strerror or err}") from None
     if path.endswith(".toml"):
         try:
-            import tomllib  # type: ignore[import-not-found]
-        except ImportError:  # Python 3.10
-            import tomli as tomllib  # type: ignore[no-redef]
-        try:
-            document = tomllib.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+            document = _toml().loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as err:
             raise ConfigError(f"{path}: not valid TOML: {err}") from None
-        data = document.get("tool", {}).get("dehub", {})
+        tool = document.get("tool", {})
+        if not isinstance(tool, dict):
+            raise ConfigError(f"{path}: `tool` must be a table holding [tool.dehub]")
+        data = tool.get("dehub", {})
     else:
         import yaml
 
@@ -109,6 +124,8 @@ def _read(path: str) -> dict:
 
 def _apply(config: Config, data: dict, path: str, known_codes: frozenset[str]) -> None:
     for key, value in data.items():
+        if not isinstance(key, str):
+            raise ConfigError(f"{path}: unknown key `{key}`; known keys: {', '.join(sorted(SETTERS))}")
         setter = SETTERS.get(key)
         if setter is None:
             hint = f" (did you mean `{key.replace('_', '-')}`?)" if key.replace("_", "-") in SETTERS else ""
@@ -203,8 +220,10 @@ def _set_build_args(config: Config, value: object, known: frozenset[str]) -> Non
         raise _KeyError(f"expected a mapping of argument name to value, got {_describe(value)}")
     out = {}
     for name, arg in value.items():
-        if not isinstance(name, str) or isinstance(arg, (dict, list)) or arg is None:
-            raise _KeyError(f"expected a string value, got {_describe(arg)}", str(name))
+        if not isinstance(name, str):
+            raise _KeyError(f"argument names must be strings, got {_describe(name)}", str(name))
+        if isinstance(arg, (dict, list)) or arg is None:
+            raise _KeyError(f"expected a string value, got {_describe(arg)}", name)
         out[name] = arg if isinstance(arg, str) else str(arg).lower() if isinstance(arg, bool) else str(arg)
     config.build_args = out
 
@@ -243,6 +262,8 @@ def template_problem(template: str) -> str | None:
         return f"`{template}` does not give a valid image name: {err}"
     if ref.tag or ref.digest:
         return f"`{template}` names a tag or digest; the template gives the name only, the tag is kept"
+    if ref.is_docker_hub:
+        return f"`{template}` points at Docker Hub itself; a mirror must be another registry"
     return None
 
 

@@ -47,11 +47,11 @@ def discover(
         if os.path.isdir(given):
             for path in _list_folder(given):
                 file_kind = kind or kind_for_path(path)
-                if file_kind is None or _excluded(path, exclude, root) or not os.path.isfile(path):
+                if file_kind is None or is_excluded(path, exclude, root) or not os.path.isfile(path):
                     continue
                 _add(targets, seen, Target(display_path(path), file_kind, False))
         else:
-            if force_exclude and _excluded(given, exclude, root):
+            if force_exclude and is_excluded(given, exclude, root):
                 continue
             _add(targets, seen, Target(display_path(given), kind or kind_for_path(given), True))
     return targets
@@ -63,7 +63,8 @@ def _add(targets: list[Target], seen: set[str], target: Target) -> None:
         targets.append(target)
 
 
-def _excluded(path: str, exclude: tuple[str, ...], root: str) -> bool:
+def is_excluded(path: str, exclude: tuple[str, ...], root: str) -> bool:
+    """Whether `exclude` patterns (relative to the configuration's folder) cover `path`."""
     if not exclude:
         return False
     relative = os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")

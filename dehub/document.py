@@ -20,7 +20,7 @@ class ParseProblem:
 class PragmaComment:
     """A comment that may hold a suppression, and the lines it would apply to."""
 
-    __slots__ = ("line", "start", "end", "text", "line_start", "line_end", "target_first", "target_last")
+    __slots__ = ("line", "start", "end", "text", "line_start", "line_end", "target_first", "target_last", "removable")
 
     def __init__(
         self, line: int, start: int, end: int, text: str, line_span: tuple[int, int], target: tuple[int, int]
@@ -31,6 +31,7 @@ class PragmaComment:
         self.text = text  # the comment body after '#'
         self.line_start, self.line_end = line_span  # the whole line with its newline, to delete it
         self.target_first, self.target_last = target  # the statement it precedes; (0, 0) if none
+        self.removable = True  # whether deleting the line leaves the rest of the file's meaning
 
 
 class Document:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from .value import Builder, Value
 
+MAX_DEPTH = 200  # nested ${A:-${B:-...}} beyond this is refused rather than recursed into
 NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 NAME_CHARS = NAME_START | frozenset("0123456789")
 SPECIAL_PARAMS = frozenset("@*#?-$!0123456789")
@@ -31,7 +32,7 @@ def expand(word: Value, env: dict[str, Value | None], escape: str = "\\") -> Val
 
 
 class _Expander:
-    __slots__ = ("text", "origins", "env", "escape", "pos", "out")
+    __slots__ = ("text", "origins", "env", "escape", "pos", "out", "depth")
 
     def __init__(self, word: Value, env: dict[str, Value | None], escape: str, out: Builder) -> None:
         self.text = word.text
@@ -40,6 +41,7 @@ class _Expander:
         self.escape = escape
         self.pos = 0
         self.out = out
+        self.depth = 0
 
     def run(self, stop: str) -> None:
         """Copy characters to `out` until `stop` (not consumed) or the end of the word."""
@@ -155,10 +157,14 @@ class _Expander:
         word = Builder()
         outer = self.out
         self.out = word
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ExpandError(f"variable substitutions nested more than {MAX_DEPTH} deep")
         try:
             self.run(stop="}")
         finally:
             self.out = outer
+            self.depth -= 1
         self.pos += 1  # the closing brace
         word_value = word.build()
         shown = self.text[start : self.pos]

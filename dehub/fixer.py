@@ -73,10 +73,18 @@ class FixOutcome:
         self.refused = refused  # why a fix was not kept, if one was not
 
 
+BROKEN = ("DH900", "DH006")  # a file that does not parse; an image reference that does not
+
+
+def _broken(findings: list[Finding]) -> int:
+    return sum(1 for finding in findings if finding.code in BROKEN)
+
+
 def fix_source(source: SourceText, kind: str, settings: Settings, unsafe: bool) -> FixOutcome:
     findings = lint_source(source, kind, settings)
     if any(finding.code == "DH900" for finding in findings):
         return FixOutcome(source, findings, 0, None)  # never rewrite what does not parse
+    broken = _broken(findings)
     current = source
     applied = 0
     for _ in range(MAX_PASSES):
@@ -88,7 +96,7 @@ def fix_source(source: SourceText, kind: str, settings: Settings, unsafe: bool) 
             break
         candidate = current.with_text(new_text)
         new_findings = lint_source(candidate, kind, settings)
-        if any(finding.code == "DH900" for finding in new_findings):
+        if _broken(new_findings) > broken:
             return FixOutcome(source, lint_source(source, kind, settings), 0, "the fixed text would not parse")
         current, findings = candidate, new_findings
         applied += len(fixes)
@@ -99,7 +107,8 @@ def write_atomically(path: str, data: bytes, expected: bytes) -> None:
     """Replace the file's bytes via a temporary file in the same folder, keeping its mode.
 
     Refuses (OSError) when the file no longer holds `expected`: someone changed it meanwhile.
-    Symbolic links are followed, so the link stays a link.
+    Symbolic links are followed, so the link stays a link; the owner is kept where the OS
+    lets us. A hard link to the file keeps the old content (the rename makes a new inode).
     """
     import tempfile
 
@@ -107,7 +116,8 @@ def write_atomically(path: str, data: bytes, expected: bytes) -> None:
     with open(target, "rb") as handle:
         if handle.read() != expected:
             raise OSError(f"{path} changed while dehub was fixing it; not written")
-    mode = os.stat(target).st_mode & 0o7777
+    status = os.stat(target)
+    mode = status.st_mode & 0o7777
     folder, name = os.path.split(target)
     handle_fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".dehub", dir=folder)
     try:
@@ -115,6 +125,11 @@ def write_atomically(path: str, data: bytes, expected: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        if (status.st_uid, status.st_gid) != (os.getuid(), os.getgid()):
+            try:  # keep the owner too (possible as root, or for a group we belong to)
+                os.chown(temporary, status.st_uid, status.st_gid)
+            except OSError:
+                pass
         os.chmod(temporary, mode)
         os.replace(temporary, target)
     except BaseException:

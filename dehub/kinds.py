@@ -15,7 +15,7 @@ PARSERS = {"dockerfile": "dehub.dockerfile"}
 KINDS = tuple(PARSERS)
 DOCKERFILE_BASES = ("dockerfile", "containerfile")
 NOT_DOCKERFILE_SUFFIXES = (".dockerignore", ".md", ".rst", ".txt", ".orig", ".rej", ".swp", ".bak")
-DOCKERFILE_FIRST_WORDS = frozenset(("from", "arg"))
+DOCKERFILE_FIRST_WORDS = frozenset(("FROM", "ARG"))
 
 
 def kind_for_path(path: str) -> str | None:
@@ -30,14 +30,20 @@ def kind_for_path(path: str) -> str | None:
     return None
 
 
-def kind_for_text(text: str) -> str | None:
-    """The kind a file's content implies: a Dockerfile starts (after comments) with FROM or ARG."""
+def kind_for_text(text: str, path: str = "") -> str | None:
+    """The kind a file's content implies: a Dockerfile starts (after comments) with FROM or ARG.
+
+    Only for names that say nothing else: `README.md` that begins "From the start..." is prose.
+    The keyword must be upper case, as in virtually every real Dockerfile, for the same reason.
+    """
+    if path.lower().endswith(NOT_DOCKERFILE_SUFFIXES):
+        return None
     for line in text.splitlines()[:200]:
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        first = stripped.split(None, 1)[0].lower()
-        return "dockerfile" if first in DOCKERFILE_FIRST_WORDS and len(stripped.split()) > 1 else None
+        words = stripped.split()
+        return "dockerfile" if words[0] in DOCKERFILE_FIRST_WORDS and len(words) > 1 else None
     return None
 
 

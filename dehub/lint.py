@@ -10,10 +10,10 @@ from dehub import rules as rule_registry
 
 from .config import Config, select_codes
 from .document import Document
-from .findings import Finding
+from .findings import UNSAFE, Finding, Fix
 from .kinds import parse
-from .policy import Policy
-from .resolve import resolve
+from .policy import MIRROR, Policy
+from .resolve import Subject, resolve
 from .source import SourceText
 from .suppress import apply, suppressions
 
@@ -65,32 +65,73 @@ def lint_document(document: Document, settings: Settings) -> list[Finding]:
     findings = [dh900.check(p.start, p.end, p.message) for p in document.problems] if dh900.CODE in enabled else []
     image_rules = [rule for rule in rule_registry.IMAGE_RULES if rule.CODE in enabled]
     if image_rules:
-        seen: set[tuple] = set()
         policy = settings.policy
-        for use in document.image_uses(settings.build_args):
-            subject = resolve(use, policy)
+        subjects = [resolve(use, policy) for use in document.image_uses(settings.build_args)]
+        for subject in subjects:
             for rule in image_rules:
                 finding = rule.check(subject)
-                if finding is None:
-                    continue
-                key = (rule.CODE, finding.start, finding.end, finding.image)
-                if key in seen:
-                    continue
-                seen.add(key)
-                finding.code, finding.name, finding.severity = rule.CODE, rule.NAME, rule.SEVERITY
-                findings.append(finding)
+                if finding is not None:
+                    finding.code, finding.name, finding.severity = rule.CODE, rule.NAME, rule.SEVERITY
+                    findings.append(finding)
+        _guard_shared_edits(findings, subjects)
     kind = document.kind
     for finding in findings:
         finding.kind = kind
     _locate(findings, source)
-    if "dehub" in source.text:
+    if "dehub" in source.text.lower():
         findings = _suppress(findings, document, enabled)
+    findings = _dedupe(findings)
     overrides = settings.severity
     if overrides:
         for finding in findings:
             finding.severity = overrides.get(finding.code, finding.severity)
     findings.sort(key=Finding.sort_key)
     return findings
+
+
+def _guard_shared_edits(findings: list[Finding], subjects: list[Subject]) -> None:
+    """Keep a fix only if it moves every image that its edited text feeds, and nothing else.
+
+    One literal can feed several images (`ARG NAME=node` used by `FROM ${NAME}:20` and by
+    `FROM ghcr.io/acme/${NAME}:1`): rewriting it for the first would silently change the
+    second. Such a fix is withdrawn; one that also moves an image whose copy is unverified
+    becomes unsafe.
+    """
+    for finding in findings:
+        fix = finding.fix
+        if fix is None:
+            continue
+        for edit in fix.edits:
+            for subject in subjects:
+                origins = subject.use.value.origins
+                if not any(edit.start <= origin < edit.end for origin in origins):
+                    continue
+                decision = subject.decision
+                if (
+                    subject.name_span != (edit.start, edit.end)
+                    or decision is None
+                    or decision.verdict != MIRROR
+                    or decision.replacement != edit.text
+                ):
+                    finding.fix = None
+                    finding.message += f" (no automatic fix: the same text also makes `{subject.image}`)"
+                    break
+                if decision.safety == UNSAFE and fix.safety != UNSAFE:
+                    finding.fix = fix = Fix(fix.edits, UNSAFE)
+            if finding.fix is None:
+                break
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """One finding per (code, span, image): an ARG default feeding two FROMs is one problem."""
+    seen: set[tuple] = set()
+    kept = []
+    for finding in findings:
+        key = (finding.code, finding.start, finding.end, finding.image)
+        if key not in seen:
+            seen.add(key)
+            kept.append(finding)
+    return kept
 
 
 def _locate(findings: list[Finding], source: SourceText) -> None:

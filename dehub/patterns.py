@@ -34,20 +34,40 @@ def wildcard(pattern: str, text: str) -> bool:
 
 
 def path_matches(pattern: str, path: str) -> bool:
-    """Whether a `/`-separated relative path is covered by an exclude pattern.
+    """Whether a `/`-separated relative path is covered by an exclude pattern (gitignore-like).
 
-    A pattern matches the whole path, or a leading directory of it (`build` excludes
-    `build/Dockerfile`); a pattern without `/` also matches any single path component.
+    `*` and `?` stay within one path segment, `**` spans any number of segments (zero too);
+    a pattern without a `/` (other than a trailing one) matches at any depth; a pattern that
+    matches a folder covers everything below it (`build` excludes `build/Dockerfile`).
     """
-    pattern = pattern.replace("**", "*").strip("/")
-    if pattern.startswith("./"):
+    pattern = pattern.strip()
+    while pattern.startswith("./"):
         pattern = pattern[2:]
-    if wildcard(pattern, path):
-        return True
-    parts = path.split("/")
-    for index in range(1, len(parts)):
-        if wildcard(pattern, "/".join(parts[:index])):
-            return True
-    if "/" not in pattern:
-        return any(wildcard(pattern, part) for part in parts)
-    return False
+    anchored = "/" in pattern.rstrip("/")
+    segments = [segment for segment in pattern.strip("/").split("/") if segment]
+    if not segments:
+        return False
+    if not anchored:
+        segments.insert(0, "**")
+    segments.append("**")
+    return _segments_match(tuple(segments), tuple(path.split("/")), {})
+
+
+def _segments_match(pattern: tuple[str, ...], parts: tuple[str, ...], memo: dict) -> bool:
+    key = (len(pattern), len(parts))
+    found = memo.get(key)
+    if found is not None:
+        return found
+    if not pattern:
+        found = not parts
+    elif pattern[0] == "**":
+        found = any(_segments_match(pattern[1:], parts[index:], memo) for index in range(len(parts) + 1))
+    else:
+        found = bool(parts) and _segment(pattern[0], parts[0]) and _segments_match(pattern[1:], parts[1:], memo)
+    memo[key] = found
+    return found
+
+
+def _segment(pattern: str, part: str) -> bool:
+    """One path segment: `**` inside a segment (`a**b`) acts as `*`."""
+    return wildcard(pattern.replace("**", "*"), part)

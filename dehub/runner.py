@@ -21,6 +21,10 @@ PARALLEL_THRESHOLD = 200  # below this, starting workers costs more than it save
 class ReadError(OSError):
     """The file cannot be read as text; str(err) says why."""
 
+    def __init__(self, message: str, undecodable: bool = False) -> None:
+        super().__init__(message)
+        self.undecodable = undecodable  # read fine, but binary or not UTF-8
+
 
 class FileResult:
     __slots__ = ("path", "kind", "findings", "fixed", "written", "diff", "skipped", "internal_error", "output")
@@ -57,7 +61,7 @@ def read_source(path: str, max_size: int) -> tuple[SourceText, bytes]:
     try:
         return SourceText.decode(data), data
     except DecodeError as err:
-        raise ReadError(str(err)) from None
+        raise ReadError(str(err), undecodable=True) from None
 
 
 def check_file(path: str, kind: str | None, settings: Settings, mode: str = CHECK) -> FileResult:
@@ -99,13 +103,15 @@ def _check(result: FileResult, settings: Settings, mode: str, data: bytes | None
             try:
                 source, original = SourceText.decode(data), data
             except DecodeError as err:
-                raise ReadError(str(err)) from None
+                raise ReadError(str(err), undecodable=True) from None
     except ReadError as err:
-        if dh900.CODE in settings.enabled:
+        if result.kind is None and err.undecodable:
+            result.skipped = "not a file kind dehub reads (not UTF-8 text)"
+        elif dh900.CODE in settings.enabled:
             result.findings = [_problem(path, result.kind, str(err))]
         return
     if result.kind is None:
-        result.kind = kind_for_text(source.text)
+        result.kind = kind_for_text(source.text, path)
         if result.kind is None:
             result.skipped = "not a file kind dehub reads (use --kind to say what it is)"
             return

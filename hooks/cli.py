@@ -70,6 +70,11 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(f"dehub {__version__}\n")
         return EXIT_CLEAN
     command, rest = args[0], args[1:]
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 must not crash a report
+        try:
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[attr-defined]
+        except (AttributeError, ValueError):
+            pass
     try:
         if command == "check":
             return _check(rest)
@@ -85,8 +90,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _codes(values: list[str]) -> tuple[str, ...]:
-    return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
+def _codes(values: list[str], option: str) -> tuple[str, ...]:
+    codes = tuple(code.strip() for value in values for code in value.split(",") if code.strip())
+    if values and not codes:
+        raise UsageError(f"{option} needs at least one rule code or prefix (e.g. DH001 or DH0)")
+    return codes
 
 
 def _check(argv: list[str]) -> int:
@@ -109,7 +117,7 @@ def _check(argv: list[str]) -> int:
         build_args[name] = value
     jobs = os.cpu_count() or 1
     if options.jobs is not None:
-        if not options.jobs.isdigit() or int(options.jobs) < 1:
+        if not (options.jobs.isascii() and options.jobs.isdigit()) or int(options.jobs) < 1:
             raise UsageError(f"--jobs expects a positive number, got {options.jobs!r}")
         jobs = int(options.jobs)
     try:
@@ -117,8 +125,8 @@ def _check(argv: list[str]) -> int:
         config = load(config_path, rules.CODES)
         settings = Settings(
             config,
-            select=_codes(options.select) if options.select else None,
-            ignore=_codes(options.ignore),
+            select=_codes(options.select, "--select") if options.select else None,
+            ignore=_codes(options.ignore, "--ignore"),
             build_args=build_args,
             unsafe_fixes=True if options.unsafe_fixes else None,
             show_unused_suppressions=options.show_unused_suppressions,
@@ -136,7 +144,7 @@ def _check(argv: list[str]) -> int:
     if "-" in paths:
         if len(paths) > 1:
             raise UsageError("`-` (standard input) cannot be combined with other paths")
-        return _check_stdin(options, settings, mode)
+        return _check_stdin(options, settings, config, mode)
 
     from dehub.discover import discover
     from dehub.runner import check_files
@@ -145,15 +153,16 @@ def _check(argv: list[str]) -> int:
         paths, exclude=config.exclude, root=config.root, force_exclude=options.force_exclude, kind=options.kind
     )
     results = check_files([(target.path, target.kind) for target in targets], settings, mode, jobs)
-    out = sys.stdout
+    # Notes and diffs go to stdout with the text report, to stderr beside a machine-readable one.
+    notes = sys.stdout if (options.format or "text") == "text" else sys.stderr
     findings = []
     for result in results:
         if result.skipped and not options.quiet:
             sys.stderr.write(f"dehub: skipped {result.path}: {result.skipped}\n")
         if result.written and not options.quiet:
-            out.write(f"Fixing {result.path}\n")
+            notes.write(f"Fixing {result.path}\n")
         if result.diff:
-            out.write(result.diff)
+            notes.write(result.diff)
         findings.extend(result.findings)
     if not targets and not options.quiet:
         sys.stderr.write("dehub: no files to check under the given paths\n")
@@ -162,13 +171,18 @@ def _check(argv: list[str]) -> int:
     return _exit_code(findings, results, options, changed)
 
 
-def _check_stdin(options, settings, mode: str) -> int:  # noqa: ANN001 - parsed options, settings
+def _check_stdin(options, settings, config, mode: str) -> int:  # noqa: ANN001 - parsed options, settings
+    from dehub.discover import is_excluded
     from dehub.kinds import kind_for_path
     from dehub.runner import FIX, check_bytes
 
     name = options.stdin_filename or "-"
     kind = options.kind or (kind_for_path(name) if options.stdin_filename else None)
     data = sys.stdin.buffer.read()
+    if options.force_exclude and options.stdin_filename and is_excluded(name, config.exclude, config.root):
+        if mode == FIX:
+            sys.stdout.buffer.write(data)
+        return EXIT_CLEAN
     result = check_bytes(name, data, kind, settings, mode)
     if result.skipped:
         sys.stderr.write(f"dehub: skipped {name}: {result.skipped}\n")

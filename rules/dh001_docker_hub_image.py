@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from dehub.findings import Edit, Finding, Fix
 from dehub.policy import MIRROR
+from dehub.reference import ReferenceError, parse
 from dehub.resolve import Subject, finding
 
 CODE = "DH001"
@@ -54,10 +55,21 @@ def check(subject: Subject) -> Finding | None:
     message = f"`{subject.image}` is pulled from Docker Hub; use `{suggestion}`{subject.via}"
     fix = None
     span = subject.name_span
-    if span is not None:
+    if not _valid_name(decision.replacement):
+        message += " (no automatic fix: the mirror name it maps to is not a valid reference)"
+    elif span is not None:
         fix = Fix((Edit(span[0], span[1], decision.replacement or ""),), decision.safety or "safe")
         if decision.safety == "unsafe":
             message += f" (unsafe fix: {decision.reason})"
     else:
         message += " (no automatic fix: the name is not written as one literal in this file)"
     return finding(subject, message, fix)
+
+
+def _valid_name(name: str | None) -> bool:
+    """A mapped template can yield a name over 255 characters; never write that."""
+    try:
+        parse(name or "")
+    except ReferenceError:
+        return False
+    return True

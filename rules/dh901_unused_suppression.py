@@ -34,7 +34,7 @@ ENABLED_BY_DEFAULT = False
 
 
 def check(pragma: PragmaComment, unused: list[str], all_unused: bool) -> Finding:
-    fix = Fix((Edit(pragma.line_start, pragma.line_end, ""),), "safe") if all_unused else None
+    fix = Fix((Edit(pragma.line_start, pragma.line_end, ""),), "safe") if all_unused and pragma.removable else None
     codes = ", ".join(unused)
     message = f"suppression of {codes} suppresses nothing; remove {'the comment' if all_unused else 'those codes'}"
     return Finding(CODE, NAME, SEVERITY, message, pragma.start, pragma.end, fix=fix)

@@ -1,8 +1,8 @@
 """Dockerfiles and Containerfiles: every place an image is pulled, with exact spans.
 
 Sites: `FROM` (not stage names, not `scratch`), `COPY --from=<image>`,
-`RUN --mount=type=bind|cache,from=<image>` (also inside `ONBUILD`), and the `# syntax=`
-parser directive. `FROM` references are expanded with the global `ARG`s (and `--build-arg`
+`RUN --mount=...,from=<image>` (any mount type: BuildKit resolves `from` for all of them; also
+inside `ONBUILD`), and the `# syntax=` parser directive. `FROM` references are expanded with the global `ARG`s (and `--build-arg`
 overrides), so a reference that comes from an `ARG` default keeps the offsets of that default.
 BuildKit does not expand variables in `--from` or mount `from=`; such values are reported as
 invalid rather than guessed.
@@ -17,7 +17,7 @@ from ..expand import ExpandError, expand
 from ..imageuse import ImageUse
 from ..source import SourceText
 from ..value import Value
-from .lexer import Instruction, lex
+from .lexer import DIRECTIVE_NAMES, Instruction, directive, lex
 from .words import arg_words, builder_flags, csv_fields, fields, flag_value, key_value
 
 # BuildKit defines these in the global scope for every build; their values depend on the platform.
@@ -25,7 +25,6 @@ PLATFORM_ARGS = (
     "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
     "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
 )  # fmt: skip
-MOUNT_TYPES_WITH_FROM = (None, "bind", "cache")
 NO_FROM_EXPANSION = (
     "variable expansion is not supported in --from (BuildKit rejects it); "
     "name the image in a global ARG and a `FROM ${ARG} AS stage`, then copy from the stage"
@@ -60,6 +59,9 @@ class DockerfileDocument(Document):
     def pragmas(self) -> list[PragmaComment]:
         instructions = self.lexed.instructions
         first_lines = [instruction.line for instruction in instructions]
+        # Deleting the comment that ends the leading directive block would turn a following
+        # `# syntax=`-shaped comment into a live directive, so that one comment stays.
+        block_end = len(self.lexed.directives) + 1
         out = []
         for comment in self.lexed.comments:
             at = bisect_right(first_lines, comment.line)
@@ -69,8 +71,18 @@ class DockerfileDocument(Document):
             text = self.source.text
             while end > comment.start and text[end - 1] in "\r\n":
                 end -= 1
-            out.append(PragmaComment(comment.line, comment.start, end, comment.text, line_span, target))
+            pragma = PragmaComment(comment.line, comment.start, end, comment.text, line_span, target)
+            pragma.removable = not (comment.line == block_end and self._directive_follows(comment.line))
+            out.append(pragma)
         return out
+
+    def _directive_follows(self, line: int) -> bool:
+        source = self.source
+        if line >= len(source.line_starts):
+            return False
+        start, end = source.line_span(line + 1)
+        found = directive(source.text[start:end].rstrip("\r\n"))
+        return found is not None and found[0] in DIRECTIVE_NAMES and found[0] not in self.lexed.directives
 
     def image_uses(self, build_args: dict[str, str]) -> list[ImageUse]:
         lexed = self.lexed
@@ -173,7 +185,8 @@ def _declare_global_args(args: Value, env: dict[str, Value | None], build_args: 
         if name in build_args:
             env[name] = Value.synthetic(build_args[name])
         elif equals == -1:
-            env[name] = None
+            if name not in env:  # a bare redeclaration keeps an earlier default, as in BuildKit
+                env[name] = None
         else:
             default = Value(text[equals + 1 :], word.origins[equals + 1 :])
             try:
@@ -183,9 +196,9 @@ def _declare_global_args(args: Value, env: dict[str, Value | None], build_args: 
 
 
 def _from_flag(site: str, value: Value, stages: set[str], uses: list[ImageUse]) -> None:
-    """A `--from` or mount `from=` value: a stage name, a stage index, or an image."""
+    """A `--from` or mount `from=` value: a stage name, a stage index (COPY only), or an image."""
     text = value.text
-    if not text or text.isdigit() or text.lower() in stages:
+    if not text or text.lower() in stages or (site == "copy-from" and text.isdigit()):
         return
     if "$" in text:
         uses.append(_use(site, value, value, problem=NO_FROM_EXPANSION))
@@ -194,13 +207,10 @@ def _from_flag(site: str, value: Value, stages: set[str], uses: list[ImageUse]) 
 
 
 def _mount(spec: Value, stages: set[str], uses: list[ImageUse]) -> None:
-    mount_type = None
     source = None
     for field in csv_fields(spec):
         key, value = key_value(field)
-        if key == "type" and value is not None:
-            mount_type = value.text.strip().lower()
-        elif key == "from" and value is not None:
-            source = value
-    if source is not None and mount_type in MOUNT_TYPES_WITH_FROM:
+        if key == "from" and value is not None:
+            source = value  # a repeated key: the last one wins, as BuildKit parses mounts
+    if source is not None:
         _from_flag("mount-from", source, stages, uses)

@@ -125,7 +125,7 @@ def _physical_lines(text: str) -> list[tuple[int, int]]:
     return lines
 
 
-def _directive(line: str) -> tuple[str, str, int] | None:
+def directive(line: str) -> tuple[str, str, int] | None:
     """(name, value, value offset in line) when `line` is `# name = value`."""
     stripped = line.lstrip(BLANKS)
     if not stripped.startswith("#"):
@@ -163,10 +163,13 @@ def lex(source: SourceText) -> Lexed:
     # Parser directives: the leading run of `# key=value` lines with known keys.
     while index < count:
         start, end = lines[index]
-        found = _directive(text[start:end])
-        if found is None or found[0] not in DIRECTIVE_NAMES or found[0] in result.directives:
+        found = directive(text[start:end])
+        if found is None or found[0] not in DIRECTIVE_NAMES:
             break
         name, value, at = found
+        if name in result.directives:
+            result.errors.append(LexError(start, end, f"only one {name} parser directive can be used"))
+            break
         result.directives[name] = Directive(name, Value.literal(value, start + at), index + 1)
         index += 1
     escape_directive = result.directives.get("escape")
@@ -184,7 +187,7 @@ def lex(source: SourceText) -> Lexed:
     while index < count:
         start, end = lines[index]
         content = text[start:end]
-        stripped = content.lstrip(BLANKS)
+        stripped = content.lstrip()
         if not stripped:
             index += 1
             continue
@@ -204,7 +207,7 @@ def lex(source: SourceText) -> Lexed:
             line_start, line_end = lines[index]
             line = text[line_start:line_end]
             index += 1
-            line_stripped = line.lstrip(BLANKS)
+            line_stripped = line.lstrip()
             if not line_stripped or line_stripped[0] == "#":
                 continue  # comments and blank lines inside a continuation are dropped
             cut = _continues(line, escape)
@@ -216,7 +219,7 @@ def lex(source: SourceText) -> Lexed:
         if instruction.keyword in HEREDOC_KEYWORDS or (
             instruction.keyword == "onbuild" and _first_word(instruction.text).lower() in HEREDOC_KEYWORDS
         ):
-            if "<<" in instruction.text and not instruction.text.startswith("["):
+            if "<<" in instruction.text and not _json_form(instruction.text):
                 index = _read_heredocs(text, lines, index, instruction, result)
         result.instructions.append(instruction)
     return result
@@ -232,6 +235,19 @@ def _instruction(pieces: list[tuple[str, int]], line: int, start: int) -> Instru
     while cut < size and logical[cut] in BLANKS:
         cut += 1
     return Instruction(keyword, logical[cut:].rstrip(BLANKS), pieces, cut, line, start)
+
+
+def _json_form(args: str) -> bool:
+    """Whether RUN/COPY/ADD arguments are the exec (JSON array) form, as BuildKit decides it."""
+    if not args.startswith("["):
+        return False
+    import json  # only for `RUN [...]` lines that also hold `<<`: rare enough to import lazily
+
+    try:
+        value = json.loads(args)
+    except ValueError:
+        return False
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
 def _first_word(text: str) -> str:

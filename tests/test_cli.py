@@ -1,0 +1,747 @@
+"""The `dehub` command, called in-process as pre-commit-hooks and yamllint test their CLIs."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from dehub import __version__
+from dehub import rules as rule_registry
+from dehub.config import find_config_file
+from dehub.hooks.cli import CHECK_OPTIONS, main
+
+ECR = "public.ecr.aws/docker/library/"
+NODE_MESSAGE = "`node:20` is pulled from Docker Hub; use `public.ecr.aws/docker/library/node:20`"
+MYORG_MESSAGE = (
+    "`myorg/app:1` is pulled from Docker Hub and has no known mirror: not a Docker Official Image, so it has "
+    "no copy under public.ecr.aws/docker/library; copy it to a registry you control and map it under "
+    "`mirror.map`, or accept it under `allow`"
+)
+CENTOS_MESSAGE = (
+    "`centos:7` is pulled from Docker Hub; use `public.ecr.aws/docker/library/centos:7` (unsafe fix: `centos` "
+    "left the Docker Official Images on 2024-07-29; old tags are mirrored, but check that yours is)"
+)
+REG_MESSAGE = (
+    "`${REG}/app:1` depends on REG, whose value is not in this file, so dehub cannot tell where it is pulled "
+    "from; give REG a default, or pass --build-arg REG=VALUE"
+)
+
+KNOWN = (
+    "ARG REG\n"
+    "FROM node:20 AS build\n"
+    "FROM ${REG}/app:1\n"
+    "COPY --from=centos:7 /a /b\n"
+    "FROM myorg/app:1\n"
+)
+
+
+@pytest.fixture
+def work(tmp_path, monkeypatch):
+    """An empty working folder with no configuration file above it."""
+    monkeypatch.chdir(tmp_path)
+    assert find_config_file(str(tmp_path)) is None, "a stray dehub configuration above the temp folder"
+    return tmp_path
+
+
+def write(path, text: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_bytes(text.encode("utf-8"))
+
+
+def out_lines(capsys) -> tuple[list[str], str]:
+    captured = capsys.readouterr()
+    return captured.out.splitlines(), captured.err
+
+
+class FakeStdin:
+    def __init__(self, data: bytes) -> None:
+        self.buffer = io.BytesIO(data)
+
+
+# --- text and JSON output ---------------------------------------------------------------
+
+
+def test_text_output_exact(work, capsys):
+    write(work / "Dockerfile", KNOWN)
+    assert main(["check", "Dockerfile"]) == 1
+    lines, err = out_lines(capsys)
+    assert lines == [
+        f"Dockerfile:2:6: DH001 {NODE_MESSAGE}",
+        f"Dockerfile:3:6: DH003 {REG_MESSAGE}",
+        f"Dockerfile:4:13: DH001 {CENTOS_MESSAGE}",
+        f"Dockerfile:5:6: DH002 {MYORG_MESSAGE}",
+        "Found 4 problems. [*] 1 fixable with --fix; 1 more with --fix --unsafe-fixes.",
+    ]
+    assert err == ""
+
+
+def test_default_path_is_the_working_folder(work, capsys):
+    write(work / "Dockerfile", "FROM node:20\n")
+    assert main(["check"]) == 1
+    lines, _ = out_lines(capsys)
+    assert lines == [f"Dockerfile:1:6: DH001 {NODE_MESSAGE}", "Found 1 problem. [*] 1 fixable with --fix."]
+
+
+def test_paths_are_shown_relative_and_deduplicated(work, capsys):
+    write(work / "a" / "Dockerfile", "FROM node:20\n")
+    assert main(["check", "./a/Dockerfile", str(work / "a" / "Dockerfile"), "a/Dockerfile"]) == 1
+    lines, _ = out_lines(capsys)
+    assert lines == [f"a/Dockerfile:1:6: DH001 {NODE_MESSAGE}", "Found 1 problem. [*] 1 fixable with --fix."]
+
+
+def test_json_contract_exact(work, capsys):
+    write(work / "Dockerfile", KNOWN)
+    assert main(["check", "--format", "json", "Dockerfile"]) == 1
+    captured = capsys.readouterr()
+    document = json.loads(captured.out)
+    assert document == {
+        "version": 1,
+        "findings": [
+            {
+                "path": "Dockerfile", "line": 2, "column": 6, "end_line": 2, "end_column": 13,
+                "code": "DH001", "name": "docker-hub-image", "severity": "error", "message": NODE_MESSAGE,
+                "site": "from", "kind": "dockerfile", "image": "node:20",
+                "canonical": "docker.io/library/node:20", "suggestion": ECR + "node:20", "fixable": "safe",
+            },
+            {
+                "path": "Dockerfile", "line": 3, "column": 6, "end_line": 3, "end_column": 18,
+                "code": "DH003", "name": "unresolved-image", "severity": "info", "message": REG_MESSAGE,
+                "site": "from", "kind": "dockerfile", "image": "${REG}/app:1",
+                "canonical": None, "suggestion": None, "fixable": None,
+            },
+            {
+                "path": "Dockerfile", "line": 4, "column": 13, "end_line": 4, "end_column": 21,
+                "code": "DH001", "name": "docker-hub-image", "severity": "error", "message": CENTOS_MESSAGE,
+                "site": "copy-from", "kind": "dockerfile", "image": "centos:7",
+                "canonical": "docker.io/library/centos:7", "suggestion": ECR + "centos:7", "fixable": "unsafe",
+            },
+            {
+                "path": "Dockerfile", "line": 5, "column": 6, "end_line": 5, "end_column": 17,
+                "code": "DH002", "name": "docker-hub-no-mirror", "severity": "warning", "message": MYORG_MESSAGE,
+                "site": "from", "kind": "dockerfile", "image": "myorg/app:1",
+                "canonical": "docker.io/myorg/app:1", "suggestion": None, "fixable": None,
+            },
+        ],
+    }  # fmt: skip
+    assert captured.err == ""
+
+
+def test_json_span_is_end_exclusive(work, capsys):
+    text = "FROM node:20\n"
+    write(work / "Dockerfile", text)
+    main(["check", "--format", "json"])
+    (finding,) = json.loads(capsys.readouterr().out)["findings"]
+    line = text.splitlines()[finding["line"] - 1]
+    assert line[finding["column"] - 1 : finding["end_column"] - 1] == "node:20"
+
+
+def test_json_clean(work, capsys):
+    write(work / "Dockerfile", f"FROM {ECR}node:20\n")
+    assert main(["check", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"version": 1, "findings": []}
+
+
+def test_json_with_fix_is_still_parseable(work, capsys):
+    write(work / "Dockerfile", "FROM node:20\nFROM myorg/app:1\n")
+    assert main(["check", "--fix", "--format", "json"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    assert [finding["code"] for finding in document["findings"]] == ["DH002"]
+
+
+# --- exit codes -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "summary"),
+    [
+        (f"FROM {ECR}node:20\n", 0, "All checks passed!"),
+        ("FROM node:20\n", 1, "Found 1 problem. [*] 1 fixable with --fix."),
+        ("FROM myorg/app:1\n", 1, "Found 1 problem."),  # warning
+        ("ARG REG\nFROM ${REG}/app:1\n", 0, "Found 1 problem."),  # info only
+        ("FROM\n", 1, "Found 1 problem."),  # DH900
+    ],
+    ids=["clean", "error", "warning", "info-only", "parse-error"],
+)
+def test_exit_codes(work, capsys, text, code, summary):
+    write(work / "Dockerfile", text)
+    assert main(["check", "Dockerfile"]) == code
+    lines, _ = out_lines(capsys)
+    assert lines[-1] == summary
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["check", "--nope"], "unrecognized option --nope"),
+        (["check", "-x"], "unrecognized option -x"),
+        (["check", "--format", "xml"], "option --format: invalid choice 'xml' (choose from text, json)"),
+        (["check", "--format=xml"], "invalid choice 'xml'"),
+        (["check", "--format"], "option --format needs a value"),
+        (["check", "--fix=yes"], "option --fix takes no value"),
+        (["frobnicate"], "unknown command 'frobnicate' (choose from check, rules, explain)"),
+        (["check", "--select", "NOPE"], "unknown rule code or prefix `NOPE`"),
+        (["check", "--ignore", "DH001,NOPE"], "unknown rule code or prefix `NOPE`"),
+        (["check", "--jobs", "0"], "--jobs expects a positive number, got '0'"),
+        (["check", "-j", "-1"], "--jobs expects a positive number"),
+        (["check", "--jobs", "two"], "--jobs expects a positive number, got 'two'"),
+        (["check", "--kind", "yaml"], "invalid choice 'yaml'"),
+        (["check", "--build-arg", "NOVALUE"], "--build-arg expects NAME=VALUE, got 'NOVALUE'"),
+        (["check", "--build-arg", "=value"], "--build-arg expects NAME=VALUE, got '=value'"),
+        (["explain"], "explain takes exactly one rule code"),
+        (["explain", "DH001", "DH002"], "explain takes exactly one rule code"),
+        (["explain", "XX"], "unknown rule code 'XX'"),
+        (["rules", "extra"], "unexpected argument 'extra'"),
+        (["rules", "--format", "yaml"], "invalid choice 'yaml'"),
+    ],
+)
+def test_usage_errors_exit_2(work, capsys, argv, message):
+    write(work / "Dockerfile", "FROM node:20\n")
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("usage: dehub ")
+    assert "dehub: error: " in captured.err
+    assert message in captured.err
+    assert (work / "Dockerfile").read_text() == "FROM node:20\n"
+
+
+def test_jobs_with_a_non_ascii_digit(work, capsys):
+    write(work / "Dockerfile", "FROM node:20\n")
+    assert main(["check", "--jobs", "\u00b2"]) == 2
+    assert "--jobs expects a positive number" in capsys.readouterr().err
+
+
+def test_empty_select_is_a_usage_error(work, capsys):
+    write(work / "Dockerfile", "FROM node:20\n")
+    assert main(["check", "--select", ""]) == 2
+
+
+def test_no_arguments_prints_help_and_exits_2(capsys):
+    assert main([]) == 2
+    assert "usage: dehub" in capsys.readouterr().out
+
+
+def test_main_help_exits_0(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for command in ("check", "rules", "explain"):
+        assert command in out
+
+
+def test_version(capsys):
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"dehub {__version__}\n"
+    assert main(["-V"]) == 0
+    assert capsys.readouterr().out == f"dehub {__version__}\n"
+
+
+def test_check_help_lists_every_option(work, capsys):
+    assert main(["check", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: dehub check [OPTIONS] [PATHS...]\n")
+    for option in CHECK_OPTIONS:
+        for name in option.names:
+            assert name in out
+        assert option.help in out
+
+
+# --- fixing -----------------------------------------------------------------------------
+
+
+def test_fix_rewrites_then_second_run_is_clean(work, capsys):
+    write(work / "Dockerfile", "FROM node:20 AS build\nFROM alpine:3.20\n")
+    assert main(["check", "--fix"]) == 1
+    lines, _ = out_lines(capsys)
+    assert lines == ["Fixing Dockerfile", "Found 2 problems (2 fixed, 0 remaining)."]
+    assert (work / "Dockerfile").read_text() == f"FROM {ECR}node:20 AS build\nFROM {ECR}alpine:3.20\n"
+    assert main(["check", "--fix"]) == 0
+    lines, _ = out_lines(capsys)
+    assert lines == ["All checks passed!"]
+    assert main(["check"]) == 0
+
+
+def test_fix_reports_what_remains(work, capsys):
+    write(work / "Dockerfile", "FROM node:20\nFROM myorg/app:1\n")
+    assert main(["check", "--fix"]) == 1
+    lines, _ = out_lines(capsys)
+    assert lines == [
+        "Fixing Dockerfile",
+        f"Dockerfile:2:6: DH002 {MYORG_MESSAGE}",
+        "Found 2 problems (1 fixed, 1 remaining).",
+    ]
+
+
+def test_fix_leaves_untouched_files_alone(work, capsys):
+    write(work / "a" / "Dockerfile", f"FROM {ECR}node:20\n")
+    write(work / "b" / "Dockerfile", "FROM node:20\n")
+    before = os.stat(work / "a" / "Dockerfile").st_mtime_ns
+    assert main(["check", "--fix"]) == 1
+    lines, _ = out_lines(capsys)
+    assert lines == ["Fixing b/Dockerfile", "Found 1 problem (1 fixed, 0 remaining)."]
+    assert os.stat(work / "a" / "Dockerfile").st_mtime_ns == before
+
+
+def test_diff_prints_and_writes_nothing(work, capsys):
+    text = "FROM node:20\nRUN echo hi\nFROM myorg/app:1\n"
+    write(work / "Dockerfile", text)
+    assert main(["check", "--diff"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == (
+        "--- Dockerfile\n"
+        "+++ Dockerfile\n"
+        "@@ -1,3 +1,3 @@\n"
+        "-FROM node:20\n"
+        f"+FROM {ECR}node:20\n"
+        " RUN echo hi\n"
+        " FROM myorg/app:1\n"
+        f"Dockerfile:3:6: DH002 {MYORG_MESSAGE}\n"
+        "Would fix 1 problem (1 would remain).\n"
+    )
+    assert "Fixing" not in captured.out
+    assert (work / "Dockerfile").read_text() == text
+
+
+def test_diff_without_final_newline(work, capsys):
+    write(work / "Dockerfile", "FROM node:20")
+    assert main(["check", "--diff"]) == 1
+    out = capsys.readouterr().out
+    assert "-FROM node:20\n\\ No newline at end of file\n+FROM " + ECR + "node:20\n\\ No newline at end of file\n" in out
+    assert (work / "Dockerfile").read_bytes() == b"FROM node:20"
+
+
+def test_diff_with_nothing_to_fix_exits_0(work, capsys):
+    write(work / "Dockerfile", f"FROM {ECR}node:20\n")
+    assert main(["check", "--diff"]) == 0
+    assert capsys.readouterr().out == "All checks passed!\n"
+
+
+def test_diff_with_only_unfixable_findings(work, capsys):
+    write(work / "Dockerfile", "FROM myorg/app:1\n")
+    assert main(["check", "--diff"]) == 1  # the warning fails the run, there is no diff
+    out = capsys.readouterr().out
+    assert "---" not in out and "+++" not in out
+
+
+def test_unsafe_fixes(work, capsys):
+    text = "FROM centos:7\n"
+    write(work / "Dockerfile", text)
+    assert main(["check", "--fix"]) == 1  # the finding remains
+    lines, _ = out_lines(capsys)
+    assert "Fixing Dockerfile" not in lines
+    assert lines[-1] == "Found 1 problem. [*] 1 more with --fix --unsafe-fixes."
+    assert (work / "Dockerfile").read_text() == text
+
+    assert main(["check", "--diff", "--unsafe-fixes"]) == 1
+    assert f"+FROM {ECR}centos:7\n" in capsys.readouterr().out
+    assert (work / "Dockerfile").read_text() == text
+
+    assert main(["check", "--fix", "--unsafe-fixes"]) == 1
+    lines, _ = out_lines(capsys)
+    assert lines == ["Fixing Dockerfile", "Found 1 problem (1 fixed, 0 remaining)."]
+    assert (work / "Dockerfile").read_text() == f"FROM {ECR}centos:7\n"
+
+
+def test_unsafe_fixes_hint_when_enabled(work, capsys):
+    write(work / "Dockerfile", "FROM centos:7\n")
+    assert main(["check", "--unsafe-fixes"]) == 1
+    lines, _ = out_lines(capsys)
+    assert lines[-1] == "Found 1 problem. [*] 1 with --fix."
+
+
+def test_exit_zero(work, capsys):
+    write(work / "Dockerfile", "FROM node:20\n")
+    assert main(["check", "--exit-zero"]) == 0
+    lines, _ = out_lines(capsys)
+    assert lines[0] == f"Dockerfile:1:6: DH001 {NODE_MESSAGE}"
+    assert main(["check", "--exit-zero", "--fix"]) == 0
+    assert (work / "Dockerfile").read_text() == f"FROM {ECR}node:20\n"
+
+
+# --- rule selection ---------------------------------------------------------------------
+
+SELECTION = "ARG REG\nFROM node:20\nFROM myorg/app:1\nFROM ${REG}/x:1\nFROM Node:1\n"
+
+
+def codes_in(out: str) -> list[str]:
+    return [line.split(": ", 2)[1].split()[0] for line in out.splitlines() if line.startswith("Dockerfile:")]
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ([], ["DH001", "DH002", "DH006"]),
+        (["--select", "DH001"], ["DH001"]),
+        (["--select", "DH001,DH002"], ["DH001", "DH002"]),
+        (["--select", "DH001", "--select", "DH006"], ["DH001", "DH006"]),
+        (["--select", "dh002"], ["DH002"]),
+        (["--select", "DH00"], ["DH001", "DH002", "DH006"]),
+        (["--select", "ALL"], ["DH001", "DH002", "DH006"]),
+        (["--ignore", "DH001"], ["DH002", "DH006"]),
+        (["--ignore", "DH001,DH006"], ["DH002"]),
+        (["--ignore", "DH00"], []),
+        (["--select", "DH00", "--ignore", "DH002"], ["DH001", "DH006"]),
+        (["--select", " DH001 , DH002 "], ["DH001", "DH002"]),
+    ],
+)
+def test_select_and_ignore(work, capsys, options, expected):
+    write(work / "Dockerfile", SELECTION)
+    main(["check", *options])
+    out = capsys.readouterr().out
+    # DH003 is info; it shows whenever selected
+    assert sorted(set(codes_in(out)) - {"DH003"}) == expected
+
+
+def test_select_info_rule(work, capsys):
+    write(work / "Dockerfile", SELECTION)
+    assert main(["check", "--select", "DH003"]) == 0  # info only
+    assert codes_in(capsys.readouterr().out) == ["DH003"]
+
+
+# --- quiet, statistics --------------------------------------------------------------------
+
+
+def test_quiet(work, capsys):
+    write(work / "Dockerfile", "FROM node:20\nFROM myorg/app:1\n")
+    assert main(["check", "--quiet"]) == 1
+    lines, _ = out_lines(capsys)
+    assert lines == [f"Dockerfile:1:6: DH001 {NODE_MESSAGE}", f"Dockerfile:2:6: DH002 {MYORG_MESSAGE}"]
+    assert main(["check", "-q", "--fix"]) == 1
+    lines, _ = out_lines(capsys)
+    assert lines == [f"Dockerfile:2:6: DH002 {MYORG_MESSAGE}"]
+    assert main(["check", "-q", "--ignore", "DH002"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_quiet_hides_no_files_message(work, capsys):
+    assert main(["check", "-q"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+    assert main(["check"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "dehub: no files to check under the given paths\n"
+    assert captured.out == "All checks passed!\n"
+
+
+def test_statistics(work, capsys):
+    write(work / "a" / "Dockerfile", "FROM node:20\nFROM myorg/app:1\nFROM alpine:3\n")
+    write(work / "b" / "Dockerfile", "FROM myorg/app:2\nFROM myorg/app:3\nFROM Node\n")
+    assert main(["check", "--statistics"]) == 1
+    lines, _ = out_lines(capsys)
+    assert lines == [
+        "3  DH002  [ ] docker-hub-no-mirror",
+        "2  DH001  [*] docker-hub-image",
+        "1  DH006  [ ] invalid-image-reference",
+        "Found 6 problems. [*] 2 fixable with --fix.",
+    ]
+
+
+# --- build arguments and kinds -------------------------------------------------------------
+
+
+def test_build_arg(work, capsys):
+    write(work / "Dockerfile", "ARG BASE\nFROM ${BASE}\n")
+    assert main(["check"]) == 0
+    assert codes_in(capsys.readouterr().out) == ["DH003"]
+    assert main(["check", "--build-arg", "BASE=node:20"]) == 1
+    lines, _ = out_lines(capsys)
+    assert lines[0].startswith("Dockerfile:2:6: DH001 `node:20` is pulled from Docker Hub")
+    assert "no automatic fix" in lines[0]
+    assert main(["check", "--build-arg", f"BASE={ECR}node:20"]) == 0
+
+
+def test_build_arg_overrides_default(work, capsys):
+    write(work / "Dockerfile", f"ARG BASE={ECR}node:20\nFROM ${{BASE}}\n")
+    assert main(["check"]) == 0
+    capsys.readouterr()
+    assert main(["check", "--build-arg", "BASE=node:20"]) == 1
+    assert codes_in(capsys.readouterr().out) == ["DH001"]
+
+
+def test_kind_for_file_named_otherwise(work, capsys):
+    write(work / "base.txt", "FROM node:20\n")
+    assert main(["check", "--kind", "dockerfile", "base.txt"]) == 1
+    lines, _ = out_lines(capsys)
+    assert lines[0] == f"base.txt:1:6: DH001 {NODE_MESSAGE}"
+
+
+def test_kind_needed_when_content_does_not_say(work, capsys):
+    write(work / "notes.txt", "RUN echo\nFROM node:20\n")
+    assert main(["check", "notes.txt"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.startswith("dehub: skipped notes.txt: not a file kind dehub reads")
+    assert captured.out == "All checks passed!\n"
+    assert main(["check", "--kind", "dockerfile", "notes.txt"]) == 1
+    assert codes_in(capsys.readouterr().out.replace("notes.txt:", "Dockerfile:")) == ["DH001"]
+
+
+def test_explicit_file_detected_by_content(work, capsys):
+    write(work / "base.image", "# comment\nFROM node:20\n")
+    assert main(["check", "base.image"]) == 1
+    lines, _ = out_lines(capsys)
+    assert lines[0] == f"base.image:2:6: DH001 {NODE_MESSAGE}"
+
+
+def test_folder_walk_does_not_take_files_by_content(work, capsys):
+    write(work / "base.txt", "FROM node:20\n")
+    assert main(["check", "."]) == 0
+    assert capsys.readouterr().err == "dehub: no files to check under the given paths\n"
+
+
+# --- standard input -----------------------------------------------------------------------
+
+
+def test_stdin_with_filename(work, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", FakeStdin(b"FROM node:20\n"))
+    assert main(["check", "--stdin-filename", "Dockerfile", "-"]) == 1
+    lines, _ = out_lines(capsys)
+    assert lines == [f"Dockerfile:1:6: DH001 {NODE_MESSAGE}", "Found 1 problem. [*] 1 fixable with --fix."]
+
+
+def test_stdin_without_filename(work, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", FakeStdin(b"FROM node:20\n"))
+    assert main(["check", "-"]) == 1
+    lines, _ = out_lines(capsys)
+    assert lines[0] == f"-:1:6: DH001 {NODE_MESSAGE}"
+
+
+def test_stdin_json(work, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", FakeStdin(b"FROM node:20\n"))
+    assert main(["check", "--format", "json", "--stdin-filename", "sub/Dockerfile", "-"]) == 1
+    (finding,) = json.loads(capsys.readouterr().out)["findings"]
+    assert finding["path"] == "sub/Dockerfile"
+    assert finding["fixable"] == "safe"
+
+
+def test_stdin_fix_prints_fixed_text(work, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", FakeStdin(b"FROM node:20\r\nFROM myorg/app:1\r\n"))
+    assert main(["check", "--fix", "--stdin-filename", "Dockerfile", "-"]) == 1  # DH002 remains
+    captured = capsys.readouterr()
+    assert captured.out == f"FROM {ECR}node:20\r\nFROM myorg/app:1\r\n"
+    assert captured.err == f"Dockerfile:2:6: DH002 {MYORG_MESSAGE}\nFound 2 problems (1 fixed, 1 remaining).\n"
+    assert not (work / "Dockerfile").exists()
+
+
+def test_stdin_fix_exit_status(work, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", FakeStdin(b"FROM node:20\n"))
+    assert main(["check", "--fix", "-"]) == 0  # as ruff: fixed text on stdout is not a failure
+    assert capsys.readouterr().out == f"FROM {ECR}node:20\n"
+    monkeypatch.setattr(sys, "stdin", FakeStdin(b"FROM node:20\n"))
+    assert main(["check", "--fix", "--exit-non-zero-on-fix", "-"]) == 1
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "stdin", FakeStdin(f"FROM {ECR}node:20\n".encode()))
+    assert main(["check", "--fix", "--exit-non-zero-on-fix", "-"]) == 0
+    assert capsys.readouterr().out == f"FROM {ECR}node:20\n"
+
+
+def test_stdin_fix_keeps_bad_input(work, capsysbinary, monkeypatch):
+    data = b"FROM node:20\n\xff\xfe\n"
+    monkeypatch.setattr(sys, "stdin", FakeStdin(data))
+    assert main(["check", "--fix", "--stdin-filename", "Dockerfile", "-"]) == 1
+    captured = capsysbinary.readouterr()
+    assert captured.out == data
+    assert b"DH900 not valid UTF-8" in captured.err
+
+
+def test_stdin_diff(work, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", FakeStdin(b"FROM node:20\n"))
+    assert main(["check", "--diff", "--stdin-filename", "Dockerfile", "-"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("--- Dockerfile\n+++ Dockerfile\n")
+    assert f"+FROM {ECR}node:20\n" in out
+
+
+def test_stdin_combined_with_path_is_usage_error(work, capsys, monkeypatch):
+    write(work / "Dockerfile", "FROM node:20\n")
+    monkeypatch.setattr(sys, "stdin", FakeStdin(b"FROM node:20\n"))
+    assert main(["check", "-", "Dockerfile"]) == 2
+    assert "`-` (standard input) cannot be combined with other paths" in capsys.readouterr().err
+
+
+def test_double_dash_ends_options(work, capsys):
+    write(work / "--fix", "FROM node:20\n")
+    assert main(["check", "--kind", "dockerfile", "--", "--fix"]) == 1
+    lines, _ = out_lines(capsys)
+    assert lines[0] == f"--fix:1:6: DH001 {NODE_MESSAGE}"
+    assert (work / "--fix").read_text() == "FROM node:20\n"
+
+
+# --- folders ------------------------------------------------------------------------------
+
+
+def test_folder_walk_finds_only_dockerfile_names(work, capsys):
+    for name in ("Dockerfile", "sub/Containerfile", "sub/app.dockerfile", "sub/deeper/Dockerfile.prod"):
+        write(work / name, "FROM node:20\n")
+    for name in ("README.md", "notes.txt", "Dockerfile.md", "base.image", "node_modules/x/Dockerfile"):
+        write(work / name, "FROM node:20\n")
+    assert main(["check", "--select", "DH001"]) == 1
+    lines, _ = out_lines(capsys)
+    assert sorted(line.split(":", 1)[0] for line in lines[:-1]) == [
+        "Dockerfile", "sub/Containerfile", "sub/app.dockerfile", "sub/deeper/Dockerfile.prod",
+    ]  # fmt: skip
+
+
+def test_folder_given_by_name(work, capsys):
+    write(work / "a" / "Dockerfile", "FROM node:20\n")
+    write(work / "b" / "Dockerfile", "FROM node:20\n")
+    assert main(["check", "b"]) == 1
+    lines, _ = out_lines(capsys)
+    assert [line.split(":", 1)[0] for line in lines[:-1]] == ["b/Dockerfile"]
+
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def git(cwd, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+@needs_git
+def test_git_aware_walk(work, capsys):
+    git(work, "init", "-q", ".")
+    write(work / ".gitignore", "ignored/\nbuild.Dockerfile\n")
+    write(work / "ignored" / "Dockerfile", "FROM node:20\n")
+    write(work / "build.Dockerfile", "FROM node:20\n")
+    write(work / "app" / "Dockerfile", "FROM node:20\n")  # untracked, not ignored
+    write(work / "tracked" / "Containerfile", "FROM node:20\n")
+    git(work, "add", "tracked/Containerfile")
+    assert main(["check"]) == 1
+    lines, _ = out_lines(capsys)
+    assert [line.split(":", 1)[0] for line in lines[:-1]] == ["app/Dockerfile", "tracked/Containerfile"]
+
+
+@needs_git
+def test_git_aware_walk_of_subfolder_and_deleted_file(work, capsys):
+    git(work, "init", "-q", ".")
+    write(work / ".gitignore", "*.gen.Dockerfile\n")
+    write(work / "sub" / "Dockerfile", "FROM node:20\n")
+    write(work / "sub" / "x.gen.Dockerfile", "FROM node:20\n")
+    write(work / "sub" / "gone" / "Dockerfile", "FROM node:20\n")
+    git(work, "add", "-A")
+    os.remove(work / "sub" / "gone" / "Dockerfile")  # tracked, deleted in the work tree
+    assert main(["check", "sub"]) == 1
+    captured = capsys.readouterr()
+    assert [line.split(":", 1)[0] for line in captured.out.splitlines()[:-1]] == ["sub/Dockerfile"]
+    assert "gone" not in captured.err
+
+
+@needs_git
+def test_explicit_ignored_file_is_still_checked(work, capsys):
+    git(work, "init", "-q", ".")
+    write(work / ".gitignore", "ignored/\n")
+    write(work / "ignored" / "Dockerfile", "FROM node:20\n")
+    assert main(["check", "ignored/Dockerfile"]) == 1
+    assert capsys.readouterr().out.startswith("ignored/Dockerfile:1:6: DH001")
+
+
+def test_parallel_jobs_give_the_same_report(work, capsys):
+    for index in range(210):
+        write(work / f"d{index:03}" / "Dockerfile", f"FROM node:{index}\nFROM myorg/app:{index}\n")
+    assert main(["check", "--jobs", "1"]) == 1
+    serial = capsys.readouterr().out
+    assert main(["check", "--jobs", "3"]) == 1
+    assert capsys.readouterr().out == serial
+    assert serial.splitlines()[-1] == "Found 420 problems. [*] 210 fixable with --fix."
+
+
+def test_parallel_fix(work, capsys):
+    for index in range(205):
+        write(work / f"d{index:03}" / "Dockerfile", f"FROM node:{index}\n")
+    assert main(["check", "--fix", "--jobs", "4"]) == 1
+    lines, _ = out_lines(capsys)
+    assert lines == [f"Fixing d{index:03}/Dockerfile" for index in range(205)] + [
+        "Found 205 problems (205 fixed, 0 remaining)."
+    ]
+    for index in range(205):
+        assert (work / f"d{index:03}" / "Dockerfile").read_text() == f"FROM {ECR}node:{index}\n"
+    assert sorted(os.listdir(work / "d000")) == ["Dockerfile"]
+
+
+# --- rules and explain ----------------------------------------------------------------------
+
+
+def test_rules_lists_every_code(capsys):
+    assert main(["rules"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == [rule.CODE for rule in rule_registry.ALL_RULES]
+    assert sorted(line.split()[0] for line in lines) == sorted(rule_registry.CODES)
+    dh901 = next(line for line in lines if line.startswith("DH901"))
+    assert dh901.endswith("(off by default)")
+    assert "docker-hub-image" in lines[0]
+
+
+def test_rules_json(capsys):
+    assert main(["rules", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {row["code"] for row in rows} == set(rule_registry.CODES)
+    by_code = {row["code"]: row for row in rows}
+    assert by_code["DH001"] == {
+        "code": "DH001",
+        "name": "docker-hub-image",
+        "severity": "error",
+        "fix": "safe",
+        "default": True,
+        "summary": "an image is pulled from Docker Hub, and a mirror has a copy.",
+    }
+    assert by_code["DH901"]["default"] is False
+    assert by_code["DH003"]["severity"] == "info"
+
+
+@pytest.mark.parametrize("code", sorted(rule_registry.CODES))
+def test_explain(capsys, code):
+    assert main(["explain", code]) == 0
+    out = capsys.readouterr().out
+    assert out == rule_registry.RULES[code].__doc__.strip() + "\n"
+    assert out.startswith(f"{code} ")
+
+
+def test_explain_dh001_and_lower_case(capsys):
+    assert main(["explain", "dh001"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("DH001 docker-hub-image:")
+    assert "public.ecr.aws/docker/library/node:20" in out
+
+
+def test_explain_unknown(capsys):
+    assert main(["explain", "XX"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "unknown rule code 'XX'; known: DH001, DH002, DH003, DH006, DH900, DH901" in captured.err
+
+
+# --- unused suppressions --------------------------------------------------------------------
+
+
+def test_show_unused_suppressions(work, capsys):
+    write(work / "Dockerfile", f"# dehub ignore=DH001 legacy\nFROM {ECR}node:20\n")
+    assert main(["check"]) == 0
+    assert capsys.readouterr().out == "All checks passed!\n"
+    assert main(["check", "--show-unused-suppressions"]) == 0  # DH901 is info
+    lines, _ = out_lines(capsys)
+    assert lines == [
+        "Dockerfile:1:1: DH901 suppression of DH001 suppresses nothing; remove the comment",
+        "Found 1 problem. [*] 1 fixable with --fix.",
+    ]
+
+
+def test_show_unused_suppressions_fix_deletes_the_line(work, capsys):
+    write(work / "Dockerfile", f"FROM {ECR}node:20\n# dehub ignore=DH001 legacy\nRUN echo hi\n")
+    assert main(["check", "--show-unused-suppressions", "--fix"]) == 1
+    lines, _ = out_lines(capsys)
+    assert lines == ["Fixing Dockerfile", "Found 1 problem (1 fixed, 0 remaining)."]
+    assert (work / "Dockerfile").read_text() == f"FROM {ECR}node:20\nRUN echo hi\n"
+    assert main(["check", "--show-unused-suppressions"]) == 0
+
+
+def test_used_suppression_is_not_reported(work, capsys):
+    write(work / "Dockerfile", "# dehub ignore=DH001 legacy\nFROM node:20\n")
+    assert main(["check", "--show-unused-suppressions"]) == 0
+    assert capsys.readouterr().out == "All checks passed!\n"
