@@ -18,13 +18,15 @@ NO_MIRROR = "no-mirror"
 
 OFFICIAL_TEMPLATE = "public.ecr.aws/docker/library/{name}"
 OFFICIAL_LIST_DATE = "2026-08-21"
-TEMPLATE_FIELDS = ("{name}", "{path}")
+NOT_OFFICIAL = "not a Docker Official Image, so it has no copy under public.ecr.aws/docker/library"
 
 
 class Decision:
     __slots__ = ("verdict", "replacement", "safety", "reason")
 
-    def __init__(self, verdict: str, replacement: str | None = None, safety: str | None = None, reason: str = "") -> None:
+    def __init__(
+        self, verdict: str, replacement: str | None = None, safety: str | None = None, reason: str = ""
+    ) -> None:
         self.verdict = verdict
         self.replacement = replacement  # the new name; tag and digest are kept as written
         self.safety = safety  # "safe" / "unsafe" for a mirror, else None
@@ -73,7 +75,7 @@ class Policy:
 
         path = ref.path
         if not path.startswith("library/") or "/" in path[8:]:
-            return Decision(NO_MIRROR, reason="not a Docker Official Image, so it has no copy under public.ecr.aws/docker/library")
+            return Decision(NO_MIRROR, reason=NOT_OFFICIAL)
         name = path[8:]
         replacement = expand_template(OFFICIAL_TEMPLATE, ref)
         if name in mirrordata.official_images():
@@ -82,7 +84,10 @@ class Policy:
             return Decision(MIRROR, replacement, "safe")
         removed = mirrordata.removed_images().get(name)
         if removed is not None:
-            reason = f"`{name}` left the Docker Official Images on {removed}; old tags are mirrored, but check that yours is"
+            reason = (
+                f"`{name}` left the Docker Official Images on {removed}; old tags are mirrored, "
+                "but check that yours is"
+            )
             return Decision(MIRROR, replacement, "unsafe", reason)
         return Decision(
             NO_MIRROR,

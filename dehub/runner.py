@@ -69,8 +69,7 @@ def check_file(path: str, kind: str | None, settings: Settings, mode: str = CHEC
     try:
         _check(result, settings, mode, None)
     except Exception as err:  # a bug in dehub: report it for this file, go on with the rest
-        result.internal_error = True
-        result.findings = [_problem(path, kind, f"internal error while checking this file: {type(err).__name__}: {err}")]
+        _internal_error(result, err)
     return result
 
 
@@ -80,9 +79,14 @@ def check_bytes(path: str, data: bytes, kind: str | None, settings: Settings, mo
     try:
         _check(result, settings, mode, data)
     except Exception as err:
-        result.internal_error = True
-        result.findings = [_problem(path, kind, f"internal error while checking this file: {type(err).__name__}: {err}")]
+        _internal_error(result, err)
     return result
+
+
+def _internal_error(result: FileResult, err: Exception) -> None:
+    result.internal_error = True
+    message = f"internal error while checking this file: {type(err).__name__}: {err}"
+    result.findings = [_problem(result.path, result.kind, message)]
 
 
 def _problem(path: str, kind: str | None, message: str) -> Finding:

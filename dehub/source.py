@@ -30,7 +30,9 @@ class SourceText:
     def decode(cls, data: bytes) -> SourceText:
         """Decode UTF-8 (optionally with a BOM); refuse binary data and other encodings."""
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise DecodeError("UTF-16 or UTF-32 text (byte-order mark); dehub reads UTF-8: convert it, e.g. iconv -f UTF-16 -t UTF-8")
+            raise DecodeError(
+                "UTF-16 or UTF-32 text (byte-order mark); dehub reads UTF-8: convert it, e.g. iconv -f UTF-16 -t UTF-8"
+            )
         if b"\x00" in data:
             raise DecodeError("binary file (contains NUL bytes)")
         has_bom = data.startswith(b"\xef\xbb\xbf")

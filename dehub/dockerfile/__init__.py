@@ -1,11 +1,11 @@
 """Dockerfiles and Containerfiles: every place an image is pulled, with exact spans.
 
 Sites: `FROM` (not stage names, not `scratch`), `COPY --from=<image>`,
-`RUN --mount=...,from=<image>` (any mount type: BuildKit resolves `from` for all of them; also
-inside `ONBUILD`), and the `# syntax=` parser directive. `FROM` references are expanded with the global `ARG`s (and `--build-arg`
-overrides), so a reference that comes from an `ARG` default keeps the offsets of that default.
-BuildKit does not expand variables in `--from` or mount `from=`; such values are reported as
-invalid rather than guessed.
+`RUN --mount=...,from=<image>` (any mount type: BuildKit resolves `from` for all of them;
+also inside `ONBUILD`), and the `# syntax=` parser directive. `FROM` references are
+expanded with the global `ARG`s (and `--build-arg` overrides), so a reference that comes
+from an `ARG` default keeps the offsets of that default. BuildKit does not expand variables
+in `--from` or mount `from=`; such values are reported as invalid rather than guessed.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class DockerfileDocument(Document):
         super().__init__(source)
         lexed = lex(source)
         self.lexed = lexed
-        self.problems = [ParseProblem(error.start, error.end, error.message) for error in lexed.errors]
+        self.problems = list(lexed.errors)
         self.stage_names: list[str | None] = []  # per FROM, in order
         for instruction in lexed.instructions:
             if instruction.keyword == "from":

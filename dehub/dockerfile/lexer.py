@@ -12,6 +12,7 @@ continuation still knows its offset in the file.
 
 from __future__ import annotations
 
+from ..document import ParseProblem
 from ..source import SourceText
 from ..value import Value
 
@@ -86,15 +87,6 @@ class Instruction:
         return args
 
 
-class LexError:
-    __slots__ = ("start", "end", "message")
-
-    def __init__(self, start: int, end: int, message: str) -> None:
-        self.start = start
-        self.end = end
-        self.message = message
-
-
 class Lexed:
     __slots__ = ("directives", "escape", "instructions", "comments", "errors")
 
@@ -103,7 +95,7 @@ class Lexed:
         self.escape = "\\"
         self.instructions: list[Instruction] = []
         self.comments: list[Comment] = []
-        self.errors: list[LexError] = []
+        self.errors: list[ParseProblem] = []
 
 
 def _physical_lines(text: str) -> list[tuple[int, int]]:
@@ -168,7 +160,7 @@ def lex(source: SourceText) -> Lexed:
             break
         name, value, at = found
         if name in result.directives:
-            result.errors.append(LexError(start, end, f"only one {name} parser directive can be used"))
+            result.errors.append(ParseProblem(start, end, f"only one {name} parser directive can be used"))
             break
         result.directives[name] = Directive(name, Value.literal(value, start + at), index + 1)
         index += 1
@@ -179,7 +171,9 @@ def lex(source: SourceText) -> Lexed:
         else:
             value = escape_directive.value
             result.errors.append(
-                LexError(value.origins[0], value.origins[0] + len(value.text), f"invalid escape token '{value.text}'")
+                ParseProblem(
+                    value.origins[0], value.origins[0] + len(value.text), f"invalid escape token '{value.text}'"
+                )
             )
     escape = result.escape
 
@@ -356,7 +350,9 @@ def _read_heredocs(text: str, lines: list[tuple[int, int]], index: int, instruct
                 break
         if not terminated:
             result.errors.append(
-                LexError(instruction.start, len(text), f"unterminated heredoc '{name}' (no line '{name}' closes it)")
+                ParseProblem(
+                    instruction.start, len(text), f"unterminated heredoc '{name}' (no line '{name}' closes it)"
+                )
             )
             instruction.heredocs.append(Heredoc(name, chomp, body_start, len(text)))
             index = count
