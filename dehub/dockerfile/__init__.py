@@ -106,7 +106,7 @@ class DockerfileDocument(Document):
                 if keyword not in ("copy", "run"):
                     continue
             elif keyword in ("copy", "run"):
-                if "--" not in instruction.text:
+                if not instruction.text.startswith("--"):  # flags come first or not at all
                     continue
                 args = instruction.args
             elif keyword == "from" or (keyword == "arg" and stage_index == 0):
