@@ -283,6 +283,12 @@ def run() -> None:
         code = 141
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+    except Exception:  # a bug outside the per-file checks: say so, exit 2, never 1 ("findings")
+        import traceback
+
+        sys.stderr.write("dehub: internal error (please report it with this trace):\n" + traceback.format_exc())
+        sys.stderr.flush()
+        code = EXIT_ERROR
     os._exit(code)
 
 
