@@ -488,3 +488,14 @@ def test_mirror_map_template_on_docker_hub_is_an_error(repo, capsys, template):
     code, _, err = run(capsys)
     assert code == 2
     assert "`mirror.map.myorg/*`" in err
+
+
+def test_yaml_alias_bomb_is_a_clear_error_not_a_hang(repo, capsys):
+    levels = ["x-a: &a [x, x, x, x, x, x, x, x, x]"]
+    for index in range(1, 12):  # 9**12 strings if anything expanded the aliases
+        previous, name = chr(ord("a") + index - 1), chr(ord("a") + index)
+        levels.append(f"x-{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    write(repo / ".dehub.yaml", "\n".join(levels) + "\nallow: *l\n")
+    code, out, err = run(capsys, ".")
+    assert code == 2
+    assert "unknown key `x-a`" in err
