@@ -76,9 +76,9 @@ def resolve(use: ImageUse, policy: Policy) -> Subject:
         start = name_span[0]
         if use.start <= start < use.end:
             subject.start, subject.end = start, use.end
-        else:
-            run_end = value.run_end(0)
-            subject.start, subject.end = start, value.origins[run_end - 1] + 1
+        else:  # the name comes from elsewhere (an ARG default): span that literal's characters
+            outside_use = [o for o in value.origins if o >= start and not use.start <= o < use.end]
+            subject.start, subject.end = start, max(outside_use) + 1
     return subject
 
 

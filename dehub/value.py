@@ -65,15 +65,6 @@ class Value:
                 return None
         return first, first + end - start
 
-    def run_end(self, start: int) -> int:
-        """Index just past the contiguous literal run that begins at `start`."""
-        origins = self.origins
-        first = origins[start]
-        end = start + 1
-        while end < len(origins) and origins[end] == first + end - start:
-            end += 1
-        return end
-
 
 class Builder:
     """Accumulates a Value piece by piece."""
