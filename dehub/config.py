@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 
+from . import configcache
+
 CONFIG_NAMES = (".dehub.yaml", ".dehub.yml")
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 SEVERITIES = ("error", "warning", "info")
@@ -59,17 +61,45 @@ def find_config_file(start: str) -> str | None:
 def _has_dehub_table(path: str) -> bool:
     """Whether pyproject.toml configures dehub (`[tool.dehub]`, dotted keys, inline tables)."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError):
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError:
         return False
-    if "dehub" not in text:  # the common case, without importing a TOML parser
+    if b"dehub" not in raw:  # the common case, without parsing TOML
         return False
     try:
-        tool = _toml().loads(text).get("tool")
-    except ValueError:  # invalid TOML: load it only if it looks meant for dehub, to report the error
-        return "[tool.dehub" in text
-    return isinstance(tool, dict) and "dehub" in tool
+        return _parse_pyproject(path, raw) is not None
+    except ConfigError:  # invalid TOML: load it only if it looks meant for dehub, to report the error
+        return b"[tool.dehub" in raw
+
+
+def _parse_pyproject(path: str, raw: bytes) -> dict | None:
+    """The [tool.dehub] table (None when there is none), through the cache."""
+
+    def parse(data: bytes) -> dict | None:
+        try:
+            document = _toml().loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as err:
+            raise ConfigError(f"{path}: not valid TOML: {err}") from None
+        tool = document.get("tool", {})
+        if not isinstance(tool, dict):
+            raise ConfigError(f"{path}: `tool` must be a table holding [tool.dehub]")
+        return tool.get("dehub")
+
+    return configcache.load(path, raw, parse)  # type: ignore[no-any-return]
+
+
+def _parse_yaml(path: str, raw: bytes) -> object:
+    def parse(data: bytes) -> object:
+        import yaml
+
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        try:
+            return yaml.load(data, Loader=loader)  # noqa: S506 - a safe loader
+        except yaml.YAMLError as err:
+            raise ConfigError(f"{path}: not valid YAML: {err}") from None
+
+    return configcache.load(path, raw, parse)
 
 
 def _toml():  # noqa: ANN202 - the tomllib module (tomli on Python 3.10)
@@ -99,22 +129,9 @@ def _read(path: str) -> dict:
     except OSError as err:
         raise ConfigError(f"{path}: cannot read: {err.strerror or err}") from None
     if path.endswith(".toml"):
-        try:
-            document = _toml().loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as err:
-            raise ConfigError(f"{path}: not valid TOML: {err}") from None
-        tool = document.get("tool", {})
-        if not isinstance(tool, dict):
-            raise ConfigError(f"{path}: `tool` must be a table holding [tool.dehub]")
-        data = tool.get("dehub", {})
+        data = _parse_pyproject(path, raw) or {}
     else:
-        import yaml
-
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        try:
-            data = yaml.load(raw, Loader=loader)  # noqa: S506 - a safe loader
-        except yaml.YAMLError as err:
-            raise ConfigError(f"{path}: not valid YAML: {err}") from None
+        data = _parse_yaml(path, raw)
         if data is None:
             data = {}
     if not isinstance(data, dict):

@@ -1,9 +1,13 @@
 """Pytest configuration: hypothesis profiles (`HYPOTHESIS_PROFILE=ci` for more examples)."""
 
 import os
+import tempfile
 
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("default", max_examples=150, deadline=None)
 settings.register_profile("ci", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+# Parsed configuration files are cached per user; keep the tests' caches out of ~/.cache.
+os.environ.setdefault("DEHUB_CACHE_DIR", tempfile.mkdtemp(prefix="dehub-test-cache-"))
