@@ -25,8 +25,8 @@ def kind_for_path(path: str) -> str | None:
     if lower.endswith(NOT_DOCKERFILE_SUFFIXES) and lower not in DOCKERFILE_BASES:
         return None
     for base in DOCKERFILE_BASES:
-        if lower == base or lower.startswith(base + ".") or lower.endswith("." + base):
-            return "dockerfile"
+        if lower == base or lower.startswith((base + ".", base + "-", base + "_")) or lower.endswith("." + base):
+            return "dockerfile"  # Dockerfile, Dockerfile.prod, Dockerfile-envoy, Dockerfile_dev, x.Dockerfile
     return None
 
 

@@ -19,6 +19,13 @@ NO_MIRROR = "no-mirror"
 OFFICIAL_TEMPLATE = "public.ecr.aws/docker/library/{name}"
 OFFICIAL_LIST_DATE = "2026-08-21"
 NOT_OFFICIAL = "not a Docker Official Image, so it has no copy under public.ecr.aws/docker/library"
+# The per-architecture repositories Docker publishes for every official image (amd64/alpine, ...).
+ARCH_NAMESPACES = frozenset(
+    (
+        "amd64", "arm32v5", "arm32v6", "arm32v7", "arm64v8", "i386",
+        "mips64le", "ppc64le", "riscv64", "s390x", "windows-amd64",
+    )
+)  # fmt: skip
 
 
 class Decision:
@@ -74,6 +81,15 @@ class Policy:
                 unverified = unverified or exception.source
 
         path = ref.path
+        namespace, _, rest = path.partition("/")
+        if namespace in ARCH_NAMESPACES and "/" not in rest and rest in mirrordata.official_images():
+            return Decision(
+                NO_MIRROR,
+                reason=(
+                    f"`{path}` is the {namespace} build of the official image `{rest}`; the mirror has the "
+                    f"multi-arch public.ecr.aws/docker/library/{rest} (choose the platform with --platform)"
+                ),
+            )
         if not path.startswith("library/") or "/" in path[8:]:
             return Decision(NO_MIRROR, reason=NOT_OFFICIAL)
         name = path[8:]

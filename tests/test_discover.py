@@ -47,7 +47,7 @@ from dehub.patterns import path_matches, wildcard
         ("notes.txt", None),
         ("Dockerfiles", None),
         ("mydockerfile", None),
-        ("Dockerfile-prod", None),
+        ("Dockerfile-prod", "dockerfile"),  # envoy and others name them Dockerfile-<variant>
         ("docker-compose.yml", None),
         ("Dockerfile/", None),
         ("", None),

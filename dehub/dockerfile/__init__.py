@@ -16,7 +16,8 @@ from ..document import Document, ParseProblem, PragmaComment
 from ..expand import ExpandError, expand
 from ..imageuse import ImageUse
 from ..source import SourceText
-from ..value import Value
+from ..patterns import wildcard
+from ..value import UNKNOWN, Value
 from .lexer import DIRECTIVE_NAMES, Instruction, directive, lex
 from .words import arg_words, builder_flags, csv_fields, fields, flag_value, key_value
 
@@ -89,8 +90,10 @@ class DockerfileDocument(Document):
         escape = lexed.escape
         uses: list[ImageUse] = []
         syntax = lexed.directives.get("syntax")
-        if syntax is not None:
-            uses.append(_use("syntax", syntax.value, syntax.value))
+        if syntax is not None:  # BuildKit takes the text before the first space as the image
+            value = syntax.value
+            word = value.text.split(None, 1)[0]
+            uses.append(_use("syntax", Value(word, value.origins[: len(word)]), value))
 
         env: dict[str, Value | None] = dict.fromkeys(PLATFORM_ARGS)
         for name in PLATFORM_ARGS:
@@ -101,10 +104,12 @@ class DockerfileDocument(Document):
         stage_index = 0
         for instruction in lexed.instructions:
             keyword = instruction.keyword
+            stages = all_stages
             if keyword == "onbuild":
                 keyword, args = _inner(instruction.args)
                 if keyword not in ("copy", "run"):
                     continue
+                stages = ONBUILD_STAGES  # a trigger runs in the child's build, with the child's stages
             elif keyword in ("copy", "run"):
                 if not instruction.text.startswith("--"):  # flags come first or not at all
                     continue
@@ -127,13 +132,13 @@ class DockerfileDocument(Document):
                 for flag in flags:
                     value = flag_value(flag, "from")
                     if value is not None:
-                        _from_flag("copy-from", value, all_stages, uses)
+                        _from_flag("copy-from", value, stages, uses)
             elif keyword == "run":
                 flags, _ = builder_flags(args)
                 for flag in flags:
                     mount = flag_value(flag, "mount")
                     if mount is not None:
-                        _mount(mount, all_stages, uses)
+                        _mount(mount, stages, uses)
         return uses
 
     @staticmethod
@@ -152,6 +157,8 @@ class DockerfileDocument(Document):
             lowered = value.text.lower()
             if lowered in stages or lowered == "scratch":
                 return
+        elif _may_be_stage(value, stages):
+            return  # `FROM binaries-$TARGETOS` with stages binaries-linux, binaries-darwin, ...
         uses.append(_use("from", value, written))
 
 
@@ -195,7 +202,42 @@ def _declare_global_args(args: Value, env: dict[str, Value | None], build_args: 
                 env[name] = None
 
 
-def _from_flag(site: str, value: Value, stages: set[str], uses: list[ImageUse]) -> None:
+class _ChildStages:
+    """The stages an ONBUILD trigger may name: any valid stage name, since they are the child's."""
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and _is_stage_name(name)
+
+
+ONBUILD_STAGES = _ChildStages()
+STAGE_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_.")
+
+
+def _is_stage_name(name: str) -> bool:
+    """BuildKit's stage-name pattern `^[a-z][a-z0-9-_.]*$` (names are lower-cased first)."""
+    return bool(name) and "a" <= name[0] <= "z" and all(char in STAGE_NAME_CHARS for char in name)
+
+
+def _may_be_stage(value: Value, stages: set[str]) -> bool:
+    """Whether a partly unknown FROM value can only be one of the earlier stages' names.
+
+    The unknown parts become `*`; the pattern must keep some literal text, so that a bare
+    `FROM ${BASE}` stays unresolved rather than being taken for any stage.
+    """
+    pattern = []
+    for char, origin in zip(value.text, value.origins, strict=True):
+        if origin == UNKNOWN:
+            if not pattern or pattern[-1] != "*":
+                pattern.append("*")
+        else:
+            pattern.append(char.lower())
+    text = "".join(pattern)
+    if not text.replace("*", ""):
+        return False
+    return any(wildcard(text, stage) for stage in stages)
+
+
+def _from_flag(site: str, value: Value, stages: set[str] | _ChildStages, uses: list[ImageUse]) -> None:
     """A `--from` or mount `from=` value: a stage name, a stage index (COPY only), or an image."""
     text = value.text
     if not text or text.lower() in stages or (site == "copy-from" and text.isdigit()):
@@ -206,7 +248,7 @@ def _from_flag(site: str, value: Value, stages: set[str], uses: list[ImageUse]) 
     uses.append(_use(site, value, value))
 
 
-def _mount(spec: Value, stages: set[str], uses: list[ImageUse]) -> None:
+def _mount(spec: Value, stages: set[str] | _ChildStages, uses: list[ImageUse]) -> None:
     source = None
     for field in csv_fields(spec):
         key, value = key_value(field)

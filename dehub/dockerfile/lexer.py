@@ -152,7 +152,10 @@ def lex(source: SourceText) -> Lexed:
     count = len(lines)
     index = 0
 
-    # Parser directives: the leading run of `# key=value` lines with known keys.
+    # Parser directives: the leading run of `# key=value` lines with known keys (after a `#!`
+    # line, which BuildKit's directive reader discards).
+    if count and text.startswith("#!"):
+        index = 1
     while index < count:
         start, end = lines[index]
         found = directive(text[start:end])
