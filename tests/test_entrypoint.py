@@ -20,13 +20,17 @@ def test_module_entry_flushes_output_and_exit_code(tmp_path):
     assert done.stdout.endswith("[*] 1 fixable with --fix.\n")
 
 
-def test_version_through_run():
-    done = subprocess.run([sys.executable, "-m", "dehub", "--version"], capture_output=True, text=True, timeout=60)
+def test_version_through_run(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "dehub", "--version"], capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
     assert done.returncode == 0 and done.stdout.startswith("dehub ")
 
 
-def test_unexpected_exception_is_an_internal_error_exit_2():
-    done = run_python("import dehub.hooks.cli as cli\ncli.main = lambda: 1 / 0\ncli.run()")
+def test_unexpected_exception_is_an_internal_error_exit_2(tmp_path):
+    # (run outside the checkout: from its root, `import dehub` would find the source folder,
+    # which holds no dehub.hooks until installed)
+    done = run_python("import dehub.hooks.cli as cli\ncli.main = lambda: 1 / 0\ncli.run()", cwd=str(tmp_path))
     assert done.returncode == 2
     assert "dehub: internal error" in done.stderr and "ZeroDivisionError" in done.stderr
 
