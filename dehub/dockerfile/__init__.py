@@ -41,21 +41,25 @@ class DockerfileDocument(Document):
         self.lexed = lexed
         self.problems = list(lexed.errors)
         self.stage_names: list[str | None] = []  # per FROM, in order
+        self.base_names: list[Value | None] = []  # per FROM: the image word as written
         for instruction in lexed.instructions:
             if instruction.keyword == "from":
-                self.stage_names.append(self._stage_name(instruction))
+                self._read_from(instruction)
 
-    def _stage_name(self, instruction: Instruction) -> str | None:
+    def _read_from(self, instruction: Instruction) -> None:
+        """Split `FROM [flags] image [AS name]` once; the wrong arity is a parse problem."""
         _, rest = builder_flags(instruction.args)
         parts = fields(rest)
+        self.base_names.append(parts[0] if parts else None)
         if len(parts) == 3 and parts[1].text.lower() == "as":
-            return parts[2].text.lower()
+            self.stage_names.append(parts[2].text.lower())
+            return
+        self.stage_names.append(None)
         if len(parts) != 1:
             start = instruction.start
             self.problems.append(
                 ParseProblem(start, start + 4, "FROM requires either one or three arguments (`FROM image [AS name]`)")
             )
-        return None
 
     def pragmas(self) -> list[PragmaComment]:
         instructions = self.lexed.instructions
@@ -114,19 +118,22 @@ class DockerfileDocument(Document):
                 if not instruction.text.startswith("--"):  # flags come first or not at all
                     continue
                 args = instruction.args
-            elif keyword == "from" or (keyword == "arg" and stage_index == 0):
+            elif keyword == "from":
+                written = self.base_names[stage_index]
+                if written is not None:
+                    _from(written, env, escape, earlier_stages, uses)
+                name = self.stage_names[stage_index]
+                stage_index += 1
+                if name:
+                    earlier_stages.add(name)
+                continue
+            elif keyword == "arg" and stage_index == 0:
                 args = instruction.args
             else:
                 continue
             if keyword == "arg":
                 if stage_index == 0:
                     _declare_global_args(args, env, build_args, escape)
-            elif keyword == "from":
-                name = self.stage_names[stage_index]
-                stage_index += 1
-                self._from(args, env, escape, earlier_stages, uses)
-                if name:
-                    earlier_stages.add(name)
             elif keyword == "copy":
                 flags, _ = builder_flags(args)
                 for flag in flags:
@@ -141,25 +148,21 @@ class DockerfileDocument(Document):
                         _mount(mount, stages, uses)
         return uses
 
-    @staticmethod
-    def _from(args: Value, env: dict[str, Value | None], escape: str, stages: set[str], uses: list[ImageUse]) -> None:
-        _, rest = builder_flags(args)
-        parts = fields(rest)
-        if not parts:
+
+def _from(written: Value, env: dict[str, Value | None], escape: str, stages: set[str], uses: list[ImageUse]) -> None:
+    """A FROM image word, expanded with the global ARGs: a stage, scratch, or an image use."""
+    try:
+        value = expand(written, env, escape)
+    except ExpandError as err:
+        uses.append(_use("from", written, written, problem=str(err)))
+        return
+    if value.is_known:
+        lowered = value.text.lower()
+        if lowered in stages or lowered == "scratch":
             return
-        written = parts[0]
-        try:
-            value = expand(written, env, escape)
-        except ExpandError as err:
-            uses.append(_use("from", written, written, problem=str(err)))
-            return
-        if value.is_known:
-            lowered = value.text.lower()
-            if lowered in stages or lowered == "scratch":
-                return
-        elif _may_be_stage(value, stages):
-            return  # `FROM binaries-$TARGETOS` with stages binaries-linux, binaries-darwin, ...
-        uses.append(_use("from", value, written))
+    elif _may_be_stage(value, stages):
+        return  # `FROM binaries-$TARGETOS` with stages binaries-linux, binaries-darwin, ...
+    uses.append(_use("from", value, written))
 
 
 def parse(source: SourceText) -> DockerfileDocument:
