@@ -64,7 +64,9 @@ def lint_document(document: Document, settings: Settings) -> list[Finding]:
     source = document.source
     findings = [dh900.check(p.start, p.end, p.message) for p in document.problems] if dh900.CODE in enabled else []
     image_rules = [rule for rule in rule_registry.IMAGE_RULES if rule.CODE in enabled]
-    if image_rules:
+    kind = document.kind
+    document_rules = [r for r in rule_registry.DOCUMENT_RULES if r.CODE in enabled and kind in r.KINDS]
+    if image_rules or document_rules:
         policy = settings.policy
         subjects = [resolve(use, policy) for use in document.image_uses(settings.build_args)]
         for subject in subjects:
@@ -74,7 +76,10 @@ def lint_document(document: Document, settings: Settings) -> list[Finding]:
                     finding.code, finding.name, finding.severity = rule.CODE, rule.NAME, rule.SEVERITY
                     findings.append(finding)
         _guard_shared_edits(findings, subjects)
-    kind = document.kind
+        for rule in document_rules:
+            for finding in rule.check_document(document, subjects, policy):
+                finding.code, finding.name, finding.severity = rule.CODE, rule.NAME, rule.SEVERITY
+                findings.append(finding)
     for finding in findings:
         finding.kind = kind
     _locate(findings, source)

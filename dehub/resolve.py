@@ -103,6 +103,21 @@ def _parse_known_name(text: str, known: int) -> Reference | None:
     return ref
 
 
+PHASE_NOTES = {
+    "setup": "; pulled while the job is set up, before any step, so a login step cannot cover it "
+    "(only the mirror, or `credentials:` on the container or service, can)",
+    "action-setup": "; pulled while the job prepares its actions, before any step, so a login step "
+    "cannot cover it (only the mirror can)",
+    "step": "; pulled by this step (a Docker Hub login in an earlier step would also lift the anonymous limit)",
+}
+
+
+def timing_note(subject: Subject) -> str:
+    """When the pull happens, for kinds that know (a workflow job's set-up or one of its steps)."""
+    phase = getattr(subject.use.context, "phase", None)
+    return PHASE_NOTES.get(phase, "") if phase else ""
+
+
 def finding(subject: Subject, message: str, fix: Fix | None = None) -> Finding:
     """A finding at the subject's span with its image fields; the engine fills in the rule."""
     ref = subject.ref

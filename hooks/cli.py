@@ -16,7 +16,8 @@ from dehub import __version__
 from .args import APPEND, VALUE, Option, UsageError, help_text, parse
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-COMMANDS = ("check", "rules", "explain")
+COMMANDS = ("check", "inventory", "rules", "explain")
+KIND_CHOICES = ("dockerfile", "workflow", "action")
 
 CHECK_OPTIONS = [
     Option("--fix", help="apply safe fixes and write the files (prints `Fixing PATH` for each)"),
@@ -32,7 +33,7 @@ CHECK_OPTIONS = [
     Option("--ignore", action=APPEND, metavar="CODES", help="skip these rule codes or prefixes (comma-separated)"),
     Option("--config", action=VALUE, metavar="PATH", help="configuration file (.dehub.yaml or pyproject.toml)"),
     Option("--isolated", help="ignore every configuration file"),
-    Option("--kind", action=VALUE, choices=("dockerfile",), metavar="KIND", help="read every file as this kind"),
+    Option("--kind", action=VALUE, choices=KIND_CHOICES, metavar="KIND", help="read every file as this kind"),
     Option("--stdin-filename", action=VALUE, metavar="NAME", help="the name of the file read from `-`"),
     Option("--build-arg", action=APPEND, metavar="NAME=VALUE", help="a build argument, as `docker build` gets it"),
     Option("--show-unused-suppressions", help="report `# dehub ignore=` comments that suppress nothing (DH901)"),
@@ -40,6 +41,13 @@ CHECK_OPTIONS = [
     Option("--statistics", help="count findings per rule instead of listing them"),
     Option("-j", "--jobs", action=VALUE, metavar="N", help="worker processes for large trees (default: CPU count)"),
     Option("-q", "--quiet", help="print findings only: no summary, no `Fixing` lines"),
+    Option("-h", "--help", help="show this help and exit"),
+]
+INVENTORY_OPTIONS = [
+    Option("--format", action=VALUE, choices=("text", "json"), metavar="FORMAT", help="output format (default: text)"),
+    Option("--config", action=VALUE, metavar="PATH", help="configuration file (.dehub.yaml or pyproject.toml)"),
+    Option("--isolated", help="ignore every configuration file"),
+    Option("--kind", action=VALUE, choices=("workflow", "action"), metavar="KIND", help="read every file as this kind"),
     Option("-h", "--help", help="show this help and exit"),
 ]
 RULES_OPTIONS = [
@@ -54,6 +62,7 @@ Find container images pulled from Docker Hub and move them to a mirror
 
 commands:
   check [PATHS...]   lint files and folders (default: .); --fix rewrites them
+  inventory [PATHS]  list the images each workflow job pulls, and its Docker Hub pulls per run
   rules              list the rule codes
   explain CODE       print a rule's documentation
 
@@ -78,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if command == "check":
             return _check(rest)
+        if command == "inventory":
+            return _inventory(rest)
         if command == "rules":
             return _rules(rest)
         if command == "explain":
@@ -217,6 +228,61 @@ def _exit_code(findings, results, options, changed: bool) -> int:  # noqa: ANN00
         return EXIT_CLEAN
     failing = any(finding.severity != "info" for finding in findings)
     return EXIT_FINDINGS if failing or changed else EXIT_CLEAN
+
+
+def _inventory(argv: list[str]) -> int:
+    """Per workflow and job: each image pulled, where, whether from Docker Hub, pulls per run."""
+    options = parse(argv, INVENTORY_OPTIONS)
+    if options.help:
+        sys.stdout.write(
+            help_text(
+                "dehub inventory [OPTIONS] [PATHS...]",
+                "List the images each workflow job pulls and count its Docker Hub pulls per run.",
+                INVENTORY_OPTIONS,
+            )
+        )
+        return EXIT_CLEAN
+    from dehub import rules
+    from dehub.config import ConfigError, find_config_file, load
+    from dehub.discover import discover
+    from dehub.inventory import INVENTORY_KINDS, file_inventory, render_json, render_text
+    from dehub.kinds import kind_for_text, parse as parse_kind
+    from dehub.policy import Policy
+    from dehub.runner import ReadError, read_source
+
+    try:
+        config = load(options.config if options.config else (None if options.isolated else find_config_file(".")),
+                      rules.CODES)
+    except ConfigError as err:
+        sys.stderr.write(f"dehub: error: {err}\n")
+        return EXIT_ERROR
+    policy = Policy(config.allow, config.mirror_map)
+    targets = discover(
+        options.positionals or ["."], exclude=config.exclude, root=config.root, force_exclude=False, kind=options.kind
+    )
+    files = []
+    failed = False
+    for target in targets:
+        kind = target.kind
+        try:
+            source, _ = read_source(target.path, config.max_file_size)
+        except ReadError as err:
+            if kind in INVENTORY_KINDS:
+                files.append({"path": target.path, "kind": kind, "error": str(err)})
+                failed = True
+            continue
+        kind = kind or kind_for_text(source.text, target.path)
+        if kind not in INVENTORY_KINDS:
+            continue
+        document = parse_kind(kind, source)
+        if document.problems:
+            failed = True
+            problem = document.problems[0]
+            line, column = source.position(problem.start)
+            sys.stderr.write(f"dehub: {target.path}:{line}:{column}: {problem.message}\n")
+        files.append(file_inventory(target.path, document, policy))
+    sys.stdout.write(render_json(files) if options.format == "json" else render_text(files))
+    return EXIT_FINDINGS if failed else EXIT_CLEAN
 
 
 def _rules(argv: list[str]) -> int:

@@ -2,8 +2,9 @@
 
 A rule module holds data (CODE, NAME, SEVERITY, FIX_SAFETY), a docstring that is its
 documentation (`dehub explain CODE` prints it), and one `check` function. Image rules judge
-each image use (`check(subject) -> Finding | None`); DH900 and DH901 are called by the engine
-for parse problems and unused suppressions.
+each image use (`check(subject) -> Finding | None`); document rules (DH004, DH005) look at a
+whole parsed file of the kinds they list (`check_document(document, subjects, policy)`);
+DH900 and DH901 are called by the engine for parse problems and unused suppressions.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from . import (
     dh001_docker_hub_image,
     dh002_docker_hub_no_mirror,
     dh003_unresolved_image,
+    dh004_hidden_docker_hub_pull,
+    dh005_ecr_public_unauthenticated,
     dh006_invalid_reference,
     dh900_parse_error,
     dh901_unused_suppression,
@@ -23,7 +26,8 @@ IMAGE_RULES = (
     dh003_unresolved_image,
     dh006_invalid_reference,
 )
-ALL_RULES = IMAGE_RULES + (dh900_parse_error, dh901_unused_suppression)
+DOCUMENT_RULES = (dh004_hidden_docker_hub_pull, dh005_ecr_public_unauthenticated)
+ALL_RULES = IMAGE_RULES[:3] + DOCUMENT_RULES + IMAGE_RULES[3:] + (dh900_parse_error, dh901_unused_suppression)
 RULES = {rule.CODE: rule for rule in ALL_RULES}
 CODES = frozenset(RULES)
 

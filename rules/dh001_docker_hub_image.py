@@ -39,7 +39,7 @@ from __future__ import annotations
 from dehub.findings import Edit, Finding, Fix
 from dehub.policy import MIRROR
 from dehub.reference import ReferenceError, parse
-from dehub.resolve import Subject, finding
+from dehub.resolve import Subject, finding, timing_note
 
 CODE = "DH001"
 NAME = "docker-hub-image"
@@ -52,7 +52,7 @@ def check(subject: Subject) -> Finding | None:
     if decision is None or decision.verdict != MIRROR:
         return None
     suggestion = subject.suggestion
-    message = f"`{subject.image}` is pulled from Docker Hub; use `{suggestion}`{subject.via}"
+    message = f"`{subject.image}` is pulled from Docker Hub; use `{suggestion}`{subject.via}{timing_note(subject)}"
     fix = None
     span = subject.name_span
     if not _valid_name(decision.replacement):

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from dehub.findings import Finding
 from dehub.policy import NO_MIRROR
-from dehub.resolve import Subject, finding
+from dehub.resolve import Subject, finding, timing_note
 
 CODE = "DH002"
 NAME = "docker-hub-no-mirror"
@@ -52,5 +52,6 @@ def check(subject: Subject) -> Finding | None:
     message = (
         f"`{subject.image}` is pulled from Docker Hub{subject.via} and has no known mirror: {decision.reason}; "
         "copy it to a registry you control and map it under `mirror.map`, or accept it under `allow`"
+        f"{timing_note(subject)}"
     )
     return finding(subject, message)

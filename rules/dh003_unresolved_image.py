@@ -6,7 +6,9 @@ What it finds
   does not compute, such as `${VAR#prefix}` or the platform arguments BuildKit sets per build
   (`TARGETARCH`, ...). dehub cannot tell where such an image is pulled from, and says so
   rather than guess. When only the tag is unknown (`FROM python:${TAG}`) the name is known
-  and DH001/DH002 apply instead.
+  and DH001/DH002 apply instead. In workflows and actions: an expression dehub does not
+  evaluate (`${{ secrets.IMAGE }}`, `${{ needs.build.outputs.image }}`, a matrix built by
+  `fromJSON`) or a shell variable with no value in the file (`docker run $IMAGE`).
 
 Why it matters
   A build argument set in CI (`--build-arg REGISTRY=docker.io`) can still pull from Docker
@@ -15,7 +17,9 @@ Why it matters
 The fix
   Give the argument a default in the file (`ARG REGISTRY=public.ecr.aws/docker/library`),
   or tell dehub the value CI passes: `dehub check --build-arg REGISTRY=...` or
-  `build-args: {REGISTRY: ...}` in `.dehub.yaml`. There is no automatic fix.
+  `build-args: {REGISTRY: ...}` in `.dehub.yaml`. In a workflow, write the value where dehub
+  reads it: a static matrix, an `env:` literal, or an input's `default:`. There is no
+  automatic fix.
 
 How to suppress
   It is informational (severity `info`). `# dehub ignore=DH003` before the instruction,
@@ -44,7 +48,12 @@ def check(subject: Subject) -> Finding | None:
         return None
     unresolved = subject.use.value.unresolved
     names = ", ".join(unresolved) or "a value"
-    hint = f"; give {unresolved[0]} a default, or pass --build-arg {unresolved[0]}=VALUE" if unresolved else ""
+    if subject.use.context is not None:  # a workflow or action: expressions and shell variables
+        hint = "; dehub reads static matrix values, `env:` literals and input defaults written in the file"
+    elif unresolved:
+        hint = f"; give {unresolved[0]} a default, or pass --build-arg {unresolved[0]}=VALUE"
+    else:
+        hint = ""
     message = (
         f"`{subject.image}` depends on {names}, whose value is not in this file, "
         f"so dehub cannot tell where it is pulled from{hint}"

@@ -187,7 +187,7 @@ def test_exit_codes(work, capsys, text, code, summary):
         (["check", "--format=xml"], "invalid choice 'xml'"),
         (["check", "--format"], "option --format needs a value"),
         (["check", "--fix=yes"], "option --fix takes no value"),
-        (["frobnicate"], "unknown command 'frobnicate' (choose from check, rules, explain)"),
+        (["frobnicate"], "unknown command 'frobnicate' (choose from check, inventory, rules, explain)"),
         (["check", "--select", "NOPE"], "unknown rule code or prefix `NOPE`"),
         (["check", "--ignore", "DH001,NOPE"], "unknown rule code or prefix `NOPE`"),
         (["check", "--jobs", "0"], "--jobs expects a positive number, got '0'"),
@@ -714,7 +714,7 @@ def test_explain_unknown(capsys):
     assert main(["explain", "XX"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert "unknown rule code 'XX'; known: DH001, DH002, DH003, DH006, DH900, DH901" in captured.err
+    assert "unknown rule code 'XX'; known: DH001, DH002, DH003, DH004, DH005, DH006, DH900, DH901" in captured.err
 
 
 # --- unused suppressions --------------------------------------------------------------------

@@ -380,7 +380,7 @@ def test_max_file_size(repo, capsys):
         ("severity: {DH001: loud}\n", "`severity.DH001`: expected one of error, warning, info, got a string ('loud')"),
         ("severity: {DH999: error}\n", "`severity.DH999`: unknown rule code"),
         ("severity: [DH001]\n", "`severity`: expected a mapping of rule code to error|warning|info, got a list"),
-        ("select: [DH999]\n", "`select`: unknown rule code or prefix `DH999`; known: DH001, DH002, DH003, DH006, "
+        ("select: [DH999]\n", "`select`: unknown rule code or prefix `DH999`; known: DH001, DH002, DH003, DH004, DH005, DH006, "
          "DH900, DH901"),
         ("ignore: [XX]\n", "`ignore`: unknown rule code or prefix `XX`"),
         ("select: 5\n", "`select`: expected a list of rule codes, got a number (5)"),

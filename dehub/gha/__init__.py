@@ -1,0 +1,1 @@
+"""GitHub Actions: workflows and action metadata (see `document` for the model they share)."""

@@ -1,0 +1,108 @@
+"""GitHub Actions workflows (`.github/workflows/*.yml`, workflow templates).
+
+Per job: `container` (a string or `image:`), `services.<id>.image`, and the steps. Expressions
+read the job's static matrix, `inputs` defaults (`on.workflow_call` / `workflow_dispatch`) and,
+in steps, the `env:` of workflow, job and step. The job container and services may not read
+`env` (GitHub rejects it there), so an `${{ env.X }}` in them stays unknown.
+"""
+
+from __future__ import annotations
+
+from .. import yamlsource as ys
+from ..imageuse import ImageUse
+from ..source import SourceText
+from . import expressions as ex
+from .document import SETUP, GhaDocument, Job, PullContext
+from .matrix import read as read_matrix
+
+
+class WorkflowDocument(GhaDocument):
+    kind = "workflow"
+
+    def _read(self, root: object) -> None:
+        inputs = self._workflow_inputs(root)
+        workflow_env = self.env_values(ys.mapping_get(root, "env"), ex.Scope(None, None, inputs))
+        workflow_shell = _default_shell(root, self)
+        jobs = ys.mapping_get(root, "jobs")
+        if jobs is None or not ys.is_mapping(jobs):
+            return
+        for job_id, key, job_node in ys.mapping_items(jobs):
+            if not ys.is_mapping(job_node):
+                continue
+            matrix = read_matrix(ys.mapping_get(job_node, "strategy"), self.source.text)
+            job = Job(job_id, ys.span(key), matrix)
+            self.jobs.append(job)
+            shell_name = _default_shell(job_node, self) or workflow_shell or _runner_shell(job_node, self)
+            known = matrix.combinations
+            combinations: list[dict[str, object] | None] = [None] if known is None else list(known or [{}])
+            for combination in combinations:  # None: the matrix is not static, its values unknown
+                job.runs.append(self._read_job(job, job_node, combination, inputs, workflow_env, shell_name))
+
+    def _workflow_inputs(self, root: object) -> dict:
+        """Defaults of `workflow_call` and `workflow_dispatch` inputs (a call's input wins)."""
+        on = ys.mapping_get(root, "on")
+        found: dict = {}
+        if on is None or not ys.is_mapping(on):
+            return found
+        for event in ("workflow_dispatch", "workflow_call"):
+            spec = ys.mapping_get(on, event)
+            if spec is not None and ys.is_mapping(spec):
+                found.update(self.inputs(ys.mapping_get(spec, "inputs")))
+        return found
+
+    def _read_job(
+        self,
+        job: Job,
+        node: object,
+        combination: dict[str, object] | None,
+        inputs: dict,
+        workflow_env: dict | None,
+        shell_name: str,
+    ) -> list[ImageUse]:
+        setup_scope = ex.Scope(combination, None, inputs)
+        uses: list[ImageUse] = []
+        container = ys.mapping_get(node, "container")
+        if container is not None:
+            image = ys.mapping_get(container, "image") if ys.is_mapping(container) else container
+            self._image(uses, "gha-container", image, setup_scope, PullContext(job, -1, SETUP))
+        services = ys.mapping_get(node, "services")
+        if services is not None and ys.is_mapping(services):
+            for _, _, service in ys.mapping_items(services):
+                image = ys.mapping_get(service, "image") if ys.is_mapping(service) else service
+                self._image(uses, "gha-service", image, setup_scope, PullContext(job, -1, SETUP))
+        job_env = self.env_values(ys.mapping_get(node, "env"), ex.Scope(combination, None, inputs))
+        env = None if workflow_env is None or job_env is None else {**workflow_env, **job_env}
+        step_scope = ex.Scope(combination, None, inputs)
+        uses.extend(self.read_steps(job, ys.mapping_get(node, "steps"), step_scope, env, shell_name))
+        return uses
+
+    def _image(self, uses: list[ImageUse], site: str, node: object, scope: ex.Scope, context: PullContext) -> None:
+        written = self.value(node)
+        if written is not None:
+            self._add(uses, site, ex.substitute(written, scope), written, context)
+
+
+def _default_shell(node: object, document: GhaDocument) -> str:
+    """`defaults.run.shell` of a workflow or job, or ''."""
+    defaults = ys.mapping_get(node, "defaults") if ys.is_mapping(node) else None
+    run = ys.mapping_get(defaults, "run") if defaults is not None and ys.is_mapping(defaults) else None
+    shell = ys.mapping_get(run, "shell") if run is not None and ys.is_mapping(run) else None
+    value = document.value(shell)
+    return value.text.strip() if value is not None else ""
+
+
+def _runner_shell(job: object, document: GhaDocument) -> str:
+    """GitHub's default shell: bash, except pwsh on Windows runners."""
+    runs_on = ys.mapping_get(job, "runs-on")
+    texts = []
+    if runs_on is not None:
+        if ys.is_sequence(runs_on):
+            texts = [ys.scalar_text(item) or "" for item in runs_on.value]  # type: ignore[attr-defined]
+        elif ys.is_scalar(runs_on):
+            texts = [ys.scalar_text(runs_on) or ""]
+    return "pwsh" if any("windows" in text.lower() for text in texts) else "bash"
+
+
+def parse(source: SourceText) -> WorkflowDocument:
+    return WorkflowDocument(source)
+

@@ -1,0 +1,112 @@
+"""`dehub inventory`: every image each workflow job pulls, and the Docker Hub pulls one run makes.
+
+The number a platform team compares with Docker Hub's anonymous quota (100 pulls per 6 hours
+per IP): per job, the job container, services, `docker://` steps, `run:` pulls and the images
+actions pull by default (setup-buildx's BuildKit), each once per matrix combination that pulls
+it; summed per workflow. Images dehub cannot resolve are listed as unknown and not counted; a
+matrix that is not static counts as one combination, and the total says "at least".
+"""
+
+from __future__ import annotations
+
+from .document import Document
+from .policy import NOT_HUB, Policy
+from .reference import ReferenceError, parse
+from .resolve import resolve
+
+INVENTORY_KINDS = ("workflow", "action")
+
+
+def file_inventory(path: str, document: Document, policy: Policy) -> dict:
+    """One file's entry: its jobs, each job's pulls, and the per-run Docker Hub pull count."""
+    source = document.source
+    jobs = []
+    for job in getattr(document, "jobs", ()):
+        pulls: dict[tuple, dict] = {}
+        for run in job.runs:
+            for use in run:
+                key = (use.site, use.start, use.end, use.value.text)
+                entry = pulls.get(key)
+                if entry is None:
+                    entry = pulls[key] = _entry(use.site, use.value.text, use.context.phase, use.start, source)
+                    entry["docker_hub"] = _is_hub(resolve(use, policy), policy)
+                entry["combinations"] += 1
+        for hidden in job.hidden:
+            key = ("hidden", hidden.start)
+            entry = pulls[key] = _entry(hidden.action, hidden.image, "step", hidden.start, source)
+            entry["docker_hub"] = _hidden_is_hub(hidden.image, policy)
+            entry["combinations"] = len(job.runs)
+        listed = sorted(pulls.values(), key=lambda entry: (entry["line"], entry["column"]))
+        hub = sum(entry["combinations"] for entry in listed if entry["docker_hub"])
+        line, column = source.position(job.start)
+        jobs.append(
+            {
+                "job": job.id,
+                "line": line,
+                "column": column,
+                "matrix_size": job.matrix.size,
+                "pulls": listed,
+                "docker_hub_pulls_per_run": hub,
+            }
+        )
+    total = sum(job["docker_hub_pulls_per_run"] for job in jobs)
+    exact = all(job["matrix_size"] is not None for job in jobs) and not any(
+        pull["docker_hub"] is None for job in jobs for pull in job["pulls"]
+    )
+    return {"path": path, "kind": document.kind, "jobs": jobs, "docker_hub_pulls_per_run": total, "exact": exact}
+
+
+def _entry(site: str, image: str, phase: str, start: int, source: object) -> dict:
+    line, column = source.position(start)  # type: ignore[attr-defined]
+    return {"image": image, "site": site, "phase": phase, "line": line, "column": column, "combinations": 0}
+
+
+def _is_hub(subject: object, policy: Policy) -> bool | None:
+    """True for a Docker Hub pull (allowed ones included: they still count), None when unknown."""
+    decision = subject.decision  # type: ignore[attr-defined]
+    if decision is None:
+        return None
+    return decision.verdict != NOT_HUB
+
+
+def _hidden_is_hub(image: str, policy: Policy) -> bool | None:
+    try:
+        return policy.decide(parse(image)).verdict != NOT_HUB
+    except ReferenceError:
+        return None
+
+
+def render_text(files: list[dict]) -> str:
+    out = []
+    grand = 0
+    for entry in files:
+        out.append(f"{entry['path']} ({entry['kind']})")
+        if "error" in entry:
+            out.append(f"  not read: {entry['error']}")
+            continue
+        for job in entry["jobs"]:
+            size = job["matrix_size"]
+            combos = "matrix not static" if size is None else f"{size} combination{'s' if size != 1 else ''}"
+            out.append(f"  job {job['job']} ({combos})")
+            for pull in job["pulls"]:
+                where = "Docker Hub" if pull["docker_hub"] else "unknown" if pull["docker_hub"] is None else "elsewhere"
+                times = f" x{pull['combinations']}" if pull["combinations"] != 1 else ""
+                out.append(
+                    f"    {pull['line']}:{pull['column']}  {pull['phase']:<12} {pull['site']:<26} "
+                    f"{pull['image']}  [{where}]{times}"
+                )
+            if not job["pulls"]:
+                out.append("    (no image pulls)")
+            out.append(f"    Docker Hub pulls per run: {job['docker_hub_pulls_per_run']}")
+        prefix = "" if entry["exact"] else "at least "
+        out.append(f"  total Docker Hub pulls per run: {prefix}{entry['docker_hub_pulls_per_run']}")
+        grand += entry["docker_hub_pulls_per_run"]
+    out.append(f"Docker Hub pulls per run of every workflow above: {grand}")
+    return "\n".join(out) + "\n"
+
+
+def render_json(files: list[dict]) -> str:
+    import json
+
+    total = sum(entry.get("docker_hub_pulls_per_run", 0) for entry in files)
+    return json.dumps({"version": 1, "files": files, "docker_hub_pulls_per_run": total}, indent=2) + "\n"

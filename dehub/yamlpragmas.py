@@ -1,0 +1,103 @@
+"""Suppression comments in YAML files, and the lines each one covers.
+
+YAML parsers drop comments, so they are found line by line: a `#` at the start of a line or
+after a space, whose body starts with `dehub`. A comment on its own line covers the next
+content line and, when that line opens a mapping entry or list item (`container:`,
+`- run: |`), the whole value below it; a comment at the end of a line covers that line the
+same way. Shell comments inside a `run: |` block are found too, so
+`# dehub ignore=DH001` can sit right above the `docker run` it is about.
+"""
+
+from __future__ import annotations
+
+from . import yamlsource as ys
+from .document import PragmaComment
+from .source import SourceText
+
+MAX_NODES = 200_000  # a walk over more nodes than this stops (alias-heavy files)
+
+
+def pragmas(source: SourceText, roots: list[object]) -> list[PragmaComment]:
+    text = source.text
+    starts = source.line_starts
+    found: list[tuple[int, int, int, bool]] = []  # (line, start, end, own line)
+    for index, line_start in enumerate(starts):
+        line_end = starts[index + 1] if index + 1 < len(starts) else len(text)
+        line = text[line_start:line_end]
+        if "dehub" not in line.lower():
+            continue
+        hash_at = _comment_start(line)
+        if hash_at == -1:
+            continue
+        body = line[hash_at + 1 :].strip()
+        if body[:5].lower() != "dehub":
+            continue
+        end = line_end
+        while end > line_start + hash_at and text[end - 1] in "\r\n":
+            end -= 1
+        own_line = not line[:hash_at].strip()
+        found.append((index + 1, line_start + hash_at, end, own_line))
+    if not found:
+        return []
+    extents = _extents(source, roots)
+    out = []
+    for line, start, end, own_line in found:
+        target_line = _next_content_line(source, line) if own_line else line
+        target = (target_line, extents.get(target_line, target_line)) if target_line else (0, 0)
+        pragma = PragmaComment(line, start, end, text[start + 1 : end], source.line_span(line), target)
+        pragma.removable = own_line
+        out.append(pragma)
+    return out
+
+
+def _comment_start(line: str) -> int:
+    """Where a comment starts in a line: `#` at its start or after whitespace; -1 if none."""
+    at = line.find("#")
+    while at != -1:
+        if at == 0 or line[at - 1] in " \t":
+            return at
+        at = line.find("#", at + 1)
+    return -1
+
+
+def _next_content_line(source: SourceText, line: int) -> int:
+    starts = source.line_starts
+    text = source.text
+    for index in range(line, len(starts)):
+        start = starts[index]
+        end = starts[index + 1] if index + 1 < len(starts) else len(text)
+        stripped = text[start:end].strip()
+        if stripped and not stripped.startswith("#"):
+            return index + 1
+    return 0
+
+
+def _extents(source: SourceText, roots: list[object]) -> dict[int, int]:
+    """First line of each mapping entry / list item -> the last line of its value."""
+    extents: dict[int, int] = {}
+    seen: set[int] = set()
+    stack = list(roots)
+    budget = MAX_NODES
+    while stack and budget:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        budget -= 1
+        if ys.is_mapping(node):
+            for key, value in node.value:  # type: ignore[attr-defined]
+                _extend(extents, source, ys.span(key)[0], ys.span(value)[1])
+                stack.append(value)
+        elif ys.is_sequence(node):
+            for item in node.value:  # type: ignore[attr-defined]
+                first, last = ys.span(item)
+                _extend(extents, source, first, last)
+                stack.append(item)
+    return extents
+
+
+def _extend(extents: dict[int, int], source: SourceText, start: int, end: int) -> None:
+    first = source.position(start)[0]
+    last = source.position(max(start, end - 1))[0]
+    if last > extents.get(first, first):
+        extents[first] = last

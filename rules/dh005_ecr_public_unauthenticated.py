@@ -1,0 +1,112 @@
+"""DH005 ecr-public-unauthenticated: a job pulls from ECR Public in its steps without logging in.
+
+What it finds
+  A job (in a workflow, or a composite action) whose steps pull from `public.ecr.aws` —
+  `docker pull/run/create` in a `run:` script, a build whose inputs name `public.ecr.aws`
+  (`docker/build-push-action`, `docker build`) — with no ECR Public login earlier in the job:
+  `aws-actions/amazon-ecr-login` with `registry-type: public`, `docker/login-action` with
+  `registry: public.ecr.aws`, or `docker login ... public.ecr.aws` in a script. One finding per
+  job, at its first such pull. The job container, services and `docker://` steps are pulled
+  while the job is set up, before any step, so a login step cannot cover them: they are
+  mentioned in the message, never reported on their own.
+
+Why it matters
+  Anonymous ECR Public pulls are limited to 1 pull per second per IP and 500 GB a month; an
+  authenticated account gets 10 pulls per second. Busy runners sharing one IP hit the
+  anonymous limit after moving off Docker Hub. It is informational: anonymous pulls work.
+
+The fix
+  Log in before the first pull. In GitHub Actions, with OpenID Connect (no stored keys):
+
+      permissions:
+        id-token: write
+        contents: read
+      steps:
+        - uses: aws-actions/configure-aws-credentials@v4
+          with:
+            role-to-assume: arn:aws:iam::123456789012:role/ecr-public-pull
+            aws-region: us-east-1
+        - uses: aws-actions/amazon-ecr-login@v2
+          with:
+            registry-type: public
+
+  or, in a script: `aws ecr-public get-login-password --region us-east-1 | docker login
+  --username AWS --password-stdin public.ecr.aws` (ECR Public authenticates in us-east-1
+  only). The role needs this policy:
+
+      {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": ["ecr-public:GetAuthorizationToken", "sts:GetServiceBearerToken"],
+        "Resource": "*"}]}
+
+  and a trust policy for GitHub's OIDC provider (`token.actions.githubusercontent.com`,
+  audience `sts.amazonaws.com`, `sub` limited to your repository): see GitHub's "Configuring
+  OpenID Connect in Amazon Web Services" and the aws-actions/configure-aws-credentials README.
+
+How to suppress
+  `# dehub ignore=DH005` before the step, `ignore: [DH005]` in `.dehub.yaml` where anonymous
+  pulls are enough, or `severity: {DH005: warning}` to make it count.
+
+Examples
+  INFO  steps:
+          - run: docker run --rm public.ecr.aws/docker/library/node:20 npm test
+  PASS  steps:
+          - uses: aws-actions/amazon-ecr-login@v2
+            with: {registry-type: public}
+          - run: docker run --rm public.ecr.aws/docker/library/node:20 npm test
+"""
+
+from __future__ import annotations
+
+from dehub.findings import Finding
+from dehub.policy import Policy
+
+CODE = "DH005"
+NAME = "ecr-public-unauthenticated"
+SEVERITY = "info"
+FIX_SAFETY = "none"
+KINDS = ("workflow", "action")
+ECR_PUBLIC = "public.ecr.aws"
+LOGIN_HINT = (
+    "add `aws-actions/amazon-ecr-login` with `registry-type: public` (or `aws ecr-public get-login-password "
+    "--region us-east-1 | docker login --username AWS --password-stdin public.ecr.aws`) before it; "
+    "`dehub explain DH005` shows the IAM policy and OIDC role"
+)
+
+
+def check_document(document: object, subjects: list, policy: Policy) -> list[Finding]:
+    by_job: dict[int, list] = {}
+    for subject in subjects:
+        context = subject.use.context
+        ref = subject.ref
+        if context is not None and ref is not None and ref.domain == ECR_PUBLIC:
+            by_job.setdefault(id(context.job), []).append(subject)
+    out = []
+    for job in getattr(document, "jobs", ()):
+        pulled = by_job.get(id(job), [])
+        step_pulls = [(s.use.start, s.use.end, s.image) for s in pulled if s.use.context.phase == "step"]
+        step_pulls += [
+            (event.offset, event.end, "an image build naming public.ecr.aws")
+            for event in job.events
+            if event.what == "build" and event.mentions_ecr_public
+        ]
+        if not step_pulls:
+            continue
+        logins = [e.offset for e in job.events if e.what == "login" and e.registry.startswith(ECR_PUBLIC)]
+        uncovered = sorted(pull for pull in step_pulls if not any(login < pull[0] for login in logins))
+        if not uncovered:
+            continue
+        start, end, image = uncovered[0]
+        where = "this job" if job.id == "(action)" else f"job `{job.id}`"
+        message = (
+            f"{where} pulls `{image}` from ECR Public without logging in first, so it gets the anonymous "
+            f"limits (1 pull per second per IP, 500 GB a month); {LOGIN_HINT}"
+        )
+        if len(uncovered) > 1:
+            message += f"; {len(uncovered) - 1} more pull(s) in this job are not covered either"
+        if any(s.use.context.phase != "step" for s in pulled):
+            message += (
+                "; its container, services and docker:// steps are pulled before any step, "
+                "so a login step cannot cover them"
+            )
+        out.append(Finding("", "", "", message, start, end, site="ecr-public-login"))
+    return out
