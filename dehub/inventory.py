@@ -65,7 +65,7 @@ def _is_hub(subject: object, policy: Policy) -> bool | None:
     """True for a Docker Hub pull (allowed ones included: they still count), None when unknown."""
     decision = subject.decision  # type: ignore[attr-defined]
     if decision is None:
-        return None
+        return False if subject.registry is not None else None  # type: ignore[attr-defined]
     return decision.verdict != NOT_HUB
 
 

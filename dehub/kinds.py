@@ -28,7 +28,9 @@ def kind_for_path(path: str) -> str | None:
     name = parts[-1]
     lower = name.lower()
     if lower.endswith(YAML_SUFFIXES):
-        return _yaml_kind(lower, [part.lower() for part in parts[:-1]])
+        yaml_kind = _yaml_kind(lower, [part.lower() for part in parts[:-1]])
+        if yaml_kind is not None:
+            return yaml_kind
     if lower.endswith(NOT_DOCKERFILE_SUFFIXES) and lower not in DOCKERFILE_BASES:
         return None
     for base in DOCKERFILE_BASES:

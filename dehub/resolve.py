@@ -11,13 +11,13 @@ from __future__ import annotations
 from .findings import Finding, Fix
 from .imageuse import ImageUse
 from .policy import Decision, Policy
-from .reference import Reference, ReferenceError, parse
+from .reference import HUB_ALIASES, Reference, ReferenceError, parse
 
 
 class Subject:
     """Everything a rule may look at for one image use."""
 
-    __slots__ = ("use", "ref", "problem", "decision", "name_span", "start", "end")
+    __slots__ = ("use", "ref", "problem", "decision", "name_span", "start", "end", "registry")
 
     def __init__(self, use: ImageUse) -> None:
         self.use = use
@@ -27,10 +27,11 @@ class Subject:
         self.name_span: tuple[int, int] | None = None  # source span of the literal name part
         self.start = use.start
         self.end = use.end
+        self.registry: str | None = None  # a known registry other than Docker Hub, the rest unknown
 
     @property
     def unresolved(self) -> bool:
-        return self.ref is None and self.problem is None
+        return self.ref is None and self.problem is None and self.registry is None
 
     @property
     def image(self) -> str:
@@ -64,7 +65,8 @@ def resolve(use: ImageUse, policy: Policy) -> Subject:
         else:
             ref = _parse_known_name(text, known)
             if ref is None:
-                return subject  # unresolved: the name itself depends on unknown values
+                subject.registry = _known_registry(text[:known])
+                return subject  # the name itself depends on unknown values
     except ReferenceError as err:
         subject.problem = str(err)
         return subject
@@ -80,6 +82,20 @@ def resolve(use: ImageUse, policy: Policy) -> Subject:
             outside_use = [o for o in value.origins if o >= start and not use.start <= o < use.end]
             subject.start, subject.end = start, max(outside_use) + 1
     return subject
+
+
+def _known_registry(prefix: str) -> str | None:
+    """`ghcr.io/${ORG}/app`: the registry is written out and is not Docker Hub, so the pull is
+    known not to be a Docker Hub pull even though the rest of the name is unknown."""
+    slash = prefix.find("/")
+    if slash <= 0:
+        return None
+    domain = prefix[:slash]
+    if domain.lower() in HUB_ALIASES:
+        return None
+    if domain == "localhost" or "." in domain or ":" in domain or domain.lower() != domain:
+        return domain
+    return None
 
 
 def _parse_known_name(text: str, known: int) -> Reference | None:

@@ -97,6 +97,11 @@ def _extents(source: SourceText, roots: list[object]) -> dict[int, int]:
 
 
 def _extend(extents: dict[int, int], source: SourceText, start: int, end: int) -> None:
+    """Record that the entry starting at `start` runs to its last non-blank character before `end`
+    (a block node's end mark lies past the next line's indentation; trailing blank lines do not count)."""
+    text = source.text
+    while end > start + 1 and text[end - 1] in " \t\r\n":
+        end -= 1
     first = source.position(start)[0]
     last = source.position(max(start, end - 1))[0]
     if last > extents.get(first, first):

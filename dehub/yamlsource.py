@@ -17,7 +17,10 @@ BOM excluded, as `SourceText.text` holds it). Marks, as both loaders give them:
 - a node's start is at its first property (`&anchor`, `!tag`) when it has any;
 - a plain scalar ends after its last non-blank character, a quoted one after its closing quote;
 - a block scalar (`|`, `>`) ends after the last line break it consumed, trailing empty lines
-  included whatever the chomping (so at the start of the next line), or at the end of the text.
+  included whatever the chomping (so at the start of the next line), or at the end of the text;
+- a block mapping or sequence ends where the next token starts, after that line's indentation
+  (`- a: 1\n  - b` gives the first item's mapping the span `a: 1\n  `): trim trailing blanks
+  before treating the end as a line end. A flow collection ends after its closing bracket.
 Plain style is None in PyYAML and '' in libyaml: use `style`.
 """
 
@@ -112,9 +115,8 @@ def _reader_problem(text: str, err: object) -> ParseProblem:
 
     found = Reader.NON_PRINTABLE.search(text)
     start = found.start() if found else min(err.position, len(text))
-    char = text[start] if start < len(text) else ""
-    shown = f" U+{ord(char):04X}" if char else ""
-    return ParseProblem(start, start + 1, f"invalid YAML: the control character{shown} is not allowed in YAML")
+    shown = f" U+{ord(text[start]):04X}" if start < len(text) else ""
+    return ParseProblem(start, min(start + 1, len(text)), f"invalid YAML: unprintable character{shown} is not allowed")
 
 
 # --- node kinds ------------------------------------------------------------------------------
@@ -158,15 +160,17 @@ def span(node: Node) -> tuple[int, int]:
 
 
 def mapping_items(node: object) -> list[tuple[str, Node, Node]]:
-    """(key text, key node, value node) of a mapping as `yaml.safe_load` would see its keys.
+    """(key text, key node, value node) of a mapping, merge keys applied, one entry per key.
 
-    Merge keys (`<<: *a`, `<<: [*a, *b]`) are applied as YAML 1.1 says and PyYAML does:
-    explicit keys win over merged ones, earlier mappings in a merge list win over later ones.
-    One entry per key text: the value is the winner's, the position is where the key first
-    appears in PyYAML's dict order (merged keys first, then the explicit ones). Keys are
-    compared as text (`1` and `"1"` are the same key here); non-scalar keys are skipped.
-    Anything but a mapping has no items. Nested merges deeper than MERGE_DEPTH, cycles and
-    more than MERGE_VISITS merged mappings are ignored, so no document makes this slow.
+    Merge keys (`<<: *a`, `<<: [*a, *b]`) follow yaml.org/type/merge.html, as GitLab (Ruby)
+    and compose (Go) read them: explicit keys win over merged ones, and of the merged mappings
+    the earlier wins (several `<<` keys in one mapping count as one list, in order). PyYAML's
+    own winners vary between releases (6.0.3 changed them), so this does not ask it. Order:
+    merged keys first, in merge order, then the explicit ones, as in a safe_load dict. A key
+    repeated in one mapping takes its last value, at its first position. Keys are compared as text (`1` and
+    `"1"` are one key here); non-scalar keys are skipped. Anything but a mapping has no items.
+    Nested merges deeper than MERGE_DEPTH, cycles and more than MERGE_VISITS merged mappings
+    are ignored, so no document makes this slow.
     """
     if not is_mapping(node):
         return []
@@ -218,7 +222,8 @@ class _MergeWalk:
                 continue
             if key_node.tag == MERGE_TAG:
                 for source in self.merge_sources(value_node):
-                    merged.update(self.entries(source, depth + 1))
+                    for text, entry in self.entries(source, depth + 1).items():
+                        merged.setdefault(text, entry)  # the earlier mapping wins
             else:
                 explicit.append((key_node.value, key_node, value_node))
         self.active.discard(key)
@@ -229,11 +234,11 @@ class _MergeWalk:
 
     @staticmethod
     def merge_sources(value_node: Node) -> list[Node]:
-        """The mappings a `<<` value merges, the one that must win last (PyYAML reverses lists)."""
+        """The mappings a `<<` value merges, in order; anything else there is ignored."""
         if is_mapping(value_node):
             return [value_node]
         if is_sequence(value_node):
-            return [item for item in reversed(value_node.value) if is_mapping(item)]
+            return [item for item in value_node.value if is_mapping(item)]
         return []
 
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from dehub.findings import Finding
 from dehub.resolve import Subject, finding
+from dehub.value import UNKNOWN, Value
 
 CODE = "DH003"
 NAME = "unresolved-image"
@@ -46,7 +47,8 @@ FIX_SAFETY = "none"
 def check(subject: Subject) -> Finding | None:
     if not subject.unresolved:
         return None
-    unresolved = subject.use.value.unresolved
+    value = subject.use.value
+    unresolved = value.unresolved or _unknown_parts(value)
     names = ", ".join(unresolved) or "a value"
     if subject.use.context is not None:  # a workflow or action: expressions and shell variables
         hint = "; dehub reads static matrix values, `env:` literals and input defaults written in the file"
@@ -59,3 +61,18 @@ def check(subject: Subject) -> Finding | None:
         f"so dehub cannot tell where it is pulled from{hint}"
     )
     return finding(subject, message)
+
+
+def _unknown_parts(value: Value) -> tuple[str, ...]:
+    """The unknown stretches of a value as written (`${{ steps.meta.outputs.tag }}`, `$IMAGE`)."""
+    parts = []
+    current = []
+    for char, origin in zip(value.text, value.origins, strict=True):
+        if origin == UNKNOWN:
+            current.append(char)
+        elif current:
+            parts.append("".join(current))
+            current = []
+    if current:
+        parts.append("".join(current))
+    return tuple(dict.fromkeys(f"`{part}`" for part in parts))

@@ -96,7 +96,7 @@ def check_document(document: object, subjects: list, policy: Policy) -> list[Fin
         if not uncovered:
             continue
         start, end, image = uncovered[0]
-        where = "this job" if job.id == "(action)" else f"job `{job.id}`"
+        where = "this action" if job.id == "runs" else f"job `{job.id}`"
         message = (
             f"{where} pulls `{image}` from ECR Public without logging in first, so it gets the anonymous "
             f"limits (1 pull per second per IP, 500 GB a month); {LOGIN_HINT}"

@@ -49,6 +49,20 @@ def _hook_sees(hook: dict, path: str) -> bool:
 
 # Names dehub reads, and names it must not; pre-commit passes repo-relative `/` paths.
 KIND_TABLE = [
+    ".github/workflows/ci.yml",
+    ".github/workflows/release.yaml",
+    ".github/workflows/nested/not-a-workflow.yml",
+    "sub/.github/workflows/ci.yml",
+    ".github/ci.yml",
+    "workflow-templates/ci.yml",
+    "action.yml",
+    "action.yaml",
+    "actions/setup/action.yml",
+    ".github/actions/build/action.yml",
+    ".github/actions/build/helper.yaml",
+    "myaction.yml",
+    "docker-compose.yml",
+    ".github/workflows/ci.yml.bak",
     "Dockerfile",
     "Containerfile",
     "dockerfile",
@@ -131,7 +145,7 @@ def test_manifest_validates_with_pre_commit():
 @pytest.mark.parametrize("path", KIND_TABLE)
 def test_manifest_filter_matches_kind_for_path(hook_id, path):
     hook = _manifest()[hook_id]
-    assert _hook_sees(hook, path) == (kind_for_path(path) == "dockerfile"), path
+    assert _hook_sees(hook, path) == (kind_for_path(path) is not None), path
 
 
 @pytest.mark.parametrize("path", SUFFIX_REJECTED)

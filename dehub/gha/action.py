@@ -16,7 +16,7 @@ from . import expressions as ex
 from .document import ACTION_SETUP, DOCKER_SCHEME, GhaDocument, Job, PullContext
 from .matrix import NO_MATRIX
 
-ACTION_JOB = "(action)"  # the pseudo-job an action's pulls are listed under
+ACTION_JOB = "runs"  # the pseudo-job an action's pulls are listed under (its `runs:`)
 
 
 class ActionDocument(GhaDocument):
