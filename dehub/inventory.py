@@ -31,11 +31,13 @@ def file_inventory(path: str, document: Document, policy: Policy) -> dict:
                     entry = pulls[key] = _entry(use.site, use.value.text, use.context.phase, use.start, source)
                     entry["docker_hub"] = _is_hub(resolve(use, policy), policy)
                 entry["combinations"] += 1
-        for hidden in job.hidden:
-            key = ("hidden", hidden.start)
-            entry = pulls[key] = _entry(hidden.action, hidden.image, "step", hidden.start, source)
-            entry["docker_hub"] = _hidden_is_hub(hidden.image, policy)
-            entry["combinations"] = len(job.runs)
+        for hidden in job.hidden:  # one per matrix combination that pulls it
+            key = ("hidden", hidden.start, hidden.image)
+            entry = pulls.get(key)
+            if entry is None:
+                entry = pulls[key] = _entry(hidden.action, hidden.image, "step", hidden.start, source)
+                entry["docker_hub"] = _hidden_is_hub(hidden.image, policy)
+            entry["combinations"] += 1
         listed = sorted(pulls.values(), key=lambda entry: (entry["line"], entry["column"]))
         hub = sum(entry["combinations"] for entry in listed if entry["docker_hub"])
         line, column = source.position(job.start)
@@ -50,8 +52,10 @@ def file_inventory(path: str, document: Document, policy: Policy) -> dict:
             }
         )
     total = sum(job["docker_hub_pulls_per_run"] for job in jobs)
-    exact = all(job["matrix_size"] is not None for job in jobs) and not any(
-        pull["docker_hub"] is None for job in jobs for pull in job["pulls"]
+    exact = (
+        not document.problems
+        and all(job["matrix_size"] is not None for job in jobs)
+        and not any(pull["docker_hub"] is None for job in jobs for pull in job["pulls"])
     )
     return {"path": path, "kind": document.kind, "jobs": jobs, "docker_hub_pulls_per_run": total, "exact": exact}
 

@@ -289,7 +289,8 @@ def pulls(script: Value, env: dict[str, Value | None] | None = None, shell: str 
     if not _mentions_tool(script, env):
         return []
     found: list[tuple[tuple[int, ...], Pull]] = []
-    dialect = shell.split()[0].rsplit("/", 1)[-1] if shell.strip() else "bash"
+    words = shell.split() if isinstance(shell, str) else ()
+    dialect = words[0].rsplit("/", 1)[-1] if words else "bash"
     try:
         _Scanner.of(script, _Scope(env or {}), found, (), 0, dialect not in POSIX_SHELLS).run(False)
     except _Stop:
@@ -404,10 +405,16 @@ class _Scanner:
     # -- commands ------------------------------------------------------------------------------
 
     def run(self, closer: bool) -> int:
-        """Scan commands to the end (or, with `closer`, to the unmatched `)`); return the position after it."""
+        """Scan commands to the end (or, with `closer`, to the unmatched `)`); return the position after it.
+
+        Words gather into a simple command until an operator or newline ends it. `skip` names the
+        construct being read whose words are not commands: "loopvar" and "for" (a for/select
+        header up to its `;` or newline), "name" (after `function`), "subject" and "in" (a case
+        header), "pattern" (a case pattern up to its `)`), "cond" (`[[ ... ]]`).
+        """
         words: list[_Word] = []
         target = 0  # the next word is: 1 a redirection target, 2/3 a here-document delimiter (3: <<-)
-        skip = ""  # inside a construct whose words are not commands: loopvar/for/name/subject/in/pattern/cond
+        skip = ""
         depth = 0  # open subshells
         cases = 0  # open case statements
         ignoring = False  # the command cannot pull: its arguments are skipped, not kept
@@ -434,21 +441,12 @@ class _Scanner:
                     if not ignoring:
                         words.append(token)
                 else:
-                    keyword = self._keyword_text(token)
-                    if keyword not in KEYWORDS:
+                    first = self._keyword_text(token)
+                    if first in KEYWORDS:
+                        skip, cases = _keyword(first, cases)
+                    else:
                         words.append(token)
-                        ignoring = self._irrelevant(keyword)
-                    elif keyword == "case":
-                        cases += 1
-                        skip = "subject"
-                    elif keyword in ("for", "select"):
-                        skip = "loopvar"
-                    elif keyword == "function":
-                        skip = "name"
-                    elif keyword == "[[":
-                        skip = "cond"
-                    elif keyword == "esac" and cases:
-                        cases -= 1
+                        ignoring = _irrelevant(first)
                 continue
             if token in REDIRECTIONS:
                 target = 1
@@ -501,11 +499,6 @@ class _Scanner:
         if skip == "cond" and literal == "]]":
             return "", cases
         return skip, cases
-
-    @staticmethod
-    def _irrelevant(first: str | None) -> bool:
-        """Whether a command's plainly written first word shows it can neither pull nor set a variable."""
-        return first is not None and "=" not in first and first.rsplit("/", 1)[-1] not in RELEVANT
 
     def _finish(self, words: list[_Word]) -> None:
         if words:
@@ -984,6 +977,8 @@ class _Scanner:
                 pos += 1
                 if pos < size and text[pos] == "#":
                     break  # a comment: _token skips it
+            elif char == "(" and pos > self.pos and text[pos - 1] == "=":
+                pos = self._array_end(pos + 1)  # as _word reads NAME=(...)
             elif char in METACHARS:
                 break
             elif char == "'":
@@ -1290,6 +1285,26 @@ class _Scanner:
             else:
                 pos += 1
         raise _Stop
+
+
+def _keyword(keyword: str, cases: int) -> tuple[str, int]:
+    """A reserved word in command position: the construct it opens, and the open case count."""
+    if keyword == "case":
+        return "subject", cases + 1
+    if keyword in ("for", "select"):
+        return "loopvar", cases
+    if keyword == "function":
+        return "name", cases
+    if keyword == "[[":
+        return "cond", cases
+    if keyword == "esac" and cases:
+        return "", cases - 1
+    return "", cases  # if, then, do, {, !, ...: the next word is a command again
+
+
+def _irrelevant(first: str | None) -> bool:
+    """Whether a command's plainly written first word shows it can neither pull nor set a variable."""
+    return first is not None and "=" not in first and first.rsplit("/", 1)[-1] not in RELEVANT
 
 
 def _option_width(option: str, values: frozenset) -> int:

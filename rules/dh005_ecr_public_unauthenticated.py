@@ -83,20 +83,24 @@ def check_document(document: object, subjects: list, policy: Policy) -> list[Fin
     out = []
     for job in getattr(document, "jobs", ()):
         pulled = by_job.get(id(job), [])
-        step_pulls = [(s.use.start, s.use.end, s.image) for s in pulled if s.use.context.phase == "step"]
+        # Ordered by step, then by place in the step: a step reused through an alias sits
+        # elsewhere in the file but runs where it is listed.
+        step_pulls = [
+            (s.use.context.step, s.use.start, s.use.end, s.image) for s in pulled if s.use.context.phase == "step"
+        ]
         step_pulls += [
-            (event.offset, event.end, "an image build naming public.ecr.aws")
+            (event.step, event.offset, event.end, "an image build naming public.ecr.aws")
             for event in job.events
             if event.what == "build" and event.mentions_ecr_public
         ]
         if not step_pulls:
             continue
-        logins = [e.offset for e in job.events if e.what == "login" and e.registry.startswith(ECR_PUBLIC)]
-        uncovered = sorted(pull for pull in step_pulls if not any(login < pull[0] for login in logins))
+        logins = [(e.step, e.offset) for e in job.events if e.what == "login" and e.registry.startswith(ECR_PUBLIC)]
+        uncovered = sorted(pull for pull in step_pulls if not any(login < pull[:2] for login in logins))
         if not uncovered:
             continue
-        start, end, image = uncovered[0]
-        where = "this action" if job.id == "runs" else f"job `{job.id}`"
+        _, start, end, image = uncovered[0]
+        where = "this action" if getattr(document, "kind", "") == "action" else f"job `{job.id}`"
         message = (
             f"{where} pulls `{image}` from ECR Public without logging in first, so it gets the anonymous "
             f"limits (1 pull per second per IP, 500 GB a month); {LOGIN_HINT}"

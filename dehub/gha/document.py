@@ -161,7 +161,7 @@ class GhaDocument(Document):
         for index, step in enumerate(steps.value):  # type: ignore[attr-defined]
             if not ys.is_mapping(step):
                 continue
-            step_env = self.env_values(ys.mapping_get(step, "env"), ex.Scope(scope.matrix, None, scope.inputs))
+            step_env = self.env_values(ys.mapping_get(step, "env"), ex.Scope(scope.matrix, _lower(env), scope.inputs))
             merged = None if env is None or step_env is None else {**env, **step_env}
             step_scope = ex.Scope(scope.matrix, _lower(merged), scope.inputs)
             uses_node = ys.mapping_get(step, "uses")
@@ -197,13 +197,12 @@ class GhaDocument(Document):
 
         span = ys.span(node)
         if name == actions.SETUP_BUILDX:
-            self._read_buildx(job, index, span, given, scope, uses, first)
+            self._read_buildx(job, index, span, given, scope, uses)
         elif name == actions.SETUP_QEMU:
             image = given("image")
             if image is None:
-                if first:
-                    setting = "image: <a copy of tonistiigi/binfmt>"
-                    job.hidden.append(HiddenPull(job, index, name, span, actions.QEMU_DEFAULT_IMAGE, setting))
+                setting = "image: <a copy of tonistiigi/binfmt>"
+                job.hidden.append(HiddenPull(job, index, name, span, actions.QEMU_DEFAULT_IMAGE, setting))
             else:
                 self._add(uses, "qemu-image", ex.substitute(image, scope), image, PullContext(job, index, STEP))
         elif not first:
@@ -224,7 +223,7 @@ class GhaDocument(Document):
             )
             job.events.append(event)
 
-    def _read_buildx(self, job, index, span, given, scope, uses, first) -> None:  # noqa: ANN001
+    def _read_buildx(self, job, index, span_of_uses, given, scope, uses) -> None:  # noqa: ANN001
         driver = given("driver")
         driver_name = ex.substitute(driver, scope).text.strip() if driver is not None else "docker-container"
         if driver_name not in actions.BUILDX_IMAGE_DRIVERS:
@@ -232,12 +231,19 @@ class GhaDocument(Document):
         opts = given("driver-opts")
         found = False
         if opts is not None:
-            for image in _driver_opt_images(ex.substitute(opts, scope)):
+            tracked = ex.substitute_tracked(opts, scope)
+            for image in _driver_opt_images(tracked.indexed):
                 found = True
-                self._add(uses, "buildx-driver-image", image, image, PullContext(job, index, STEP))
-        if not found and first:
+                span = tracked.word_span(image, ex.INDEX_BASE)
+                if span is None:  # no place of its own (an escape's result): point at the input
+                    written = [origin for origin in opts.origins if origin >= 0]
+                    span = (written[0], written[-1] + 1) if written else span_of_uses
+                value = tracked.restore(image)
+                self._add(uses, "buildx-driver-image", value, value, PullContext(job, index, STEP), span=span)
+        if not found:
             setting = "driver-opts: image=<a copy of moby/buildkit>"
-            job.hidden.append(HiddenPull(job, index, actions.SETUP_BUILDX, span, actions.BUILDX_DEFAULT_IMAGE, setting))
+            default = actions.BUILDX_DEFAULT_IMAGE
+            job.hidden.append(HiddenPull(job, index, actions.SETUP_BUILDX, span_of_uses, default, setting))
 
     def _read_run(
         self,
@@ -248,23 +254,27 @@ class GhaDocument(Document):
         env: dict[str, Value | None] | None,
         shell_name: str,
         uses: list[ImageUse],
-        first: bool,
+        first_run: bool,
     ) -> None:
         script = self.value(node)
         if script is None:
             return
-        script = ex.substitute(script, scope)
-        for pull in shell.pulls(script, env or {}, shell_name):
+        tracked = ex.substitute_tracked(script, scope)
+        for pull in shell.pulls(tracked.indexed, env or {}, shell_name):
+            span = tracked.word_span(pull.word, pull.command_start)
+            if span is None:
+                continue
+            if span is None:
+                continue
             if pull.action in ("pull", "run", "create"):
                 if pull.value is not None:
-                    written = pull.word
-                    self._add(uses, "gha-run", pull.value, written, PullContext(job, index, STEP), span=(pull.start, pull.end))
-            elif first and pull.action == "login":
+                    value = tracked.restore(pull.value)
+                    self._add(uses, "gha-run", value, value, PullContext(job, index, STEP), span=span)
+            elif first_run and pull.action == "login":
                 registry = pull.value.text.strip().lower() if pull.value is not None else ""
-                job.events.append(Event(job, index, (pull.start, pull.end), "login", registry))
-            elif first and pull.action == "build":
-                event = Event(job, index, (pull.start, pull.end), "build")
-                job.events.append(event)
+                job.events.append(Event(job, index, span, "login", registry))
+            elif first_run and pull.action == "build":
+                job.events.append(Event(job, index, span, "build"))
 
     def _shell(self, node: object, default: str) -> str | None:
         """The shell a `run:` uses, if dehub reads its syntax (sh-like shells only)."""

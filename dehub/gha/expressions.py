@@ -80,26 +80,106 @@ def references(text: str, context: str) -> set[str]:
 
 def substitute(value: Value, scope: Scope) -> Value:
     """The value with every expression replaced by what it evaluates to (unknown if it cannot be)."""
+    return substitute_tracked(value, scope).value
+
+
+class Tracked:
+    """A substituted value that also knows where each of its characters was written.
+
+    After `${{ matrix.image }}` is substituted, its characters come from the matrix literal
+    (where a fix goes) but were written in the script (where the finding and a suppression
+    comment are). Parsers that take a Value (the shell scanner) get `indexed`: the same text
+    whose known characters carry `INDEX_BASE + i`; `restore` and `written_span` map results back.
+    """
+
+    __slots__ = ("value", "written_start", "written_end")
+
+    def __init__(self, value: Value, written_start: list[int], written_end: list[int]) -> None:
+        self.value = value
+        self.written_start = written_start
+        self.written_end = written_end
+
+    @property
+    def indexed(self) -> Value:
+        origins = self.value.origins
+        return Value(self.value.text, [UNKNOWN if o == UNKNOWN else INDEX_BASE + i for i, o in enumerate(origins)])
+
+    def restore(self, value: Value) -> Value:
+        """A Value derived from `indexed`, with the real source origins back."""
+        origins = self.value.origins
+        mapped = [origins[o - INDEX_BASE] if o >= INDEX_BASE else o for o in value.origins]
+        return Value(value.text, mapped, value.variables, value.unresolved)
+
+    def written_span(self, first: int, last: int) -> tuple[int, int] | None:
+        """Where the characters from indexed offset `first` to `last` (inclusive) were written;
+        characters with no place of their own (an escape's result) are skipped from both ends."""
+        if first < INDEX_BASE or last < INDEX_BASE:
+            return None
+        first -= INDEX_BASE
+        last -= INDEX_BASE
+        starts, ends = self.written_start, self.written_end
+        while first <= last and starts[first] < 0:
+            first += 1
+        while last >= first and ends[last] < 0:
+            last -= 1
+        if first > last:
+            return None
+        start, end = starts[first], ends[last]
+        return (start, end) if start < end else None
+
+    def word_span(self, word: Value, after: int) -> tuple[int, int] | None:
+        """Where a word of `indexed` (a contiguous slice of it, unknown parts included) was written.
+
+        Its known characters say where the slice starts; a word that is wholly unknown (an
+        unevaluated `${{ }}`) is looked up in the text after `after`, the command's start."""
+        origins = word.origins
+        for offset, origin in enumerate(origins):
+            if origin >= INDEX_BASE:
+                first = origin - offset
+                return self.written_span(first, first + len(origins) - 1)
+        if after < INDEX_BASE or not word.text:
+            return None
+        found = self.value.text.find(word.text, after - INDEX_BASE)
+        if found == -1:
+            return None
+        return self.written_span(INDEX_BASE + found, INDEX_BASE + found + len(word.text) - 1)
+
+
+INDEX_BASE = 1 << 40  # above any offset in a file dehub reads
+
+
+def substitute_tracked(value: Value, scope: Scope) -> Tracked:
     text = value.text
-    if OPEN not in text:
-        return value
-    spans = find(text)
-    if not spans:
-        return value
-    out = Builder()
-    cursor = 0
     origins = value.origins
+    spans = find(text) if OPEN in text else []
+    if not spans:
+        return Tracked(value, list(origins), [o + 1 if o >= 0 else o for o in origins])
+    out = Builder()
+    starts: list[int] = []
+    ends: list[int] = []
+    cursor = 0
+
+    def copy(first: int, last: int) -> None:
+        out.extend(Value(text[first:last], origins[first:last]))
+        for origin in origins[first:last]:
+            starts.append(origin)
+            ends.append(origin + 1 if origin >= 0 else origin)
+
     for start, end in spans:
-        out.extend(Value(text[cursor:start], origins[cursor:start]))
+        copy(cursor, start)
         inner = Value(text[start + 3 : end - 2], origins[start + 3 : end - 2])
         result = evaluate(inner, scope)
+        before = len(out.origins)
         if result is None:
             out.add_unknown(text[start:end], text[start + 3 : end - 2].strip())
         else:
             out.extend(result)
+        added = len(out.origins) - before
+        starts.extend([origins[start]] * added)
+        ends.extend([origins[end - 1] + 1 if origins[end - 1] >= 0 else -1] * added)
         cursor = end
-    out.extend(Value(text[cursor:], origins[cursor:]))
-    return out.build()
+    copy(cursor, len(text))
+    return Tracked(out.build(), starts, ends)
 
 
 def evaluate(expression: Value, scope: Scope) -> Value | None:
@@ -120,6 +200,7 @@ def evaluate(expression: Value, scope: Scope) -> Value | None:
 
 
 _EMPTY = Value("", [])
+_OPAQUE = Value("", [])
 
 
 def _operand(part: Value, scope: Scope, fallback: bool) -> Value | None:
@@ -136,7 +217,11 @@ def _operand(part: Value, scope: Scope, fallback: bool) -> Value | None:
         return None
     head, rest = path[0], path[1:]
     if head == "matrix" and scope.matrix is not None and rest:
-        return _lookup(scope.matrix, rest)
+        found = _lookup(scope.matrix, rest)
+        if found is _OPAQUE:
+            return None
+        return _EMPTY if found is None else found  # a key this combination lacks reads as ''
+
     if head == "env" and scope.env is not None and len(rest) == 1:
         return _known_or_empty(scope.env, rest[0], fallback)
     if head == "inputs" and scope.inputs is not None and len(rest) == 1:
@@ -159,12 +244,14 @@ def _known_or_empty(names: dict[str, Value | None], name: str, fallback: bool) -
 
 
 def _lookup(matrix: dict[str, object], path: list[str]) -> Value | None:
+    """A matrix value; None for a missing key (GitHub reads it as ''). A list or mapping value
+    (used whole, as JSON) is not a string dehub can place: unknown."""
     found: object = matrix
     for key in path:
         if not isinstance(found, dict) or key not in found:
             return None
         found = found[key]
-    return found if isinstance(found, Value) else None
+    return found if isinstance(found, Value) else _OPAQUE
 
 
 def _string_literal(text: str, origins: list[int]) -> Value | None:

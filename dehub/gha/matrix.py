@@ -116,9 +116,8 @@ def _include(combinations: list[dict[str, object]], entry: dict[str, object], or
     """Extend every combination the entry fits (without overwriting an original value), else add it."""
     extended = False
     for combination in combinations if original else ():  # include-only matrices: one job each
-        if all(_same(combination[key], value) for key, value in entry.items() if key in original and key in combination):
-            if any(key in original and key not in combination for key in entry):
-                continue
+        shared = [key for key in entry if key in original]
+        if all(key in combination and _same(combination[key], entry[key]) for key in shared):
             combination.update((key, value) for key, value in entry.items() if key not in original)
             extended = True
     if not extended:
