@@ -489,3 +489,71 @@ def test_try_repo_passes_on_a_clean_project(pc, tmp_path):
     assert completed.returncode == 0, text
     assert "Passed" in text
     assert "DH00" not in text
+
+
+# Scenario D: GitHub Actions files go through the same hooks ---------------------------------
+
+WORKFLOW = (
+    "on: push\n"
+    "jobs:\n"
+    "  test:\n"
+    "    runs-on: ubuntu-latest\n"
+    "    container: 'node:20'  # the job image\n"
+    "    services:\n"
+    "      db: {image: postgres:16}\n"
+    "    steps:\n"
+    "      - run: |\n"
+    "          docker run --rm \\\n"
+    "            redis:7 redis-cli --version\n"
+)
+COMPOSITE = (
+    "name: smoke\n"
+    "runs:\n"
+    "  using: composite\n"
+    "  steps:\n"
+    "    - uses: docker://alpine:3.20\n"
+)
+
+
+def test_check_hook_blocks_a_workflow_and_an_action(pc, tmp_path):
+    project = pc.project(tmp_path / "project", ["dehub"])
+    assert pc.pre_commit(project, "install").returncode == 0
+    before = pc.commits(project)
+    write(project / ".github/workflows/ci.yml", WORKFLOW)
+    write(project / ".github/actions/smoke/action.yml", COMPOSITE)
+    pc.git(project, "add", "-A")
+
+    completed = pc.git(project, "commit", "-m", "add CI", check=False)
+
+    text = output(completed)
+    assert completed.returncode != 0, text
+    for location in (".github/workflows/ci.yml:5:17: DH001", ".github/workflows/ci.yml:7:19: DH001",
+                     ".github/workflows/ci.yml:11:13: DH001", ".github/actions/smoke/action.yml:5:21: DH001"):
+        assert location in text
+    assert pc.commits(project) == before
+
+
+def test_fix_hook_rewrites_a_workflow_in_place_then_commit_succeeds(pc, tmp_path):
+    project = pc.project(tmp_path / "project", ["dehub-fix"])
+    assert pc.pre_commit(project, "install").returncode == 0
+    before = pc.commits(project)
+    path = project / ".github/workflows/ci.yml"
+    write(path, WORKFLOW.replace("\n", "\r\n"))
+    pc.git(project, "add", "-A")
+
+    first = pc.git(project, "commit", "-m", "add CI", check=False)
+
+    assert first.returncode != 0, output(first)
+    assert "Fixing .github/workflows/ci.yml" in output(first)
+    expected = (
+        WORKFLOW.replace("'node:20'", f"'{MIRROR}/node:20'")
+        .replace("image: postgres:16", f"image: {MIRROR}/postgres:16")
+        .replace("redis:7 redis-cli", f"{MIRROR}/redis:7 redis-cli")
+        .replace("\n", "\r\n")
+    )
+    assert path.read_bytes() == expected.encode()
+
+    pc.git(project, "add", "-A")
+    second = pc.git(project, "commit", "-m", "add CI", check=False)
+    assert second.returncode == 0, output(second)
+    assert pc.commits(project) == before + 1
