@@ -528,7 +528,7 @@ def test_check_hook_blocks_a_workflow_and_an_action(pc, tmp_path):
     text = output(completed)
     assert completed.returncode != 0, text
     for location in (".github/workflows/ci.yml:5:17: DH001", ".github/workflows/ci.yml:7:19: DH001",
-                     ".github/workflows/ci.yml:11:13: DH001", ".github/actions/smoke/action.yml:5:21: DH001"):
+                     ".github/workflows/ci.yml:11:13: DH001", ".github/actions/smoke/action.yml:5:22: DH001"):
         assert location in text
     assert pc.commits(project) == before
 
