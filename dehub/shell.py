@@ -226,6 +226,7 @@ RELEVANT = frozenset(CLI) | frozenset(WRAPPERS) | SHELLS | DECLARATIONS | FORGET
 # Shell lexing.
 
 MAX_NESTING = 40  # $( `( ${ "... nested deeper than this stop the scan rather than the stack
+MAX_VALUE = 2048  # a variable longer than this is no image: unknown (and PATH=$PATH:x stays linear)
 BLANKS = frozenset(" \t\r")  # \r too: CRLF scripts
 METACHARS = frozenset(" \t\r\n|&;()<>")
 WORD_SPECIAL = METACHARS | frozenset("'\"\\$`")
@@ -332,15 +333,26 @@ class _Stop(Exception):
 
 
 class _Scope(dict):
-    """Variables: a name nobody set is unknown (None), never empty as in a Dockerfile."""
+    """Variables: a name nobody set is unknown (None), never empty as in a Dockerfile.
 
-    __slots__ = ()
+    A child scope (`sh -c` with `NAME=value` before it) holds only its own assignments and
+    reads the rest from its parent, so starting one costs nothing however many variables exist.
+    """
 
-    def __missing__(self, name: str) -> None:
-        return None
+    __slots__ = ("parent",)
+
+    def __init__(self, variables: dict[str, Value | None], parent: _Scope | None = None) -> None:
+        super().__init__(variables)
+        self.parent = parent
+
+    def __missing__(self, name: str) -> Value | None:
+        return None if self.parent is None else self.parent[name]
 
     def __contains__(self, name: object) -> bool:
         return True
+
+    def get(self, name: str, default: object = None) -> Value | None:  # type: ignore[override]
+        return self[name]
 
 
 class _Word:
@@ -361,7 +373,7 @@ class _Scanner:
     """Reads one script (or a `$(...)` inside one), analysing each simple command as it ends."""
 
     __slots__ = ("text", "origins", "marked", "pos", "size", "scope", "out", "key", "depth", "unknowns", "bash",
-                 "heredocs", "spans")
+                 "heredocs", "spans", "not_arithmetic")
 
     def __init__(
         self,
@@ -390,6 +402,7 @@ class _Scanner:
         self.bash = bash
         self.heredocs: list[tuple[str, bool]] = []  # delimiters waiting for the end of the line
         self.spans: dict[int, int] | None = None  # of the word being read
+        self.not_arithmetic = -1  # up to here, a `((` is known not to start arithmetic
 
     @classmethod
     def of(cls, script: Value, scope: _Scope, out: list, key: tuple[int, ...], depth: int, bash: bool) -> _Scanner:
@@ -456,9 +469,11 @@ class _Scanner:
                 continue
             target = 0
             if token == "(" and not words and skip in ("", "loopvar") and self._known(self.pos, "("):
-                self.pos = self._arithmetic_end(self.pos + 1)  # (( i++ )), for (( ...; ...; ... ))
-                skip = ""  # after for ((...)), `do` may follow at once
-                continue
+                end = self._arithmetic_end(self.pos + 1)  # (( i++ )), for (( ...; ...; ... ))
+                if end >= 0:
+                    self.pos = end
+                    skip = ""  # after for ((...)), `do` may follow at once
+                    continue
             if skip == "pattern":
                 if token == ")":
                     skip = ""
@@ -611,7 +626,7 @@ class _Scanner:
             return
         word = words[index]
         script = self._cooked(word)
-        scope = _Scope(self.scope)
+        scope = _Scope({}, self.scope)
         for assignment in prefix:
             self._assign(assignment, scope)
         inner = _Scanner.of(script, scope, self.out, self.key + (word.start,), self.depth + 1, name not in POSIX_SHELLS)
@@ -748,7 +763,7 @@ class _Scanner:
             joined.extend(before)
             joined.extend(value)
             value = joined.build()
-        scope[name] = value
+        scope[name] = value if len(value.text) <= MAX_VALUE else None
 
     # -- cooking: quote removal and expansion of one word ---------------------------------------
 
@@ -1133,9 +1148,8 @@ class _Scanner:
             return following
         char = self.text[following]
         if char == "(":
-            if self._known(following + 1, "("):
-                end = self._arithmetic_end(following + 2)
-            else:
+            end = self._arithmetic_end(following + 2) if self._known(following + 1, "(") else -1
+            if end < 0:
                 end = self._nested(following + 1, level)
         elif char == "{":
             end = self._brace_end(following + 1, quoted, level + 1)
@@ -1240,7 +1254,14 @@ class _Scanner:
         raise _Stop
 
     def _arithmetic_end(self, pos: int) -> int:
-        """Past the `))` closing an arithmetic `((` opened before `pos`: no commands inside."""
+        """Past the `))` closing an arithmetic `((` opened before `pos`: no commands inside.
+
+        -1 when the `((` is not closed by `))` (`((cd x) )`): then, as in bash, it is two `(`.
+        A stretch found not to be arithmetic is not searched again, so nested parentheses cost
+        one pass.
+        """
+        if pos <= self.not_arithmetic:
+            return -1
         text, origins, size = self.text, self.origins, self.size
         depth = 0
         while pos < size:
@@ -1251,8 +1272,11 @@ class _Scanner:
                 elif char == ")":
                     if depth:
                         depth -= 1
+                    elif self._known(pos + 1, ")"):
+                        return pos + 2
                     else:
-                        return pos + 2 if self._known(pos + 1, ")") else pos + 1
+                        self.not_arithmetic = pos
+                        return -1
             pos += 1
         raise _Stop
 

@@ -91,6 +91,7 @@ class GhaDocument(Document):
         super().__init__(source)
         self.jobs: list[Job] = []
         self.roots: list[object] = []
+        self._scripts: dict[tuple, list[tuple]] = {}
         roots, problem = ys.compose_documents(source.text)
         if problem is not None:
             self.problems.append(problem)
@@ -260,21 +261,32 @@ class GhaDocument(Document):
         if script is None:
             return
         tracked = ex.substitute_tracked(script, scope)
+        key = (id(node), shell_name, tracked.value.text, tuple(tracked.value.origins), _env_key(env))
+        found = self._scripts.get(key)
+        if found is None:  # each matrix combination that yields the same script is scanned once
+            found = self._scripts[key] = self._scan(tracked, env, shell_name)
+        for action, value, span, registry in found:
+            if action == "image":
+                self._add(uses, "gha-run", value, value, PullContext(job, index, STEP), span=span)
+            elif first_run:
+                job.events.append(Event(job, index, span, action, registry))
+
+    def _scan(self, tracked: ex.Tracked, env: dict[str, Value | None] | None, shell_name: str) -> list[tuple]:
+        """(what, image value, written span, registry) for each pull, login and build in a script."""
+        out: list[tuple] = []
         for pull in shell.pulls(tracked.indexed, env or {}, shell_name):
             span = tracked.word_span(pull.word, pull.command_start)
             if span is None:
                 continue
-            if span is None:
-                continue
             if pull.action in ("pull", "run", "create"):
                 if pull.value is not None:
-                    value = tracked.restore(pull.value)
-                    self._add(uses, "gha-run", value, value, PullContext(job, index, STEP), span=span)
-            elif first_run and pull.action == "login":
+                    out.append(("image", tracked.restore(pull.value), span, ""))
+            elif pull.action == "login":
                 registry = pull.value.text.strip().lower() if pull.value is not None else ""
-                job.events.append(Event(job, index, span, "login", registry))
-            elif first_run and pull.action == "build":
-                job.events.append(Event(job, index, span, "build"))
+                out.append(("login", None, span, registry))
+            elif pull.action == "build":
+                out.append(("build", None, span, ""))
+        return out
 
     def _shell(self, node: object, default: str) -> str | None:
         """The shell a `run:` uses, if dehub reads its syntax (sh-like shells only)."""
@@ -301,6 +313,12 @@ class GhaDocument(Document):
         use = ImageUse(site, value, span[0], span[1])
         use.context = context
         uses.append(use)
+
+
+def _env_key(env: dict[str, Value | None] | None) -> tuple:
+    if not env:
+        return ()
+    return tuple((name, None if value is None else (value.text, tuple(value.origins))) for name, value in env.items())
 
 
 def _lower(env: dict[str, Value | None] | None) -> dict[str, Value | None] | None:

@@ -60,24 +60,6 @@ def find(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def references(text: str, context: str) -> set[str]:
-    """Lower-cased property names read from `context` (`matrix`, `env`) in a text's expressions."""
-    names: set[str] = set()
-    for start, end in find(text):
-        inner = text[start + 3 : end - 2].lower()
-        at = inner.find(context + ".")
-        while at != -1:
-            if at == 0 or not (inner[at - 1].isalnum() or inner[at - 1] in "._"):
-                names.add(_name_at(inner, at + len(context) + 1))
-            at = inner.find(context + ".", at + 1)
-        at = inner.find(context + "[")
-        while at != -1:
-            names.add(_quoted_at(inner, at + len(context) + 1))
-            at = inner.find(context + "[", at + 1)
-    names.discard("")
-    return names
-
-
 def substitute(value: Value, scope: Scope) -> Value:
     """The value with every expression replaced by what it evaluates to (unknown if it cannot be)."""
     return substitute_tracked(value, scope).value
@@ -211,7 +193,10 @@ def _operand(part: Value, scope: Scope, fallback: bool) -> Value | None:
         return None
     lead = len(text) - len(text.lstrip())
     if stripped[0] == "'":
-        return _string_literal(Value(text[lead:], part.origins[lead:]).text, part.origins[lead:])
+        return _string_literal(text[lead:], part.origins[lead:])
+    if stripped[:7].lower() == "format(" and stripped.endswith(")"):
+        close = lead + len(stripped) - 1
+        return _format(Value(text[lead + 7 : close], part.origins[lead + 7 : close]), scope)
     path = _property_path(stripped.lower())
     if path is None:
         return None
@@ -229,6 +214,63 @@ def _operand(part: Value, scope: Scope, fallback: bool) -> Value | None:
     if head == "github" and rest[:2] == ["event", "inputs"] and scope.inputs is not None and len(rest) == 3:
         return _known_or_empty(scope.inputs, rest[2], fallback)
     return None
+
+
+def _format(arguments: Value, scope: Scope) -> Value | None:
+    """`format('{0}:{1}', matrix.image, matrix.tag)`: the template with each `{N}` replaced."""
+    parts = _split_top_level(arguments)
+    if not parts:
+        return None
+    template = _operand(parts[0], scope, fallback=False)
+    if template is None or not parts[0].text.strip().startswith("'"):
+        return None
+    values = []
+    for part in parts[1:]:
+        value = evaluate(part, scope)
+        if value is None:
+            return None
+        values.append(value)
+    out = Builder()
+    text, origins = template.text, template.origins
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if text.startswith("{{", index) or text.startswith("}}", index):
+            out.add(char, origins[index])
+            index += 2
+            continue
+        if char == "{":
+            close = text.find("}", index)
+            number = text[index + 1 : close] if close != -1 else ""
+            if not number.isdigit() or int(number) >= len(values):
+                return None  # GitHub fails the run on a bad placeholder
+            out.extend(values[int(number)])
+            index = close + 1
+            continue
+        out.add(char, origins[index])
+        index += 1
+    return out.build()
+
+
+def _split_top_level(arguments: Value) -> list[Value]:
+    """Split function arguments on commas outside string literals and parentheses."""
+    text, origins = arguments.text, arguments.origins
+    parts = []
+    depth = 0
+    quoted = False
+    cursor = 0
+    for index, char in enumerate(text):
+        if char == "'":
+            quoted = not quoted
+        elif not quoted and char == "(":
+            depth += 1
+        elif not quoted and char == ")":
+            depth -= 1
+        elif not quoted and depth == 0 and char == ",":
+            parts.append(Value(text[cursor:index], origins[cursor:index]))
+            cursor = index + 1
+    parts.append(Value(text[cursor:], origins[cursor:]))
+    return parts if text.strip() else []
 
 
 def _known_or_empty(names: dict[str, Value | None], name: str, fallback: bool) -> Value | None:
