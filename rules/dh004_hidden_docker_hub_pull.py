@@ -4,9 +4,10 @@ What it finds
   `docker/setup-buildx-action` with a driver that runs BuildKit in a container (the default
   `docker-container`, or `kubernetes`) and no `driver-opts: image=...`: it pulls
   `moby/buildkit:buildx-stable-1` from Docker Hub. `docker/setup-qemu-action` without
-  `image:`: it pulls `docker.io/tonistiigi/binfmt:latest`. In GitHub workflows and composite
-  actions. Where the input is set, the image it names is checked like any other image
-  (DH001/DH002 at the `image=` value).
+  `image:`: it pulls `docker.io/tonistiigi/binfmt:latest`. `docker buildx create` in a
+  `run:` script, with a container driver and no `--driver-opt image=...`, pulls BuildKit the
+  same way. In GitHub workflows and composite actions. Where the input is set, the image it
+  names is checked like any other image (DH001/DH002 at the `image=` value).
 
 Why it matters
   These pulls count against Docker Hub's anonymous limit like any `FROM`, but nothing in the

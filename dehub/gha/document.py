@@ -159,6 +159,7 @@ class GhaDocument(Document):
         if steps is None or not ys.is_sequence(steps):
             return uses
         first_run = not job.runs
+        local: set[str] = set()  # images this run has built or tagged so far: running them is no pull
         for index, step in enumerate(steps.value):  # type: ignore[attr-defined]
             if not ys.is_mapping(step):
                 continue
@@ -167,16 +168,24 @@ class GhaDocument(Document):
             step_scope = ex.Scope(scope.matrix, _lower(merged), scope.inputs)
             uses_node = ys.mapping_get(step, "uses")
             if uses_node is not None:
-                self._read_uses(job, index, step, uses_node, step_scope, uses, first_run)
+                self._read_uses(job, index, step, uses_node, step_scope, uses, first_run, local)
             run_node = ys.mapping_get(step, "run")
             if run_node is not None:
                 step_shell = self._shell(ys.mapping_get(step, "shell"), shell_name)
                 if step_shell is not None:
-                    self._read_run(job, index, run_node, step_scope, merged, step_shell, uses, first_run)
+                    self._read_run(job, index, run_node, step_scope, merged, step_shell, uses, first_run, local)
         return uses
 
     def _read_uses(
-        self, job: Job, index: int, step: object, node: object, scope: ex.Scope, uses: list[ImageUse], first: bool
+        self,
+        job: Job,
+        index: int,
+        step: object,
+        node: object,
+        scope: ex.Scope,
+        uses: list[ImageUse],
+        first: bool,
+        local: set[str],
     ) -> None:
         written = self.value(node)
         if written is None:
@@ -206,7 +215,14 @@ class GhaDocument(Document):
                 job.hidden.append(HiddenPull(job, index, name, span, actions.QEMU_DEFAULT_IMAGE, setting))
             else:
                 self._add(uses, "qemu-image", ex.substitute(image, scope), image, PullContext(job, index, STEP))
-        elif not first:
+        elif name == actions.BUILD_PUSH and (not _is_true(given("push")) or _is_true(given("load"))):
+            tags = given("tags")
+            if tags is not None:  # built into the local image store: a later `docker run` of it is no pull
+                text = ex.substitute(tags, scope).text.replace(",", "\n")
+                local.update(local_name(tag) for tag in text.split("\n") if tag.strip())
+        if not first:
+            return
+        if name in (actions.SETUP_BUILDX, actions.SETUP_QEMU):
             return
         elif name == actions.ECR_LOGIN:
             registry_type = given("registry-type")
@@ -256,6 +272,7 @@ class GhaDocument(Document):
         shell_name: str,
         uses: list[ImageUse],
         first_run: bool,
+        local: set[str],
     ) -> None:
         script = self.value(node)
         if script is None:
@@ -265,27 +282,54 @@ class GhaDocument(Document):
         found = self._scripts.get(key)
         if found is None:  # each matrix combination that yields the same script is scanned once
             found = self._scripts[key] = self._scan(tracked, env, shell_name)
-        for action, value, span, registry in found:
+        for action, value, span, extra in found:
             if action == "image":
-                self._add(uses, "gha-run", value, value, PullContext(job, index, STEP), span=span)
-            elif first_run:
-                job.events.append(Event(job, index, span, action, registry))
+                if local_name(value.text) not in local:
+                    self._add(uses, "gha-run", value, value, PullContext(job, index, STEP), span=span)
+            elif action == "local":
+                local.add(extra)
+            elif action == "build":
+                mentions_ecr_public, tags = extra
+                local.update(tags)
+                if first_run:
+                    event = Event(job, index, span, "build")
+                    event.mentions_ecr_public = mentions_ecr_public
+                    job.events.append(event)
+            elif action == "login":
+                if first_run:
+                    job.events.append(Event(job, index, span, "login", extra))
+            elif action == "buildx-create" and extra in actions.BUILDX_IMAGE_DRIVERS:
+                if value is not None:
+                    self._add(uses, "buildx-driver-image", value, value, PullContext(job, index, STEP), span=span)
+                else:
+                    setting = "--driver-opt image=<a copy of moby/buildkit>"
+                    default = actions.BUILDX_DEFAULT_IMAGE
+                    job.hidden.append(HiddenPull(job, index, "docker buildx create", span, default, setting))
 
     def _scan(self, tracked: ex.Tracked, env: dict[str, Value | None] | None, shell_name: str) -> list[tuple]:
-        """(what, image value, written span, registry) for each pull, login and build in a script."""
+        """(what, image value, written span, detail) for each pull, login, build, tag and buildx
+        builder in a script, in order: what a later command may run depends on what came before."""
         out: list[tuple] = []
         for pull in shell.pulls(tracked.indexed, env or {}, shell_name):
             span = tracked.word_span(pull.word, pull.command_start)
             if span is None:
                 continue
-            if pull.action in ("pull", "run", "create"):
-                if pull.value is not None:
-                    out.append(("image", tracked.restore(pull.value), span, ""))
-            elif pull.action == "login":
-                registry = pull.value.text.strip().lower() if pull.value is not None else ""
-                out.append(("login", None, span, registry))
-            elif pull.action == "build":
-                out.append(("build", None, span, ""))
+            action = pull.action
+            value = tracked.restore(pull.value) if pull.value is not None else None
+            if action in ("pull", "run", "create"):
+                if value is not None:
+                    out.append(("image", value, span, None))
+            elif action == "login":
+                out.append(("login", None, span, value.text.strip().lower() if value is not None else ""))
+            elif action == "build":
+                arguments = getattr(pull, "arguments", None) or []
+                mentions = any(actions.ECR_PUBLIC in argument.text for argument in arguments)
+                tags = tuple(local_name(tag.text) for tag in getattr(pull, "tags", None) or [])
+                out.append(("build", None, span, (mentions, tags)))
+            elif action == "tag" and value is not None:
+                out.append(("local", None, span, local_name(value.text)))
+            elif action == "buildx-create":
+                out.append(("buildx-create", value, span, getattr(pull, "driver", None) or "docker-container"))
         return out
 
     def _shell(self, node: object, default: str) -> str | None:
@@ -313,6 +357,22 @@ class GhaDocument(Document):
         use = ImageUse(site, value, span[0], span[1])
         use.context = context
         uses.append(use)
+
+
+def local_name(text: str) -> str:
+    """An image name as the local image store keys it: `app` and `app:latest` are the same."""
+    text = text.strip()
+    try:
+        from ..reference import parse
+
+        ref = parse(text)
+    except ValueError:
+        return text
+    return ref.name + ":" + (ref.tag or "latest") + ("@" + ref.digest if ref.digest else "")
+
+
+def _is_true(value: Value | None) -> bool:
+    return value is not None and value.text.strip().lower() == "true"
 
 
 def _env_key(env: dict[str, Value | None] | None) -> tuple:
