@@ -1,0 +1,246 @@
+"""Property tests over generated GitHub workflows: never a crash, fixes surgical and stable.
+
+`workflows()` assembles varied workflows from pieces: workflow/job/step `env`, `workflow_call`
+input defaults, static matrices with `include`, job containers (string, block and flow
+mappings, quoted, through the matrix, through an anchor and an alias), services, `docker://`
+steps and `run:` scripts in every scalar style (plain, quoted, `|`, `|-`, `|+`, `|2`, `>`),
+with comments, `echo`ed image names and heredoc bodies that must never change. Each of those
+protected blocks carries a unique marker. Adversarial input mutates the generated text.
+"""
+
+from __future__ import annotations
+
+from helpers import findings, fixed, problems
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dehub.fixer import apply_edits
+from dehub.source import SourceText
+
+KIND = "workflow"
+MIRROR = "public.ecr.aws/docker/library/"
+HUB = ("node:20", "python:3.12-slim", "alpine:3.20", "redis", "postgres:16@sha256:" + "ab" * 32, "docker.io/library/nginx")
+OTHER = ("ghcr.io/acme/app:1", "public.ecr.aws/docker/library/node:22", "bitnami/redis:7.4", "quay.io/x/y")
+QUOTES = ("", "'", '"')
+
+
+class Workflow:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.protected: list[str] = []
+        self.marker = 0
+
+    def mark(self) -> str:
+        self.marker += 1
+        return f"m{self.marker}x"
+
+    def comment(self, indent: str) -> None:
+        text = f"{indent}# {self.mark()} keep node:20 as it is"
+        self.protected.append(text.strip())
+        self.lines.append(text)
+
+
+def image(draw) -> str:
+    return draw(st.sampled_from(HUB + OTHER))
+
+
+def quoted(draw, text: str) -> str:
+    quote = draw(st.sampled_from(QUOTES))
+    return f"{quote}{text}{quote}"
+
+
+def script_lines(draw, doc: Workflow) -> list[str]:
+    out = []
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.integers(0, 6))
+        if kind == 0:
+            out.append(f"docker run --rm -e A=1 {image(draw)} true")
+        elif kind == 1:
+            out.append(f"docker pull {image(draw)}")
+        elif kind == 2:
+            marker = doc.mark()
+            out.append(f'echo "docker run {marker} node:20"')
+            doc.protected.append(f'echo "docker run {marker} node:20"')
+        elif kind == 3:
+            marker = doc.mark()
+            out += ["cat <<EOF", f"docker run {marker}-node:20", "EOF"]
+            doc.protected.append(f"docker run {marker}-node:20")
+        elif kind == 4:
+            out.append('docker run "$IMG" true')
+        elif kind == 5:
+            out.append(f"podman run -it --name x {image(draw)} sh")
+        else:
+            marker = doc.mark()
+            out.append(f"# {marker} docker run node:20")
+            doc.protected.append(f"# {marker} docker run node:20")
+    return out
+
+
+def run_step(draw, doc: Workflow, indent: str) -> None:
+    lines = script_lines(draw, doc)
+    style = draw(st.sampled_from(("plain", "|", "|-", "|+", "|2", ">", '"')))
+    head = f"{indent}- run: "
+    if style == "plain" and len(lines) == 1 and not lines[0].startswith(("#", '"', "cat")):
+        doc.lines.append(head + lines[0])
+        return
+    if style == '"' and len(lines) == 1 and '"' not in lines[0]:
+        doc.lines.append(head + '"' + lines[0] + '"')
+        return
+    if style == ">":  # folded: one command, one line per word group
+        doc.lines.append(head + ">")
+        doc.lines.append(f"{indent}    docker run --rm")
+        doc.lines.append(f"{indent}    {image(draw)} true")
+        return
+    block = style if style != "plain" and style != '"' else "|"
+    doc.lines.append(head + block)
+    body_indent = indent + "    "
+    for line in lines:
+        doc.lines.append(body_indent + line)
+
+
+def job(draw, doc: Workflow, index: int, anchored: list[str]) -> None:
+    doc.lines.append(f"  job{index}:")
+    doc.lines.append("    runs-on: ubuntu-latest")
+    matrix = draw(st.booleans())
+    if matrix:
+        values = draw(st.lists(st.sampled_from(HUB + OTHER), min_size=1, max_size=3, unique=True))
+        doc.lines.append("    strategy:")
+        doc.lines.append("      matrix:")
+        if draw(st.booleans()):
+            doc.lines.append("        image: [" + ", ".join(quoted(draw, v) for v in values) + "]")
+        else:
+            doc.lines.append("        image:")
+            doc.lines.extend(f"          - {quoted(draw, v)}" for v in values)
+        if draw(st.booleans()):
+            doc.lines.append("        include:")
+            doc.lines.append(f"          - image: {quoted(draw, image(draw))}")
+    if draw(st.booleans()):
+        doc.comment("    ")
+    form = draw(st.integers(0, 5))
+    if form == 0:
+        doc.lines.append(f"    container: {quoted(draw, image(draw))}")
+    elif form == 1:
+        doc.lines.append("    container:")
+        doc.lines.append(f"      image: {quoted(draw, image(draw))}")
+        doc.lines.append("      options: --cpus 1")
+    elif form == 2:
+        doc.lines.append(f"    container: {{image: {quoted(draw, image(draw))}, options: --cpus 1}}")
+    elif form == 3 and matrix:
+        doc.lines.append("    container: ${{ matrix.image }}")
+    elif form == 4:
+        if anchored:
+            doc.lines.append(f"    container: *{anchored[0]}")
+        else:
+            anchored.append("img")
+            doc.lines.append(f"    container: &img {quoted(draw, image(draw))}")
+    if draw(st.booleans()):
+        doc.lines.append("    services:")
+        doc.lines.append(f"      db: {{image: {quoted(draw, image(draw))}, ports: ['5432:5432']}}")
+        doc.lines.append("      cache:")
+        doc.lines.append(f"        image: {quoted(draw, image(draw))}")
+    if draw(st.booleans()):
+        doc.lines.append("    env:")
+        doc.lines.append(f"      IMG: {quoted(draw, image(draw))}")
+    doc.lines.append("    steps:")
+    for _ in range(draw(st.integers(1, 3))):
+        if draw(st.booleans()):
+            doc.lines.append(f"      - uses: {quoted(draw, 'docker://' + image(draw))}")
+        else:
+            run_step(draw, doc, "      ")
+        if draw(st.integers(0, 3)) == 0:
+            doc.comment("      ")
+
+
+@st.composite
+def workflows(draw) -> tuple[str, list[str]]:
+    doc = Workflow()
+    doc.comment("")
+    doc.lines.append("on:")
+    doc.lines.append("  workflow_call:")
+    doc.lines.append("    inputs:")
+    doc.lines.append("      base:")
+    doc.lines.append(f"        default: {quoted(draw, image(draw))}")
+    if draw(st.booleans()):
+        doc.lines.append("env:")
+        doc.lines.append(f"  IMG: {quoted(draw, image(draw))}")
+    doc.lines.append("jobs:")
+    anchored: list[str] = []
+    for index in range(draw(st.integers(1, 3))):
+        job(draw, doc, index, anchored)
+    newline = draw(st.sampled_from(("\n", "\r\n")))
+    text = newline.join(doc.lines) + (newline if draw(st.booleans()) else "")
+    return text, doc.protected
+
+
+def mutated(draw) -> str:
+    text, _ = draw(workflows())
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(text)))
+        insert = draw(st.sampled_from(("", ":", "- ", "{", "]", "'", '"', "\t", "&a ", "*a", "\n  ", "|", "${{")))
+        cut = draw(st.integers(0, 3))
+        text = text[:at] + insert + text[at + cut :]
+    return text
+
+
+mutated_workflows = st.composite(mutated)()
+generated = workflows().map(lambda pair: pair[0])
+
+
+@given(st.one_of(generated, mutated_workflows, st.text(max_size=300)))
+def test_lint_never_raises_and_spans_are_in_the_text(text):
+    for finding in findings(text, KIND):
+        assert 0 <= finding.start <= finding.end <= len(text)
+        assert finding.line >= 1 and finding.column >= 1
+
+
+@given(workflows())
+def test_generated_workflows_parse(pair):
+    text, _ = pair
+    assert not any(code == "DH900" for _, _, code in problems(text, KIND)), text
+
+
+@given(st.one_of(generated, mutated_workflows))
+def test_fix_is_idempotent_and_never_breaks_parsing(text):
+    once = fixed(text, KIND)
+    assert fixed(once, KIND) == once
+    had_error = any(code == "DH900" for _, _, code in problems(text, KIND))
+    if had_error:
+        assert once == text  # a file that does not parse is never rewritten
+    else:
+        assert not any(code == "DH900" for _, _, code in problems(once, KIND))
+
+
+@given(workflows())
+def test_fix_changes_only_the_edit_spans(pair):
+    text, protected = pair
+    edits = {}
+    for finding in findings(text, KIND):
+        if finding.fix is not None and finding.fix.safety == "safe":
+            for edit in finding.fix.edits:
+                edits[edit.key()] = edit
+    once = fixed(text, KIND)
+    assert once == apply_edits(text, list(edits.values()))
+    for block in protected:
+        assert once.count(block) == text.count(block), block
+    assert once.count("\r\n") == text.count("\r\n")
+    for edit in edits.values():
+        assert text[edit.start : edit.end] + "" in text  # the edit replaced text that was there
+        assert edit.text.startswith(MIRROR)
+
+
+@given(workflows())
+def test_no_fixable_docker_hub_pull_remains(pair):
+    text, _ = pair
+    once = fixed(text, KIND)
+    assert not [f for f in findings(once, KIND) if f.code == "DH001" and f.fix is not None]
+
+
+@given(workflows())
+def test_findings_point_at_the_image_text(pair):
+    text, _ = pair
+    source = SourceText(text)
+    for finding in findings(text, KIND):
+        if finding.code in ("DH001", "DH002") and finding.fix is not None:
+            written = source.text[finding.start : finding.end]
+            assert finding.image is not None
+            assert written.split("@")[0].split(":")[0] in finding.image
