@@ -102,12 +102,18 @@ def _guard_shared_edits(findings: list[Finding], subjects: list[Subject]) -> Non
     second. Such a fix is withdrawn; one that also moves an image whose copy is unverified
     becomes unsafe.
     """
+    reach = []  # per subject: the lowest and highest source offset its value was built from
+    for subject in subjects:
+        known = [origin for origin in subject.use.value.origins if origin >= 0]
+        reach.append((min(known), max(known)) if known else (-1, -2))
     for finding in findings:
         fix = finding.fix
         if fix is None:
             continue
         for edit in fix.edits:
-            for subject in subjects:
+            for subject, (low, high) in zip(subjects, reach, strict=True):
+                if high < edit.start or low >= edit.end:
+                    continue
                 origins = subject.use.value.origins
                 if not any(edit.start <= origin < edit.end for origin in origins):
                     continue

@@ -92,6 +92,7 @@ class GhaDocument(Document):
         self.jobs: list[Job] = []
         self.roots: list[object] = []
         self._scripts: dict[tuple, list[tuple]] = {}
+        self._values: dict[int, Value] = {}  # scalar values by node (nodes live as long as the document)
         roots, problem = ys.compose_documents(source.text)
         if problem is not None:
             self.problems.append(problem)
@@ -127,7 +128,10 @@ class GhaDocument(Document):
         """A scalar node's value with origins; None for mappings, sequences and nulls."""
         if node is None or not ys.is_scalar(node) or ys.is_null(node):
             return None
-        return ys.scalar_value(node, self.source.text)
+        found = self._values.get(id(node))
+        if found is None:  # matrix combinations read the same nodes again
+            found = self._values[id(node)] = ys.scalar_value(node, self.source.text)
+        return found
 
     def env_values(self, node: object, scope: ex.Scope) -> dict[str, Value | None] | None:
         """An `env:` mapping as names -> values (expressions substituted); None if not static."""
@@ -277,14 +281,20 @@ class GhaDocument(Document):
         script = self.value(node)
         if script is None:
             return
-        tracked = ex.substitute_tracked(script, scope)
-        key = (id(node), shell_name, tracked.value.text, tuple(tracked.value.origins), _env_key(env))
+        if ex.OPEN in script.text:
+            tracked = ex.substitute_tracked(script, scope)
+            key: tuple = (id(node), shell_name, tracked.value.text, tuple(tracked.value.origins), _env_key(env))
+        else:  # no expressions: the script is the same in every matrix combination
+            tracked = None
+            key = (id(node), shell_name, _env_key(env))
         found = self._scripts.get(key)
-        if found is None:  # each matrix combination that yields the same script is scanned once
+        if found is None:  # each distinct script (after substitution) is scanned once
+            if tracked is None:
+                tracked = ex.substitute_tracked(script, scope)
             found = self._scripts[key] = self._scan(tracked, env, shell_name)
         for action, value, span, extra in found:
             if action == "image":
-                if local_name(value.text) not in local:
+                if not local or local_name(value.text) not in local:
                     self._add(uses, "gha-run", value, value, PullContext(job, index, STEP), span=span)
             elif action == "local":
                 local.add(extra)
