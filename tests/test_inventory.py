@@ -146,20 +146,20 @@ CI_JOBS = [
 CI_TEXT = """\
 .github/workflows/ci.yml (workflow)
   job test (3 combinations)
-    21:14  setup        gha-container              node:18-bookworm  [Docker Hub]
-    21:14  setup        gha-container              node:20-bookworm  [Docker Hub]
-    21:14  setup        gha-container              node:22-bookworm  [Docker Hub]
-    25:16  setup        gha-service                postgres:16  [Docker Hub] x3
-    34:16  setup        gha-service                public.ecr.aws/docker/library/redis:7  [elsewhere] x3
-    36:16  setup        gha-service                ghcr.io/acme/registry:2  [elsewhere] x3
-    42:24  action-setup gha-docker-uses            hadolint/hadolint:v2.12.0  [Docker Hub] x3
+    21:14    setup        gha-container              node:18-bookworm  [Docker Hub]
+    21:14    setup        gha-container              node:20-bookworm  [Docker Hub]
+    21:14    setup        gha-container              node:22-bookworm  [Docker Hub]
+    25:16    setup        gha-service                postgres:16  [Docker Hub] x3
+    34:16    setup        gha-service                public.ecr.aws/docker/library/redis:7  [elsewhere] x3
+    36:16    setup        gha-service                ghcr.io/acme/registry:2  [elsewhere] x3
+    42:24    action-setup gha-docker-uses            hadolint/hadolint:v2.12.0  [Docker Hub] x3
     Docker Hub pulls per run: 9
   job image (1 combination)
-    54:18  step         qemu-image                 public.ecr.aws/acme/binfmt:latest  [elsewhere]
-    55:15  step         docker/setup-buildx-action moby/buildkit:buildx-stable-1  [Docker Hub]
-    62:38  step         gha-run                    alpine:3.20  [Docker Hub]
-    63:23  step         gha-run                    public.ecr.aws/docker/library/busybox:1.36  [elsewhere]
-    64:27  step         gha-run                    busybox:1.36  [Docker Hub]
+    54:18    step         qemu-image                 public.ecr.aws/acme/binfmt:latest  [elsewhere]
+    55:15    step         docker/setup-buildx-action moby/buildkit:buildx-stable-1  [Docker Hub]
+    62:38    step         gha-run                    alpine:3.20  [Docker Hub]
+    63:23    step         gha-run                    public.ecr.aws/docker/library/busybox:1.36  [elsewhere]
+    64:27    step         gha-run                    busybox:1.36  [Docker Hub]
     Docker Hub pulls per run: 3
   total Docker Hub pulls per run: 12
 """
@@ -264,9 +264,9 @@ DYNAMIC_TEXT = """\
     (no image pulls)
     Docker Hub pulls per run: 0
   job build (matrix not static)
-    15:16  setup        gha-container              ${{ matrix.image }}  [unknown]
-    18:16  setup        gha-service                redis:7  [Docker Hub]
-    20:15  step         docker/setup-buildx-action moby/buildkit:buildx-stable-1  [Docker Hub]
+    15:16    setup        gha-container              ${{ matrix.image }}  [unknown]
+    18:16    setup        gha-service                redis:7  [Docker Hub]
+    20:15    step         docker/setup-buildx-action moby/buildkit:buildx-stable-1  [Docker Hub]
     Docker Hub pulls per run: 2
   total Docker Hub pulls per run: at least 2
 """
