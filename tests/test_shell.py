@@ -177,7 +177,7 @@ CLI_CASES = [
     ("docker buildx bake", []),
     ("docker ps", []),
     ("docker push x", []),
-    ("docker tag a b", []),
+    ("docker save -o x.tar a", []),
     ("docker exec c docker pull x", []),
     ("docker image ls", []),
     ("docker container ls", []),
@@ -656,6 +656,248 @@ def test_scripts_without_any_tool_are_skipped_early():
     assert found("$D pull a", {"D": lit("docker", 10)}) == [A]
 
 
+# -- builds, tags, loads and buildx builders: what the workflow reader needs beside the pulls ------
+
+
+def tag(name: str, word: str | None = None, tool: str = "docker") -> tuple:
+    return pull(name, word, tool, "tag")
+
+
+def load(tool: str = "docker") -> tuple:
+    return (tool, "load", None, tool)
+
+
+def builds(script: str | Value, env: dict | None = None) -> list[tuple]:
+    """(tool, arguments, tags) of each build, as texts."""
+    value = lit(script) if isinstance(script, str) else script
+    result = pulls(value, env)
+    check_spans(value, result)
+    return [
+        (p.tool, [a.text for a in p.arguments], [t.text for t in p.tags]) for p in result if p.action == "build"
+    ]
+
+
+BUILD_CASES = [
+    ("docker build .", [("docker", ["."], [])]),
+    ("docker build -t a:1 .", [("docker", ["-t", "a:1", "."], ["a:1"])]),
+    ("docker build --tag=a --tag b -t=c -tc2 .", [("docker", ["--tag=a", "--tag", "b", "-t=c", "-tc2", "."],
+                                                  ["a", "b", "c", "c2"])]),
+    ("docker build -qt x .", [("docker", ["-qt", "x", "."], ["x"])]),
+    ("docker build . -t x", [("docker", [".", "-t", "x"], ["x"])]),  # options after the context
+    ("docker build --label -t .", [("docker", ["--label", "-t", "."], [])]),  # `-t` is the label's value
+    ("docker build -f Dockerfile --target t --platform linux/amd64 .",
+     [("docker", ["-f", "Dockerfile", "--target", "t", "--platform", "linux/amd64", "."], [])]),
+    ("docker build --build-arg BASE=public.ecr.aws/docker/library/node:20 -t app .",
+     [("docker", ["--build-arg", "BASE=public.ecr.aws/docker/library/node:20", "-t", "app", "."], ["app"])]),
+    ("docker build -- -t x", [("docker", ["--", "-t", "x"], [])]),
+    ("docker build -t x . > log 2>&1", [("docker", ["-t", "x", "."], ["x"])]),  # redirections are not arguments
+    ("docker build $(echo -t x) .", [("docker", ["$(echo -t x)", "."], [])]),
+    ("docker image build -t x .", [("docker", ["-t", "x", "."], ["x"])]),
+    ("docker buildx build --push --platform linux/amd64,linux/arm64 -t x -t y .",
+     [("docker", ["--push", "--platform", "linux/amd64,linux/arm64", "-t", "x", "-t", "y", "."], ["x", "y"])]),
+    ("docker buildx build --cache-from type=gha --load -t x .",
+     [("docker", ["--cache-from", "type=gha", "--load", "-t", "x", "."], ["x"])]),
+    ("docker buildx --builder b build -t x .", [("docker", ["-t", "x", "."], ["x"])]),
+    ("docker buildx --builder=b build --tag x .", [("docker", ["--tag", "x", "."], ["x"])]),
+    ("docker --context ctx buildx build -t x .", [("docker", ["-t", "x", "."], ["x"])]),
+    ("docker builder build -t x .", [("docker", ["-t", "x", "."], ["x"])]),
+    ("sudo -E docker build -t x .", [("docker", ["-t", "x", "."], ["x"])]),
+    ("podman build -t x .", [("podman", ["-t", "x", "."], ["x"])]),
+    ("podman build --pull -t x .", [("podman", ["--pull", "-t", "x", "."], ["x"])]),  # --pull: no value word
+    ("podman build --pull=always --layers -t x -f Containerfile .",
+     [("podman", ["--pull=always", "--layers", "-t", "x", "-f", "Containerfile", "."], ["x"])]),
+    ("podman --root /r build --root /s -t x .", [("podman", ["--root", "/s", "-t", "x", "."], ["x"])]),
+    ("podman buildx build -t x .", [("podman", ["-t", "x", "."], ["x"])]),
+    ("buildah bud -t x .", [("buildah", ["-t", "x", "."], ["x"])]),
+    ("buildah build --tag x --format docker .", [("buildah", ["--tag", "x", "--format", "docker", "."], ["x"])]),
+    ("buildah build-using-dockerfile -t x .", [("buildah", ["-t", "x", "."], ["x"])]),
+    ("buildah --root /r bud --layers -t x .", [("buildah", ["--layers", "-t", "x", "."], ["x"])]),
+    ("nerdctl build -t x .", [("nerdctl", ["-t", "x", "."], ["x"])]),
+    ("nerdctl -n k8s.io build --buildkit-host unix:///b.sock -t x .",
+     [("nerdctl", ["--buildkit-host", "unix:///b.sock", "-t", "x", "."], ["x"])]),
+    # expanded as `value` is
+    ("IMAGE=ghcr.io/a/b; docker build -t $IMAGE:1 .", [("docker", ["-t", "ghcr.io/a/b:1", "."], ["ghcr.io/a/b:1"])]),
+    ('docker build -t "x:${TAG:-1}" --build-arg "BASE=${BASE}" .',
+     [("docker", ["-t", "x:1", "--build-arg", "BASE=${BASE}", "."], ["x:1"])]),
+    ("docker build -t x . && docker build -t y .",
+     [("docker", ["-t", "x", "."], ["x"]), ("docker", ["-t", "y", "."], ["y"])]),
+]
+
+
+@pytest.mark.parametrize(("script", "expected"), BUILD_CASES)
+def test_build_arguments_and_tags(script, expected):
+    assert builds(script) == expected
+
+
+def test_build_tag_and_argument_origins():
+    text = "REG=public.ecr.aws\ndocker build --build-arg BASE=$REG/x -t app:1 ."
+    (building,) = pulls(lit(text, 100))
+    (tagged,) = building.tags
+    assert tagged.origins == list(range(100 + text.index("app:1"), 100 + text.index("app:1") + 5))
+    argument = building.arguments[1]
+    assert argument.text == "BASE=public.ecr.aws/x"
+    assert argument.origins[5:19] == list(range(104, 118))  # from the assignment
+    assert argument.variables == ("REG",)
+
+
+OTHER_ACTIONS = [
+    "docker pull alpine", "docker run -t alpine", "docker login -u u ghcr.io", "docker tag a -t b", "docker load -q",
+    "docker buildx create --driver-opt image=a",
+]
+
+
+@pytest.mark.parametrize("script", OTHER_ACTIONS)
+def test_arguments_and_tags_are_empty_for_other_actions(script):
+    (result,) = pulls(lit(script))
+    assert result.arguments == [] and result.tags == []
+    assert (result.driver is None) == (result.action != "buildx-create")
+
+
+TAG_CASES = [
+    ("docker tag a b", [tag("b")]),
+    ("docker tag a:1 ghcr.io/me/a:1", [tag("ghcr.io/me/a:1")]),
+    ("docker image tag a b", [tag("b")]),
+    ("docker tag a b c", [tag("b")]),  # docker tags one target
+    ("docker tag a", []),
+    ("docker tag", []),
+    ("sudo docker tag a b", [tag("b")]),
+    ('IMG=ghcr.io/me/x; docker tag a "$IMG:1"', [tag("ghcr.io/me/x:1", '"$IMG:1"')]),
+    ("podman tag a b c", [tag("b", tool="podman"), tag("c", tool="podman")]),
+    ("podman image tag a b", [tag("b", tool="podman")]),
+    ("podman --root /r tag a b", [tag("b", tool="podman")]),
+    ("nerdctl tag a b", [tag("b", tool="nerdctl")]),
+    ("nerdctl -n ns image tag a b", [tag("b", tool="nerdctl")]),
+    ("buildah tag a b c", [tag("b", tool="buildah"), tag("c", tool="buildah")]),
+    ("docker build -t x . && docker tag x y && docker run y",
+     [build(), tag("y"), run("y")]),  # the caller knows `y` is local
+    # loads and imports: local images under names only the archive knows
+    ("docker load -i img.tar", [load()]),
+    ("docker load < img.tar", [load()]),
+    ("docker image load --input img.tar", [load()]),
+    ("docker import rootfs.tar me/rootfs", [load()]),
+    ("docker image import rootfs.tar", [load()]),
+    ("podman load -i img.tar", [load("podman")]),
+    ("podman import rootfs.tar", [load("podman")]),
+    ("nerdctl load -i img.tar", [load("nerdctl")]),
+    ("gunzip -c img.tar.gz | docker load", [load()]),
+    ("docker save -o img.tar a", []),
+    ("echo docker load", []),
+]
+
+
+@pytest.mark.parametrize(("script", "expected"), TAG_CASES)
+def test_tags_and_loads(script, expected):
+    assert found(script) == expected
+
+
+def test_tag_target_span():
+    text = "docker tag src:1 'dst:2'"
+    (result,) = pulls(lit(text, 10))
+    assert result.value.text == "dst:2"
+    assert (result.start, result.end) == (10 + text.index("'dst"), 10 + len(text))
+    assert result.command_start == 10
+
+
+def builders(script: str | Value, env: dict | None = None) -> list[tuple]:
+    """(image, word, driver) of each `docker buildx create`."""
+    value = lit(script) if isinstance(script, str) else script
+    result = pulls(value, env)
+    check_spans(value, result)
+    return [
+        (None if p.value is None else p.value.text, p.word.text, p.driver)
+        for p in result
+        if p.action == "buildx-create"
+    ]
+
+
+DC = "docker-container"
+
+BUILDX_CREATE_CASES = [
+    ("docker buildx create --use", [(None, "create", DC)]),
+    ("docker buildx create", [(None, "create", DC)]),
+    ("docker buildx create --use --name x --driver docker-container "
+     "--driver-opt image=moby/buildkit:master,network=host --bootstrap",
+     [("moby/buildkit:master", "moby/buildkit:master", DC)]),
+    ("docker buildx create --driver-opt=image=a/b:1", [("a/b:1", "a/b:1", DC)]),
+    ("docker buildx create --driver-opt network=host,image=a/b", [("a/b", "a/b", DC)]),
+    ("docker buildx create --driver-opt image=a --driver-opt image=b", [("b", "b", DC)]),  # the last wins
+    ("docker buildx create --driver-opt image=a --driver-opt network=host", [("a", "a", DC)]),
+    ("docker buildx create --driver-opt image=a,image=b", [("b", "b", DC)]),
+    ("docker buildx create --driver-opt image=a,image=", [("a", "a", DC)]),  # an empty image is no image
+    ("docker buildx create --driver-opt network=host", [(None, "create", DC)]),
+    ("docker buildx create --driver-opt image=", [(None, "create", DC)]),
+    ('docker buildx create --driver-opt "image=a/b"', [("a/b", "a/b", DC)]),
+    ('docker buildx create --driver-opt "network=host,image=a/b" --use', [("a/b", "a/b", DC)]),
+    ("docker buildx create --driver-opt 'network=host,\"image=a/b\"'", [("a/b", "a/b", DC)]),  # a CSV-quoted field
+    ("docker buildx create --driver kubernetes --driver-opt image=a", [("a", "a", "kubernetes")]),
+    ("docker buildx create --driver=remote tcp://buildkitd:1234", [(None, "create", "remote")]),
+    ("docker buildx create --driver docker", [(None, "create", "docker")]),
+    ("docker buildx create --name image=x ctx", [(None, "create", DC)]),  # --name's value is no driver option
+    ("docker buildx create --append --name b --node n2 --platform linux/arm64 --driver-opt image=a ctx",
+     [("a", "a", DC)]),
+    ("docker buildx create --config c.toml --buildkitd-flags '--debug' --buildkitd-config c --leave "
+     "--timeout 20s --bootstrap --driver-opt image=a", [("a", "a", DC)]),
+    ("docker buildx create --buildkitd-flags --driver-opt image=a", [(None, "create", DC)]),  # a flags value
+    ("docker buildx create ctx --driver-opt image=a", [("a", "a", DC)]),  # options after the context
+    ("docker buildx create -- --driver-opt image=a", [(None, "create", DC)]),
+    ("docker buildx --builder b create --driver-opt image=a", [("a", "a", DC)]),
+    ("docker buildx --builder=b create --use", [(None, "create", DC)]),
+    ("docker --context ctx buildx create --driver-opt image=a", [("a", "a", DC)]),
+    ("sudo docker buildx create --driver-opt image=a", [("a", "a", DC)]),
+    ("sh -c 'docker buildx create --driver-opt image=a/b'", [("a/b", "a/b", DC)]),
+    # an image that is not written inside the option: the option word is reported
+    ("IMG=moby/buildkit:v1; docker buildx create --driver-opt image=$IMG", [("moby/buildkit:v1", "image=$IMG", DC)]),
+    ("IMG=moby/buildkit:v1; docker buildx create --driver-opt=image=$IMG",
+     [("moby/buildkit:v1", "--driver-opt=image=$IMG", DC)]),
+    ("docker buildx create --driver-opt image=$UNSET", [("$UNSET", "image=$UNSET", DC)]),
+    ("docker buildx create --driver-opt image=$'a\\x2fb'", [("a/b", "image=$'a\\x2fb'", DC)]),
+    ("D=kubernetes; docker buildx create --driver $D", [(None, "create", "kubernetes")]),
+    # not a buildx create
+    ("docker buildx ls", []),
+    ("docker buildx use b", []),
+    ("podman buildx create --driver-opt image=a", []),
+    ("echo docker buildx create", []),
+]
+
+
+@pytest.mark.parametrize(("script", "expected"), BUILDX_CREATE_CASES)
+def test_buildx_create(script, expected):
+    assert builders(script) == expected
+
+
+def test_buildx_create_spans_just_the_image():
+    text = "docker buildx create --use --driver-opt network=host,image=moby/buildkit:master --bootstrap"
+    (result,) = pulls(lit(text, 40))
+    assert result.action == "buildx-create"
+    assert text[result.start - 40 : result.end - 40] == "moby/buildkit:master"
+    assert result.word.text == "moby/buildkit:master"
+    assert result.word.origins == list(range(result.start, result.end))
+    assert result.value.origins == result.word.origins
+    assert result.command_start == 40
+
+
+def test_buildx_create_without_image_spans_the_create_word():
+    text = "docker buildx create --use"
+    (result,) = pulls(lit(text))
+    assert (result.start, result.end) == (14, 20)
+    assert result.value is None
+
+
+def test_buildx_create_image_from_an_unknown_expression():
+    (result,) = pulls(github("docker buildx create --driver-opt image=${{ inputs.buildkit }}"))
+    assert result.value.text == "${{ inputs.buildkit }}"
+    assert not result.value.is_known
+    assert result.word.text == "image=${{ inputs.buildkit }}"
+    assert (result.start, result.end) == (34, 40)  # the known part of the word
+
+
+def test_buildx_create_image_origins_point_at_the_assignment():
+    text = "IMG=moby/buildkit:v1\ndocker buildx create --driver-opt image=$IMG"
+    (result,) = pulls(lit(text))
+    assert result.value.origins == list(range(4, 20))
+    assert text[result.start : result.end] == "image=$IMG"
+
+
 # -- properties -----------------------------------------------------------------------------------
 
 SHELLISH = st.sampled_from(
@@ -702,3 +944,24 @@ def test_property_unknown_origins_never_raise_and_spans_are_known(data):
     for result in pulls(Value(text, origins), env):
         assert (result.start, result.end) == (-1, -1) or (result.start in known and result.end - 1 in known)
         assert UNKNOWN not in result.word.origins or result.word.text
+
+
+BUILDISH = st.sampled_from(
+    [
+        " ", "\n", ";", "&&", "|", "'", '"', "\\", "$", "`", "$(", "${", "=", ",", "-", "--", "-t", "-qt", "--tag",
+        "--tag=", "docker", "podman", "nerdctl", "buildah", "buildx", "builder", "image", "build", "bud", "tag",
+        "load", "import", "create", "--driver", "--driver=", "--driver-opt", "--driver-opt=", "image=", "network=host",
+        "--builder", "--build-arg", "BASE=", "$IMAGE", "${{ x }}", "x", "a/b:1", ".",
+    ]
+)
+
+
+@given(st.lists(BUILDISH, max_size=40).map("".join))
+def test_property_build_tag_and_builder_reports_are_well_formed(text):
+    for result in pulls(lit(text), {"IMAGE": lit("node:20", 5000)}):
+        assert all(isinstance(item, Value) for item in result.arguments + result.tags)
+        if result.action != "build":
+            assert result.arguments == [] and result.tags == []
+        assert (result.driver is None) == (result.action != "buildx-create")
+        if result.start != -1 and result.word.source_run(0, len(result.word.text)):
+            assert text[result.start : result.end] == result.word.text

@@ -325,10 +325,6 @@ DH005_CASES = [
         steps(f"- run: docker build --build-arg BASE={ECR} -t app .\n"),
         {(5, 14, H5)},
         id="docker-build-naming-ecr-public",
-        marks=engine_bug(
-            "DH005 documents `docker build` as a build whose inputs may name public.ecr.aws, but "
-            "GhaDocument._read_run never sets mentions_ecr_public on a script's build event"
-        ),
     ),
     # set-up pulls are not DH005's business
     pytest.param(

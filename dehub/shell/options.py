@@ -1,0 +1,120 @@
+"""Options and operands of a command line, given which options take a value.
+
+Any option not in a command's `values` set is a flag. A value is the next word, unless it is
+written `--opt=value` or `-ovalue`; short flags group (`-itd`, and `-dp 8080:80` where the last
+one takes the next word). `--` ends the options. A word whose leading `-` is unknown (from an
+unresolved expression) is an operand: it cannot be known to be an option.
+"""
+
+from __future__ import annotations
+
+from ..value import UNKNOWN, Value
+from .cooking import Cooking
+from .lexer import Word
+
+
+def option(reader: Cooking, word: Word) -> str | None:
+    """The word's text when it is an option (a known leading `-`), else None."""
+    if word.plain:
+        start, text = word.start, reader.text
+        if text[start] != "-" or word.end - start < 2 or reader.origins[start] == UNKNOWN:
+            return None
+        return text[start : word.end]
+    value = reader.cooked(word)
+    text = value.text
+    if len(text) > 1 and text[0] == "-" and value.origins[0] != UNKNOWN:
+        return text
+    return None
+
+
+def option_width(option: str, values: frozenset) -> int:
+    """How many words an option takes: 2 when its value is the next word, else 1."""
+    if option.startswith("--"):
+        return 2 if "=" not in option and option in values else 1
+    last = len(option) - 1
+    for index in range(1, len(option)):
+        if "-" + option[index] in values:
+            return 2 if index == last else 1  # -p8080:80 carries its value; -dp takes the next word
+    return 1
+
+
+def first_operand(
+    reader: Cooking, words: list[Word], index: int, values: frozenset, refusals: frozenset = frozenset()
+) -> int:
+    """Index of the first operand from `index` (options stop there); len(words) if none, or
+    when an option in `refusals` shows the operands are not what they seem."""
+    count = len(words)
+    while index < count:
+        text = option(reader, words[index])
+        if text is None:
+            return index
+        if text == "--":
+            return index + 1
+        if text in refusals:
+            return count
+        index += option_width(text, values)
+    return count
+
+
+def operands(reader: Cooking, words: list[Word], index: int, values: frozenset) -> list[int]:
+    """Indexes of all operands from `index`; options may come between them."""
+    count = len(words)
+    found = []
+    while index < count:
+        text = option(reader, words[index])
+        if text is None:
+            found.append(index)
+            index += 1
+        elif text == "--":
+            found.extend(range(index + 1, count))
+            break
+        else:
+            index += option_width(text, values)
+    return found
+
+
+def option_values(
+    reader: Cooking, words: list[Word], index: int, values: frozenset, wanted: frozenset
+) -> list[tuple[str, Value, Word]]:
+    """(option, its value, the word holding the value) for each use of a `wanted` value option.
+
+    Options may come between operands, as the container CLIs allow. `-t=x` is `-t x`, as in
+    the Go flag library these CLIs use.
+    """
+    count = len(words)
+    found: list[tuple[str, Value, Word]] = []
+    while index < count:
+        word = words[index]
+        text = option(reader, word)
+        if text is None:
+            index += 1
+            continue
+        if text == "--":
+            break
+        following = words[index + 1] if index + 1 < count else None
+        if text.startswith("--"):
+            name, equals, _ = text.partition("=")
+            if name in wanted:
+                if equals:
+                    found.append((name, _tail(reader.cooked(word), len(name) + 1), word))
+                elif following is not None:
+                    found.append((name, reader.cooked(following), following))
+        else:
+            for position in range(1, len(text)):
+                short = "-" + text[position]
+                if short not in values:
+                    continue
+                if short in wanted:
+                    if position + 1 < len(text):
+                        skip = 2 if text[position + 1] == "=" else 1
+                        found.append((short, _tail(reader.cooked(word), position + skip), word))
+                    elif following is not None:
+                        found.append((short, reader.cooked(following), following))
+                break
+        index += option_width(text, values)
+    return found
+
+
+def _tail(value: Value, start: int) -> Value:
+    """The value from character `start` on (the part of `--opt=value` after the `=`)."""
+    return Value(value.text[start:], value.origins[start:], value.variables, value.unresolved)

@@ -1,0 +1,55 @@
+"""What the scanner reports: one `Pull` per image a command pulls, and per login, build, tag,
+load and buildx builder a caller needs to know about to judge the pulls around it."""
+
+from __future__ import annotations
+
+from ..value import Value
+
+
+class Pull:
+    """One image a command pulls (or a login, build, tag, load or builder creation)."""
+
+    __slots__ = ("tool", "action", "word", "value", "start", "end", "command_start", "arguments", "tags", "driver")
+
+    def __init__(
+        self,
+        tool: str,
+        action: str,
+        word: Value,
+        value: Value | None,
+        start: int,
+        end: int,
+        command_start: int,
+        arguments: list[Value] | None = None,
+        tags: list[Value] | None = None,
+        driver: str | None = None,
+    ) -> None:
+        self.tool = tool  # docker | podman | nerdctl | buildah
+        self.action = action  # pull | run | create | build | login | tag | load | buildx-create
+        self.word = word  # the word as written (quotes kept)
+        # quotes removed, variables expanded; None for a build or load, a login to Docker Hub, or a
+        # buildx builder with the driver's default image
+        self.value = value
+        self.start = start  # source offsets of the written word, (-1, -1) when it has no place in the file
+        self.end = end
+        self.command_start = command_start  # source offset of the command's first word (-1 if none)
+        self.arguments = [] if arguments is None else arguments  # build: every word after the subcommand, cooked
+        self.tags = [] if tags is None else tags  # build: the -t / --tag values, cooked
+        self.driver = driver  # buildx-create: the --driver value (default docker-container); else None
+
+    def __repr__(self) -> str:
+        value = None if self.value is None else self.value.text
+        return f"Pull({self.tool} {self.action}, {self.word.text!r} -> {value!r}, {self.start}, {self.end})"
+
+
+def source_span(origins: list[int]) -> tuple[int, int]:
+    """First and last-plus-one source offsets among `origins`, or (-1, -1)."""
+    for first in origins:
+        if first >= 0:
+            break
+    else:
+        return -1, -1
+    for last in reversed(origins):
+        if last >= 0:
+            return first, last + 1
+    return -1, -1  # unreachable
