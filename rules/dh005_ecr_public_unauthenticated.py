@@ -66,6 +66,7 @@ SEVERITY = "info"
 FIX_SAFETY = "none"
 KINDS = ("workflow", "action")
 ECR_PUBLIC = "public.ecr.aws"
+BUILD = ""  # stands for a build step among the pulls
 LOGIN_HINT = (
     "add `aws-actions/amazon-ecr-login` with `registry-type: public` (or `aws ecr-public get-login-password "
     "--region us-east-1 | docker login --username AWS --password-stdin public.ecr.aws`) before it; "
@@ -89,7 +90,7 @@ def check_document(document: object, subjects: list, policy: Policy) -> list[Fin
             (s.use.context.step, s.use.start, s.use.end, s.image) for s in pulled if s.use.context.phase == "step"
         ]
         step_pulls += [
-            (event.step, event.offset, event.end, "an image build naming public.ecr.aws")
+            (event.step, event.offset, event.end, BUILD)
             for event in job.events
             if event.what == "build" and event.mentions_ecr_public
         ]
@@ -101,8 +102,9 @@ def check_document(document: object, subjects: list, policy: Policy) -> list[Fin
             continue
         _, start, end, image = uncovered[0]
         where = "this action" if getattr(document, "kind", "") == "action" else f"job `{job.id}`"
+        what = "runs an image build that pulls" if image == BUILD else f"pulls `{image}`"
         message = (
-            f"{where} pulls `{image}` from ECR Public without logging in first, so it gets the anonymous "
+            f"{where} {what} from ECR Public without logging in first, so it gets the anonymous "
             f"limits (1 pull per second per IP, 500 GB a month); {LOGIN_HINT}"
         )
         if len(uncovered) > 1:

@@ -403,7 +403,7 @@ def test_dh005_in_a_workflow_job_named_runs_names_the_job():
 def test_dh005_build_message():
     text = steps("- uses: docker/build-push-action@v6\n  with:\n    build-args: BASE=public.ecr.aws/x/y:1\n")
     (finding,) = coded(text, H5)
-    assert finding.message.startswith("job `a` pulls `an image build naming public.ecr.aws` from ECR Public")
+    assert finding.message.startswith("job `a` runs an image build that pulls from ECR Public")
 
 
 def test_dh005_severity_can_be_raised():
