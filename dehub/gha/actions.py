@@ -12,6 +12,12 @@ BAKE = "docker/bake-action"
 ECR_LOGIN = "aws-actions/amazon-ecr-login"
 DOCKER_LOGIN = "docker/login-action"
 
+# Actions that pull and run the image named by one of their inputs, in their step.
+IMAGE_INPUTS = {
+    "addnab/docker-run-action": "image",
+    "kohlerdominik/docker-run-action": "image",
+}
+
 # The image each action pulls from Docker Hub when its input is left unset.
 BUILDX_DEFAULT_IMAGE = "moby/buildkit:buildx-stable-1"
 QEMU_DEFAULT_IMAGE = "docker.io/tonistiigi/binfmt:latest"

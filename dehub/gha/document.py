@@ -219,6 +219,12 @@ class GhaDocument(Document):
                 job.hidden.append(HiddenPull(job, index, name, span, actions.QEMU_DEFAULT_IMAGE, setting))
             else:
                 self._add(uses, "qemu-image", ex.substitute(image, scope), image, PullContext(job, index, STEP))
+        elif name in actions.IMAGE_INPUTS:
+            image = given(actions.IMAGE_INPUTS[name])
+            if image is not None:
+                value = ex.substitute(image, scope)
+                if not local or local_name(value.text) not in local:
+                    self._add(uses, "gha-action-input", value, image, PullContext(job, index, STEP))
         elif name == actions.BUILD_PUSH and (not _is_true(given("push")) or _is_true(given("load"))):
             tags = given("tags")
             if tags is not None:  # built into the local image store: a later `docker run` of it is no pull

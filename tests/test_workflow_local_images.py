@@ -1,0 +1,114 @@
+"""What a job builds or tags itself is local: running it is not a pull. And the other late additions:
+`docker buildx create`, actions that run an input's image, `format()`."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from helpers import fixed, problems
+
+W = "workflow"
+MIRROR = "public.ecr.aws/docker/library/"
+
+
+def steps(body: str) -> str:
+    """A one-job workflow; step lines start at line 5, indented by six spaces."""
+    return "on: push\njobs:\n  a:\n    steps:\n" + textwrap.indent(textwrap.dedent(body), "      ")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(steps("- run: docker build -t app . && docker run app\n"), set(), id="built-then-run"),
+        pytest.param(steps("- run: docker run app && docker build -t app .\n"), {(5, 25, "DH002")}, id="run-before-build"),
+        pytest.param(steps("- run: docker build --tag=app:ci . ; docker run app:ci\n"), set(), id="tag-equals"),
+        pytest.param(steps("- run: docker build -t app:ci .\n- run: docker run app\n"), {(6, 25, "DH002")},
+                     id="other-tag-is-a-pull"),
+        pytest.param(steps("- run: podman build --tag rpm -f x/Dockerfile .\n- run: podman run --rm rpm sh\n"), set(),
+                     id="podman-across-steps"),
+        pytest.param(steps("- run: docker pull node:20 && docker tag node:20 mine && docker run mine\n"),
+                     {(5, 26, "DH001")}, id="docker-tag"),
+        pytest.param(steps("- run: docker run library/app\n- run: docker build -t app .\n"), {(5, 25, "DH002")},
+                     id="library-prefix-is-the-same-name-but-earlier"),
+        pytest.param(
+            steps("""\
+                - uses: docker/build-push-action@v6
+                  with:
+                    tags: acme/app:ci
+                    load: true
+                - run: docker run --rm acme/app:ci
+            """),
+            set(),
+            id="build-push-load",
+        ),
+        pytest.param(
+            steps("""\
+                - uses: docker/build-push-action@v6
+                  with:
+                    tags: |
+                      acme/app:ci
+                      acme/app:latest
+                - run: docker run --rm acme/app
+            """),
+            set(),
+            id="build-push-not-pushed-stays-local",
+        ),
+        pytest.param(
+            steps("""\
+                - uses: docker/build-push-action@v6
+                  with:
+                    push: true
+                    tags: acme/app:ci
+                - run: docker run --rm acme/app:ci
+            """),
+            {(9, 30, "DH002")},
+            id="build-push-pushed-is-pulled-back",
+        ),
+        pytest.param(
+            steps("""\
+                - uses: addnab/docker-run-action@v3
+                  with:
+                    image: node:20
+                    run: npm test
+            """),
+            {(7, 18, "DH001")},
+            id="docker-run-action-input",
+        ),
+        pytest.param(
+            steps("- run: docker buildx create --use --name b\n"), {(5, 28, "DH004")}, id="buildx-create-hidden-pull"
+        ),
+        pytest.param(
+            steps("- run: docker buildx create --driver docker --use\n"), set(), id="buildx-create-docker-driver"
+        ),
+        pytest.param(
+            steps("- run: docker buildx create --driver-opt network=host,image=moby/buildkit:v0.16.0 --use\n"),
+            {(5, 67, "DH002")},
+            id="buildx-create-image",
+        ),
+    ],
+)
+def test_local_and_late_sites(text, expected):
+    assert problems(text, W) == expected
+
+
+def test_buildx_create_image_fix_uses_the_mapping():
+    from helpers import make_config
+
+    config = make_config(mirror={"map": {"moby/buildkit": "ecr.example.com/hub/{name}"}})
+    text = steps("- run: docker buildx create --driver-opt image=moby/buildkit:v0.16.0 --use\n")
+    assert fixed(text, W, config=config) == text.replace("image=moby/buildkit", "image=ecr.example.com/hub/moby/buildkit")
+
+
+def test_docker_run_action_input_is_fixed_in_place():
+    text = steps("- uses: addnab/docker-run-action@v3\n  with:\n    image: 'node:20'\n")
+    assert fixed(text, W) == text.replace("'node:20'", f"'{MIRROR}node:20'")
+
+
+def test_format_expression_fix_lands_in_the_template():
+    text = (
+        "on: push\njobs:\n  a:\n    strategy:\n      matrix:\n        v: ['5.9', '5.10']\n"
+        "    container: ${{ format('swift:{0}-jammy', matrix.v) }}\n"
+    )
+    assert problems(text, W) == {(7, 28, "DH001")}
+    assert fixed(text, W) == text.replace("'swift:{0}", f"'{MIRROR}swift:{{0}}")
