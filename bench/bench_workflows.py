@@ -44,7 +44,8 @@ def workflow(rng: random.Random) -> str:
         elif rng.random() < 0.5:
             lines += ["    container:", f"      image: {rng.choice(IMAGES)}", "      options: --cpus 2"]
         if rng.random() < 0.5:
-            lines += ["    services:", "      db:", f"        image: {rng.choice(IMAGES)}", "        ports: ['5432:5432']"]
+            lines += ["    services:", "      db:", f"        image: {rng.choice(IMAGES)}"]
+            lines += ["        ports: ['5432:5432']"]
         lines += ["    steps:", "      - uses: actions/checkout@v4"]
         if rng.random() < 0.3:
             lines += ["      - uses: docker/setup-buildx-action@v3"]
@@ -54,7 +55,8 @@ def workflow(rng: random.Random) -> str:
             lines += ["      - name: step", "        run: |"]
             for _ in range(rng.randint(5, 40)):
                 if rng.random() < 0.2:
-                    lines.append(f"          docker run --rm -v \"$PWD:/w\" -w /w {rng.choice(IMAGES)} {rng.choice(COMMANDS)}")
+                    image, command = rng.choice(IMAGES), rng.choice(COMMANDS)
+                    lines.append(f"          docker run --rm -v \"$PWD:/w\" -w /w {image} {command}")
                 else:
                     lines.append("          " + rng.choice(COMMANDS))
     return "\n".join(lines) + "\n"
@@ -106,9 +108,9 @@ def main(argv: list[str] | None = None) -> int:
         hadolint_cmd = [hadolint, "--trusted-registry", "public.ecr.aws", "-f", "json"]
         bd.log(f"bench: {options.files} workflows and {options.files} Dockerfiles in {root}")
         many = {
-            "dehub": bd.timed_pair({"dehub": dehub_cmd}, bd.chunk([dehub_cmd], workflows, budget), root, options.repeat)[
-                "dehub"
-            ],
+            "dehub": bd.timed_pair(
+                {"dehub": dehub_cmd}, bd.chunk([dehub_cmd], workflows, budget), root, options.repeat
+            )["dehub"],
             "hadolint": bd.timed_pair(
                 {"hadolint": hadolint_cmd}, bd.chunk([hadolint_cmd], dockerfiles, budget), root, options.repeat, True
             )["hadolint"],

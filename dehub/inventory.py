@@ -96,7 +96,8 @@ def render_text(files: list[dict]) -> str:
                 where = "Docker Hub" if pull["docker_hub"] else "unknown" if pull["docker_hub"] is None else "elsewhere"
                 times = f" x{pull['combinations']}" if pull["combinations"] != 1 else ""
                 location = f"{pull['line']}:{pull['column']}"
-                out.append(f"    {location:<8} {pull['phase']:<12} {pull['site']:<26} {pull['image']}  [{where}]{times}")
+                columns = f"{location:<8} {pull['phase']:<12} {pull['site']:<26}"
+                out.append(f"    {columns} {pull['image']}  [{where}]{times}")
             if not job["pulls"]:
                 out.append("    (no image pulls)")
             out.append(f"    Docker Hub pulls per run: {job['docker_hub_pulls_per_run']}")

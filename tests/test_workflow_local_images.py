@@ -21,7 +21,9 @@ def steps(body: str) -> str:
     ("text", "expected"),
     [
         pytest.param(steps("- run: docker build -t app . && docker run app\n"), set(), id="built-then-run"),
-        pytest.param(steps("- run: docker run app && docker build -t app .\n"), {(5, 25, "DH002")}, id="run-before-build"),
+        pytest.param(
+            steps("- run: docker run app && docker build -t app .\n"), {(5, 25, "DH002")}, id="run-before-build"
+        ),
         pytest.param(steps("- run: docker build --tag=app:ci . ; docker run app:ci\n"), set(), id="tag-equals"),
         pytest.param(steps("- run: docker build -t app:ci .\n- run: docker run app\n"), {(6, 25, "DH002")},
                      id="other-tag-is-a-pull"),
@@ -97,7 +99,8 @@ def test_buildx_create_image_fix_uses_the_mapping():
 
     config = make_config(mirror={"map": {"moby/buildkit": "ecr.example.com/hub/{name}"}})
     text = steps("- run: docker buildx create --driver-opt image=moby/buildkit:v0.16.0 --use\n")
-    assert fixed(text, W, config=config) == text.replace("image=moby/buildkit", "image=ecr.example.com/hub/moby/buildkit")
+    expected = text.replace("image=moby/buildkit", "image=ecr.example.com/hub/moby/buildkit")
+    assert fixed(text, W, config=config) == expected
 
 
 def test_docker_run_action_input_is_fixed_in_place():
