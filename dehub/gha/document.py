@@ -23,12 +23,6 @@ from .matrix import Matrix
 SETUP = "setup"  # pulled while the job is set up (container, services), before any step
 ACTION_SETUP = "action-setup"  # pulled when the job prepares its actions (docker:// steps)
 STEP = "step"  # pulled by a step, after the steps before it
-SETUP_SITES = {
-    "gha-container": SETUP,
-    "gha-service": SETUP,
-    "gha-docker-uses": ACTION_SETUP,
-    "action-image": ACTION_SETUP,
-}
 SHELLS_DEHUB_READS = ("bash", "sh", "dash", "zsh", "ksh", "busybox", "")
 DOCKER_SCHEME = "docker://"
 
