@@ -67,7 +67,7 @@ class WorkflowDocument(GhaDocument):
             self._image(uses, "gha-container", image, setup_scope, PullContext(job, -1, SETUP))
         services = ys.mapping_get(node, "services")
         if services is not None and ys.is_mapping(services):
-            for _, _, service in ys.mapping_items(services):
+            for _, _, service in ys.mapping_items(services):  # a mapping, or a bare image like `container`
                 image = ys.mapping_get(service, "image") if ys.is_mapping(service) else service
                 self._image(uses, "gha-service", image, setup_scope, PullContext(job, -1, SETUP))
         job_env = self.env_values(ys.mapping_get(node, "env"), ex.Scope(combination, None, inputs))
