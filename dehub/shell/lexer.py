@@ -157,14 +157,8 @@ class Lexer(Substitutions):
 
     def _line_end(self, pos: int) -> int:
         """The newline ending a comment (a newline inside an unknown fragment does not)."""
-        text, origins, size = self.text, self.origins, self.size
-        while True:
-            newline = text.find("\n", pos, size)
-            if newline == -1:
-                return size
-            if origins[newline] != UNKNOWN:
-                return newline
-            pos = newline + 1
+        newline = self.find_known("\n", pos)
+        return self.size if newline == -1 else newline
 
     def _word(self, start: int) -> Word:
         """One word from `start`: quotes, escapes and substitutions are part of it."""

@@ -54,13 +54,18 @@ class ScriptText:
             return pos + 3
         return pos
 
-    def single_end(self, pos: int) -> int:
-        """Index of the quote closing a '...' opened before `pos`."""
+    def find_known(self, char: str, pos: int) -> int:
+        """The first `char` at or after `pos` that is not inside an unknown fragment, or -1."""
         text, origins, size = self.text, self.origins, self.size
         while True:
-            close = text.find("'", pos, size)
-            if close == -1:
-                raise Stop
-            if origins[close] != UNKNOWN:
-                return close
-            pos = close + 1
+            found = text.find(char, pos, size)
+            if found == -1 or origins[found] != UNKNOWN:
+                return found
+            pos = found + 1
+
+    def single_end(self, pos: int) -> int:
+        """Index of the quote closing a '...' opened before `pos`."""
+        close = self.find_known("'", pos)
+        if close == -1:
+            raise Stop
+        return close
