@@ -78,9 +78,12 @@ def resolve(use: ImageUse, policy: Policy) -> Subject:
         start = name_span[0]
         if use.start <= start < use.end:
             subject.start, subject.end = start, use.end
-        else:  # the name comes from elsewhere (an ARG default): span that literal's characters
-            outside_use = [o for o in value.origins if o >= start and not use.start <= o < use.end]
-            subject.start, subject.end = start, max(outside_use) + 1
+        else:  # the name comes from elsewhere (an ARG default): span that literal, as far as it runs
+            origins = value.origins
+            index = origins.index(start)
+            while index + 1 < len(origins) and origins[index + 1] == origins[index] + 1:
+                index += 1
+            subject.start, subject.end = start, origins[index] + 1
     return subject
 
 

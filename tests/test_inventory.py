@@ -135,7 +135,7 @@ CI_JOBS = [
         "pulls": [
             pull("public.ecr.aws/acme/binfmt:latest", "qemu-image", "step", 54, 18, False),
             pull("moby/buildkit:buildx-stable-1", "docker/setup-buildx-action", "step", 55, 15, True),
-            pull("alpine:3.20", "gha-run", "step", 62, 38, True),
+            pull("alpine:3.20", "gha-run", "step", 62, 39, True),
             pull("public.ecr.aws/docker/library/busybox:1.36", "gha-run", "step", 63, 23, False),
             pull("busybox:1.36", "gha-run", "step", 64, 27, True),
         ],
@@ -157,7 +157,7 @@ CI_TEXT = """\
   job image (1 combination)
     54:18    step         qemu-image                 public.ecr.aws/acme/binfmt:latest  [elsewhere]
     55:15    step         docker/setup-buildx-action moby/buildkit:buildx-stable-1  [Docker Hub]
-    62:38    step         gha-run                    alpine:3.20  [Docker Hub]
+    62:39    step         gha-run                    alpine:3.20  [Docker Hub]
     63:23    step         gha-run                    public.ecr.aws/docker/library/busybox:1.36  [elsewhere]
     64:27    step         gha-run                    busybox:1.36  [Docker Hub]
     Docker Hub pulls per run: 3

@@ -230,11 +230,11 @@ class GhaDocument(Document):
             return
         elif name == actions.ECR_LOGIN:
             registry_type = given("registry-type")
-            if registry_type is not None and registry_type.text.strip().lower() == "public":
+            if registry_type is not None and ex.substitute(registry_type, scope).text.strip().lower() == "public":
                 job.events.append(Event(job, index, span, "login", actions.ECR_PUBLIC))
         elif name == actions.DOCKER_LOGIN:
             registry = given("registry")
-            host = registry.text.strip().lower() if registry is not None else ""
+            host = ex.substitute(registry, scope).text.strip().lower() if registry is not None else ""
             job.events.append(Event(job, index, span, "login", host))
         elif name in (actions.BUILD_PUSH, actions.BAKE):
             event = Event(job, index, span, "build")
@@ -321,7 +321,7 @@ class GhaDocument(Document):
         builder in a script, in order: what a later command may run depends on what came before."""
         out: list[tuple] = []
         for pull in shell.pulls(tracked.indexed, env or {}, shell_name):
-            span = tracked.word_span(pull.word, pull.command_start)
+            span = tracked.word_span(_unquoted(pull.word), pull.command_start)
             if span is None:
                 continue
             action = pull.action
@@ -332,14 +332,15 @@ class GhaDocument(Document):
             elif action == "login":
                 out.append(("login", None, span, value.text.strip().lower() if value is not None else ""))
             elif action == "build":
-                arguments = getattr(pull, "arguments", None) or []
-                mentions = any(actions.ECR_PUBLIC in argument.text for argument in arguments)
-                tags = tuple(local_name(tag.text) for tag in getattr(pull, "tags", None) or [])
+                tag_values = [tag.text for tag in pull.tags]
+                inputs = [argument.text for argument in pull.arguments if not _names_tag(argument.text, tag_values)]
+                mentions = any(actions.ECR_PUBLIC in text for text in inputs)  # a tag is where it goes, not a pull
+                tags = tuple(local_name(tag) for tag in tag_values)
                 out.append(("build", None, span, (mentions, tags)))
             elif action == "tag" and value is not None:
                 out.append(("local", None, span, local_name(value.text)))
             elif action == "buildx-create":
-                out.append(("buildx-create", value, span, getattr(pull, "driver", None) or "docker-container"))
+                out.append(("buildx-create", value, span, pull.driver or "docker-container"))
         return out
 
     def _shell(self, node: object, default: str) -> str | None:
@@ -367,6 +368,19 @@ class GhaDocument(Document):
         use = ImageUse(site, value, span[0], span[1])
         use.context = context
         uses.append(use)
+
+
+def _unquoted(word: Value) -> Value:
+    """A word without the quotes around it (`"$IMAGE"`): a finding points at what they hold."""
+    text = word.text
+    if len(text) >= 2 and text[0] in "\"'" and text[-1] == text[0]:
+        return Value(text[1:-1], word.origins[1:-1])
+    return word
+
+
+def _names_tag(argument: str, tags: list[str]) -> bool:
+    """Whether a build argument is one of its own tags (`app:1`, or `--tag=app:1`)."""
+    return any(argument == tag or argument.endswith("=" + tag) for tag in tags)
 
 
 def local_name(text: str) -> str:
