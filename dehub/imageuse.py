@@ -11,7 +11,7 @@ from .value import Value
 
 
 class ImageUse:
-    __slots__ = ("site", "value", "start", "end", "problem", "context")
+    __slots__ = ("site", "value", "start", "end", "problem", "context", "shared")
 
     def __init__(self, site: str, value: Value, start: int, end: int, problem: str | None = None) -> None:
         self.site = site
@@ -20,6 +20,7 @@ class ImageUse:
         self.end = end
         self.problem = problem  # set when the text cannot be an image reference at all
         self.context: object = None  # kind-specific: where the pull happens (a workflow's job and phase)
+        self.shared: str | None = None  # the value that makes the name is also read elsewhere (its name)
 
     def __repr__(self) -> str:
         return f"ImageUse({self.site}, {self.value.text!r}, {self.start}, {self.end})"

@@ -21,6 +21,8 @@ The fix
   established: images that left the official program (old tags are mirrored, new ones are
   not built) and Windows tags (`*windowsservercore*`, `*nanoserver*`, `ltsc*`). Where the
   name is assembled from several pieces, or comes from `--build-arg`, the finding has no fix.
+  In a workflow, a matrix value that something besides an image also reads (`if: matrix.os
+  == 'ubuntu'`, a job name, a script's `case`) gets an unsafe fix: the fix changes that too.
 
 How to suppress
   `# dehub ignore=DH001 reason` on the line before the instruction; `# dehub global
@@ -58,9 +60,14 @@ def check(subject: Subject) -> Finding | None:
     if not _valid_name(decision.replacement):
         message += " (no automatic fix: the mirror name it maps to is not a valid reference)"
     elif span is not None:
-        fix = Fix((Edit(span[0], span[1], decision.replacement or ""),), decision.safety or "safe")
+        safety = decision.safety or "safe"
         if decision.safety == "unsafe":
             message += f" (unsafe fix: {decision.reason})"
+        elif subject.use.shared:
+            safety = "unsafe"
+            shared = subject.use.shared
+            message += f" (unsafe fix: {shared} is also read by more than this image, which the fix changes too)"
+        fix = Fix((Edit(span[0], span[1], decision.replacement or ""),), safety)
     else:
         message += " (no automatic fix: the name is not written as one literal in this file)"
     return finding(subject, message, fix)

@@ -1149,12 +1149,6 @@ FIX_CASES = [
             "        run: apt-get update",
         ),
         id="matrix-value-also-read-by-if-is-not-safely-rewritten",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="the safe fix rewrites matrix value `os: ubuntu` to `public.ecr.aws/docker/library/ubuntu` "
-            "although `if: matrix.os == 'ubuntu'` (and step names, `case ${{matrix.os}}`) also read it, "
-            "so the step silently stops running; a Dockerfile ARG default that feeds other uses gets no fix",
-        ),
     ),
 ]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from helpers import fixed, problems
+from helpers import findings, fixed, problems
 
 W = "workflow"
 MIRROR = "public.ecr.aws/docker/library/"
@@ -115,3 +115,40 @@ def test_format_expression_fix_lands_in_the_template():
     )
     assert problems(text, W) == {(7, 28, "DH001")}
     assert fixed(text, W) == text.replace("'swift:{0}", f"'{MIRROR}swift:{{0}}")
+
+
+SHARED = """\
+on: push
+jobs:
+  a:
+    strategy:
+      matrix:
+        os: [ubuntu, debian]
+    container: ${{ matrix.os }}:latest
+    steps:
+      - if: matrix.os == 'ubuntu'
+        run: apt-get update
+"""
+
+
+def test_matrix_value_read_by_more_than_an_image_gets_an_unsafe_fix():
+    found = [f for f in findings(SHARED, W) if f.code == "DH001"]
+    assert [(f.line, f.column, f.fixable) for f in found] == [(6, 14, "unsafe"), (6, 22, "unsafe")]
+    assert "`matrix.os` is also read by more than this image" in found[0].message
+    assert fixed(SHARED, W) == SHARED
+    assert fixed(SHARED, W, unsafe=True) == SHARED.replace("[ubuntu, debian]", f"[{MIRROR}ubuntu, {MIRROR}debian]")
+
+
+def test_script_reading_a_matrix_value_for_more_than_its_image_makes_the_fix_unsafe():
+    text = SHARED.replace("      - if: matrix.os == 'ubuntu'\n        run: apt-get update\n", (
+        "      - run: |\n          docker run ${{ matrix.os }}:latest true\n"
+        "          case ${{ matrix.os }} in ubuntu) echo u ;; esac\n"
+    ))
+    assert {f.fixable for f in findings(text, W) if f.code == "DH001"} == {"unsafe"}
+
+
+def test_matrix_value_read_only_by_images_keeps_a_safe_fix():
+    text = SHARED.replace("      - if: matrix.os == 'ubuntu'\n        run: apt-get update\n", (
+        "      - run: docker run --rm ${{ matrix.os }}:latest true\n"
+    ))
+    assert {f.fixable for f in findings(text, W) if f.code == "DH001"} == {"safe"}

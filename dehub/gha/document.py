@@ -18,6 +18,7 @@ from ..source import SourceText
 from ..value import Value
 from . import actions
 from . import expressions as ex
+from . import shared
 from .matrix import Matrix
 
 SETUP = "setup"  # pulled while the job is set up (container, services), before any step
@@ -87,6 +88,7 @@ class GhaDocument(Document):
         self.roots: list[object] = []
         self._scripts: dict[tuple, list[tuple]] = {}
         self._values: dict[int, Value] = {}  # scalar values by node (nodes live as long as the document)
+        self.shared_keys: set[str] | None = None  # matrix keys read by more than images (workflows)
         roots, problem = ys.compose_documents(source.text)
         if problem is not None:
             self.problems.append(problem)
@@ -292,6 +294,8 @@ class GhaDocument(Document):
             if tracked is None:
                 tracked = ex.substitute_tracked(script, scope)
             found = self._scripts[key] = self._scan(tracked, env, shell_name)
+        if self.shared_keys is not None and scope.matrix:
+            self._note_script_reads(script.text, found, scope.matrix)
         for action, value, span, extra in found:
             if action == "image":
                 if not local or local_name(value.text) not in local:
@@ -315,6 +319,19 @@ class GhaDocument(Document):
                     setting = "--driver-opt image=<a copy of moby/buildkit>"
                     default = actions.BUILDX_DEFAULT_IMAGE
                     job.hidden.append(HiddenPull(job, index, "docker buildx create", span, default, setting))
+
+    def _note_script_reads(self, text: str, found: list[tuple], combination: dict[str, object]) -> None:
+        """A script that reads a matrix key more often than its images draw on it reads it for
+        something else too (`case ${{ matrix.os }} in ...`)."""
+        reads = shared.mentions(text)
+        if not reads:
+            return
+        drawn: dict[str, int] = {}
+        for action, value, _, _ in found:
+            if action == "image":
+                for key in shared.drawn_keys(value, combination):
+                    drawn[key] = drawn.get(key, 0) + 1
+        self.shared_keys.update(key for key, count in reads.items() if count > drawn.get(key, 0))
 
     def _scan(self, tracked: ex.Tracked, env: dict[str, Value | None] | None, shell_name: str) -> list[tuple]:
         """(what, image value, written span, detail) for each pull, login, build, tag and buildx

@@ -14,6 +14,7 @@ from ..source import SourceText
 from . import expressions as ex
 from .document import SETUP, GhaDocument, Job, PullContext
 from .matrix import read as read_matrix
+from .shared import mark, read_outside_images
 
 
 class WorkflowDocument(GhaDocument):
@@ -35,8 +36,11 @@ class WorkflowDocument(GhaDocument):
             shell_name = _default_shell(job_node, self) or workflow_shell or _runner_shell(job_node, self)
             known = matrix.combinations
             combinations: list[dict[str, object] | None] = [None] if known is None else list(known or [{}])
+            self.shared_keys = read_outside_images(job_node) if matrix.keys else set()
             for combination in combinations:  # None: the matrix is not static, its values unknown
                 job.runs.append(self._read_job(job, job_node, combination, inputs, workflow_env, shell_name))
+            for combination, run in zip(combinations, job.runs, strict=True):
+                mark(run, combination, self.shared_keys)
 
     def _workflow_inputs(self, root: object) -> dict:
         """Defaults of `workflow_call` and `workflow_dispatch` inputs (a call's input wins)."""
