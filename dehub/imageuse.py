@@ -20,7 +20,8 @@ class ImageUse:
         self.end = end
         self.problem = problem  # set when the text cannot be an image reference at all
         self.context: object = None  # kind-specific: where the pull happens (a workflow's job and phase)
-        self.shared: str | None = None  # the value that makes the name is also read elsewhere (its name)
+        # values this use is built from that something else reads too: name -> where it is written
+        self.shared: dict[str, tuple[int, int]] | None = None
 
     def __repr__(self) -> str:
         return f"ImageUse({self.site}, {self.value.text!r}, {self.start}, {self.end})"

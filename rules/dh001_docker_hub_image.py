@@ -63,14 +63,22 @@ def check(subject: Subject) -> Finding | None:
         safety = decision.safety or "safe"
         if decision.safety == "unsafe":
             message += f" (unsafe fix: {decision.reason})"
-        elif subject.use.shared:
+        elif _edits_shared(subject, span):
             safety = "unsafe"
-            shared = subject.use.shared
+            shared = _edits_shared(subject, span)
             message += f" (unsafe fix: {shared} is also read by more than this image, which the fix changes too)"
         fix = Fix((Edit(span[0], span[1], decision.replacement or ""),), safety)
     else:
         message += " (no automatic fix: the name is not written as one literal in this file)"
     return finding(subject, message, fix)
+
+
+def _edits_shared(subject: Subject, span: tuple[int, int]) -> str:
+    """The name of a value the edit would change that something besides this image reads, or ''."""
+    for name, (start, end) in (subject.use.shared or {}).items():
+        if start < span[1] and span[0] < end:
+            return name
+    return ""
 
 
 def _valid_name(name: str | None) -> bool:

@@ -152,3 +152,11 @@ def test_matrix_value_read_only_by_images_keeps_a_safe_fix():
         "      - run: docker run --rm ${{ matrix.os }}:latest true\n"
     ))
     assert {f.fixable for f in findings(text, W) if f.code == "DH001"} == {"safe"}
+
+
+def test_shared_tag_value_does_not_make_a_fix_of_the_literal_name_unsafe():
+    text = SHARED.replace("os: [ubuntu, debian]", "v: ['22.04', '24.04']").replace(
+        "${{ matrix.os }}:latest", "ubuntu:${{ matrix.v }}"
+    ).replace("matrix.os == 'ubuntu'", "matrix.v == '22.04'")
+    assert {f.fixable for f in findings(text, W) if f.code == "DH001"} == {"safe"}
+    assert fixed(text, W) == text.replace("ubuntu:${{", f"{MIRROR}ubuntu:${{{{")

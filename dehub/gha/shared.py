@@ -99,10 +99,12 @@ def drawn_keys(value: Value, combination: dict[str, object] | None) -> set[str]:
 
 
 def mark(uses: list[ImageUse], combination: dict[str, object] | None, shared: set[str]) -> None:
-    """Say on each use built from a shared matrix value which key it is."""
+    """Note on each use the shared matrix values it is built from, and where they are written:
+    a fix is unsafe only when it edits one of them (`mysql:${{ matrix.v }}` edits `mysql`)."""
     if not shared or not combination:
         return
     for use in uses:
         for key in sorted(drawn_keys(use.value, combination) & shared):
-            use.shared = f"`matrix.{key}`"
-            break
+            literal = combination[key]
+            known = [origin for origin in literal.origins if origin >= 0]  # type: ignore[attr-defined]
+            use.shared = {**(use.shared or {}), f"`matrix.{key}`": (min(known), max(known) + 1)}
