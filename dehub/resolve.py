@@ -127,6 +127,8 @@ PHASE_NOTES = {
     "(only the mirror, or `credentials:` on the container or service, can)",
     "action-setup": "; pulled while the job prepares its actions, before any step, so a login step "
     "cannot cover it (only the mirror can)",
+    "composite-setup": "; pulled when the step that uses this action starts, before the action's own steps, "
+    "so only a login in an earlier step of the calling job can cover it",
     "step": "; pulled by this step (a Docker Hub login in an earlier step would also lift the anonymous limit)",
 }
 

@@ -299,7 +299,7 @@ SMOKE_JOBS = [
         "pulls": [
             pull("mysql:8.4", "gha-run", "step", 12, 67, True),
             pull("curlimages/curl:8.10.1", "gha-run", "step", 13, 40, True),
-            pull("alpine:3.20", "gha-docker-uses", "action-setup", 14, 22, True),
+            pull("alpine:3.20", "gha-docker-uses", "composite-setup", 14, 22, True),
         ],
         "docker_hub_pulls_per_run": 3,
     }

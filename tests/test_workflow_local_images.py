@@ -160,3 +160,10 @@ def test_shared_tag_value_does_not_make_a_fix_of_the_literal_name_unsafe():
     ).replace("matrix.os == 'ubuntu'", "matrix.v == '22.04'")
     assert {f.fixable for f in findings(text, W) if f.code == "DH001"} == {"safe"}
     assert fixed(text, W) == text.replace("ubuntu:${{", f"{MIRROR}ubuntu:${{{{")
+
+
+def test_composite_docker_step_is_pulled_when_the_action_step_starts():
+    text = "runs:\n  using: composite\n  steps:\n    - uses: docker://alpine:3.20\n"
+    (finding,) = findings(text, "action")
+    assert (finding.line, finding.column, finding.code) == (4, 22, "DH001")
+    assert "before the action's own steps, so only a login in an earlier step of the calling job" in finding.message

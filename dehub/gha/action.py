@@ -13,7 +13,7 @@ from ..imageuse import ImageUse
 from ..source import SourceText
 from ..value import Value
 from . import expressions as ex
-from .document import ACTION_SETUP, DOCKER_SCHEME, GhaDocument, Job, PullContext
+from .document import ACTION_SETUP, COMPOSITE_SETUP, DOCKER_SCHEME, GhaDocument, Job, PullContext
 from .matrix import NO_MATRIX
 
 ACTION_JOB = "runs"  # the pseudo-job an action's pulls are listed under (its `runs:`)
@@ -21,6 +21,7 @@ ACTION_JOB = "runs"  # the pseudo-job an action's pulls are listed under (its `r
 
 class ActionDocument(GhaDocument):
     kind = "action"
+    docker_uses_phase = COMPOSITE_SETUP  # the runner prepares them when the action's step starts
 
     def _read(self, root: object) -> None:
         runs = ys.mapping_get(root, "runs")

@@ -23,6 +23,7 @@ from .matrix import Matrix
 
 SETUP = "setup"  # pulled while the job is set up (container, services), before any step
 ACTION_SETUP = "action-setup"  # pulled when the job prepares its actions (docker:// steps)
+COMPOSITE_SETUP = "composite-setup"  # a composite action's docker:// steps: when its step starts
 STEP = "step"  # pulled by a step, after the steps before it
 SHELLS_DEHUB_READS = ("bash", "sh", "dash", "zsh", "ksh", "busybox", "")
 DOCKER_SCHEME = "docker://"
@@ -81,6 +82,8 @@ class Job:
 
 class GhaDocument(Document):
     """A parsed workflow or action file; subclasses say where the jobs are."""
+
+    docker_uses_phase = ACTION_SETUP
 
     def __init__(self, source: SourceText) -> None:
         super().__init__(source)
@@ -195,7 +198,7 @@ class GhaDocument(Document):
             cut = len(DOCKER_SCHEME)
             image = Value(value.text[cut:], value.origins[cut:], value.variables, value.unresolved)
             image_written = Value(written.text[cut:], written.origins[cut:])
-            self._add(uses, "gha-docker-uses", image, image_written, PullContext(job, index, ACTION_SETUP))
+            self._add(uses, "gha-docker-uses", image, image_written, PullContext(job, index, self.docker_uses_phase))
             return
         name = actions.action_name(written.text)
         with_node = ys.mapping_get(step, "with")
