@@ -27,6 +27,7 @@ __all__ = (
     "ReferenceError",
     "Reference",
     "parse",
+    "is_registry_host",
     "is_valid_tag",
     "is_valid_digest",
 )
@@ -326,6 +327,12 @@ def _go_lower(s: str) -> str:
     return s.replace("\u0130", "i").lower()
 
 
+def is_registry_host(component: str) -> bool:
+    """Whether the first path component names a registry (splitDockerDomain's test): it has a
+    `.` or a `:`, is `localhost`, or has upper case; otherwise it is a Docker Hub namespace."""
+    return component == "localhost" or "." in component or ":" in component or component.lower() != component
+
+
 def parse(text: str) -> Reference:
     """Parse an image reference as docker does (ParseNormalizedNamed).
 
@@ -346,7 +353,7 @@ def parse(text: str) -> Reference:
         remainder = _LIBRARY + text
     else:
         first = text[:slash]
-        if first == "localhost" or "." in first or ":" in first or first.lower() != first:
+        if is_registry_host(first):
             explicit = True
             domain = HUB_DOMAIN if first == _LEGACY_HUB else first
             remainder = text[slash + 1 :]

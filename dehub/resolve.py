@@ -11,7 +11,7 @@ from __future__ import annotations
 from .findings import Finding, Fix
 from .imageuse import ImageUse
 from .policy import Decision, Policy
-from .reference import HUB_ALIASES, Reference, ReferenceError, parse
+from .reference import HUB_ALIASES, Reference, ReferenceError, is_registry_host, parse
 
 
 class Subject:
@@ -94,11 +94,7 @@ def _known_registry(prefix: str) -> str | None:
     if slash <= 0:
         return None
     domain = prefix[:slash]
-    if domain.lower() in HUB_ALIASES:
-        return None
-    if domain == "localhost" or "." in domain or ":" in domain or domain.lower() != domain:
-        return domain
-    return None
+    return domain if is_registry_host(domain) and domain.lower() not in HUB_ALIASES else None
 
 
 def _parse_known_name(text: str, known: int) -> Reference | None:

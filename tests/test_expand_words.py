@@ -145,3 +145,14 @@ def test_key_value():
     key, value = key_value(lit("From=alpine:3"))
     assert key == "from" and value.text == "alpine:3"
     assert key_value(lit("readonly")) == ("readonly", None)
+
+
+def test_driver_opt_image_reads_fields_as_buildx_does():
+    from dehub.fields import driver_opt_image
+
+    assert driver_opt_image(lit("network=host,image=moby/buildkit:v0.16.0")).text == "moby/buildkit:v0.16.0"
+    assert driver_opt_image(lit('"image=a:1",image=b:2')).text == "b:2"  # the last one wins
+    assert driver_opt_image(lit('"env.A=x,y",image=c:3')).text == "c:3"  # a quoted comma is not a separator
+    assert driver_opt_image(lit("image=,network=host")) is None
+    found = driver_opt_image(lit("network=host,image=moby/buildkit"))
+    assert found.origins == list(range(19, 32))

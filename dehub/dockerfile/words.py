@@ -7,7 +7,10 @@ encoding/csv reading of a `--mount` value.
 
 from __future__ import annotations
 
+from ..fields import csv_fields, key_value
 from ..value import Builder, Value
+
+__all__ = ["arg_words", "builder_flags", "csv_fields", "fields", "flag_value", "key_value"]
 
 SPACES = frozenset(" \t\v\f\r\n")
 
@@ -130,48 +133,3 @@ def arg_words(args: Value, escape: str) -> list[Value]:
             pos += 1
         out.append(_slice(args, start, min(pos, size)))
     return out
-
-
-def csv_fields(value: Value) -> list[Value]:
-    """Comma-separated fields of a `--mount` value; a field in double quotes may hold commas."""
-    text = value.text
-    if '"' not in text:
-        out = []
-        start = 0
-        for part in text.split(","):
-            out.append(_slice(value, start, start + len(part)))
-            start += len(part) + 1
-        return out
-    origins = value.origins
-    size = len(text)
-    out = []
-    pos = 0
-    while pos <= size:
-        field = Builder()
-        if pos < size and text[pos] == '"':
-            pos += 1
-            while pos < size:
-                char = text[pos]
-                if char == '"':
-                    if pos + 1 < size and text[pos + 1] == '"':
-                        pos += 1
-                    else:
-                        pos += 1
-                        break
-                field.add(char, origins[pos])
-                pos += 1
-        while pos < size and text[pos] != ",":
-            field.add(text[pos], origins[pos])
-            pos += 1
-        out.append(field.build())
-        pos += 1
-    return out
-
-
-def key_value(field: Value) -> tuple[str, Value | None]:
-    """`key=value` -> (lower-cased key, value); a bare `key` -> (key, None)."""
-    text = field.text
-    equals = text.find("=")
-    if equals == -1:
-        return text.strip().lower(), None
-    return text[:equals].strip().lower(), _slice(field, equals + 1, len(text))

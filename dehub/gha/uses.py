@@ -5,6 +5,7 @@ that run an input's image, logins and builds.
 from __future__ import annotations
 
 from .. import yamlsource as ys
+from ..fields import driver_opt_image
 from ..imageuse import ImageUse
 from ..value import Value
 from . import actions
@@ -116,31 +117,18 @@ def _is_true(value: Value | None) -> bool:
 
 
 def _driver_opt_images(opts: Value) -> list[Value]:
-    """`image=` values in setup-buildx's `driver-opts`: one option per line, CSV within a line."""
+    """`image=` values in setup-buildx's `driver-opts`: one `--driver-opt` per line."""
     images = []
-    for line in _split(opts, "\n"):
-        for field in _split(line, ","):
-            field = _strip(field)
-            if field.text.startswith('"') and field.text.endswith('"') and len(field.text) >= 2:
-                field = Value(field.text[1:-1], field.origins[1:-1])
-            key, equals, _ = field.text.partition("=")
-            if equals and key.strip().lower() == "image":
-                cut = len(key) + 1
-                images.append(_strip(Value(field.text[cut:], field.origins[cut:])))
-    return [image for image in images if image.text]
-
-
-def _split(value: Value, separator: str) -> list[Value]:
-    out = []
     start = 0
-    text = value.text
-    while True:
-        at = text.find(separator, start)
-        end = len(text) if at == -1 else at
-        out.append(Value(text[start:end], value.origins[start:end]))
-        if at == -1:
-            return out
-        start = at + 1
+    text = opts.text
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end
+        image = driver_opt_image(_strip(Value(text[start:end], opts.origins[start:end])))
+        if image is not None:
+            images.append(_strip(image))
+        start = end + 1
+    return images
 
 
 def _strip(value: Value) -> Value:

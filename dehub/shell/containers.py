@@ -9,6 +9,7 @@ image the job built, tagged or loaded runs a local image, not a pull.
 
 from __future__ import annotations
 
+from ..fields import driver_opt_image
 from ..value import Value
 from . import container_options as o
 from .cooking import Cooking
@@ -191,7 +192,7 @@ def _buildx_create(command: _Command, action: str, start: int, values: frozenset
         if option == "--driver":
             driver = value.text
             continue
-        named = _driver_image(value)
+        named = driver_opt_image(value)
         if named is not None:
             image = named, holder
     if image is None:
@@ -200,23 +201,6 @@ def _buildx_create(command: _Command, action: str, start: int, values: frozenset
     value, holder = image
     begin, end = _inside(reader, holder, value)
     command.emit(action, begin, end, value, driver=driver)
-
-
-def _driver_image(value: Value) -> Value | None:
-    """The last non-empty `image=` field of a `--driver-opt` value, if any."""
-    text = value.text
-    found = None
-    start = 0
-    for field in text.split(","):
-        end = start + len(field)
-        first, last = start, end
-        if len(field) > 1 and field[0] == '"' and field[-1] == '"':  # a CSV-quoted field
-            first, last = first + 1, last - 1
-        if text.startswith("image=", first, last) and first + 6 < last:
-            first += 6
-            found = Value(text[first:last], value.origins[first:last], value.variables, value.unresolved)
-        start = end + 1
-    return found
 
 
 def _inside(reader: Cooking, word: Word, value: Value) -> tuple[int, int]:
