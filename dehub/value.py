@@ -52,6 +52,19 @@ class Value:
         except ValueError:
             return len(self.text)
 
+    def source_span(self) -> tuple[int, int] | None:
+        """First and last-plus-one source offsets of the characters that have one, or None."""
+        origins = self.origins
+        for first in origins:
+            if first >= 0:
+                break
+        else:
+            return None
+        for last in reversed(origins):
+            if last >= 0:
+                return first, last + 1
+        return None  # unreachable: a first implies a last
+
     def source_run(self, start: int, end: int) -> tuple[int, int] | None:
         """Source offsets of characters [start, end) when they are one contiguous literal."""
         if start >= end:

@@ -156,3 +156,11 @@ def test_driver_opt_image_reads_fields_as_buildx_does():
     assert driver_opt_image(lit("image=,network=host")) is None
     found = driver_opt_image(lit("network=host,image=moby/buildkit"))
     assert found.origins == list(range(19, 32))
+
+
+def test_value_source_span_skips_characters_without_a_place():
+    from dehub.value import SYNTHETIC, UNKNOWN
+
+    assert Value("abcd", [SYNTHETIC, 5, UNKNOWN, 7]).source_span() == (5, 8)
+    assert Value("ab", [UNKNOWN, SYNTHETIC]).source_span() is None
+    assert lit("node", 10).source_span() == (10, 14)

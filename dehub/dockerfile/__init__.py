@@ -170,8 +170,7 @@ def parse(source: SourceText) -> DockerfileDocument:
 
 
 def _use(site: str, value: Value, written: Value, problem: str | None = None) -> ImageUse:
-    origins = [origin for origin in written.origins if origin >= 0]
-    start, end = (origins[0], origins[-1] + 1) if origins else (0, 0)
+    start, end = written.source_span() or (0, 0)
     return ImageUse(site, value, start, end, problem)
 
 

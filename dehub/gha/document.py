@@ -146,8 +146,7 @@ class GhaDocument(UsesReader, ScriptReader, Document):
         if not value.text.strip():
             return  # an empty image (a service switched off by the matrix) is not pulled
         if span is None:
-            origins = [origin for origin in written.origins if origin >= 0]
-            span = (origins[0], origins[-1] + 1) if origins else (0, 0)
+            span = written.source_span() or (0, 0)
         use = ImageUse(site, value, span[0], span[1])
         use.context = context
         uses.append(use)

@@ -15,7 +15,7 @@ from . import container_options as o
 from .cooking import Cooking
 from .lexer import Word
 from .options import first_operand, operands, option_values
-from .pull import Pull, source_span
+from .pull import Pull
 
 # Command groups whose next word is the real subcommand (`docker buildx --builder x build`).
 GROUPS = frozenset(("container", "image", "buildx", "builder"))
@@ -124,7 +124,7 @@ class _Command:
     def emit(self, action: str, start: int, end: int, value: Value | None, **details: object) -> None:
         """Report text[start:end] (a word, or the image inside one) as doing `action`."""
         written = self.reader.written(start, end)
-        span_start, span_end = source_span(written.origins)
+        span_start, span_end = written.source_span() or (-1, -1)
         pull = Pull(self.tool, action, written, value, span_start, span_end, self.command_start, **details)
         self.found.append((start, pull))
 

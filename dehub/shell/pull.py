@@ -40,16 +40,3 @@ class Pull:
     def __repr__(self) -> str:
         value = None if self.value is None else self.value.text
         return f"Pull({self.tool} {self.action}, {self.word.text!r} -> {value!r}, {self.start}, {self.end})"
-
-
-def source_span(origins: list[int]) -> tuple[int, int]:
-    """First and last-plus-one source offsets among `origins`, or (-1, -1)."""
-    for first in origins:
-        if first >= 0:
-            break
-    else:
-        return -1, -1
-    for last in reversed(origins):
-        if last >= 0:
-            return first, last + 1
-    return -1, -1  # unreachable
