@@ -12,7 +12,7 @@ from __future__ import annotations
 from .document import Document
 from .policy import NOT_HUB, Policy
 from .reference import ReferenceError, parse
-from .resolve import resolve
+from .resolve import Subject, resolve
 
 INVENTORY_KINDS = ("workflow", "action")
 
@@ -29,7 +29,7 @@ def file_inventory(path: str, document: Document, policy: Policy) -> dict:
                 entry = pulls.get(key)
                 if entry is None:
                     entry = pulls[key] = _entry(use.site, use.value.text, use.context.phase, use.start, source)
-                    entry["docker_hub"] = _is_hub(resolve(use, policy), policy)
+                    entry["docker_hub"] = _is_hub(resolve(use, policy))
                 entry["combinations"] += 1
         for hidden in job.hidden:  # one per matrix combination that pulls it
             key = ("hidden", hidden.start, hidden.image)
@@ -65,11 +65,11 @@ def _entry(site: str, image: str, phase: str, start: int, source: object) -> dic
     return {"image": image, "site": site, "phase": phase, "line": line, "column": column, "combinations": 0}
 
 
-def _is_hub(subject: object, policy: Policy) -> bool | None:
+def _is_hub(subject: Subject) -> bool | None:
     """True for a Docker Hub pull (allowed ones included: they still count), None when unknown."""
-    decision = subject.decision  # type: ignore[attr-defined]
+    decision = subject.decision
     if decision is None:
-        return False if subject.registry is not None else None  # type: ignore[attr-defined]
+        return False if subject.registry is not None else None
     return decision.verdict != NOT_HUB
 
 
