@@ -175,16 +175,48 @@ def _describe(value: object) -> str:
     ) + (f" ({value!r})" if isinstance(value, (str, int, bool)) else "")
 
 
+def is_foreign_code(selector: str) -> bool:
+    """A hadolint (`DL3008`, `DL3`) or ShellCheck (`SC2086`, `SC`) code or prefix.
+
+    Those findings come from hadolint (`check --hadolint`), so dehub cannot list their codes;
+    selectors for them are accepted as written and matched when hadolint's findings arrive.
+    """
+    upper = selector.strip().upper()
+    return upper[:2] in ("DL", "SC") and upper[2:].isdigit() or upper in ("DL", "SC")
+
+
 def select_codes(selectors: tuple[str, ...], known_codes: frozenset[str]) -> set[str]:
-    """Codes named by selectors: exact codes, prefixes (`DH0`) or `ALL`."""
+    """Dehub's codes named by selectors: exact codes, prefixes (`DH0`) or `ALL`.
+
+    hadolint and ShellCheck selectors (`is_foreign_code`) name none of dehub's codes and are
+    skipped here; `foreign_selected` applies them.
+    """
     chosen = set()
     for selector in selectors:
+        if is_foreign_code(selector):
+            continue
         upper = selector.strip().upper()
         matched = {code for code in known_codes if upper == "ALL" or code.startswith(upper)}
         if not matched:
             raise _KeyError(f"unknown rule code or prefix `{selector}`; known: {', '.join(sorted(known_codes))}")
         chosen |= matched
     return chosen
+
+
+def _is_exact_foreign(code: str) -> bool:
+    return is_foreign_code(code) and len(code.strip()) > 2
+
+
+def foreign_selected(code: str, select: tuple[str, ...] | None, ignore: tuple[str, ...]) -> bool:
+    """Whether a hadolint or ShellCheck finding's code passes `select` (None: all) and `ignore`."""
+    code = code.upper()
+
+    def named(selectors: tuple[str, ...]) -> bool:
+        return any((s := selector.strip().upper()) == "ALL" or code.startswith(s) for selector in selectors)
+
+    if select is not None and not named(select):
+        return False
+    return not named(ignore)
 
 
 def _set_select(config: Config, value: object, known: frozenset[str]) -> None:
@@ -204,7 +236,7 @@ def _set_severity(config: Config, value: object, known: frozenset[str]) -> None:
         raise _KeyError(f"expected a mapping of rule code to error|warning|info, got {_describe(value)}")
     out = {}
     for code, level in value.items():
-        if not isinstance(code, str) or code.upper() not in known:
+        if not isinstance(code, str) or (code.upper() not in known and not _is_exact_foreign(code)):
             raise _KeyError(f"unknown rule code; known: {', '.join(sorted(known))}", str(code))
         if level not in SEVERITIES:
             raise _KeyError(f"expected one of {', '.join(SEVERITIES)}, got {_describe(level)}", code)

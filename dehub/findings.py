@@ -8,14 +8,19 @@ UNSAFE = "unsafe"
 
 
 class Edit:
-    """Replace text[start:end] of the original file text with `text`."""
+    """Replace text[start:end] of the original file text with `text`.
 
-    __slots__ = ("start", "end", "text")
+    The engine also sets 1-based `line`, `column`, `end_line`, `end_column` (end exclusive,
+    columns in code points) so reporters that describe fixes (SARIF) need no source text.
+    """
+
+    __slots__ = ("start", "end", "text", "line", "column", "end_line", "end_column")
 
     def __init__(self, start: int, end: int, text: str) -> None:
         self.start = start
         self.end = end
         self.text = text
+        self.line = self.column = self.end_line = self.end_column = 0
 
     def key(self) -> tuple[int, int, str]:
         return self.start, self.end, self.text

@@ -24,7 +24,9 @@ dh901 = rule_registry.RULES["DH901"]
 class Settings:
     """What one run needs from configuration and the command line, resolved once."""
 
-    __slots__ = ("enabled", "severity", "policy", "build_args", "max_file_size", "unsafe_fixes")
+    __slots__ = (
+        "enabled", "severity", "policy", "build_args", "max_file_size", "unsafe_fixes", "select", "ignore",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -52,6 +54,14 @@ class Settings:
         self.build_args = {**config.build_args, **(build_args or {})}
         self.max_file_size = config.max_file_size
         self.unsafe_fixes = config.unsafe_fixes if unsafe_fixes is None else unsafe_fixes
+        self.select = chosen  # as written, for codes dehub does not own (hadolint's DL/SC)
+        self.ignore = config.ignore + tuple(ignore)
+
+    def allows_foreign(self, code: str) -> bool:
+        """Whether a hadolint or ShellCheck finding with this code is reported."""
+        from .config import foreign_selected
+
+        return foreign_selected(code, self.select, self.ignore)
 
 
 def lint_source(source: SourceText, kind: str, settings: Settings) -> list[Finding]:
@@ -146,9 +156,14 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def _locate(findings: list[Finding], source: SourceText) -> None:
+    position = source.position
     for finding in findings:
-        finding.line, finding.column = source.position(finding.start)
-        finding.end_line, finding.end_column = source.position(finding.end)
+        finding.line, finding.column = position(finding.start)
+        finding.end_line, finding.end_column = position(finding.end)
+        if finding.fix is not None:
+            for edit in finding.fix.edits:
+                edit.line, edit.column = position(edit.start)
+                edit.end_line, edit.end_column = position(edit.end)
 
 
 def _suppress(findings: list[Finding], document: Document, enabled: frozenset[str]) -> list[Finding]:

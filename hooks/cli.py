@@ -16,8 +16,9 @@ from dehub import __version__
 from .args import APPEND, VALUE, Option, UsageError, help_text, parse
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-COMMANDS = ("check", "inventory", "rules", "explain")
+COMMANDS = ("check", "inventory", "rules", "explain", "lsp")
 KIND_CHOICES = ("dockerfile", "workflow", "action")
+REPORT_FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "junit")  # dehub.report.FORMATS
 
 CHECK_OPTIONS = [
     Option("--fix", help="apply safe fixes and write the files (prints `Fixing PATH` for each)"),
@@ -28,7 +29,15 @@ CHECK_OPTIONS = [
         "--exit-non-zero-on-fix",
         help="with --fix on standard input, exit 1 when the text changed (files written always exit 1)",
     ),
-    Option("--format", action=VALUE, choices=("text", "json"), metavar="FORMAT", help="output format (default: text)"),
+    Option(
+        "--format",
+        action=VALUE,
+        choices=REPORT_FORMATS,
+        metavar="FORMAT",
+        help="report format (default: text, or github when GITHUB_ACTIONS=true)",
+    ),
+    Option("-o", "--output-file", action=VALUE, metavar="PATH", help="write the report to this file, not stdout"),
+    Option("--hadolint", help="also run hadolint on the Dockerfiles and merge its findings (DL..., SC...)"),
     Option("--select", action=APPEND, metavar="CODES", help="only these rule codes or prefixes (comma-separated)"),
     Option("--ignore", action=APPEND, metavar="CODES", help="skip these rule codes or prefixes (comma-separated)"),
     Option("--config", action=VALUE, metavar="PATH", help="configuration file (.dehub.yaml or pyproject.toml)"),
@@ -65,6 +74,7 @@ commands:
   inventory [PATHS]  list the images each workflow job pulls, and its Docker Hub pulls per run
   rules              list the rule codes
   explain CODE       print a rule's documentation
+  lsp                start the language server (stdio) for editors
 
 Run `dehub COMMAND --help` for a command's options. dehub {__version__}
 """
@@ -93,6 +103,10 @@ def main(argv: list[str] | None = None) -> int:
             return _rules(rest)
         if command == "explain":
             return _explain(rest)
+        if command == "lsp":
+            from .lsp import main as lsp_main
+
+            return lsp_main(rest)
         raise UsageError(f"unknown command {command!r} (choose from {', '.join(COMMANDS)})")
     except UsageError as err:
         sys.stderr.write(f"usage: dehub {command if command in COMMANDS else 'COMMAND'} ...\ndehub: error: {err}\n")
@@ -164,8 +178,9 @@ def _check(argv: list[str]) -> int:
         paths, exclude=config.exclude, root=config.root, force_exclude=options.force_exclude, kind=options.kind
     )
     results = check_files([(target.path, target.kind) for target in targets], settings, mode, jobs)
-    # Notes and diffs go to stdout with the text report, to stderr beside a machine-readable one.
-    notes = sys.stdout if (options.format or "text") == "text" else sys.stderr
+    report_format = _format(options)
+    # Notes and diffs go to stdout with a text report there, to stderr beside any other report.
+    notes = sys.stdout if report_format in ("text", "concise") and not options.output_file else sys.stderr
     findings = []
     for result in results:
         if result.skipped and not options.quiet:
@@ -177,9 +192,41 @@ def _check(argv: list[str]) -> int:
         findings.extend(result.findings)
     if not targets and not options.quiet:
         sys.stderr.write("dehub: no files to check under the given paths\n")
-    _report(findings, options, settings, mode, sum(result.fixed for result in results))
+    if options.hadolint:
+        dockerfiles = [result.path for result in results if result.kind == "dockerfile" and not result.skipped]
+        try:
+            findings = _with_hadolint(findings, dockerfiles, settings, None)
+        except _HadolintFailed:
+            return EXIT_ERROR
+    checked = [result.path for result in results if not result.skipped]
+    _report(findings, options, settings, mode, sum(result.fixed for result in results), paths=checked)
     changed = any(result.written or result.diff for result in results)
     return _exit_code(findings, results, options, changed)
+
+
+class _HadolintFailed(Exception):
+    """hadolint is missing or failed; the reason has been printed."""
+
+
+def _with_hadolint(findings, dockerfiles: list[str], settings, stdin: tuple[str, bytes] | None):  # noqa: ANN001, ANN202
+    """dehub's findings merged with hadolint's on the same Dockerfiles (DL3026 folded in)."""
+    from dehub.hadolint import HadolintError, merge, run
+
+    if not dockerfiles and stdin is None:
+        return findings
+    try:
+        found = run(dockerfiles, stdin=stdin)
+    except HadolintError as err:
+        sys.stderr.write(f"dehub: error: {err}\n")
+        raise _HadolintFailed from None
+    return merge(findings, [finding for finding in found if settings.allows_foreign(finding.code)])
+
+
+def _format(options) -> str:  # noqa: ANN001 - parsed options
+    """The report format: as given, else `github` inside GitHub Actions (annotations), else text."""
+    if options.format:
+        return options.format
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
 def _check_stdin(options, settings, config, mode: str) -> int:  # noqa: ANN001 - parsed options, settings
@@ -197,18 +244,26 @@ def _check_stdin(options, settings, config, mode: str) -> int:  # noqa: ANN001 -
     result = check_bytes(name, data, kind, settings, mode)
     if result.skipped:
         sys.stderr.write(f"dehub: skipped {name}: {result.skipped}\n")
+    findings = result.findings
+    if options.hadolint and result.kind == "dockerfile":
+        checked = result.output if result.output is not None else data
+        try:
+            findings = _with_hadolint(findings, [], settings, (name, checked))
+        except _HadolintFailed:
+            return EXIT_ERROR
     if result.diff:
         sys.stdout.write(result.diff)
     if mode == FIX:
         sys.stdout.flush()
         sys.stdout.buffer.write(result.output if result.output is not None else data)
         sys.stdout.flush()
-    _report(result.findings, options, settings, mode, result.fixed, stream=sys.stderr if mode == FIX else None)
+    stream = sys.stderr if mode == FIX else None
+    _report(findings, options, settings, mode, result.fixed, stream=stream, paths=[] if result.skipped else [name])
     changed = bool(result.diff) or (options.exit_non_zero_on_fix and result.output not in (None, data))
-    return _exit_code(result.findings, [result], options, changed)
+    return _exit_code(findings, [result], options, changed)
 
 
-def _report(findings, options, settings, mode: str, fixed: int, stream=None) -> None:  # noqa: ANN001
+def _report(findings, options, settings, mode: str, fixed: int, stream=None, paths=()) -> None:  # noqa: ANN001
     from dehub.report import get
     from dehub.report.text import Summary
     from dehub.runner import CHECK, DIFF
@@ -218,7 +273,21 @@ def _report(findings, options, settings, mode: str, fixed: int, stream=None) -> 
     )
     summary.statistics = options.statistics
     summary.quiet = options.quiet
-    get(options.format or "text").write(findings, stream or sys.stdout, summary)
+    summary.paths = list(paths)
+    summary.enabled = settings.enabled
+    reporter = get(_format(options))
+    if not options.output_file:
+        reporter.write(findings, stream or sys.stdout, summary)
+        return
+    import io
+
+    buffer = io.StringIO()
+    reporter.write(findings, buffer, summary)
+    try:
+        with open(options.output_file, "w", encoding="utf-8", newline="") as handle:
+            handle.write(buffer.getvalue())
+    except OSError as err:
+        raise UsageError(f"--output-file: cannot write {options.output_file}: {err.strerror or err}") from None
 
 
 def _exit_code(findings, results, options, changed: bool) -> int:  # noqa: ANN001

@@ -183,11 +183,11 @@ def test_exit_codes(work, capsys, text, code, summary):
     [
         (["check", "--nope"], "unrecognized option --nope"),
         (["check", "-x"], "unrecognized option -x"),
-        (["check", "--format", "xml"], "option --format: invalid choice 'xml' (choose from text, json)"),
+        (["check", "--format", "xml"], "option --format: invalid choice 'xml' (choose from text, concise, json, sarif, github, gitlab, junit)"),
         (["check", "--format=xml"], "invalid choice 'xml'"),
         (["check", "--format"], "option --format needs a value"),
         (["check", "--fix=yes"], "option --fix takes no value"),
-        (["frobnicate"], "unknown command 'frobnicate' (choose from check, inventory, rules, explain)"),
+        (["frobnicate"], "unknown command 'frobnicate' (choose from check, inventory, rules, explain, lsp)"),
         (["check", "--select", "NOPE"], "unknown rule code or prefix `NOPE`"),
         (["check", "--ignore", "DH001,NOPE"], "unknown rule code or prefix `NOPE`"),
         (["check", "--jobs", "0"], "--jobs expects a positive number, got '0'"),

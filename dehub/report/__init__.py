@@ -1,10 +1,21 @@
-"""Reporters, one module per output format; each has `write(results, stream, summary)`."""
+"""Reporters, one module per output format; each has `write(findings, stream, summary)`.
+
+Modules are imported only when their format is asked for, so a run pays for one reporter.
+"""
 
 from __future__ import annotations
 
 from importlib import import_module
 
-FORMATS = {"text": "dehub.report.text", "json": "dehub.report.json"}
+FORMATS = {
+    "text": "dehub.report.text",
+    "concise": "dehub.report.concise",
+    "json": "dehub.report.json",
+    "sarif": "dehub.report.sarif",
+    "github": "dehub.report.github",
+    "gitlab": "dehub.report.gitlab",
+    "junit": "dehub.report.junit",
+}
 
 
 def get(name: str):  # noqa: ANN201 - returns a reporter module

@@ -10,7 +10,7 @@ from ..findings import Finding
 class Summary:
     """Run-wide counts the text report ends with."""
 
-    __slots__ = ("fixing", "fixed", "dry_run", "unsafe_hidden", "statistics", "quiet")
+    __slots__ = ("fixing", "fixed", "dry_run", "unsafe_hidden", "statistics", "quiet", "paths", "enabled")
 
     def __init__(self, fixing: bool = False, fixed: int = 0, unsafe_hidden: bool = True, dry_run: bool = False) -> None:
         self.fixing = fixing  # --fix or --diff was given
@@ -19,6 +19,8 @@ class Summary:
         self.unsafe_hidden = unsafe_hidden  # unsafe fixes are not enabled
         self.statistics = False
         self.quiet = False
+        self.paths: list[str] = []  # every file checked, clean ones too (JUnit lists them as passed)
+        self.enabled: frozenset[str] = frozenset()  # dehub's rule codes that ran (SARIF lists them)
 
 
 def line(finding: Finding) -> str:

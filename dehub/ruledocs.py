@@ -1,0 +1,46 @@
+"""What reports and editors say about a rule code: its name, one-line summary, docs and link.
+
+dehub's own codes are documented by their rule module's docstring (`dehub explain CODE`);
+hadolint's DL codes and ShellCheck's SC codes (from `check --hadolint`) link to their
+projects' wiki pages, which are those rules' documentation.
+"""
+
+from __future__ import annotations
+
+# Rule pages are the docstrings, also kept as docs/rules/<CODE>.md in the repository.
+DOCS_URL = "https://example.invalid/dehub/docs/rules/{code}.md"
+HADOLINT_URL = "https://github.com/hadolint/hadolint/wiki/{code}"
+SHELLCHECK_URL = "https://www.shellcheck.net/wiki/{code}"
+
+
+class RuleDoc:
+    __slots__ = ("code", "name", "summary", "text", "uri", "severity", "fix")
+
+    def __init__(self, code: str, name: str, summary: str, text: str, uri: str, severity: str, fix: str) -> None:
+        self.code = code
+        self.name = name
+        self.summary = summary  # one line
+        self.text = text  # the full documentation, Markdown-friendly plain text
+        self.uri = uri
+        self.severity = severity  # default severity
+        self.fix = fix  # safe | unsafe | none
+
+
+def describe(code: str) -> RuleDoc:
+    """The documentation of any code a report can hold; KeyError for an unknown dehub code."""
+    upper = code.upper()
+    if upper.startswith("DL"):
+        summary = f"hadolint rule {upper}"
+        return RuleDoc(upper, "hadolint", summary, f"{summary}: see {HADOLINT_URL.format(code=upper)}",
+                       HADOLINT_URL.format(code=upper), "warning", "none")
+    if upper.startswith("SC"):
+        summary = f"ShellCheck rule {upper} (in a RUN instruction, via hadolint)"
+        return RuleDoc(upper, "shellcheck", summary, f"{summary}: see {SHELLCHECK_URL.format(code=upper)}",
+                       SHELLCHECK_URL.format(code=upper), "warning", "none")
+    from dehub.rules import get
+
+    rule = get(upper)
+    text = (rule.__doc__ or "").strip()
+    summary = text.splitlines()[0].split(": ", 1)[-1] if text else rule.NAME
+    return RuleDoc(rule.CODE, rule.NAME, summary, text, DOCS_URL.format(code=rule.CODE), rule.SEVERITY,
+                   rule.FIX_SAFETY)
