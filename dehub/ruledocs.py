@@ -7,7 +7,7 @@ projects' wiki pages, which are those rules' documentation.
 
 from __future__ import annotations
 
-# Rule pages are the docstrings, also kept as docs/rules/<CODE>.md in the repository.
+# The published rule pages (the same text as `dehub explain CODE`); the project has no public home yet.
 DOCS_URL = "https://example.invalid/dehub/docs/rules/{code}.md"
 HADOLINT_URL = "https://github.com/hadolint/hadolint/wiki/{code}"
 SHELLCHECK_URL = "https://www.shellcheck.net/wiki/{code}"
