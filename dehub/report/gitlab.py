@@ -1,0 +1,54 @@
+"""`--format gitlab`: a GitLab Code Quality report (a JSON array of Code Climate issues).
+
+GitLab shows these in merge requests when a job lists the file under
+`artifacts: reports: codequality:`. It matches issues between the source and target branch by
+`fingerprint`, so a fingerprint must not change when lines are added above a finding (no line
+number in it) and must be unique within a report (an ordinal tells identical findings apart).
+SARIF's partial fingerprints reuse `fingerprints` for the same reasons.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from io import TextIOBase
+
+from ..findings import Finding
+
+SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
+
+
+def fingerprints(findings: list[Finding]) -> list[str]:
+    """A stable, report-unique sha256 hex digest per finding, in the findings' order.
+
+    Hashes path, code, and image (or, without one, the message), plus how many otherwise
+    identical findings came before it in the file; never the line or column.
+    """
+    seen: dict[tuple[str, str, str], int] = {}
+    result = []
+    for finding in findings:
+        key = (finding.path, finding.code, finding.image if finding.image else finding.message)
+        ordinal = seen.get(key, 0)
+        seen[key] = ordinal + 1
+        data = "\0".join((*key, str(ordinal))).encode("utf-8", "surrogatepass")
+        result.append(hashlib.sha256(data).hexdigest())
+    return result
+
+
+def issue(finding: Finding, fingerprint: str) -> dict:
+    lines = {"begin": max(finding.line, 1)}
+    lines["end"] = max(finding.end_line, lines["begin"])
+    return {
+        "type": "issue",
+        "description": f"{finding.code} {finding.message}",
+        "check_name": finding.code,
+        "fingerprint": fingerprint,
+        "severity": SEVERITY.get(finding.severity, "info"),
+        "location": {"path": finding.path, "lines": lines},
+    }
+
+
+def write(findings: list[Finding], stream: TextIOBase, summary: object) -> None:
+    pairs = zip(findings, fingerprints(findings), strict=True)
+    issues = [issue(finding, fingerprint) for finding, fingerprint in pairs]
+    stream.write(json.dumps(issues, indent=2, ensure_ascii=False) + "\n")

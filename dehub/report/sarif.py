@@ -1,0 +1,166 @@
+"""`--format sarif`: SARIF 2.1.0, the format GitHub code scanning and other CI dashboards import.
+
+One run. The driver lists every rule that ran plus every code reported (hadolint's DL and
+ShellCheck's SC codes from `check --hadolint` too), with its documentation and link, so a
+dashboard can explain a result without dehub installed. Results carry their fix as SARIF
+replacements (from the engine's edit positions, so no source text is read) and a partial
+fingerprint that survives lines added above them. Columns count Unicode code points, as
+dehub's do, and say so in `columnKind`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+from io import TextIOBase
+from pathlib import Path
+from urllib.parse import quote
+
+from .. import __version__
+from ..findings import UNSAFE, Finding
+from ..ruledocs import DOCS_URL, RuleDoc, describe
+from .gitlab import fingerprints
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = DOCS_URL.split("/docs/", 1)[0]
+LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+SRCROOT = "%SRCROOT%"
+FINGERPRINT = "dehubFingerprint/v1"
+
+
+def write(findings: list[Finding], stream: TextIOBase, summary: object) -> None:
+    stream.write(json.dumps(log(findings, summary), indent=2, ensure_ascii=False) + "\n")
+
+
+def log(findings: list[Finding], summary: object) -> dict:
+    codes = sorted(set(getattr(summary, "enabled", ())) | {finding.code for finding in findings})
+    index = {code: number for number, code in enumerate(codes)}
+    results = [
+        result(finding, index[finding.code], fingerprint)
+        for finding, fingerprint in zip(findings, fingerprints(findings), strict=True)
+    ]
+    driver = {
+        "name": "dehub",
+        "version": __version__,
+        "semanticVersion": __version__,
+        "informationUri": INFORMATION_URI,
+        "rules": [rule(code) for code in codes],
+    }
+    run = {
+        "tool": {"driver": driver},
+        "originalUriBaseIds": {SRCROOT: {"uri": _directory_uri(os.getcwd())}},
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    }
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def rule(code: str) -> dict:
+    try:
+        doc = describe(code)
+    except KeyError:  # a code no rule documents: still a valid descriptor
+        doc = RuleDoc(code, code, code, code, INFORMATION_URI, "warning", "none")
+    if code.upper().startswith("DL"):
+        tags = ["hadolint"]
+    elif code.upper().startswith("SC"):
+        tags = ["hadolint", "shellcheck"]
+    else:
+        tags = ["docker-hub"]
+    return {
+        "id": code,
+        "name": doc.name,
+        "shortDescription": {"text": doc.summary},
+        "fullDescription": {"text": doc.text},
+        "help": {"text": doc.text, "markdown": markdown(doc.text)},
+        "helpUri": doc.uri,
+        "defaultConfiguration": {"level": LEVEL.get(doc.severity, "warning")},
+        "properties": {"tags": tags, "fix": doc.fix},
+    }
+
+
+def markdown(text: str) -> str:
+    """A rule docstring as Markdown: section titles in bold, bodies dedented, examples verbatim."""
+    out: list[str] = []
+    fenced = False
+    for number, line in enumerate(text.splitlines()):
+        if number and line and not line[0].isspace():  # a section title ("What it finds", ...)
+            if fenced:
+                out.append("```")
+            fenced = line.strip() == "Examples"
+            out.append(f"**{line.strip()}**")
+            if fenced:
+                out.extend(("", "```text"))
+            continue
+        out.append(line[2:] if line.startswith("  ") else line)
+    if fenced:
+        out.append("```")
+    return "\n".join(out)
+
+
+def result(finding: Finding, rule_index: int, fingerprint: str) -> dict:
+    location = artifact_location(finding.path)
+    physical: dict = {"artifactLocation": location}
+    if finding.line >= 1:
+        physical["region"] = _region(finding.line, finding.column, finding.end_line, finding.end_column)
+    entry = {
+        "ruleId": finding.code,
+        "ruleIndex": rule_index,
+        "level": LEVEL.get(finding.severity, "warning"),
+        "message": {"text": finding.message},
+        "locations": [{"physicalLocation": physical}],
+        "partialFingerprints": {FINGERPRINT: fingerprint},
+    }
+    fix = _fix(finding, location)
+    if fix is not None:
+        entry["fixes"] = [fix]
+    return entry
+
+
+def artifact_location(path: str) -> dict:
+    """A relative path as a URI reference under %SRCROOT%; any other path as a file:// URI."""
+    posix = path.replace(os.sep, "/") if os.sep != "/" else path
+    if os.path.isabs(path) or posixpath.normpath(posix).startswith("../"):
+        return {"uri": Path(os.path.abspath(path)).as_uri()}
+    # `quote` leaves only unreserved characters and `/`: a `:` in the first segment would read as a scheme.
+    return {"uri": quote(posix, safe="/", errors="surrogateescape"), "uriBaseId": SRCROOT}
+
+
+def _directory_uri(path: str) -> str:
+    uri = Path(path).as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
+def _region(line: int, column: int, end_line: int, end_column: int) -> dict:
+    region = {"startLine": line, "startColumn": max(column, 1)}
+    if end_line >= line and end_column >= 1:
+        region["endLine"] = end_line
+        region["endColumn"] = end_column
+    return region
+
+
+def _fix(finding: Finding, location: dict) -> dict | None:
+    fix = finding.fix
+    if fix is None or not fix.edits or any(edit.line < 1 or edit.end_line < 1 for edit in fix.edits):
+        return None  # edits without positions (never set by the engine) cannot be described
+    # Last edit first: applied in order, each region still refers to the original text.
+    edits = sorted(fix.edits, key=lambda edit: (edit.start, edit.end), reverse=True)
+    replacements = [
+        {
+            "deletedRegion": {
+                "startLine": edit.line,
+                "startColumn": edit.column,
+                "endLine": edit.end_line,
+                "endColumn": edit.end_column,
+            },
+            "insertedContent": {"text": edit.text},
+        }
+        for edit in edits
+    ]
+    text = f"Use `{finding.suggestion}`" if finding.suggestion else "Apply dehub's fix"
+    if fix.safety == UNSAFE:
+        text += " (unsafe fix: applied only with --fix --unsafe-fixes; check it first)"
+    else:
+        text += " (safe fix: dehub check --fix)"
+    change = {"artifactLocation": location, "replacements": replacements}
+    return {"description": {"text": text}, "artifactChanges": [change]}
