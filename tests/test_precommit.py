@@ -117,9 +117,10 @@ SUFFIX_REJECTED = [
 
 def test_manifest_ids_entries_language():
     hooks = _manifest()
-    assert set(hooks) == {"dehub", "dehub-fix"}
+    assert set(hooks) == {"dehub", "dehub-fix", "dehub-hadolint"}
     assert hooks["dehub"]["entry"] == "dehub check --force-exclude"
     assert hooks["dehub-fix"]["entry"] == "dehub check --fix --force-exclude"
+    assert hooks["dehub-hadolint"]["entry"] == "dehub check --hadolint --force-exclude"
     for hook in hooks.values():
         assert hook["language"] == "python"
         assert hook["name"]
@@ -138,10 +139,10 @@ def test_manifest_validates_with_pre_commit():
     from pre_commit.clientlib import load_manifest
 
     loaded = load_manifest(str(HOOKS_FILE))
-    assert {hook["id"] for hook in loaded} == {"dehub", "dehub-fix"}
+    assert {hook["id"] for hook in loaded} == {"dehub", "dehub-fix", "dehub-hadolint"}
 
 
-@pytest.mark.parametrize("hook_id", ["dehub", "dehub-fix"])
+@pytest.mark.parametrize("hook_id", ["dehub", "dehub-fix", "dehub-hadolint"])
 @pytest.mark.parametrize("path", KIND_TABLE)
 def test_manifest_filter_matches_kind_for_path(hook_id, path):
     hook = _manifest()[hook_id]
