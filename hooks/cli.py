@@ -219,7 +219,10 @@ def _with_hadolint(findings, dockerfiles: list[str], settings, stdin: tuple[str,
     except HadolintError as err:
         sys.stderr.write(f"dehub: error: {err}\n")
         raise _HadolintFailed from None
-    return merge(findings, [finding for finding in found if settings.allows_foreign(finding.code)])
+    kept = [finding for finding in found if settings.allows_foreign(finding.code)]
+    for finding in kept:  # `severity:` in the configuration may name DL/SC codes too
+        finding.severity = settings.severity.get(finding.code, finding.severity)
+    return merge(findings, kept)
 
 
 def _format(options) -> str:  # noqa: ANN001 - parsed options
@@ -284,7 +287,7 @@ def _report(findings, options, settings, mode: str, fixed: int, stream=None, pat
     buffer = io.StringIO()
     reporter.write(findings, buffer, summary)
     try:
-        with open(options.output_file, "w", encoding="utf-8", newline="") as handle:
+        with open(options.output_file, "w", encoding="utf-8", errors="backslashreplace", newline="") as handle:
             handle.write(buffer.getvalue())
     except OSError as err:
         raise UsageError(f"--output-file: cannot write {options.output_file}: {err.strerror or err}") from None
