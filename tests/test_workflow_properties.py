@@ -260,3 +260,25 @@ def test_findings_point_at_the_image_text(pair):
             written = source.text[finding.start : finding.end]
             assert finding.image is not None
             assert written.split("@")[0].split(":")[0] in finding.image
+
+
+def _described(text: str) -> list[tuple]:
+    return [
+        (f.code, f.start, f.end, f.message, f.fix and tuple((e.start, e.end, e.text) for e in f.fix.edits))
+        for f in findings(text, KIND)
+    ]
+
+
+@given(workflows(), st.sampled_from(("", "# a comment\n", "env:\n  OTHER: x\n", "\n\n")), mutated_workflows)
+def test_script_memo_gives_what_a_fresh_scan_gives(pair, prefix, other):
+    """An editor re-lints after each change: results reused from earlier texts (the same script
+    at another offset, env values moved) must equal a scan from nothing."""
+    from dehub.gha import scriptmemo
+
+    text = pair[0]
+    _described(other)  # warm the memo with unrelated and related scripts
+    _described(text)
+    for variant in (text, prefix + text, text.replace("jobs:", "# moved\njobs:", 1)):
+        warm = _described(variant)
+        scriptmemo._memo.clear()
+        assert warm == _described(variant)

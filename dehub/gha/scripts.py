@@ -5,9 +5,10 @@
 from __future__ import annotations
 
 from .. import shell
+from .. import yamlsource as ys
 from ..imageuse import ImageUse
 from ..value import Value
-from . import actions, shared
+from . import actions, scriptmemo, shared
 from . import expressions as ex
 from .model import STEP, Event, HiddenPull, Job, PullContext
 
@@ -27,6 +28,21 @@ class ScriptReader:
         first_run: bool,
         local: set[str],
     ) -> None:
+        if node is None or not ys.is_scalar(node) or ys.is_null(node):
+            return
+        found = None
+        if ex.OPEN not in node.value:  # the common case: memoised across re-lints of an edited file
+            start, end = ys.span(node)
+            memo_key = scriptmemo.key(node.style, node.value, self.source.text[start:end], shell_name, env)
+            found = scriptmemo.lookup(memo_key, start, env)
+            if found is None:
+                script = self.value(node)
+                if script is None:
+                    return
+                found = self._scan(ex.substitute_tracked(script, scope), env, shell_name)
+                scriptmemo.store(memo_key, start, end, env, found)
+            self._use_found(job, index, node.value, found, scope, uses, first_run, local)
+            return
         script = self.value(node)
         if script is None:
             return
@@ -41,8 +57,22 @@ class ScriptReader:
             if tracked is None:
                 tracked = ex.substitute_tracked(script, scope)
             found = self._scripts[key] = self._scan(tracked, env, shell_name)
+        self._use_found(job, index, script.text, found, scope, uses, first_run, local)
+
+    def _use_found(
+        self,
+        job: Job,
+        index: int,
+        text: str,
+        found: list[tuple],
+        scope: ex.Scope,
+        uses: list[ImageUse],
+        first_run: bool,
+        local: set[str],
+    ) -> None:
+        """Record a scanned script's pulls, builds, logins and builders for this job."""
         if self.shared_keys is not None and scope.matrix:
-            self._note_script_reads(script.text, found, scope.matrix)
+            self._note_script_reads(text, found, scope.matrix)
         for action, value, span, extra in found:
             if action == "image":
                 if not local or local_name(value.text) not in local:
