@@ -112,21 +112,23 @@ def _guard_shared_edits(findings: list[Finding], subjects: list[Subject]) -> Non
     second. Such a fix is withdrawn; one that also moves an image whose copy is unverified
     becomes unsafe.
     """
-    reach = []  # per subject: the lowest and highest source offset its value was built from
-    for subject in subjects:
-        known = [origin for origin in subject.use.value.origins if origin >= 0]
-        reach.append((min(known), max(known)) if known else (-1, -2))
+    if not any(finding.fix is not None for finding in findings):
+        return
+    fed_by: dict[int, list[int]] = {}  # source offset -> the subjects whose value holds it
+    for number, subject in enumerate(subjects):
+        for origin in subject.use.value.origins:
+            if origin >= 0:
+                holders = fed_by.setdefault(origin, [])
+                if not holders or holders[-1] != number:
+                    holders.append(number)
     for finding in findings:
         fix = finding.fix
         if fix is None:
             continue
         for edit in fix.edits:
-            for subject, (low, high) in zip(subjects, reach, strict=True):
-                if high < edit.start or low >= edit.end:
-                    continue
-                origins = subject.use.value.origins
-                if not any(edit.start <= origin < edit.end for origin in origins):
-                    continue
+            fed = sorted({number for offset in range(edit.start, edit.end) for number in fed_by.get(offset, ())})
+            for number in fed:
+                subject = subjects[number]
                 decision = subject.decision
                 if (
                     subject.name_span != (edit.start, edit.end)

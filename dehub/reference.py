@@ -333,12 +333,35 @@ def is_registry_host(component: str) -> bool:
     return component == "localhost" or "." in component or ":" in component or component.lower() != component
 
 
+_parsed: dict[str, tuple | str] = {}  # text -> Reference fields, or the error message
+MAX_PARSED = 8192
+
+
 def parse(text: str) -> Reference:
     """Parse an image reference as docker does (ParseNormalizedNamed).
 
     Raises ReferenceError with upstream's message.  Nothing is stripped: any
-    whitespace makes the reference invalid, as it does for docker.
+    whitespace makes the reference invalid, as it does for docker. Results are
+    remembered (a file names the same images often, and an editor re-lints the
+    same file after each change); each call returns a new Reference, which the
+    caller may change.
     """
+    found = _parsed.get(text)
+    if found is None:
+        try:
+            ref = _parse(text)
+            found = (ref.written, ref.domain, ref.path, ref.tag, ref.digest, ref.name_end, ref.explicit_domain)
+        except ReferenceError as err:
+            found = str(err)
+        if len(_parsed) >= MAX_PARSED:
+            _parsed.clear()
+        _parsed[text] = found
+    if type(found) is str:
+        raise ReferenceError(found)
+    return Reference(*found)
+
+
+def _parse(text: str) -> Reference:
     # anchoredIdentifierRegexp: a bare image ID is not a repository name.
     if len(text) == 64 and _is_lower_hex(text):  # rare: only at length 64
         raise ReferenceError(
