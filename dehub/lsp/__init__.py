@@ -1,0 +1,20 @@
+"""`dehub lsp`: the language server editors use to lint Dockerfiles and workflows as you type.
+
+The engine already does the work (`dehub.runner.check_bytes`, `dehub.fixer`); this package only
+translates between it and the Language Server Protocol, one job per module:
+
+- `positions`: code-point offsets <-> LSP positions (UTF-16 by default, or the encoding the
+  client and pygls agreed on), with LSP's idea of a line break.
+- `workspace`: which configuration applies to a document, loaded once and reloaded when a
+  configuration file changes; configuration errors, kept for display.
+- `documents`: what the server knows about one open document, and linting it (kind detection,
+  `exclude`, max-file-size, a cache that skips work when nothing changed).
+- `diagnostics`: a finding as a Diagnostic, built as plain JSON data (fast to send).
+- `markdown`: a rule's documentation as Markdown, for hovers.
+- `edits`: text changes as minimal TextEdits and WorkspaceEdits.
+- `actions`: code actions (a quick fix per fixable finding, fix all, suppress on this line).
+- `server`: the pygls wiring: handlers, debounce, publishing, error containment.
+
+pygls is an optional dependency (`pip install 'dehub[lsp]'`); only `server` imports it at
+module level, so the other modules can be tested and benchmarked on their own.
+"""

@@ -1,0 +1,76 @@
+"""A finding as an LSP Diagnostic, built as plain JSON data.
+
+Diagnostics are the hot path: every debounced change of a 500-line file publishes all of them.
+Building lsprotocol objects and unstructuring them with cattrs costs about 50 us per diagnostic
+(5 ms for a hundred, the whole budget of a re-lint), plain dicts a tenth of that, so this
+module builds the JSON shape directly; the server sends it as it is.
+
+Each diagnostic's `data` says which document version it was computed for and, for a fixable
+finding, the fix's safety (`"safe"` or `"unsafe"`). The edits themselves are not in it: the
+server answers code actions from its cached result for the current text (the same findings,
+so the same edits), and carrying every fix's TextEdits in every publish made the message a
+third larger and cost about 0.8 ms per publish of a 500-line workflow, a sixth of the budget.
+"""
+
+from __future__ import annotations
+
+from ..findings import Finding
+from ..ruledocs import describe
+from .documents import LintResult
+
+SOURCE = "dehub"
+SEVERITY = {"error": 1, "warning": 2, "info": 3}  # DiagnosticSeverity: Error, Warning, Information
+_HREFS: dict[str, str | None] = {}
+
+
+def href(code: str) -> str | None:
+    """The documentation URL of a rule code, if it has one (cached: imported and looked up once)."""
+    try:
+        return _HREFS[code]
+    except KeyError:
+        pass
+    try:
+        uri = describe(code).uri or None
+    except (KeyError, ImportError):
+        uri = None
+    if uri is not None and not uri.startswith(("https://", "http://")):
+        uri = None
+    _HREFS[code] = uri
+    return uri
+
+
+def diagnostic(finding: Finding, result: LintResult, version: int | None) -> dict:
+    out = {
+        "range": result.range(finding.start, finding.end),
+        "severity": SEVERITY.get(finding.severity, 2),
+        "code": finding.code,
+        "source": SOURCE,
+        "message": finding.message,
+    }
+    link = href(finding.code)
+    if link is not None:
+        out["codeDescription"] = {"href": link}
+    out["data"] = {"version": version} if finding.fix is None else {"version": version, "fix": finding.fix.safety}
+    return out
+
+
+def diagnostics(result: LintResult, version: int | None) -> list[dict]:
+    """The diagnostics for a lint result (built once per result)."""
+    built = result.diagnostics
+    if built is None or (built and built[0]["data"].get("version") != version):
+        built = result.diagnostics = [diagnostic(finding, result, version) for finding in result.findings]
+    return built
+
+
+def problem(message: str, code: str | None = None) -> dict:
+    """A diagnostic at the start of a document that has no finding to point at (a configuration
+    error shown on the configuration file, an internal error)."""
+    out = {
+        "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+        "severity": 1,
+        "source": SOURCE,
+        "message": message,
+    }
+    if code:
+        out["code"] = code
+    return out

@@ -1,0 +1,114 @@
+"""One open document: its text, what kind of file it is, and its latest lint result.
+
+Linting goes through `runner.check_bytes`, the function `dehub check --stdin-filename` uses, so
+an editor sees exactly what the command line reports for the same text: the same decoding
+(binary or invalid text is one DH900), the same max-file-size limit, the same containment of
+an internal error (one DH900 naming it, never a dead server).
+
+The kind comes from the document's path (`kind_for_path`), else from the editor's language id
+(`dockerfile`), else from the content (`kind_for_text`, as for a file named on the command
+line); a document that is none of dehub's kinds has no findings. Files the configuration
+excludes have none either.
+
+Editors ask for diagnostics far more often than the text changes (a save after the debounced
+change was linted, a configuration reload that changed nothing for this file, an undo back to
+the last text): the result is kept with the exact text and configuration generation it was
+computed for, and reused when both are the same.
+"""
+
+from __future__ import annotations
+
+from ..findings import Finding
+from ..kinds import kind_for_path, kind_for_text
+from ..runner import check_bytes
+from ..source import BOM
+from .positions import UTF16, LineIndex
+from .workspace import ConfigStore, Loaded
+
+LANGUAGE_KINDS = {"dockerfile": "dockerfile", "containerfile": "dockerfile"}
+
+
+class LintResult:
+    """Findings for one exact text, with what is needed to place them in it."""
+
+    __slots__ = ("text", "kind", "findings", "loaded", "shift", "_index", "encoding", "diagnostics", "excluded")
+
+    def __init__(self, text: str, kind: str | None, findings: list[Finding], loaded: Loaded, shift: int,
+                 encoding: str, excluded: bool = False) -> None:  # fmt: skip
+        self.text = text
+        self.kind = kind
+        self.findings = findings
+        self.loaded = loaded
+        self.shift = shift  # 1 when the text starts with a BOM: the engine's offsets exclude it
+        self.encoding = encoding
+        self.excluded = excluded
+        self._index: LineIndex | None = None
+        self.diagnostics: list[dict] | None = None  # built once, on first publish
+
+    @property
+    def index(self) -> LineIndex:
+        if self._index is None:
+            self._index = LineIndex(self.text, self.encoding)
+        return self._index
+
+    def range(self, start: int, end: int) -> dict:
+        """The LSP range of engine offsets [start, end)."""
+        return self.index.range(start + self.shift, end + self.shift)
+
+
+class Document:
+    """What the server keeps per open document."""
+
+    __slots__ = ("uri", "path", "language_id", "version", "text", "result", "pending")
+
+    def __init__(self, uri: str, path: str | None, language_id: str, version: int | None, text: str) -> None:
+        self.uri = uri
+        self.path = path  # None for a document not on disk (untitled:, ...)
+        self.language_id = language_id or ""
+        self.version = version
+        self.text = text
+        self.result: LintResult | None = None
+        self.pending = None  # the debounce timer of a change not linted yet
+
+
+def detect_kind(path: str | None, language_id: str, text: str) -> str | None:
+    """The kind dehub reads this document as, or None."""
+    kind = kind_for_path(path) if path else None
+    if kind is None:
+        kind = LANGUAGE_KINDS.get(language_id.lower())
+    if kind is None:
+        kind = kind_for_text(text[:200_000], path or "")
+    return kind
+
+
+def lint(document: Document, configs: ConfigStore, encoding: str = UTF16) -> LintResult:
+    """Lint the document's current text (or reuse the result for this very text)."""
+    text = document.text
+    loaded = configs.for_path(document.path)
+    previous = document.result
+    if (
+        previous is not None
+        and previous.text == text
+        and previous.loaded is loaded
+        and previous.loaded.generation == configs.generation
+        and previous.encoding == encoding
+    ):
+        return previous
+    result = lint_text(text, document.path, document.language_id, loaded, encoding)
+    document.result = result
+    return result
+
+
+def lint_text(text: str, path: str | None, language_id: str, loaded: Loaded, encoding: str = UTF16) -> LintResult:
+    """The findings for `text` as a document at `path` with this configuration."""
+    if loaded.excludes(path):
+        return LintResult(text, None, [], loaded, 0, encoding, excluded=True)
+    kind = detect_kind(path, language_id, text)
+    if kind is None:
+        return LintResult(text, None, [], loaded, 0, encoding)
+    shift = 1 if text.startswith(BOM) else 0
+    # surrogatepass: a lone surrogate (possible in JSON text) becomes bytes that fail to decode,
+    # so it is reported as text that is not UTF-8, as for a file on disk.
+    data = text.encode("utf-8", "surrogatepass")
+    result = check_bytes(path or "-", data, kind, loaded.settings)
+    return LintResult(text, kind, result.findings, loaded, shift, encoding)

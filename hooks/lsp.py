@@ -1,0 +1,48 @@
+"""`dehub lsp`: start the language server on standard input and output.
+
+Kept thin on purpose: the server is `dehub.lsp.server`; this parses the few options an editor
+passes and says clearly what to install when the optional pygls dependency is missing.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from .args import VALUE, Option, UsageError, help_text, parse
+
+LSP_OPTIONS = [
+    Option("--stdio", help="talk LSP over standard input and output (the default and only transport)"),
+    Option("--log-file", action=VALUE, metavar="PATH", help="append the server's log to this file"),
+    Option(
+        "--clientProcessId",
+        action=VALUE,
+        metavar="PID",
+        help="accepted and ignored (some LSP clients pass it); the server exits when its input closes",
+    ),
+    Option("-h", "--help", help="show this help and exit"),
+]
+MISSING_PYGLS = "dehub lsp needs pygls: pip install 'dehub[lsp]'\n"
+
+
+def main(argv: list[str]) -> int:
+    options = parse(argv, LSP_OPTIONS)
+    if options.help:
+        sys.stdout.write(
+            help_text(
+                "dehub lsp [--stdio] [--log-file PATH]",
+                "Start the language server (diagnostics, quick fixes, fix all, hovers) for editors.",
+                LSP_OPTIONS,
+            )
+        )
+        return 0
+    if options.positionals:
+        raise UsageError(f"unexpected argument {options.positionals[0]!r}")
+    try:
+        import lsprotocol  # noqa: F401
+        import pygls  # noqa: F401
+    except ImportError:
+        sys.stderr.write(MISSING_PYGLS)
+        return 2
+    from dehub.lsp.server import serve
+
+    return serve(options.log_file)
