@@ -6,11 +6,13 @@ Nothing here knows a file format; kind modules supply documents, rule modules th
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from dehub import rules as rule_registry
 
 from .config import Config, select_codes
 from .document import Document
-from .findings import UNSAFE, Finding, Fix
+from .findings import UNSAFE, Edit, Finding, Fix
 from .kinds import parse
 from .policy import MIRROR, Policy
 from .resolve import Subject, resolve
@@ -112,22 +114,31 @@ def _guard_shared_edits(findings: list[Finding], subjects: list[Subject]) -> Non
     second. Such a fix is withdrawn; one that also moves an image whose copy is unverified
     becomes unsafe.
     """
-    if not any(finding.fix is not None for finding in findings):
+    edits = sorted((edit for finding in findings if finding.fix for edit in finding.fix.edits), key=Edit.key)
+    if not edits:
         return
-    fed_by: dict[int, list[int]] = {}  # source offset -> the subjects whose value holds it
+    starts = [edit.start for edit in edits]
+    longest = max(edit.end - edit.start for edit in edits)
+    fed: dict[int, list[int]] = {}  # id(edit) -> the subjects (in order) whose value holds its text
     for number, subject in enumerate(subjects):
-        for origin in subject.use.value.origins:
-            if origin >= 0:
-                holders = fed_by.setdefault(origin, [])
-                if not holders or holders[-1] != number:
-                    holders.append(number)
+        origins = subject.use.value.origins
+        if not origins:
+            continue
+        low, high = min(origins), max(origins)
+        if high < 0:
+            continue
+        if low < 0:
+            low = min(origin for origin in origins if origin >= 0)
+        # Only edits that start within `longest` before `low` and not after `high` can overlap.
+        for edit in edits[bisect_left(starts, low - longest + 1) : bisect_right(starts, high)]:
+            if edit.end > low and any(edit.start <= origin < edit.end for origin in origins):
+                fed.setdefault(id(edit), []).append(number)
     for finding in findings:
         fix = finding.fix
         if fix is None:
             continue
         for edit in fix.edits:
-            fed = sorted({number for offset in range(edit.start, edit.end) for number in fed_by.get(offset, ())})
-            for number in fed:
+            for number in fed.get(id(edit), ()):
                 subject = subjects[number]
                 decision = subject.decision
                 if (

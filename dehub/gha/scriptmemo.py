@@ -44,7 +44,12 @@ def lookup(memo_key: tuple, start: int, env: dict[str, Value | None] | None) -> 
     for action, value, span, extra in encoded:
         if value is not None:
             text, origins, variables, unresolved = value
-            value = Value(text, [place(origin) for origin in origins], variables, unresolved)
+            if type(origins) is tuple:  # a contiguous run of the script's own text
+                first = origins[0] + start
+                placed = list(range(first, first + origins[1]))
+            else:
+                placed = [place(origin) for origin in origins]
+            value = Value(text, placed, variables, unresolved)
         out.append((action, value, (span[0] + start, span[1] + start), extra))
     return out
 
@@ -75,10 +80,19 @@ def store(memo_key: tuple, start: int, end: int, env: dict[str, Value | None] | 
             if not (start <= span[0] <= span[1] <= end):
                 raise _Unplaceable
             if value is not None:
-                value = (value.text, [encode(origin) for origin in value.origins], value.variables, value.unresolved)
+                value = (value.text, _encoded(value.origins, start, end, encode), value.variables, value.unresolved)
             encoded.append((action, value, (span[0] - start, span[1] - start), extra))
     except _Unplaceable:
         return
     if len(_memo) >= MAX_ENTRIES:
         _memo.clear()
     _memo[memo_key] = (tuple(refs), encoded)
+
+
+def _encoded(origins: list[int], start: int, end: int, encode) -> list[int] | tuple[int, int]:  # noqa: ANN001
+    """Position-free origins; `(first, length)` when they are one run of the script's own text."""
+    if origins and start <= origins[0] and origins[-1] < end and origins[-1] - origins[0] == len(origins) - 1:
+        first = origins[0]
+        if origins == list(range(first, first + len(origins))):
+            return (first - start, len(origins))
+    return [encode(origin) for origin in origins]
