@@ -135,6 +135,22 @@ def test_manifest_ids_entries_language():
         re.compile(hook.get("exclude", "^$"))
 
 
+def test_manifest_declares_the_hadolint_hook():
+    hooks = _manifest()
+    hook = hooks[HADOLINT_HOOK]
+    assert hook["name"] == "dehub + hadolint"
+    assert hook["entry"] == "dehub check --hadolint --force-exclude"
+    assert hook["language"] == "python"
+    assert hook["minimum_pre_commit_version"] == "3.0.0"
+    assert hook["files"] == hooks["dehub"]["files"]
+    assert hook["exclude"] == hooks["dehub"]["exclude"]
+    assert hook.get("pass_filenames", True) is True
+    assert hook.get("types", ["file"]) == ["file"]
+    # The two older hooks are unchanged.
+    assert hooks["dehub"]["entry"] == "dehub check --force-exclude"
+    assert hooks["dehub-fix"]["entry"] == "dehub check --fix --force-exclude"
+
+
 def test_manifest_validates_with_pre_commit():
     from pre_commit.clientlib import load_manifest
 
@@ -164,9 +180,16 @@ def _clean_env(home: Path, gitconfig: Path) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("GIT_", "PRE_COMMIT")) and key not in ("SKIP", "PYTHONPATH", "PYTHONHOME")
+        if not key.startswith(("GIT_", "PRE_COMMIT", "HADOLINT_", "DEHUB_"))
+        and key not in ("SKIP", "PYTHONPATH", "PYTHONHOME", "GITHUB_ACTIONS")
     }
+    user_home = home / "user"
+    user_home.mkdir(parents=True, exist_ok=True)
     env.update(
+        # No user hadolint configuration (~/.hadolint.yaml, ~/.config/hadolint.yaml); pip keeps its cache.
+        HOME=str(user_home),
+        XDG_CONFIG_HOME=str(user_home / ".config"),
+        PIP_CACHE_DIR=os.environ.get("PIP_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "pip"),
         PRE_COMMIT_HOME=str(home),
         PRE_COMMIT_COLOR="never",
         GIT_CONFIG_GLOBAL=str(gitconfig),
@@ -177,6 +200,11 @@ def _clean_env(home: Path, gitconfig: Path) -> dict[str, str]:
         GIT_COMMITTER_EMAIL="dehub-tests@example.invalid",
         GIT_TERMINAL_PROMPT="0",
         NO_COLOR="1",
+    )
+    # dehub-hadolint must find hadolint beside the hook environment's Python, not on PATH.
+    folders = os.environ.get("PATH", "").split(os.pathsep)
+    env["PATH"] = os.pathsep.join(
+        folder for folder in folders if folder and not os.path.exists(os.path.join(folder, "hadolint"))
     )
     return env
 
@@ -558,3 +586,77 @@ def test_fix_hook_rewrites_a_workflow_in_place_then_commit_succeeds(pc, tmp_path
     second = pc.git(project, "commit", "-m", "add CI", check=False)
     assert second.returncode == 0, output(second)
     assert pc.commits(project) == before + 1
+
+
+# The dehub-hadolint hook: dehub and hadolint in one hook, hadolint found beside the hook's Python --
+
+HADOLINT_HOOK = "dehub-hadolint"
+DIRTY = "FROM node:20\nRUN apt-get update && apt-get install -y curl\n"
+
+
+def reported(text: str) -> list[tuple[str, int, str]]:
+    found = re.findall(r"^(\S+):(\d+):\d+: ([A-Z]{2}\d+)\b", text, re.M)
+    return [(path, int(line), code) for path, line, code in found]
+
+
+def test_hadolint_hook_blocks_a_commit_with_dehub_and_hadolint_findings(pc, tmp_path):
+    project = pc.project(tmp_path / "project", [HADOLINT_HOOK])
+    installed = pc.pre_commit(project, "install")
+    assert installed.returncode == 0, output(installed)
+    before = pc.commits(project)
+    write(project / "Dockerfile", DIRTY)
+    pc.git(project, "add", "Dockerfile")
+
+    completed = pc.git(project, "commit", "-m", "add a Dockerfile", check=False)
+
+    text = output(completed)
+    assert completed.returncode != 0, text
+    assert "dehub + hadolint" in text
+    found = reported(text)
+    assert ("Dockerfile", 1, "DH001") in found
+    assert ("Dockerfile", 2, "DL3008") in found
+    assert "hadolint not found" not in text
+    assert pc.commits(project) == before
+    assert (project / "Dockerfile").read_text() == DIRTY  # the hook never edits
+
+
+def test_hadolint_hook_honours_the_repositorys_hadolint_config(pc, tmp_path):
+    clean_for_dehub = f"FROM {MIRROR}/debian:12\nRUN apt-get update && apt-get install -y curl\n"
+    project = pc.project(tmp_path / "project", [HADOLINT_HOOK], {"Dockerfile": clean_for_dehub})
+    pc.git(project, "add", "-A")
+    pc.git(project, "commit", "-q", "--no-verify", "-m", "a Dockerfile")
+
+    blocked = pc.pre_commit(project, "run", HADOLINT_HOOK, "--all-files")
+    assert blocked.returncode == 1, output(blocked)
+    assert [code for _, _, code in reported(output(blocked))] == ["DL3008", "DL3009", "DL3015"]
+
+    write(project / ".hadolint.yaml", "ignored: [DL3008]\n")
+    passed = pc.pre_commit(project, "run", HADOLINT_HOOK, "--all-files", "--verbose")  # a passing hook's output
+    assert passed.returncode == 0, output(passed)  # DL3009 and DL3015 are info: reported, not failing
+    assert [code for _, _, code in reported(output(passed))] == ["DL3009", "DL3015"]
+
+
+def test_hadolint_hook_folds_dl3026_and_sees_only_dockerfiles_and_workflows(pc, tmp_path):
+    files = {
+        ".hadolint.yaml": "trustedRegistries: [public.ecr.aws]\n",
+        "Dockerfile": "FROM node:20\n",
+        "api/app.dockerfile": "FROM ghcr.io/acme/base:1\n",
+        "README.md": DIRTY,
+        ".github/workflows/ci.yml": (
+            "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    container: node:20\n    steps: [{run: make}]\n"
+        ),
+    }
+    project = pc.project(tmp_path / "project", [HADOLINT_HOOK], files)
+    pc.git(project, "add", "-A")
+    pc.git(project, "commit", "-q", "--no-verify", "-m", "files")
+
+    completed = pc.pre_commit(project, "run", HADOLINT_HOOK, "--all-files")
+
+    text = output(completed)
+    assert completed.returncode == 1, text
+    assert sorted(reported(text)) == [
+        (".github/workflows/ci.yml", 5, "DH001"),
+        ("Dockerfile", 1, "DH001"),
+        ("api/app.dockerfile", 1, "DL3026"),
+    ]
+    assert "(hadolint DL3026 reports this line too)" in text
