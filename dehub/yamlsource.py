@@ -264,6 +264,11 @@ def scalar_value(node: Node, text: str) -> Value:
     value = node.value
     if not value:
         return Value("", [])
+    start, end = node.start_mark.index, node.end_mark.index
+    if text[start] in "'\"":  # a quoted scalar: the quotes are not part of the value
+        start, end = start + 1, end - 1
+    if end - start == len(value) and text.startswith(value, start):  # written as it reads: the common case
+        return Value.literal(value, start)
     try:
         read = _read_scalar(node, text)
     except (_Mismatch, IndexError, ValueError):
