@@ -262,23 +262,67 @@ def test_findings_point_at_the_image_text(pair):
             assert written.split("@")[0].split(":")[0] in finding.image
 
 
-def _described(text: str) -> list[tuple]:
-    return [
+def _described(text: str) -> tuple:
+    """Findings (with their fixes) and the inventory: everything the memos could get wrong."""
+    from dehub.inventory import file_inventory, render_json
+    from dehub.kinds import parse as parse_kind
+    from dehub.policy import Policy
+    from dehub.source import SourceText
+
+    found = [
         (f.code, f.start, f.end, f.message, f.fix and tuple((e.start, e.end, e.text) for e in f.fix.edits))
         for f in findings(text, KIND)
     ]
+    inventory = render_json([file_inventory("w.yml", parse_kind(KIND, SourceText(text)), Policy((), ()))])
+    return found, inventory
 
 
-@given(workflows(), st.sampled_from(("", "# a comment\n", "env:\n  OTHER: x\n", "\n\n")), mutated_workflows)
-def test_script_memo_gives_what_a_fresh_scan_gives(pair, prefix, other):
-    """An editor re-lints after each change: results reused from earlier texts (the same script
-    at another offset, env values moved) must equal a scan from nothing."""
-    from dehub.gha import scriptmemo
+def _forget() -> None:
+    from dehub.gha import jobmemo, scriptmemo
 
+    scriptmemo._memo.clear()
+    jobmemo._memo.clear()
+
+
+MOVES = ("", "# a comment\n", "env:\n  OTHER: x\n", "\n\n")
+
+
+@given(workflows(), st.sampled_from(MOVES), mutated_workflows)
+def test_memos_give_what_a_fresh_read_gives(pair, prefix, other):
+    """An editor re-lints after each change: scripts and jobs reused from earlier texts (at
+    another offset, with env values moved, next to an edited job) must equal a fresh read."""
     text = pair[0]
-    _described(other)  # warm the memo with unrelated and related scripts
+    _described(other)  # warm the memos with unrelated and related jobs and scripts
     _described(text)
-    for variant in (text, prefix + text, text.replace("jobs:", "# moved\njobs:", 1)):
+    lines = text.split("\n")
+    middle = len(lines) // 2
+    edited = "\n".join(lines[:middle] + ["    # edited"] + lines[middle:])
+    for variant in (text, prefix + text, text.replace("jobs:", "# moved\njobs:", 1), edited):
         warm = _described(variant)
-        scriptmemo._memo.clear()
+        _forget()
         assert warm == _described(variant)
+
+
+def test_job_memo_is_not_fooled_by_an_alias_to_a_changed_anchor():
+    """`container: *img` reads an anchor outside the job: the job must be read again when the
+    anchor changes, though its own text did not."""
+    template = (
+        "on: push\nenv:\n  X: &img {image}\njobs:\n  a:\n    runs-on: ubuntu-latest\n"
+        "    container: *img\n    steps:\n      - run: make\n"
+    )
+    first = _described(template.format(image="ghcr.io/acme/app:1"))
+    second = _described(template.format(image="node:20"))
+    assert [code for code, *_ in first[0]] == []
+    assert [code for code, *_ in second[0]] == ["DH001"]
+
+
+def test_job_memo_is_not_fooled_by_steps_aliased_from_another_job():
+    template = (
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps: &steps\n      - run: {script}\n"
+        "  b:\n    runs-on: ubuntu-latest\n    steps: *steps\n"
+    )
+    _described(template.format(script="make"))
+    found, _ = _described(template.format(script="docker run node:20 make"))
+    _forget()
+    assert found == _described(template.format(script="docker run node:20 make"))[0]
+    assert [code for code, *_ in found] == ["DH001"]

@@ -12,6 +12,7 @@ from .. import yamlsource as ys
 from ..imageuse import ImageUse
 from ..source import SourceText
 from . import expressions as ex
+from . import jobmemo
 from .document import SETUP, GhaDocument, Job, PullContext
 from .matrix import read as read_matrix
 from .shared import mark, read_outside_images
@@ -27,13 +28,23 @@ class WorkflowDocument(GhaDocument):
         jobs = ys.mapping_get(root, "jobs")
         if jobs is None or not ys.is_mapping(jobs):
             return
+        text = self.source.text
+        memoise = not getattr(jobs, "flow_style", False) and "%TAG" not in text
+        pinned: set[int] | None = None
         for job_id, key, job_node in ys.mapping_items(jobs):
             if not ys.is_mapping(job_node):
                 continue
-            matrix = read_matrix(ys.mapping_get(job_node, "strategy"), self.source.text)
+            shell_name = _default_shell(job_node, self) or workflow_shell or _runner_shell(job_node, self)
+            if memoise:  # an unchanged job (its text, env and inputs) is not read again
+                start, end = key.start_mark.index, job_node.end_mark.index
+                memo_key = jobmemo.key(text, start, end, shell_name, inputs, workflow_env)
+                found = jobmemo.lookup(memo_key, start)
+                if found is not None:
+                    self.jobs.append(found)
+                    continue
+            matrix = read_matrix(ys.mapping_get(job_node, "strategy"), text)
             job = Job(job_id, ys.span(key), matrix)
             self.jobs.append(job)
-            shell_name = _default_shell(job_node, self) or workflow_shell or _runner_shell(job_node, self)
             known = matrix.combinations
             combinations: list[dict[str, object] | None] = [None] if known is None else list(known or [{}])
             self.shared_keys = read_outside_images(job_node) if matrix.keys else set()
@@ -41,6 +52,10 @@ class WorkflowDocument(GhaDocument):
                 job.runs.append(self._read_job(job, job_node, combination, inputs, workflow_env, shell_name))
             for combination, run in zip(combinations, job.runs, strict=True):
                 mark(run, combination, self.shared_keys)
+            if memoise:
+                if pinned is None:
+                    pinned = jobmemo.pinned_offsets(inputs, workflow_env)
+                jobmemo.store(memo_key, start, end, job, job_node, pinned)
 
     def _workflow_inputs(self, root: object) -> dict:
         """Defaults of `workflow_call` and `workflow_dispatch` inputs (a call's input wins)."""

@@ -1,0 +1,182 @@
+"""A process-wide memo of read workflow jobs, so an editor's re-lint re-reads only the jobs an
+edit touched.
+
+A job's reading (its matrix, container, services, steps, scripts; the image uses, logins,
+builds and hidden pulls they make) depends on the job's own text and on three things outside
+it: the workflow's `env:` values, the `workflow_call` / `workflow_dispatch` input defaults,
+and the shell its scripts run in. The key holds all of them: the job's source slice (from its
+key to its end) and the column it starts at, the shell, and the env and input values with
+their source offsets. A hit copies the stored job with every offset inside the slice moved to
+where the slice is now (or shares it when nothing moved: the model is read-only once read);
+offsets outside it can only come from those env and input values, which the key pins, and
+a job with any other outside offset is not stored.
+
+A job is stored only when it is self-contained: no alias inside it names a node outside it
+(`container: *image` with `&image` above). Whether an alias resolves inside the slice is a
+property of the slice's text (an alias names the latest anchor before it), so a stored key
+stays self-contained at any later offset. Flow-style `jobs:` and `%TAG` directives, which
+change how the same text reads, are not memoised.
+"""
+
+from __future__ import annotations
+
+from ..imageuse import ImageUse
+from ..value import Value
+from .matrix import Matrix
+from .model import Event, HiddenPull, Job, PullContext
+
+MAX_ENTRIES = 512
+_memo: dict[tuple, tuple[int, int, Job]] = {}
+
+
+def key(text: str, start: int, end: int, shell_name: str, inputs: dict, workflow_env: dict | None) -> tuple:
+    column = start - (text.rfind("\n", 0, start) + 1)
+    return text[start:end], column, shell_name, _values_key(inputs), _values_key(workflow_env)
+
+
+def _values_key(values: dict | None) -> tuple | None:
+    if values is None:
+        return None
+    return tuple(
+        (name, None if value is None else (value.text, tuple(value.origins))) for name, value in values.items()
+    )
+
+
+def lookup(memo_key: tuple, start: int) -> Job | None:
+    """A fresh copy of the stored job, moved to `start`; None on a miss."""
+    entry = _memo.get(memo_key)
+    if entry is None:
+        return None
+    old_start, old_end, job = entry
+    if start == old_start:  # nothing above it moved: the stored model is read-only, share it
+        return job
+    return _Mover(old_start, old_end, start - old_start).job(job)
+
+
+def store(memo_key: tuple, start: int, end: int, job: Job, job_node: object, pinned: set[int]) -> None:
+    """Remember a job just read, if it is self-contained and every offset in it is placeable."""
+    if not _self_contained(job_node, start, end) or not _placeable(job, start, end, pinned):
+        return
+    if len(_memo) >= MAX_ENTRIES:
+        _memo.clear()
+    _memo[memo_key] = (start, end, job)
+
+
+def pinned_offsets(*value_maps: dict | None) -> set[int]:
+    """The source offsets of the env and input values the key pins."""
+    offsets: set[int] = set()
+    for values in value_maps:
+        for value in (values or {}).values():
+            if value is not None:
+                offsets.update(origin for origin in value.origins if origin >= 0)
+    return offsets
+
+
+def _placeable(job: Job, low: int, high: int, pinned: set[int]) -> bool:
+    """Whether every offset in the job's model is inside it or pinned by the key."""
+
+    def inside(*offsets: int) -> bool:
+        return all(low <= offset <= high or offset < 0 or offset in pinned for offset in offsets)
+
+    seen: set[int] = set()
+    for run in job.runs:
+        for use in run:
+            if not inside(use.start, use.end) or not inside(*(o for span in (use.shared or {}).values() for o in span)):
+                return False
+            value = use.value
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            origins = value.origins
+            if origins and not (low <= min(origins) and max(origins) <= high) and not inside(*origins):
+                return False
+    return all(inside(hidden.start, hidden.end) for hidden in job.hidden) and all(
+        inside(event.offset, event.end) for event in job.events
+    )
+
+
+def _self_contained(node: object, start: int, end: int) -> bool:
+    """Whether every node reachable from the job (aliases included) is written inside it."""
+    stack = [node]
+    seen: set[int] = set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if not (start <= current.start_mark.index and current.end_mark.index <= end):  # type: ignore[attr-defined]
+            return False
+        value = current.value  # type: ignore[attr-defined]
+        if type(value) is list:
+            for item in value:
+                if type(item) is tuple:  # a mapping's (key, value) pair
+                    stack.extend(item)
+                else:
+                    stack.append(item)
+    return True
+
+
+class _Mover:
+    """Copies a job's model, moving offsets in [low, high] by `delta` (an end offset may equal
+    the job's end). Offsets outside the job are the env and input values the key pins: kept."""
+
+    __slots__ = ("low", "high", "delta", "values")
+
+    def __init__(self, low: int, high: int, delta: int) -> None:
+        self.low, self.high, self.delta = low, high, delta
+        self.values: dict[int, Value] = {}  # one copy of a value many uses share (matrix runs)
+
+    def offset(self, offset: int) -> int:
+        return offset + self.delta if self.low <= offset <= self.high else offset
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.offset(start), self.offset(end)
+
+    def value(self, value: Value) -> Value:
+        moved = self.values.get(id(value))
+        if moved is None:
+            low, high, delta = self.low, self.high, self.delta
+            origins = [origin + delta if low <= origin <= high else origin for origin in value.origins]
+            moved = self.values[id(value)] = Value(value.text, origins, value.variables, value.unresolved)
+        return moved
+
+    def matrix_value(self, item: object) -> object:
+        if isinstance(item, Value):
+            return self.value(item)
+        if isinstance(item, dict):
+            return {name: self.matrix_value(entry) for name, entry in item.items()}
+        return item  # a list: opaque, never read for offsets
+
+    def job(self, job: Job) -> Job:
+        matrix = job.matrix
+        if matrix.combinations:
+            matrix = Matrix([self.matrix_value(c) for c in matrix.combinations], matrix.keys)  # type: ignore[misc]
+        copy = Job(job.id, self.span(job.start, job.end), matrix)
+        contexts: dict[int, PullContext] = {}
+        for run in job.runs:
+            copy.runs.append([self.use(use, copy, contexts) for use in run])
+        for hidden in job.hidden:
+            copy.hidden.append(
+                HiddenPull(copy, hidden.step, hidden.action, self.span(hidden.start, hidden.end), hidden.image,
+                           hidden.setting)  # fmt: skip
+            )
+        for event in job.events:
+            moved = Event(copy, event.step, self.span(event.offset, event.end), event.what, event.registry)
+            moved.mentions_ecr_public = event.mentions_ecr_public
+            copy.events.append(moved)
+        return copy
+
+    def use(self, use: ImageUse, job: Job, contexts: dict[int, PullContext]) -> ImageUse:
+        start, end = self.span(use.start, use.end)
+        copy = ImageUse(use.site, self.value(use.value), start, end, use.problem)
+        context = use.context
+        if isinstance(context, PullContext):
+            moved = contexts.get(id(context))
+            if moved is None:
+                moved = contexts[id(context)] = PullContext(job, context.step, context.phase)
+            copy.context = moved
+        else:
+            copy.context = context
+        if use.shared:
+            copy.shared = {name: self.span(*span) for name, span in use.shared.items()}
+        return copy
