@@ -1,6 +1,8 @@
 """Pytest configuration: hypothesis profiles (`HYPOTHESIS_PROFILE=ci` for more examples)."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 from hypothesis import HealthCheck, settings
@@ -10,4 +12,6 @@ settings.register_profile("ci", max_examples=400, deadline=None, suppress_health
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # Parsed configuration files are cached per user; keep the tests' caches out of ~/.cache.
-os.environ.setdefault("DEHUB_CACHE_DIR", tempfile.mkdtemp(prefix="dehub-test-cache-"))
+if "DEHUB_CACHE_DIR" not in os.environ:
+    os.environ["DEHUB_CACHE_DIR"] = tempfile.mkdtemp(prefix="dehub-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["DEHUB_CACHE_DIR"], True)
