@@ -169,7 +169,12 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def _locate(findings: list[Finding], source: SourceText) -> None:
-    position = source.position
+    starts = source.line_starts
+
+    def position(offset: int) -> tuple[int, int]:  # SourceText.position, without its lookups
+        line = bisect_right(starts, offset)
+        return line, offset - starts[line - 1] + 1
+
     for finding in findings:
         finding.line, finding.column = position(finding.start)
         finding.end_line, finding.end_column = position(finding.end)

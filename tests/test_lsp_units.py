@@ -197,3 +197,20 @@ def test_lsp_accepts_what_editors_pass(monkeypatch):
     monkeypatch.setattr(server, "serve", lambda log_file=None: seen.append(log_file) or 0)
     assert lsp.main(["--stdio", "--clientProcessId=4242", "--log-file", "/tmp/x.log"]) == 0
     assert seen == ["/tmp/x.log"]
+
+
+@given(
+    st.lists(
+        st.sampled_from(["FROM node:20", "  FROM  alpine:3.20 AS b", "RUN x", "", "# c", "ARG B=redis:7", "FROM ${B}"]),
+        max_size=12,
+    ),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+    st.sampled_from(["", "\ufeff", "\U0001f433 "]),
+)
+def test_finding_ranges_equal_the_converted_offsets(lines, newline, prefix):
+    """The shortcut for ASCII text with LF line ends gives the same ranges as converting offsets."""
+    text = prefix + newline.join(lines) + newline
+    document = Document("file:///w/Dockerfile", "/w/Dockerfile", "dockerfile", 1, text)
+    result = lint(document, ConfigStore())
+    for finding in result.findings:
+        assert result.finding_range(finding) == result.range(finding.start, finding.end)

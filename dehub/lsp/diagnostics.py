@@ -41,7 +41,7 @@ def href(code: str) -> str | None:
 
 def diagnostic(finding: Finding, result: LintResult, version: int | None) -> dict:
     out = {
-        "range": result.range(finding.start, finding.end),
+        "range": result.finding_range(finding),
         "severity": SEVERITY.get(finding.severity, 2),
         "code": finding.code,
         "source": SOURCE,

@@ -33,7 +33,9 @@ LANGUAGE_KINDS = {"dockerfile": "dockerfile", "containerfile": "dockerfile"}
 class LintResult:
     """Findings for one exact text, with what is needed to place them in it."""
 
-    __slots__ = ("text", "kind", "findings", "loaded", "shift", "_index", "encoding", "diagnostics", "excluded")
+    __slots__ = (
+        "text", "kind", "findings", "loaded", "shift", "_index", "encoding", "diagnostics", "excluded", "_plain",
+    )  # fmt: skip
 
     def __init__(self, text: str, kind: str | None, findings: list[Finding], loaded: Loaded, shift: int,
                  encoding: str, excluded: bool = False) -> None:  # fmt: skip
@@ -45,7 +47,21 @@ class LintResult:
         self.encoding = encoding
         self.excluded = excluded
         self._index: LineIndex | None = None
+        self._plain: bool | None = None  # ASCII text with LF line ends: engine columns are LSP's
         self.diagnostics: list[dict] | None = None  # built once, on first publish
+
+    def finding_range(self, finding: Finding) -> dict:
+        """The LSP range of a finding. In ASCII text with `\n` line ends (nearly every file) the
+        engine's 1-based code-point lines and columns already are LSP's, less one."""
+        plain = self._plain
+        if plain is None:
+            plain = self._plain = not self.shift and self.text.isascii() and "\r" not in self.text
+        if plain:
+            return {
+                "start": {"line": finding.line - 1, "character": finding.column - 1},
+                "end": {"line": finding.end_line - 1, "character": finding.end_column - 1},
+            }
+        return self.range(finding.start, finding.end)
 
     @property
     def index(self) -> LineIndex:
