@@ -55,7 +55,8 @@ def lookup(memo_key: tuple, start: int) -> Job | None:
 
 def store(memo_key: tuple, start: int, end: int, job: Job, job_node: object, pinned: set[int]) -> None:
     """Remember a job just read, if it is self-contained and every offset in it is placeable."""
-    if not _self_contained(job_node, start, end) or not _placeable(job, start, end, pinned):
+    has_alias = "*" in memo_key[0]  # an alias is written `*name`: without a `*`, there is none
+    if has_alias and not _self_contained(job_node, start, end) or not _placeable(job, start, end, pinned):
         return
     if len(_memo) >= MAX_ENTRIES:
         _memo.clear()
@@ -74,25 +75,24 @@ def pinned_offsets(*value_maps: dict | None) -> set[int]:
 
 def _placeable(job: Job, low: int, high: int, pinned: set[int]) -> bool:
     """Whether every offset in the job's model is inside it or pinned by the key."""
-
-    def inside(*offsets: int) -> bool:
-        return all(low <= offset <= high or offset < 0 or offset in pinned for offset in offsets)
-
+    offsets: list[int] = []
     seen: set[int] = set()
     for run in job.runs:
         for use in run:
-            if not inside(use.start, use.end) or not inside(*(o for span in (use.shared or {}).values() for o in span)):
-                return False
+            offsets += (use.start, use.end)
+            if use.shared:
+                offsets.extend(offset for span in use.shared.values() for offset in span)
             value = use.value
-            if id(value) in seen:
-                continue
-            seen.add(id(value))
-            origins = value.origins
-            if origins and not (low <= min(origins) and max(origins) <= high) and not inside(*origins):
-                return False
-    return all(inside(hidden.start, hidden.end) for hidden in job.hidden) and all(
-        inside(event.offset, event.end) for event in job.events
-    )
+            if id(value) not in seen:
+                seen.add(id(value))
+                offsets.extend(value.origins)
+    for hidden in job.hidden:
+        offsets += (hidden.start, hidden.end)
+    for event in job.events:
+        offsets += (event.offset, event.end)
+    if not offsets or (low <= min(offsets) and max(offsets) <= high):
+        return True  # the common case: only the job's own text
+    return all(low <= offset <= high or offset < 0 or offset in pinned for offset in offsets)
 
 
 def _self_contained(node: object, start: int, end: int) -> bool:
