@@ -10,6 +10,7 @@ protected blocks carries a unique marker. Adversarial input mutates the generate
 
 from __future__ import annotations
 
+import pytest
 from helpers import findings, fixed, problems
 from hypothesis import given
 from hypothesis import strategies as st
@@ -275,6 +276,17 @@ def _described(text: str) -> tuple:
     ]
     inventory = render_json([file_inventory("w.yml", parse_kind(KIND, SourceText(text)), Policy((), ()))])
     return found, inventory
+
+
+@pytest.fixture(autouse=True)
+def memos_on():
+    """The memos are the language server's (off for the command line): test them on."""
+    from dehub.gha import jobmemo, scriptmemo
+
+    before = jobmemo.ENABLED, scriptmemo.ENABLED
+    jobmemo.ENABLED = scriptmemo.ENABLED = True
+    yield
+    jobmemo.ENABLED, scriptmemo.ENABLED = before
 
 
 def _forget() -> None:

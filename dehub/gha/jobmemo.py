@@ -26,6 +26,9 @@ from .matrix import Matrix
 from .model import Event, HiddenPull, Job, PullContext
 
 MAX_ENTRIES = 512
+# Off for the command line, where each file is read once and storing only costs; the language
+# server, which re-lints the same file after every change, turns it on.
+ENABLED = False
 _memo: dict[tuple, tuple[int, int, Job]] = {}
 
 

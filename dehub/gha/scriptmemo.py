@@ -14,6 +14,9 @@ from __future__ import annotations
 from ..value import Value
 
 MAX_ENTRIES = 4096
+# Off for the command line, where each file is read once and storing only costs; the language
+# server, which re-lints the same file after every change, turns it on.
+ENABLED = False
 _memo: dict[tuple, tuple] = {}
 
 

@@ -31,7 +31,7 @@ class ScriptReader:
         if node is None or not ys.is_scalar(node) or ys.is_null(node):
             return
         found = None
-        if ex.OPEN not in node.value:  # the common case: memoised across re-lints of an edited file
+        if scriptmemo.ENABLED and ex.OPEN not in node.value:  # an editor re-linting an edited file
             start, end = ys.span(node)
             memo_key = scriptmemo.key(node.style, node.value, self.source.text[start:end], shell_name, env)
             found = scriptmemo.lookup(memo_key, start, env)

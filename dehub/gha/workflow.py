@@ -29,7 +29,7 @@ class WorkflowDocument(GhaDocument):
         if jobs is None or not ys.is_mapping(jobs):
             return
         text = self.source.text
-        memoise = not getattr(jobs, "flow_style", False) and "%TAG" not in text
+        memoise = jobmemo.ENABLED and not getattr(jobs, "flow_style", False) and "%TAG" not in text
         pinned: set[int] | None = None
         for job_id, key, job_node in ys.mapping_items(jobs):
             if not ys.is_mapping(job_node):

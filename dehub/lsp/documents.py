@@ -21,6 +21,7 @@ from __future__ import annotations
 import gc
 
 from ..findings import Finding
+from ..gha import jobmemo, scriptmemo
 from ..kinds import kind_for_path, kind_for_text
 from ..runner import check_bytes
 from ..source import BOM
@@ -28,6 +29,9 @@ from .positions import UTF16, LineIndex
 from .workspace import ConfigStore, Loaded
 
 LANGUAGE_KINDS = {"dockerfile": "dockerfile", "containerfile": "dockerfile"}
+
+# An editor re-lints the same file after every change: keep what unchanged jobs and scripts gave.
+jobmemo.ENABLED = scriptmemo.ENABLED = True
 
 
 class LintResult:
