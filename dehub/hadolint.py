@@ -247,18 +247,22 @@ def _read(path: str) -> bytes | None:
 
 
 class _Lines:
-    """A file's decoded text, to turn hadolint's line:column into dehub's spans."""
+    """A file's decoded text and its instructions (dehub's Dockerfile lexer knows the escape
+    directive and continuations), to turn hadolint's line:column into dehub's spans."""
 
     def __init__(self, data: bytes | None) -> None:
         from .source import DecodeError, SourceText
 
         self.source = None
+        self.instructions: dict = {}  # first line -> instruction
         if data is not None:
             try:
                 self.source = SourceText.decode(data)
             except DecodeError:
-                pass
-        self.escape = _escape_char(self.source.text) if self.source is not None else "\\"
+                return
+            from .dockerfile.lexer import lex
+
+            self.instructions = {instruction.line: instruction for instruction in lex(self.source).instructions}
 
     def _line_text_end(self, line: int) -> tuple[int, int]:
         """Offsets of line `line`'s first character and of the end of its text (before CR LF)."""
@@ -273,52 +277,19 @@ class _Lines:
 
     def span(self, line: int, column: int, whole_instruction: bool) -> tuple[int, int, int, int]:
         """(start, end, end_line, end_column): from line:column to the end of that line's text, or,
-        when the line continues (`\\` at its end), to the end of the instruction's last line."""
+        when the instruction starting there continues (`\\` at its end), to the end of its last line."""
         source = self.source
         if source is None or line > len(source.line_starts):
             return 0, 0, line, column + 1
         line_start, text_end = self._line_text_end(line)
         start = min(line_start + column - 1, text_end)
-        end_line = line
-        if whole_instruction:
-            end_line = self._instruction_end(line)
-            if end_line != line:
-                last_start, text_end = self._line_text_end(end_line)
-                return start, text_end, end_line, text_end - last_start + 1
+        instruction = self.instructions.get(line) if whole_instruction else None
+        if instruction is not None and instruction.line_end > text_end:
+            end_line, end_column = source.position(instruction.line_end)
+            return start, instruction.line_end, end_line, end_column
         if text_end > start:
             return start, text_end, line, text_end - line_start + 1
         return start, min(start + 1, len(source.text)), line, column + 1
-
-    def _instruction_end(self, line: int) -> int:
-        """The last line of the instruction that starts on `line` (continuation lines followed)."""
-        assert self.source is not None
-        text = self.source.text
-        count = len(self.source.line_starts)
-        current = line
-        continued = False
-        while current <= count:
-            start, end = self._line_text_end(current)
-            body = text[start:end].strip()
-            if continued and (not body or body.startswith("#")):
-                current += 1  # comments and blank lines inside a continued instruction
-                continue
-            if not body.endswith(self.escape) or current == count:
-                return current
-            continued = True
-            current += 1
-        return max(line, min(current, count))
-
-
-def _escape_char(text: str) -> str:
-    """The `# escape=` parser directive's character (default backslash)."""
-    for raw in text.lstrip("\ufeff").splitlines()[:8]:
-        stripped = raw.strip()
-        if not stripped.startswith("#"):
-            break
-        key, equals, value = stripped[1:].partition("=")
-        if equals and key.strip().lower() == "escape" and value.strip() in ("`", "\\"):
-            return value.strip()
-    return "\\"
 
 
 def merge(dehub_findings: list[Finding], hadolint_findings: list[Finding]) -> list[Finding]:

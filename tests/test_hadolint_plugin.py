@@ -269,6 +269,20 @@ def test_span_is_the_rest_of_the_line_crlf_and_bom_excluded(work, capsys):
     assert (by_code["DL3008"]["end_line"], by_code["DL3008"]["end_column"]) == (2, len(APT) + 1)
 
 
+def test_span_follows_the_escape_directive_and_stops_before_a_heredoc_body(work):
+    write(
+        work / "Dockerfile",
+        "# escape=`\nFROM node:20\nRUN apt-get update `\n  && apt-get install -y curl\n"
+        "RUN <<EOF\napt-get install -y wget\nEOF\n",
+    )
+
+    found = [f for f in run(["Dockerfile"]) if f.code == "DL3008"]
+
+    assert [(f.line, f.end_line) for f in found] == [(3, 4), (5, 5)]
+    text = (work / "Dockerfile").read_text()
+    assert text[found[0].start : found[0].end] == "RUN apt-get update `\n  && apt-get install -y curl"
+
+
 def test_span_of_a_continued_instruction_ends_on_its_last_line(work):
     write(
         work / "Dockerfile",

@@ -61,7 +61,9 @@ class Instruction:
     (built on first use: most instructions never need their offsets).
     """
 
-    __slots__ = ("keyword", "text", "line", "end_line", "start", "end", "heredocs", "_pieces", "_cut", "_args")
+    __slots__ = (
+        "keyword", "text", "line", "end_line", "start", "end", "line_end", "heredocs", "_pieces", "_cut", "_args",
+    )  # fmt: skip
 
     def __init__(self, keyword: str, text: str, pieces: list[tuple[str, int]], cut: int, line: int, start: int) -> None:
         self.keyword = keyword
@@ -72,7 +74,8 @@ class Instruction:
         self.line = line
         self.end_line = line
         self.start = start
-        self.end = start
+        self.end = start  # after any heredoc bodies
+        self.line_end = start  # the end of the instruction's own (continued) lines, before heredoc bodies
         self.heredocs: list[Heredoc] = []
 
     @property
@@ -212,7 +215,7 @@ def lex(source: SourceText) -> Lexed:
             last_end = line_end
         instruction = _instruction(pieces, first_line, start + lead)
         instruction.end_line = index
-        instruction.end = last_end
+        instruction.end = instruction.line_end = last_end
         if instruction.keyword in HEREDOC_KEYWORDS or (
             instruction.keyword == "onbuild" and _first_word(instruction.text).lower() in HEREDOC_KEYWORDS
         ):
