@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..findings import UNSAFE, Finding
-from ..ruledocs import DOCS_URL, RuleDoc, describe
+from ..ruledocs import DOCS_URL, RuleDoc, describe, markdown
 from .gitlab import fingerprints
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -72,30 +72,11 @@ def rule(code: str) -> dict:
         "name": doc.name,
         "shortDescription": {"text": doc.summary},
         "fullDescription": {"text": doc.text},
-        "help": {"text": doc.text, "markdown": markdown(doc.text)},
+        "help": {"text": doc.text, "markdown": markdown(doc.text, heading="**")},
         "helpUri": doc.uri,
         "defaultConfiguration": {"level": LEVEL.get(doc.severity, "warning")},
         "properties": {"tags": tags, "fix": doc.fix},
     }
-
-
-def markdown(text: str) -> str:
-    """A rule docstring as Markdown: section titles in bold, bodies dedented, examples verbatim."""
-    out: list[str] = []
-    fenced = False
-    for number, line in enumerate(text.splitlines()):
-        if number and line and not line[0].isspace():  # a section title ("What it finds", ...)
-            if fenced:
-                out.append("```")
-            fenced = line.strip() == "Examples"
-            out.append(f"**{line.strip()}**")
-            if fenced:
-                out.extend(("", "```text"))
-            continue
-        out.append(line[2:] if line.startswith("  ") else line)
-    if fenced:
-        out.append("```")
-    return "\n".join(out)
 
 
 def result(finding: Finding, rule_index: int, fingerprint: str) -> dict:
