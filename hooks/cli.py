@@ -364,6 +364,7 @@ def _rules(argv: list[str]) -> int:
         return EXIT_CLEAN
     if options.positionals:
         raise UsageError(f"unexpected argument {options.positionals[0]!r}")
+    from dehub.ruledocs import describe
     from dehub.rules import ALL_RULES
 
     rows = [
@@ -373,7 +374,7 @@ def _rules(argv: list[str]) -> int:
             "severity": rule.SEVERITY,
             "fix": rule.FIX_SAFETY,
             "default": getattr(rule, "ENABLED_BY_DEFAULT", True),
-            "summary": (rule.__doc__ or "").strip().splitlines()[0].split(": ", 1)[-1],
+            "summary": describe(rule.CODE).summary,
         }
         for rule in ALL_RULES
     ]

@@ -13,6 +13,7 @@ from io import TextIOBase
 from xml.etree import ElementTree
 
 from ..findings import Finding
+from .text import line as text_line
 
 # Not allowed anywhere in an XML 1.0 document, even as character references.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -45,7 +46,7 @@ def write(findings: list[Finding], stream: TextIOBase, summary: object) -> None:
                                           classname=name, file=name, line=str(finding.line))
             failure = ElementTree.SubElement(case, "failure", message=_clean(finding.message),
                                              type=finding.severity)
-            failure.text = _clean(f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}")
+            failure.text = _clean(text_line(finding))
         tests += max(len(found), 1)
         failures += len(found)
     root.set("tests", str(tests))
