@@ -1146,3 +1146,15 @@ def test_matches_regex_oracle_on_reference_like_text(text):
 def test_tag_and_digest_predicates_match_oracle(text):
     assert is_valid_tag(text) is bool(TAG_RE.fullmatch(text))
     assert is_valid_digest(text) is bool(DIGEST_RE.fullmatch(text) and oracle_digest_error(text) is None)
+
+
+def test_parse_remembers_results_but_returns_a_reference_the_caller_may_change():
+    from dehub.reference import parse as parse_reference
+
+    first = parse_reference("node:20")
+    first.tag = "changed"
+    again = parse_reference("node:20")
+    assert again is not first and again.tag == "20"
+    for _ in range(2):  # an invalid reference raises every time, with docker's message
+        with pytest.raises(ReferenceError, match="must be lowercase"):
+            parse_reference("Node:20")

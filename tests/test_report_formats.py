@@ -655,6 +655,13 @@ def test_output_file_with_a_file_name_that_is_not_utf8(work, capsys):
     assert "Dockerfile.\\udcff:1:6: DH001" in (work / "report.out").read_text(encoding="utf-8")
 
 
+def test_output_file_that_cannot_be_written_is_a_usage_error(project, capsys):
+    code, out, err = run(capsys, "check", "--format", "sarif", "-o", "no/such/folder/report.sarif")
+    assert code == 2
+    assert out == ""
+    assert "--output-file: cannot write no/such/folder/report.sarif" in err
+
+
 def test_every_format_has_a_module_docstring():
     for module in (concise, sarif, github, gitlab, junit):
         assert module.__doc__ and len(module.__doc__.split()) > 10

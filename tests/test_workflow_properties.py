@@ -338,3 +338,42 @@ def test_job_memo_is_not_fooled_by_steps_aliased_from_another_job():
     _forget()
     assert found == _described(template.format(script="docker run node:20 make"))[0]
     assert [code for code, *_ in found] == ["DH001"]
+
+
+def _jobs(text: str) -> list:
+    from dehub.kinds import parse as parse_kind
+
+    return parse_kind(KIND, SourceText(text)).jobs
+
+
+def test_job_memo_shares_jobs_above_an_edit_and_moves_jobs_below_it():
+    job = "  {name}:\n    runs-on: ubuntu-latest\n    container: node:20\n    steps:\n      - run: docker run alpine:3.20 x\n"
+    text = "on: push\njobs:\n" + job.format(name="a") + job.format(name="b") + job.format(name="c")
+    before = _jobs(text)
+    edited = text.replace("container: node:20", "container: node:22", 2).replace("node:22", "node:20", 1)
+    after = _jobs(edited)  # job b changed; a is above it, c below (same length: no offset moved)
+    assert after[0] is before[0] and after[2] is before[2] and after[1] is not before[1]
+    shifted = _jobs(text.replace("jobs:\n", "jobs:\n  # one more line\n"))
+    assert all(new is not old for new, old in zip(shifted, before, strict=True))
+    moved = len("  # one more line\n")
+    assert [use.start for run in shifted[2].runs for use in run] == [
+        use.start + moved for run in before[2].runs for use in run
+    ]
+
+
+def test_memos_stay_empty_on_the_command_line(tmp_path):
+    """`dehub check` reads each file once: the language server's memos stay off and empty."""
+    import subprocess
+    import sys
+
+    workflow = tmp_path / "ci.yml"
+    workflow.write_text("on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: docker run node:20\n")
+    program = (
+        "import sys; from dehub.hooks.cli import main; code = main(['check', '--isolated', '--kind', 'workflow', "
+        "sys.argv[1]]); from dehub.gha import jobmemo, scriptmemo; "
+        "print(code, jobmemo.ENABLED, scriptmemo.ENABLED, len(jobmemo._memo), len(scriptmemo._memo))"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", program, str(workflow)], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert completed.stdout.splitlines()[-1] == "1 False False 0 0", completed.stderr

@@ -60,7 +60,7 @@ def findings_in(result: LintResult, start: int, end: int, context: list[dict]) -
     for finding in result.findings:
         if finding.start <= end and start <= finding.end:
             chosen.append(finding)
-        elif wanted_ranges and (finding.code, _range_key(result.range(finding.start, finding.end))) in wanted_ranges:
+        elif wanted_ranges and (finding.code, _range_key(result.finding_range(finding))) in wanted_ranges:
             chosen.append(finding)
     return chosen
 

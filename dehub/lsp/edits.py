@@ -77,12 +77,12 @@ def workspace_edit(uri: str, version: int | None, edits: list[dict], document_ch
 
 def apply(text: str, index: LineIndex, edits: list[dict]) -> str:
     """Apply TextEdits (JSON data) to `text`, as a client does; for tests, the benchmark and checks."""
+    from ..findings import Edit
+    from ..fixer import apply_edits
+
     spans = []
     for edit in edits:
         start, end = edit["range"]["start"], edit["range"]["end"]
-        spans.append((index.offset(start["line"], start["character"]), index.offset(end["line"], end["character"]),
-                      edit["newText"]))  # fmt: skip
-    out = text
-    for start, end, new in sorted(spans, reverse=True):
-        out = out[:start] + new + out[end:]
-    return out
+        spans.append(Edit(index.offset(start["line"], start["character"]), index.offset(end["line"], end["character"]),
+                          edit["newText"]))  # fmt: skip
+    return apply_edits(text, spans)
