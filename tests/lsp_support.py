@@ -13,10 +13,9 @@ from pygls.protocol import default_converter
 from pytest_lsp import LanguageClient, LanguageClientProtocol
 from pytest_lsp.client import register_lsp_features
 
-# `python -m dehub.hooks.cli lsp`, except that the working directory (the checkout, where pytest
-# runs) is taken off sys.path first: there `import dehub` would find the source folder, which
-# holds no `dehub.hooks` unless dehub is installed in editable mode.
-SERVER = [sys.executable, "-c", "import sys; del sys.path[0]; from dehub.hooks.cli import run; run()", "lsp"]
+# The server as an editor starts it. From the checkout `-m` finds the source folder, which is
+# the whole package (rules and hooks live inside it), so no sys.path surgery is needed.
+SERVER = [sys.executable, "-m", "dehub", "lsp"]
 PUBLISH = t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS
 FAST = {"debounce": 0.02}  # initializationOptions: keep the tests quick
 

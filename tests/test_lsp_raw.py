@@ -15,8 +15,8 @@ import threading
 
 import pytest
 
-# as in lsp_support.py: `python -m dehub.hooks.cli lsp` with the working directory off sys.path
-SERVER = [sys.executable, "-c", "import sys; del sys.path[0]; from dehub.hooks.cli import run; run()", "lsp"]
+# as in lsp_support.py
+SERVER = [sys.executable, "-m", "dehub", "lsp"]
 
 
 class RawClient:
