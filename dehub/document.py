@@ -5,6 +5,10 @@ from __future__ import annotations
 from .imageuse import ImageUse
 from .source import SourceText
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .pipeline import Pipeline
+
 
 class ParseProblem:
     """Why (part of) a file could not be parsed; becomes a DH900 finding."""
@@ -35,9 +39,13 @@ class PragmaComment:
 
 
 class Document:
-    """Base for parsed files: kind name, source, problems, pragmas, image uses."""
+    """Base for parsed files: kind name, source, problems, pragmas, image uses.
+
+    A CI kind also has a `pipeline` (its jobs, and when each pull happens); other kinds have none.
+    """
 
     kind = ""
+    pipeline: Pipeline | None = None
 
     def __init__(self, source: SourceText) -> None:
         self.source = source

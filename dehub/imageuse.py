@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from .value import Value
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .pipeline import PullContext
+
 
 class ImageUse:
     __slots__ = ("site", "value", "start", "end", "problem", "context", "shared")
@@ -19,7 +23,7 @@ class ImageUse:
         self.start = start  # the reference as written at the site
         self.end = end
         self.problem = problem  # set when the text cannot be an image reference at all
-        self.context: object = None  # kind-specific: where the pull happens (a workflow's job and phase)
+        self.context: PullContext | None = None  # in a CI file: the job, step and phase of the pull
         # values this use is built from that something else reads too: name -> where it is written
         self.shared: dict[str, tuple[int, int]] | None = None
 

@@ -10,32 +10,35 @@ matrix that is not static counts as one combination, and the total says "at leas
 from __future__ import annotations
 
 from .document import Document
+from .kinds import PIPELINE_NAMES
 from .policy import NOT_HUB, Policy
 from .reference import ReferenceError, parse
 from .resolve import Subject, resolve
+from .source import SourceText
 
-INVENTORY_KINDS = ("workflow", "action")
+INVENTORY_KINDS = PIPELINE_NAMES  # kinds with jobs and steps
 
 
 def file_inventory(path: str, document: Document, policy: Policy) -> dict:
     """One file's entry: its jobs, each job's pulls, and the per-run Docker Hub pull count."""
     source = document.source
     jobs = []
-    for job in getattr(document, "jobs", ()):
-        pulls: dict[tuple, dict] = {}
+    for job in document.pipeline.jobs if document.pipeline is not None else ():
+        pulls: dict[tuple[object, ...], dict] = {}
         for run in job.runs:
             for use in run:
                 key = (use.site, use.start, use.end, use.value.text)
                 entry = pulls.get(key)
                 if entry is None:
-                    entry = pulls[key] = _entry(use.site, use.value.text, use.context.phase, use.start, source)
+                    phase = use.context.phase.value if use.context is not None else "step"
+                    entry = pulls[key] = _entry(use.site, use.value.text, phase, use.start, source)
                     entry["docker_hub"] = _is_hub(resolve(use, policy))
                 entry["combinations"] += 1
         for hidden in job.hidden:  # one per matrix combination that pulls it
-            key = ("hidden", hidden.start, hidden.image)
-            entry = pulls.get(key)
+            hidden_key = ("hidden", hidden.start, hidden.image)
+            entry = pulls.get(hidden_key)
             if entry is None:
-                entry = pulls[key] = _entry(hidden.action, hidden.image, "step", hidden.start, source)
+                entry = pulls[hidden_key] = _entry(hidden.action, hidden.image, "step", hidden.start, source)
                 entry["docker_hub"] = _hidden_is_hub(hidden.image, policy)
             entry["combinations"] += 1
         listed = sorted(pulls.values(), key=lambda entry: (entry["line"], entry["column"]))
@@ -46,7 +49,7 @@ def file_inventory(path: str, document: Document, policy: Policy) -> dict:
                 "job": job.id,
                 "line": line,
                 "column": column,
-                "matrix_size": job.matrix.size,
+                "matrix_size": job.combinations,
                 "pulls": listed,
                 "docker_hub_pulls_per_run": hub,
             }
@@ -60,8 +63,8 @@ def file_inventory(path: str, document: Document, policy: Policy) -> dict:
     return {"path": path, "kind": document.kind, "jobs": jobs, "docker_hub_pulls_per_run": total, "exact": exact}
 
 
-def _entry(site: str, image: str, phase: str, start: int, source: object) -> dict:
-    line, column = source.position(start)  # type: ignore[attr-defined]
+def _entry(site: str, image: str, phase: str, start: int, source: SourceText) -> dict:
+    line, column = source.position(start)
     return {"image": image, "site": site, "phase": phase, "line": line, "column": column, "combinations": 0}
 
 

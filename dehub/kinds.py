@@ -1,91 +1,192 @@
-"""File kinds: which files dehub reads, and the module that parses each kind.
+"""The kind registry: every file kind dehub reads, as one line of data each.
 
-Detection is by path first (what pre-commit and `git ls-files` give us) and by content
-second, for a file passed explicitly whose name says nothing. `--kind` overrides both.
+Everything that needs to know the kinds reads `KINDS`: discovery (which files a folder walk
+takes, by path), the runner (a named file's kind by content when its name says nothing), the
+command line (`--kind` choices), the language server (editor language ids), the inventory
+(pipeline kinds), DH003 (where a kind takes its values from), the pre-commit filter test and
+the README's table. Adding a kind is its module (`parse(source) -> Document`, and `sniff(text)
+-> bool` when it can be told by content) plus one `KindSpec` line here.
+
+Detection is by path first (what pre-commit and `git ls-files` give), then by content for a
+file named explicitly whose name says nothing; `--kind` overrides both. Path patterns are
+globs over the lower-cased, `/`-separated path, matched against its end (`*` within a folder
+or name, `**` across folders); the first kind in `KINDS` whose patterns match wins.
 """
 
 from __future__ import annotations
 
 from importlib import import_module
 
-from .document import Document
-from .source import SourceText
+from .patterns import tail_matches
 
-PARSERS = {"dockerfile": "dehub.dockerfile", "workflow": "dehub.gha.workflow", "action": "dehub.gha.action"}
-KINDS = tuple(PARSERS)
-DOCKERFILE_BASES = ("dockerfile", "containerfile")
-NOT_DOCKERFILE_SUFFIXES = (".dockerignore", ".md", ".rst", ".txt", ".orig", ".rej", ".swp", ".bak")
-DOCKERFILE_FIRST_WORDS = frozenset(("FROM", "ARG"))
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .document import Document
+    from .source import SourceText
 
 
-YAML_SUFFIXES = (".yml", ".yaml")
-ACTION_NAMES = ("action.yml", "action.yaml")
+class KindSpec:
+    """One file kind: its name, its module, and how it is found and described."""
+
+    __slots__ = (
+        "name", "module", "title", "paths", "not_paths", "sniff_priority", "language_ids", "unresolved_hint",
+        "pipeline", "continuations", "examples",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        name: str,
+        module: str,
+        *,
+        title: str,
+        paths: tuple[str, ...],
+        not_paths: tuple[str, ...] = (),
+        sniff_priority: int | None = None,
+        language_ids: tuple[str, ...] = (),
+        unresolved_hint: str,
+        pipeline: bool = False,
+        continuations: tuple[str, ...] = (),
+        examples: tuple[str, ...] = (),
+    ) -> None:
+        self.name = name  # `--kind` value, the JSON `kind` field
+        self.module = module  # parse(source) -> Document; sniff(text) -> bool if sniff_priority is set
+        self.title = title  # what people call these files, plural ("Dockerfiles")
+        self.paths = paths  # globs a path of this kind matches
+        self.not_paths = not_paths  # globs that rule a path out (also for sniffing: README.md is prose)
+        self.sniff_priority = sniff_priority  # content sniffing order (lower first); None: by path only
+        self.language_ids = language_ids  # LSP languageId values that mean this kind
+        self.unresolved_hint = unresolved_hint  # DH003: where values come from; `{name}` is the first unknown one
+        self.pipeline = pipeline  # jobs and steps (DH004, DH005, inventory)
+        self.continuations = continuations  # characters that continue a statement on the next line
+        self.examples = examples  # paths of this kind (tests and the README table)
+
+    def matches(self, path: str) -> bool:
+        """Whether a lower-cased, `/`-separated path names a file of this kind."""
+        return any(tail_matches(glob, path) for glob in self.paths) and not self.excluded(path)
+
+    def excluded(self, path: str) -> bool:
+        return any(tail_matches(glob, path) for glob in self.not_paths)
+
+    def parse(self, source: SourceText) -> Document:
+        parsed: Document = import_module(self.module).parse(source)
+        return parsed
+
+    def sniff(self, text: str) -> bool:
+        return self.sniff_priority is not None and bool(import_module(self.module).sniff(text))
+
+
+def _dockerfile_names(base: str) -> tuple[str, ...]:
+    return (base, f"{base}.*", f"{base}-*", f"{base}_*", f"*.{base}")
+
+
+NOT_DOCKERFILES = ("*.dockerignore", "*.md", "*.rst", "*.txt", "*.orig", "*.rej", "*.swp", "*.bak")
+GHA_HINT = "dehub reads static matrix values, `env:` literals and input defaults written in the file"
+
+KINDS: tuple[KindSpec, ...] = (
+    KindSpec(
+        "workflow", "dehub.gha.workflow", title="GitHub Actions workflows",
+        paths=(".github/workflows/*.yml", ".github/workflows/*.yaml", "workflow-templates/*.yml",
+               "workflow-templates/*.yaml"),
+        sniff_priority=10, language_ids=("github-actions-workflow",), unresolved_hint=GHA_HINT, pipeline=True,
+        examples=(".github/workflows/ci.yml", ".github/workflows/release.yaml", "workflow-templates/ci.yml"),
+    ),
+    KindSpec(
+        "action", "dehub.gha.action", title="action metadata (action.yml)",
+        paths=("action.yml", "action.yaml", ".github/actions/**/*.yml", ".github/actions/**/*.yaml"),
+        sniff_priority=20, unresolved_hint=GHA_HINT, pipeline=True,
+        examples=("action.yml", "tools/setup/action.yaml", ".github/actions/build/helper.yml"),
+    ),
+    KindSpec(
+        "dockerfile", "dehub.dockerfile", title="Dockerfiles",
+        paths=_dockerfile_names("dockerfile") + _dockerfile_names("containerfile"),
+        not_paths=NOT_DOCKERFILES, sniff_priority=90, language_ids=("dockerfile", "containerfile"),
+        unresolved_hint="give {name} a default, or pass --build-arg {name}=VALUE", continuations=("\\", "`"),
+        examples=("Dockerfile", "Containerfile", "api/Dockerfile.prod", "Dockerfile-dev", "Dockerfile_ci",
+                  "app.Dockerfile", "x.containerfile"),
+    ),
+)  # fmt: skip
+BY_NAME = {spec.name: spec for spec in KINDS}
+NAMES = tuple(BY_NAME)
+PIPELINE_NAMES = tuple(spec.name for spec in KINDS if spec.pipeline)
+_SNIFFING = sorted((spec for spec in KINDS if spec.sniff_priority is not None), key=lambda s: s.sniff_priority or 0)
+
+
+def spec(name: str) -> KindSpec:
+    return BY_NAME[name]
+
+
+def normal_path(path: str) -> str:
+    return path.replace("\\", "/").lower()
 
 
 def kind_for_path(path: str) -> str | None:
     """The kind a file name implies, or None."""
-    parts = path.replace("\\", "/").split("/")
-    name = parts[-1]
-    lower = name.lower()
-    if lower.endswith(YAML_SUFFIXES):
-        yaml_kind = _yaml_kind(lower, [part.lower() for part in parts[:-1]])
-        if yaml_kind is not None:
-            return yaml_kind
-    if lower.endswith(NOT_DOCKERFILE_SUFFIXES) and lower not in DOCKERFILE_BASES:
-        return None
-    for base in DOCKERFILE_BASES:
-        if lower == base or lower.startswith((base + ".", base + "-", base + "_")) or lower.endswith("." + base):
-            return "dockerfile"  # Dockerfile, Dockerfile.prod, Dockerfile-envoy, Dockerfile_dev, x.Dockerfile
-    return None
-
-
-def _yaml_kind(name: str, folders: list[str]) -> str | None:
-    """Workflows live directly in `.github/workflows/` (or an org's `workflow-templates/`);
-    actions are `action.yml` anywhere, and any YAML file under `.github/actions/`."""
-    if name in ACTION_NAMES:
-        return "action"
-    if folders[-2:] == [".github", "workflows"] or folders[-1:] == ["workflow-templates"]:
-        return "workflow"
-    for index in range(len(folders) - 1):
-        if folders[index] == ".github" and folders[index + 1] == "actions":
-            return "action"
+    normal = normal_path(path)
+    for kind in KINDS:
+        if kind.matches(normal):
+            return kind.name
     return None
 
 
 def kind_for_text(text: str, path: str = "") -> str | None:
-    """The kind a file's content implies: a Dockerfile starts (after comments) with FROM or ARG.
+    """The kind a file's content implies, for a file whose name says nothing; None if none.
 
-    Only for names that say nothing else: `README.md` that begins "From the start..." is prose.
-    The keyword must be upper case, as in virtually every real Dockerfile, for the same reason.
+    A kind whose `not_paths` rule the name out is not sniffed (`README.md` that begins "FROM
+    the start..." is prose).
     """
-    if path.lower().endswith(NOT_DOCKERFILE_SUFFIXES):
-        return None
-    yaml_kind = _yaml_kind_for_text(text)
-    if yaml_kind is not None:
-        return yaml_kind
-    for line in text.splitlines()[:200]:
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        words = stripped.split()
-        return "dockerfile" if words[0] in DOCKERFILE_FIRST_WORDS and len(words) > 1 else None
-    return None
-
-
-def _yaml_kind_for_text(text: str) -> str | None:
-    """A workflow has top-level `on:` and `jobs:`; an action top-level `runs:` with `using:`."""
-    top = set()
-    for line in text.splitlines()[:2000]:
-        if line[:1].isalpha() or line[:1] in "\"'":
-            key = line.split(":", 1)[0].strip().strip("\"'")
-            top.add(key)
-    if "jobs" in top and "on" in top:
-        return "workflow"
-    if "runs" in top and "using:" in text:
-        return "action"
+    normal = normal_path(path)
+    for kind in _SNIFFING:
+        if not (normal and kind.excluded(normal)) and kind.sniff(text):
+            return kind.name
     return None
 
 
 def parse(kind: str, source: SourceText) -> Document:
-    module = import_module(PARSERS[kind])
-    return module.parse(source)  # type: ignore[no-any-return]
+    return BY_NAME[kind].parse(source)
+
+
+def titles() -> str:
+    """`GitHub Actions workflows, ... and Dockerfiles`, for messages."""
+    names = [kind.title for kind in KINDS]
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+
+
+# Files people expect dehub to read that it does not read yet: named plainly when they are
+# given explicitly, rather than suggesting a `--kind` that cannot help.
+NOT_YET: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Compose files", ("compose.yml", "compose.yaml", "docker-compose*.yml", "docker-compose*.yaml",
+                       "*.compose.yml", "*.compose.yaml")),
+    ("GitLab CI files", (".gitlab-ci.yml", ".gitlab-ci.yaml", "*.gitlab-ci.yml", "*.gitlab-ci.yaml")),
+    ("CircleCI configuration", (".circleci/config.yml", ".circleci/config.yaml")),
+    ("Bitbucket Pipelines files", ("bitbucket-pipelines.yml", "bitbucket-pipelines.yaml")),
+    ("Azure Pipelines files", ("azure-pipelines.yml", "azure-pipelines.yaml", ".azure-pipelines/*.yml",
+                               ".azure-pipelines/*.yaml")),
+    ("Drone and Woodpecker files", (".drone.yml", ".drone.yaml", ".woodpecker.yml", ".woodpecker.yaml",
+                                    ".woodpecker/*.yml", ".woodpecker/*.yaml")),
+    ("Jenkinsfiles", ("jenkinsfile", "*.jenkinsfile", "jenkinsfile.*")),
+    ("docker-bake files", ("docker-bake.hcl", "docker-bake.json", "*.bake.hcl")),
+    ("devcontainer files", ("devcontainer.json", ".devcontainer.json")),
+    ("kustomization files", ("kustomization.yaml", "kustomization.yml")),
+    ("Helm values files", ("values.yaml", "values.yml")),
+    ("shell scripts", ("*.sh", "*.bash")),
+    ("Makefiles", ("makefile", "gnumakefile", "*.mk")),
+)  # fmt: skip
+
+
+def not_read_yet(path: str) -> str | None:
+    """What a file is, when it is a kind people expect dehub to read and it does not yet."""
+    normal = normal_path(path)
+    for title, globs in NOT_YET:
+        if any(tail_matches(glob, normal) for glob in globs):
+            return title
+    return None
+
+
+def skip_reason(path: str) -> str:
+    """Why an explicitly named file is not checked, said plainly."""
+    reads = titles()
+    what = not_read_yet(path)
+    if what is not None:
+        return f"dehub does not read {what} yet (it reads {reads})"
+    kinds = "|".join(NAMES)
+    return f"not a kind of file dehub reads ({reads}); if it is one of those, say so with --kind {kinds}"

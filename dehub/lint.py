@@ -80,7 +80,7 @@ def lint_document(document: Document, settings: Settings) -> list[Finding]:
     document_rules = [r for r in rule_registry.DOCUMENT_RULES if r.CODE in enabled and kind in r.KINDS]
     if image_rules or document_rules:
         policy = settings.policy
-        subjects = [resolve(use, policy) for use in document.image_uses(settings.build_args)]
+        subjects = [resolve(use, policy, kind) for use in document.image_uses(settings.build_args)]
         for subject in subjects:
             for rule in image_rules:
                 finding = rule.check(subject)

@@ -53,6 +53,14 @@ def path_matches(pattern: str, path: str) -> bool:
     return _segments_match(tuple(segments), tuple(path.split("/")), {})
 
 
+def tail_matches(pattern: str, path: str) -> bool:
+    """Whether a `/`-separated path ends with what `pattern` describes (`*` and `?` within a
+    segment, `**` any number of segments): `.github/workflows/*.yml` matches
+    `app/.github/workflows/ci.yml`, not `.github/workflows/old/ci.yml`."""
+    segments = ("**", *(segment for segment in pattern.split("/") if segment))
+    return _segments_match(segments, tuple(path.split("/")), {})
+
+
 def _segments_match(pattern: tuple[str, ...], parts: tuple[str, ...], memo: dict) -> bool:
     key = (len(pattern), len(parts))
     found = memo.get(key)

@@ -17,10 +17,11 @@ from .reference import HUB_ALIASES, Reference, ReferenceError, is_registry_host,
 class Subject:
     """Everything a rule may look at for one image use."""
 
-    __slots__ = ("use", "ref", "problem", "decision", "name_span", "start", "end", "registry")
+    __slots__ = ("use", "kind", "ref", "problem", "decision", "name_span", "start", "end", "registry")
 
-    def __init__(self, use: ImageUse) -> None:
+    def __init__(self, use: ImageUse, kind: str = "") -> None:
         self.use = use
+        self.kind = kind  # the file's kind (KindSpec name)
         self.ref: Reference | None = None
         self.problem: str | None = None  # why it is not a valid reference
         self.decision: Decision | None = None
@@ -51,8 +52,8 @@ class Subject:
         return " (through " + ", ".join("${" + name + "}" for name in names) + ")" if names else ""
 
 
-def resolve(use: ImageUse, policy: Policy) -> Subject:
-    subject = Subject(use)
+def resolve(use: ImageUse, policy: Policy, kind: str = "") -> Subject:
+    subject = Subject(use, kind)
     if use.problem is not None:
         subject.problem = use.problem
         return subject
@@ -118,21 +119,10 @@ def _parse_known_name(text: str, known: int) -> Reference | None:
     return ref
 
 
-PHASE_NOTES = {
-    "setup": "; pulled while the job is set up, before any step, so a login step cannot cover it "
-    "(only the mirror, or `credentials:` on the container or service, can)",
-    "action-setup": "; pulled while the job prepares its actions, before any step, so a login step "
-    "cannot cover it (only the mirror can)",
-    "composite-setup": "; pulled when the step that uses this action starts, before the action's own steps, "
-    "so only a login in an earlier step of the calling job can cover it",
-    "step": "; pulled by this step (a Docker Hub login in an earlier step would also lift the anonymous limit)",
-}
-
-
 def timing_note(subject: Subject) -> str:
-    """When the pull happens, for kinds that know (a workflow job's set-up or one of its steps)."""
-    phase = getattr(subject.use.context, "phase", None)
-    return PHASE_NOTES.get(phase, "") if phase else ""
+    """When the pull happens, for kinds that know (a CI job's set-up or one of its steps)."""
+    context = subject.use.context
+    return "; " + context.job.note(context.phase) if context is not None else ""
 
 
 def finding(subject: Subject, message: str, fix: Fix | None = None) -> Finding:

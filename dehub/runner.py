@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from .findings import Finding
-from .kinds import kind_for_text
+from .kinds import kind_for_text, skip_reason
 from .lint import Settings, dh900, lint_source
 from .source import DecodeError, SourceText
 
@@ -110,14 +110,14 @@ def _check(result: FileResult, settings: Settings, mode: str, data: bytes | None
                 raise ReadError(str(err), undecodable=True) from None
     except ReadError as err:
         if result.kind is None and err.undecodable:
-            result.skipped = "not a file kind dehub reads (not UTF-8 text)"
+            result.skipped = "not UTF-8 text, so not a kind of file dehub reads"
         elif dh900.CODE in settings.enabled:
             result.findings = [_problem(path, result.kind, str(err))]
         return
     if result.kind is None:
         result.kind = kind_for_text(source.text, path)
         if result.kind is None:
-            result.skipped = "not a file kind dehub reads (use --kind to say what it is)"
+            result.skipped = skip_reason(path)
             return
     kind = result.kind
     if mode == CHECK:

@@ -119,6 +119,16 @@ def _reader_problem(text: str, err: object) -> ParseProblem:
     return ParseProblem(start, min(start + 1, len(text)), f"invalid YAML: unprintable character{shown} is not allowed")
 
 
+def top_level_keys(text: str, lines: int = 2000) -> set[str]:
+    """The keys a YAML text starts lines with at column 0, read cheaply (no parsing): enough to
+    tell one kind of YAML file from another by content (`jobs:` and `on:`, `runs:`)."""
+    keys = set()
+    for line in text.splitlines()[:lines]:
+        if line[:1].isalpha() or line[:1] in "\"'":
+            keys.add(line.split(":", 1)[0].strip().strip("\"'"))
+    return keys
+
+
 # --- node kinds ------------------------------------------------------------------------------
 
 

@@ -477,7 +477,10 @@ def test_kind_needed_when_content_does_not_say(work, capsys):
     write(work / "notes.txt", "RUN echo\nFROM node:20\n")
     assert main(["check", "notes.txt"]) == 0
     captured = capsys.readouterr()
-    assert captured.err.startswith("dehub: skipped notes.txt: not a file kind dehub reads")
+    assert captured.err == (
+        "dehub: skipped notes.txt: not a kind of file dehub reads (GitHub Actions workflows, action metadata "
+        "(action.yml) and Dockerfiles); if it is one of those, say so with --kind workflow|action|dockerfile\n"
+    )
     assert captured.out == "All checks passed!\n"
     assert main(["check", "--kind", "dockerfile", "notes.txt"]) == 1
     assert codes_in(capsys.readouterr().out.replace("notes.txt:", "Dockerfile:")) == ["DH001"]
@@ -745,3 +748,32 @@ def test_used_suppression_is_not_reported(work, capsys):
     write(work / "Dockerfile", "# dehub ignore=DH001 legacy\nFROM node:20\n")
     assert main(["check", "--show-unused-suppressions"]) == 0
     assert capsys.readouterr().out == "All checks passed!\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "what"),
+    [
+        ("docker-compose.yml", "Compose files"),
+        ("compose.yaml", "Compose files"),
+        ("deploy/docker-compose.prod.yml", "Compose files"),
+        (".gitlab-ci.yml", "GitLab CI files"),
+        (".circleci/config.yml", "CircleCI configuration"),
+        ("bitbucket-pipelines.yml", "Bitbucket Pipelines files"),
+        ("azure-pipelines.yml", "Azure Pipelines files"),
+        (".drone.yml", "Drone and Woodpecker files"),
+        ("Jenkinsfile", "Jenkinsfiles"),
+        ("docker-bake.hcl", "docker-bake files"),
+        (".devcontainer/devcontainer.json", "devcontainer files"),
+        ("k8s/kustomization.yaml", "kustomization files"),
+        ("scripts/build.sh", "shell scripts"),
+        ("Makefile", "Makefiles"),
+    ],
+)
+def test_files_dehub_does_not_read_yet_say_so(work, capsys, name, what):
+    """No `--kind` value can help with these: the message says plainly that they are not read."""
+    write(work / name, "services:\n  web:\n    image: node:20\n")
+    assert main(["check", name]) == 0
+    assert capsys.readouterr().err == (
+        f"dehub: skipped {name}: dehub does not read {what} yet (it reads GitHub Actions workflows, "
+        "action metadata (action.yml) and Dockerfiles)\n"
+    )

@@ -281,7 +281,8 @@ def _described(text: str) -> tuple:
 @pytest.fixture(autouse=True)
 def memos_on():
     """The memos are the language server's (off for the command line): test them on."""
-    from dehub.gha import jobmemo, scriptmemo
+    from dehub.gha import jobmemo
+    from dehub.shell import memo as scriptmemo
 
     before = jobmemo.ENABLED, scriptmemo.ENABLED
     jobmemo.ENABLED = scriptmemo.ENABLED = True
@@ -290,7 +291,8 @@ def memos_on():
 
 
 def _forget() -> None:
-    from dehub.gha import jobmemo, scriptmemo
+    from dehub.gha import jobmemo
+    from dehub.shell import memo as scriptmemo
 
     scriptmemo._memo.clear()
     jobmemo._memo.clear()
@@ -343,7 +345,7 @@ def test_job_memo_is_not_fooled_by_steps_aliased_from_another_job():
 def _jobs(text: str) -> list:
     from dehub.kinds import parse as parse_kind
 
-    return parse_kind(KIND, SourceText(text)).jobs
+    return parse_kind(KIND, SourceText(text)).pipeline.jobs
 
 
 def test_job_memo_shares_jobs_above_an_edit_and_moves_jobs_below_it():
@@ -370,7 +372,7 @@ def test_memos_stay_empty_on_the_command_line(tmp_path):
     workflow.write_text("on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: docker run node:20\n")
     program = (
         "import sys; from dehub.hooks.cli import main; code = main(['check', '--isolated', '--kind', 'workflow', "
-        "sys.argv[1]]); from dehub.gha import jobmemo, scriptmemo; "
+        "sys.argv[1]]); from dehub.gha import jobmemo; from dehub.shell import memo as scriptmemo; "
         "print(code, jobmemo.ENABLED, scriptmemo.ENABLED, len(jobmemo._memo), len(scriptmemo._memo))"
     )
     completed = subprocess.run(

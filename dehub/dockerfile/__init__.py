@@ -26,10 +26,24 @@ PLATFORM_ARGS = (
     "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
     "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
 )  # fmt: skip
+FIRST_KEYWORDS = frozenset(("FROM", "ARG"))  # what a Dockerfile starts with, after comments
 NO_FROM_EXPANSION = (
     "variable expansion is not supported in --from (BuildKit rejects it); "
     "name the image in a global ARG and a `FROM ${ARG} AS stage`, then copy from the stage"
 )
+
+
+def sniff(text: str) -> bool:
+    """Whether a file whose name says nothing is a Dockerfile: its first instruction (within
+    200 lines) is FROM or ARG with an argument. Upper case only, as in virtually every real
+    Dockerfile: prose that starts "From the start..." is not one."""
+    for line in text.splitlines()[:200]:
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        words = stripped.split()
+        return words[0] in FIRST_KEYWORDS and len(words) > 1
+    return False
 
 
 class DockerfileDocument(Document):

@@ -1,1 +1,1 @@
-"""GitHub Actions: workflows and action metadata (see `document` for the model they share)."""
+"""GitHub Actions: workflows and action metadata (`document` reads both into `dehub.pipeline`)."""

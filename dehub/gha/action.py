@@ -9,42 +9,51 @@ are read like a workflow's, with its own `inputs` defaults; it has no matrix and
 from __future__ import annotations
 
 from .. import yamlsource as ys
-from ..imageuse import ImageUse
+from ..pipeline import Job, JobRun, Phase
 from ..source import SourceText
 from ..value import Value
 from . import expressions as ex
-from .document import ACTION_SETUP, COMPOSITE_SETUP, DOCKER_SCHEME, GhaDocument, Job, PullContext
-from .matrix import NO_MATRIX
+from .document import PHASE_NOTES, GhaDocument
+from .uses import DOCKER_SCHEME
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from yaml.nodes import Node
 
 ACTION_JOB = "runs"  # the pseudo-job an action's pulls are listed under (its `runs:`)
 
 
+def sniff(text: str) -> bool:
+    """An action has a top-level `runs:` with `using:`."""
+    return "runs" in ys.top_level_keys(text) and "using:" in text
+
+
 class ActionDocument(GhaDocument):
     kind = "action"
-    docker_uses_phase = COMPOSITE_SETUP  # the runner prepares them when the action's step starts
+    docker_uses_phase = Phase.COMPOSITE_SETUP  # the runner prepares them when the action's step starts
 
-    def _read(self, root: object) -> None:
+    def read(self, root: Node) -> None:
         runs = ys.mapping_get(root, "runs")
         if runs is None or not ys.is_mapping(runs):
             return
         using = self.value(ys.mapping_get(runs, "using"))
         using_text = using.text.strip().lower() if using is not None else ""
         inputs = self.inputs(ys.mapping_get(root, "inputs"))
-        job = Job(ACTION_JOB, ys.span(ys.mapping_get(root, "runs") or runs), NO_MATRIX)
-        uses: list[ImageUse] = []
+        job = Job(ACTION_JOB, ys.span(runs), label="this action", notes=PHASE_NOTES)
+        run = JobRun(job)
         if using_text == "docker":
             written = self.value(ys.mapping_get(runs, "image"))
             if written is not None and written.text.startswith(DOCKER_SCHEME):
                 cut = len(DOCKER_SCHEME)
                 image = Value(written.text[cut:], written.origins[cut:])
-                self._add(uses, "action-image", image, image, PullContext(job, -1, ACTION_SETUP))
+                run.pull("action-image", image, -1, Phase.ACTION_SETUP)
         elif using_text == "composite":
             scope = ex.Scope({}, None, inputs)
-            uses = self.read_steps(job, ys.mapping_get(runs, "steps"), scope, {}, "")
+            self.read_steps(run, ys.mapping_get(runs, "steps"), scope, {}, "")
         else:
             return
-        job.runs.append(uses)
-        self.jobs.append(job)
+        job.runs.append(run.uses)
+        self.pipeline.jobs.append(job)
 
 
 def parse(source: SourceText) -> ActionDocument:

@@ -18,13 +18,9 @@ IMAGE_INPUTS = {
     "kohlerdominik/docker-run-action": "image",
 }
 
-# The image each action pulls from Docker Hub when its input is left unset.
-BUILDX_DEFAULT_IMAGE = "moby/buildkit:buildx-stable-1"
+# The image setup-qemu pulls from Docker Hub when its input is left unset (setup-buildx's
+# BuildKit image is `pipeline.BUILDKIT_DEFAULT_IMAGE`, shared with `docker buildx create`).
 QEMU_DEFAULT_IMAGE = "docker.io/tonistiigi/binfmt:latest"
-# Buildx drivers that run BuildKit from an image (the `docker` driver uses the daemon's own,
-# `remote` connects to a running one).
-BUILDX_IMAGE_DRIVERS = frozenset(("docker-container", "kubernetes"))
-ECR_PUBLIC = "public.ecr.aws"
 
 
 def action_name(uses: str) -> str:

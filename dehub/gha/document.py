@@ -2,84 +2,52 @@
 
 Workflows and action metadata share the step model (container, services, `docker://` steps,
 `run:` scripts, actions with hidden pulls), so one reader serves both kinds: this module holds
-the parsed file and the readers both kinds share; `uses` reads steps that use an action,
-`scripts` reads `run:` scripts, and `model` is what they produce (jobs, the phase of each pull,
-logins, builds, hidden pulls).
+the parsed file and the step reader both share; `uses` reads a step that uses an action,
+`scripts` a `run:` script. What they produce is the shared pipeline model (`dehub.pipeline`).
 """
 
 from __future__ import annotations
 
 from .. import yamlsource as ys
-from ..document import Document
 from ..imageuse import ImageUse
+from ..pipeline import JobRun, Phase, Pipeline
 from ..source import SourceText
 from ..value import Value
+from ..yamldoc import YamlDocument
 from . import expressions as ex
-from .model import ACTION_SETUP, COMPOSITE_SETUP, SETUP, STEP, Event, HiddenPull, Job, PullContext
-from .scripts import ScriptReader
-from .uses import DOCKER_SCHEME, UsesReader
+from .scripts import read_run
+from .uses import read_uses
 
-__all__ = [
-    "ACTION_SETUP", "COMPOSITE_SETUP", "DOCKER_SCHEME", "SETUP", "STEP",
-    "Event", "GhaDocument", "HiddenPull", "Job", "PullContext",
-]  # fmt: skip
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from yaml.nodes import Node
+
+    from ..shell.events import ScriptEvent
 
 SHELLS_DEHUB_READS = ("bash", "sh", "dash", "zsh", "ksh", "busybox", "")
+# GitHub's wording of when a job's pulls happen, where it is more precise than the generic one.
+PHASE_NOTES = {
+    Phase.SETUP: "pulled while the job is set up, before any step, so a login step cannot cover it "
+    "(only the mirror, or `credentials:` on the container or service, can)",
+}
 
 
-class GhaDocument(UsesReader, ScriptReader, Document):
+class GhaDocument(YamlDocument):
     """A parsed workflow or action file; subclasses say where the jobs are."""
 
-    docker_uses_phase = ACTION_SETUP
+    docker_uses_phase = Phase.ACTION_SETUP  # when a `docker://` step's image is pulled
+    pipeline: Pipeline
 
     def __init__(self, source: SourceText) -> None:
+        self.pipeline = Pipeline()
+        self.scanned: dict[tuple[object, ...], list[ScriptEvent]] = {}  # each distinct script, scanned once
+        self.shared_keys: set[str] | None = None  # the job's matrix keys read by more than images
         super().__init__(source)
-        self.jobs: list[Job] = []
-        self.roots: list[object] = []
-        self._scripts: dict[tuple, list[tuple]] = {}
-        self._values: dict[int, Value] = {}  # scalar values by node (nodes live as long as the document)
-        self.shared_keys: set[str] | None = None  # matrix keys read by more than images (workflows)
-        roots, problem = ys.compose_documents(source.text)
-        if problem is not None:
-            self.problems.append(problem)
-        self.roots = [root for root in roots if root is not None]
-        for root in self.roots:
-            if ys.is_mapping(root):
-                self._read(root)
-
-    def _read(self, root: object) -> None:
-        raise NotImplementedError
-
-    def pragmas(self) -> list:
-        from ..yamlpragmas import pragmas
-
-        return pragmas(self.source, self.roots)
 
     def image_uses(self, build_args: dict[str, str]) -> list[ImageUse]:
-        """Each distinct use once, however many matrix combinations produce it."""
-        seen: set[tuple] = set()
-        uses = []
-        for job in self.jobs:
-            for run in job.runs:
-                for use in run:
-                    key = (use.site, use.start, use.end, use.value.text, tuple(use.value.origins))
-                    if key not in seen:
-                        seen.add(key)
-                        uses.append(use)
-        return uses
+        return self.pipeline.image_uses()
 
-    # -- shared readers --------------------------------------------------------------------
-
-    def value(self, node: object) -> Value | None:
-        """A scalar node's value with origins; None for mappings, sequences and nulls."""
-        if node is None or not ys.is_scalar(node) or ys.is_null(node):
-            return None
-        found = self._values.get(id(node))
-        if found is None:  # matrix combinations read the same nodes again
-            found = self._values[id(node)] = ys.scalar_value(node, self.source.text)
-        return found
-
-    def env_values(self, node: object, scope: ex.Scope) -> dict[str, Value | None] | None:
+    def env_values(self, node: Node | None, scope: ex.Scope) -> dict[str, Value | None] | None:
         """An `env:` mapping as names -> values (expressions substituted); None if not static."""
         if node is None or ys.is_null(node):
             return {}
@@ -91,7 +59,7 @@ class GhaDocument(UsesReader, ScriptReader, Document):
             out[name] = ex.substitute(value, scope) if value is not None else None
         return out
 
-    def inputs(self, node: object) -> dict[str, Value | None]:
+    def inputs(self, node: Node | None) -> dict[str, Value | None]:
         """Input defaults, lower-cased names: `inputs.<name>.default` of workflow_call/dispatch/action."""
         out: dict[str, Value | None] = {}
         if node is None or not ys.is_mapping(node):
@@ -102,15 +70,12 @@ class GhaDocument(UsesReader, ScriptReader, Document):
         return out
 
     def read_steps(
-        self, job: Job, steps: object, scope: ex.Scope, env: dict[str, Value | None] | None, shell_name: str
-    ) -> list[ImageUse]:
-        """The image uses of a job's (or composite action's) steps; events and hidden pulls on `job`."""
-        uses: list[ImageUse] = []
+        self, run: JobRun, steps: Node | None, scope: ex.Scope, env: dict[str, Value | None] | None, shell_name: str
+    ) -> None:
+        """A job's (or composite action's) steps, in order, into `run`."""
         if steps is None or not ys.is_sequence(steps):
-            return uses
-        first_run = not job.runs
-        local: set[str] = set()  # images this run has built or tagged so far: running them is no pull
-        for index, step in enumerate(steps.value):  # type: ignore[attr-defined]
+            return
+        for index, step in enumerate(steps.value):
             if not ys.is_mapping(step):
                 continue
             step_env = self.env_values(ys.mapping_get(step, "env"), ex.Scope(scope.matrix, _lower(env), scope.inputs))
@@ -118,15 +83,14 @@ class GhaDocument(UsesReader, ScriptReader, Document):
             step_scope = ex.Scope(scope.matrix, _lower(merged), scope.inputs)
             uses_node = ys.mapping_get(step, "uses")
             if uses_node is not None:
-                self._read_uses(job, index, step, uses_node, step_scope, uses, first_run, local)
+                read_uses(self, run, index, step, uses_node, step_scope)
             run_node = ys.mapping_get(step, "run")
             if run_node is not None:
-                step_shell = self._shell(ys.mapping_get(step, "shell"), shell_name)
+                step_shell = self.shell(ys.mapping_get(step, "shell"), shell_name)
                 if step_shell is not None:
-                    self._read_run(job, index, run_node, step_scope, merged, step_shell, uses, first_run, local)
-        return uses
+                    read_run(self, run, index, run_node, step_scope, merged, step_shell)
 
-    def _shell(self, node: object, default: str) -> str | None:
+    def shell(self, node: Node | None, default: str) -> str | None:
         """The shell a `run:` uses, if dehub reads its syntax (sh-like shells only)."""
         given = self.value(node)
         name = given.text.strip() if given is not None else default
@@ -134,25 +98,12 @@ class GhaDocument(UsesReader, ScriptReader, Document):
         base = first.rsplit("/", 1)[-1].lower()
         return base or "bash" if base in SHELLS_DEHUB_READS else None
 
-    def _add(
-        self,
-        uses: list[ImageUse],
-        site: str,
-        value: Value,
-        written: Value,
-        context: PullContext,
-        span: tuple[int, int] | None = None,
-    ) -> None:
-        if not value.text.strip():
-            return  # an empty image (a service switched off by the matrix) is not pulled
-        if span is None:
-            span = written.source_span() or (0, 0)
-        use = ImageUse(site, value, span[0], span[1])
-        use.context = context
-        uses.append(use)
+    def image(self, run: JobRun, site: str, node: Node | None, scope: ex.Scope, phase: Phase, step: int = -1) -> None:
+        """An image named by a scalar (expressions substituted), pulled in `phase`."""
+        written = self.value(node)
+        if written is not None:
+            run.pull(site, ex.substitute(written, scope), step, phase, written=written)
 
 
 def _lower(env: dict[str, Value | None] | None) -> dict[str, Value | None] | None:
     return None if env is None else {name.lower(): value for name, value in env.items()}
-
-

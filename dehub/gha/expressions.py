@@ -10,6 +10,7 @@ written, and the image it feeds is reported as unresolved rather than guessed.
 
 from __future__ import annotations
 
+from ..tracked import Tracked
 from ..value import UNKNOWN, Builder, Value
 
 OPEN, CLOSE = "${{", "}}"
@@ -65,77 +66,13 @@ def substitute(value: Value, scope: Scope) -> Value:
     return substitute_tracked(value, scope).value
 
 
-class Tracked:
-    """A substituted value that also knows where each of its characters was written.
-
-    After `${{ matrix.image }}` is substituted, its characters come from the matrix literal
-    (where a fix goes) but were written in the script (where the finding and a suppression
-    comment are). Parsers that take a Value (the shell scanner) get `indexed`: the same text
-    whose known characters carry `INDEX_BASE + i`; `restore` and `written_span` map results back.
-    """
-
-    __slots__ = ("value", "written_start", "written_end")
-
-    def __init__(self, value: Value, written_start: list[int], written_end: list[int]) -> None:
-        self.value = value
-        self.written_start = written_start
-        self.written_end = written_end
-
-    @property
-    def indexed(self) -> Value:
-        origins = self.value.origins
-        return Value(self.value.text, [UNKNOWN if o == UNKNOWN else INDEX_BASE + i for i, o in enumerate(origins)])
-
-    def restore(self, value: Value) -> Value:
-        """A Value derived from `indexed`, with the real source origins back."""
-        origins = self.value.origins
-        mapped = [origins[o - INDEX_BASE] if o >= INDEX_BASE else o for o in value.origins]
-        return Value(value.text, mapped, value.variables, value.unresolved)
-
-    def written_span(self, first: int, last: int) -> tuple[int, int] | None:
-        """Where the characters from indexed offset `first` to `last` (inclusive) were written;
-        characters with no place of their own (an escape's result) are skipped from both ends."""
-        if first < INDEX_BASE or last < INDEX_BASE:
-            return None
-        first -= INDEX_BASE
-        last -= INDEX_BASE
-        starts, ends = self.written_start, self.written_end
-        while first <= last and starts[first] < 0:
-            first += 1
-        while last >= first and ends[last] < 0:
-            last -= 1
-        if first > last:
-            return None
-        start, end = starts[first], ends[last]
-        return (start, end) if start < end else None
-
-    def word_span(self, word: Value, after: int) -> tuple[int, int] | None:
-        """Where a word of `indexed` (a contiguous slice of it, unknown parts included) was written.
-
-        Its known characters say where the slice starts; a word that is wholly unknown (an
-        unevaluated `${{ }}`) is looked up in the text after `after`, the command's start."""
-        origins = word.origins
-        for offset, origin in enumerate(origins):
-            if origin >= INDEX_BASE:
-                first = origin - offset
-                return self.written_span(first, first + len(origins) - 1)
-        if after < INDEX_BASE or not word.text:
-            return None
-        found = self.value.text.find(word.text, after - INDEX_BASE)
-        if found == -1:
-            return None
-        return self.written_span(INDEX_BASE + found, INDEX_BASE + found + len(word.text) - 1)
-
-
-INDEX_BASE = 1 << 40  # above any offset in a file dehub reads
-
-
 def substitute_tracked(value: Value, scope: Scope) -> Tracked:
+    """The value with its expressions substituted, knowing where each character was written."""
     text = value.text
     origins = value.origins
     spans = find(text) if OPEN in text else []
     if not spans:
-        return Tracked(value, list(origins), [o + 1 if o >= 0 else o for o in origins])
+        return Tracked.plain(value)
     out = Builder()
     starts: list[int] = []
     ends: list[int] = []

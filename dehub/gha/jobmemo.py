@@ -21,9 +21,8 @@ change how the same text reads, are not memoised.
 from __future__ import annotations
 
 from ..imageuse import ImageUse
+from ..pipeline import Event, HiddenPull, Job, PullContext
 from ..value import Value
-from .matrix import Matrix
-from .model import Event, HiddenPull, Job, PullContext
 
 MAX_ENTRIES = 512
 # Off for the command line, where each file is read once and storing only costs; the language
@@ -92,7 +91,7 @@ def _placeable(job: Job, low: int, high: int, pinned: set[int]) -> bool:
     for hidden in job.hidden:
         offsets += (hidden.start, hidden.end)
     for event in job.events:
-        offsets += (event.offset, event.end)
+        offsets += (event.start, event.end)
     if not offsets or (low <= min(offsets) and max(offsets) <= high):
         return True  # the common case: only the job's own text
     return all(low <= offset <= high or offset < 0 or offset in pinned for offset in offsets)
@@ -143,18 +142,8 @@ class _Mover:
             moved = self.values[id(value)] = Value(value.text, origins, value.variables, value.unresolved)
         return moved
 
-    def matrix_value(self, item: object) -> object:
-        if isinstance(item, Value):
-            return self.value(item)
-        if isinstance(item, dict):
-            return {name: self.matrix_value(entry) for name, entry in item.items()}
-        return item  # a list: opaque, never read for offsets
-
     def job(self, job: Job) -> Job:
-        matrix = job.matrix
-        if matrix.combinations:
-            matrix = Matrix([self.matrix_value(c) for c in matrix.combinations], matrix.keys)  # type: ignore[misc]
-        copy = Job(job.id, self.span(job.start, job.end), matrix)
+        copy = Job(job.id, self.span(job.start, job.end), job.combinations, job.label, job.notes)
         contexts: dict[int, PullContext] = {}
         for run in job.runs:
             copy.runs.append([self.use(use, copy, contexts) for use in run])
@@ -164,9 +153,8 @@ class _Mover:
                            hidden.setting)  # fmt: skip
             )
         for event in job.events:
-            moved = Event(copy, event.step, self.span(event.offset, event.end), event.what, event.registry)
-            moved.mentions_ecr_public = event.mentions_ecr_public
-            copy.events.append(moved)
+            span = self.span(event.start, event.end)
+            copy.events.append(Event(copy, event.step, span, event.kind, event.registry, event.mentions_ecr_public))
         return copy
 
     def use(self, use: ImageUse, job: Job, contexts: dict[int, PullContext]) -> ImageUse:

@@ -9,19 +9,29 @@ in steps, the `env:` of workflow, job and step. The job container and services m
 from __future__ import annotations
 
 from .. import yamlsource as ys
-from ..imageuse import ImageUse
+from ..pipeline import Job, JobRun, Phase
 from ..source import SourceText
 from . import expressions as ex
 from . import jobmemo
-from .document import SETUP, GhaDocument, Job, PullContext
+from .document import PHASE_NOTES, GhaDocument
 from .matrix import read as read_matrix
 from .shared import mark, read_outside_images
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from yaml.nodes import Node
+
+
+def sniff(text: str) -> bool:
+    """A workflow has top-level `on:` and `jobs:`."""
+    keys = ys.top_level_keys(text)
+    return "jobs" in keys and "on" in keys
 
 
 class WorkflowDocument(GhaDocument):
     kind = "workflow"
 
-    def _read(self, root: object) -> None:
+    def read(self, root: Node) -> None:
         inputs = self._workflow_inputs(root)
         workflow_env = self.env_values(ys.mapping_get(root, "env"), ex.Scope(None, None, inputs))
         workflow_shell = _default_shell(root, self)
@@ -40,24 +50,26 @@ class WorkflowDocument(GhaDocument):
                 memo_key = jobmemo.key(text, start, end, shell_name, inputs, workflow_env)
                 found = jobmemo.lookup(memo_key, start)
                 if found is not None:
-                    self.jobs.append(found)
+                    self.pipeline.jobs.append(found)
                     continue
             matrix = read_matrix(ys.mapping_get(job_node, "strategy"), text)
-            job = Job(job_id, ys.span(key), matrix)
-            self.jobs.append(job)
+            job = Job(job_id, ys.span(key), matrix.size, notes=PHASE_NOTES)
+            self.pipeline.jobs.append(job)
             known = matrix.combinations
             combinations: list[dict[str, object] | None] = [None] if known is None else list(known or [{}])
             self.shared_keys = read_outside_images(job_node) if matrix.keys else set()
             for combination in combinations:  # None: the matrix is not static, its values unknown
-                job.runs.append(self._read_job(job, job_node, combination, inputs, workflow_env, shell_name))
-            for combination, run in zip(combinations, job.runs, strict=True):
-                mark(run, combination, self.shared_keys)
+                run = JobRun(job)
+                self._read_job(run, job_node, combination, inputs, workflow_env, shell_name)
+                job.runs.append(run.uses)
+            for combination, uses in zip(combinations, job.runs, strict=True):
+                mark(uses, combination, self.shared_keys)
             if memoise:
                 if pinned is None:
                     pinned = jobmemo.pinned_offsets(inputs, workflow_env)
                 jobmemo.store(memo_key, start, end, job, job_node, pinned)
 
-    def _workflow_inputs(self, root: object) -> dict:
+    def _workflow_inputs(self, root: Node) -> dict:
         """Defaults of `workflow_call` and `workflow_dispatch` inputs (a call's input wins)."""
         on = ys.mapping_get(root, "on")
         found: dict = {}
@@ -71,37 +83,30 @@ class WorkflowDocument(GhaDocument):
 
     def _read_job(
         self,
-        job: Job,
-        node: object,
+        run: JobRun,
+        node: Node,
         combination: dict[str, object] | None,
         inputs: dict,
         workflow_env: dict | None,
         shell_name: str,
-    ) -> list[ImageUse]:
+    ) -> None:
         setup_scope = ex.Scope(combination, None, inputs)
-        uses: list[ImageUse] = []
         container = ys.mapping_get(node, "container")
         if container is not None:
             image = ys.mapping_get(container, "image") if ys.is_mapping(container) else container
-            self._image(uses, "gha-container", image, setup_scope, PullContext(job, -1, SETUP))
+            self.image(run, "gha-container", image, setup_scope, Phase.SETUP)
         services = ys.mapping_get(node, "services")
         if services is not None and ys.is_mapping(services):
             for _, _, service in ys.mapping_items(services):  # a mapping, or a bare image like `container`
                 image = ys.mapping_get(service, "image") if ys.is_mapping(service) else service
-                self._image(uses, "gha-service", image, setup_scope, PullContext(job, -1, SETUP))
+                self.image(run, "gha-service", image, setup_scope, Phase.SETUP)
         job_env = self.env_values(ys.mapping_get(node, "env"), ex.Scope(combination, None, inputs))
         env = None if workflow_env is None or job_env is None else {**workflow_env, **job_env}
         step_scope = ex.Scope(combination, None, inputs)
-        uses.extend(self.read_steps(job, ys.mapping_get(node, "steps"), step_scope, env, shell_name))
-        return uses
-
-    def _image(self, uses: list[ImageUse], site: str, node: object, scope: ex.Scope, context: PullContext) -> None:
-        written = self.value(node)
-        if written is not None:
-            self._add(uses, site, ex.substitute(written, scope), written, context)
+        self.read_steps(run, ys.mapping_get(node, "steps"), step_scope, env, shell_name)
 
 
-def _default_shell(node: object, document: GhaDocument) -> str:
+def _default_shell(node: Node, document: GhaDocument) -> str:
     """`defaults.run.shell` of a workflow or job, or ''."""
     defaults = ys.mapping_get(node, "defaults") if ys.is_mapping(node) else None
     run = ys.mapping_get(defaults, "run") if defaults is not None and ys.is_mapping(defaults) else None
@@ -110,13 +115,13 @@ def _default_shell(node: object, document: GhaDocument) -> str:
     return value.text.strip() if value is not None else ""
 
 
-def _runner_shell(job: object, document: GhaDocument) -> str:
+def _runner_shell(job: Node, document: GhaDocument) -> str:
     """GitHub's default shell: bash, except pwsh on Windows runners."""
     runs_on = ys.mapping_get(job, "runs-on")
     texts = []
     if runs_on is not None:
         if ys.is_sequence(runs_on):
-            texts = [ys.scalar_text(item) or "" for item in runs_on.value]  # type: ignore[attr-defined]
+            texts = [ys.scalar_text(item) or "" for item in runs_on.value]
         elif ys.is_scalar(runs_on):
             texts = [ys.scalar_text(runs_on) or ""]
     return "pwsh" if any("windows" in text.lower() for text in texts) else "bash"

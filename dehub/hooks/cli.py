@@ -12,12 +12,13 @@ import os
 import sys
 
 from dehub import __version__
+from dehub.kinds import NAMES as KIND_CHOICES
+from dehub.kinds import PIPELINE_NAMES
 
 from .args import APPEND, VALUE, Option, UsageError, help_text, parse
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 COMMANDS = ("check", "inventory", "rules", "explain", "lsp")
-KIND_CHOICES = ("dockerfile", "workflow", "action")
 REPORT_FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "junit")  # dehub.report.FORMATS
 
 CHECK_OPTIONS = [
@@ -56,7 +57,7 @@ INVENTORY_OPTIONS = [
     Option("--format", action=VALUE, choices=("text", "json"), metavar="FORMAT", help="output format (default: text)"),
     Option("--config", action=VALUE, metavar="PATH", help="configuration file (.dehub.yaml or pyproject.toml)"),
     Option("--isolated", help="ignore every configuration file"),
-    Option("--kind", action=VALUE, choices=("workflow", "action"), metavar="KIND", help="read every file as this kind"),
+    Option("--kind", action=VALUE, choices=PIPELINE_NAMES, metavar="KIND", help="read every file as this kind"),
     Option("-h", "--help", help="show this help and exit"),
 ]
 RULES_OPTIONS = [

@@ -198,16 +198,20 @@ def suppress_spans(document: Document, result: LintResult, code: str, start: int
 
 
 def _pragma_lines(text: str, offset: int, kind: str) -> list[int]:
-    """Where a pragma may go for a finding at `offset`: the start of its line, and for a
-    Dockerfile the start of the instruction the line continues (tried first)."""
+    """Where a pragma may go for a finding at `offset`: the start of its line, and in a kind
+    whose statements continue over lines (a Dockerfile's `\\`) the start of the statement the
+    line continues (tried first)."""
+    from ..kinds import BY_NAME
+
     line_start = text.rfind("\n", 0, offset) + 1
     candidates = [line_start]
-    if kind == "dockerfile":
+    continuations = BY_NAME[kind].continuations if kind in BY_NAME else ()
+    if continuations:
         first = line_start
         while first > 0:
             previous_start = text.rfind("\n", 0, first - 1) + 1
             previous = text[previous_start : first - 1].rstrip("\r \t")
-            if not previous.endswith(("\\", "`")):
+            if not previous.endswith(continuations):
                 break
             first = previous_start
         if first != line_start:

@@ -21,14 +21,15 @@ from __future__ import annotations
 import gc
 
 from ..findings import Finding
-from ..gha import jobmemo, scriptmemo
-from ..kinds import kind_for_path, kind_for_text
+from ..gha import jobmemo
+from ..shell import memo as scriptmemo
+from ..kinds import KINDS, kind_for_path, kind_for_text
 from ..runner import check_bytes
 from ..source import BOM
 from .positions import UTF16, LineIndex
 from .workspace import ConfigStore, Loaded
 
-LANGUAGE_KINDS = {"dockerfile": "dockerfile", "containerfile": "dockerfile"}
+LANGUAGE_KINDS = {language: kind.name for kind in KINDS for language in kind.language_ids}
 
 # An editor re-lints the same file after every change: keep what unchanged jobs and scripts gave.
 jobmemo.ENABLED = scriptmemo.ENABLED = True

@@ -35,6 +35,7 @@ Examples
 from __future__ import annotations
 
 from dehub.findings import Finding
+from dehub.kinds import BY_NAME
 from dehub.resolve import Subject, finding
 from dehub.value import UNKNOWN, Value
 
@@ -50,17 +51,22 @@ def check(subject: Subject) -> Finding | None:
     value = subject.use.value
     unresolved = value.unresolved or _unknown_parts(value)
     names = ", ".join(unresolved) or "a value"
-    if subject.use.context is not None:  # a workflow or action: expressions and shell variables
-        hint = "; dehub reads static matrix values, `env:` literals and input defaults written in the file"
-    elif unresolved:
-        hint = f"; give {unresolved[0]} a default, or pass --build-arg {unresolved[0]}=VALUE"
-    else:
-        hint = ""
+    hint = _hint(subject.kind, unresolved)
     message = (
         f"`{subject.image}` depends on {names}, whose value is not in this file, "
         f"so dehub cannot tell where it is pulled from{hint}"
     )
     return finding(subject, message)
+
+
+def _hint(kind: str, unresolved: tuple[str, ...]) -> str:
+    """Where the kind takes values from (`KindSpec.unresolved_hint`), naming the first unknown."""
+    spec = BY_NAME.get(kind)
+    if spec is None:
+        return ""
+    if "{name}" in spec.unresolved_hint:
+        return "; " + spec.unresolved_hint.format(name=unresolved[0]) if unresolved else ""
+    return "; " + spec.unresolved_hint
 
 
 def _unknown_parts(value: Value) -> tuple[str, ...]:

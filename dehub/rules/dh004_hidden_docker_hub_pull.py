@@ -47,20 +47,25 @@ Examples
 
 from __future__ import annotations
 
+from dehub.document import Document
 from dehub.findings import Finding
+from dehub.kinds import PIPELINE_NAMES
 from dehub.policy import ALLOWED, MIRROR, Policy
 from dehub.reference import parse
+from dehub.resolve import Subject
 
 CODE = "DH004"
 NAME = "hidden-docker-hub-pull"
 SEVERITY = "warning"
 FIX_SAFETY = "none"
-KINDS = ("workflow", "action")
+KINDS = PIPELINE_NAMES
 
 
-def check_document(document: object, subjects: list, policy: Policy) -> list[Finding]:
-    out = []
-    for job in getattr(document, "jobs", ()):
+def check_document(document: Document, subjects: list[Subject], policy: Policy) -> list[Finding]:
+    out: list[Finding] = []
+    if document.pipeline is None:
+        return out
+    for job in document.pipeline.jobs:
         for hidden in job.hidden:
             ref = parse(hidden.image)
             decision = policy.decide(ref)

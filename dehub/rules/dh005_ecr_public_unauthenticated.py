@@ -57,15 +57,18 @@ Examples
 
 from __future__ import annotations
 
+from dehub.document import Document
 from dehub.findings import Finding
+from dehub.kinds import PIPELINE_NAMES
+from dehub.pipeline import ECR_PUBLIC, EventKind, Phase
 from dehub.policy import Policy
+from dehub.resolve import Subject
 
 CODE = "DH005"
 NAME = "ecr-public-unauthenticated"
 SEVERITY = "info"
 FIX_SAFETY = "none"
-KINDS = ("workflow", "action")
-ECR_PUBLIC = "public.ecr.aws"
+KINDS = PIPELINE_NAMES
 BUILD = ""  # stands for a build step among the pulls
 LOGIN_HINT = (
     "add `aws-actions/amazon-ecr-login` with `registry-type: public` (or `aws ecr-public get-login-password "
@@ -74,42 +77,47 @@ LOGIN_HINT = (
 )
 
 
-def check_document(document: object, subjects: list, policy: Policy) -> list[Finding]:
-    by_job: dict[int, list] = {}
+def check_document(document: Document, subjects: list[Subject], policy: Policy) -> list[Finding]:
+    out: list[Finding] = []
+    if document.pipeline is None:
+        return out
+    by_job: dict[int, list[Subject]] = {}
     for subject in subjects:
         context = subject.use.context
         ref = subject.ref
         if context is not None and ref is not None and ref.domain == ECR_PUBLIC:
             by_job.setdefault(id(context.job), []).append(subject)
-    out = []
-    for job in getattr(document, "jobs", ()):
+    for job in document.pipeline.jobs:
         pulled = by_job.get(id(job), [])
         # Ordered by step, then by place in the step: a step reused through an alias sits
         # elsewhere in the file but runs where it is listed.
         step_pulls = [
-            (s.use.context.step, s.use.start, s.use.end, s.image) for s in pulled if s.use.context.phase == "step"
+            (context.step, s.use.start, s.use.end, s.image)
+            for s in pulled
+            if (context := s.use.context) is not None and context.phase is Phase.STEP
         ]
         step_pulls += [
-            (event.step, event.offset, event.end, BUILD)
+            (event.step, event.start, event.end, BUILD)
             for event in job.events
-            if event.what == "build" and event.mentions_ecr_public
+            if event.kind is EventKind.BUILD and event.mentions_ecr_public
         ]
         if not step_pulls:
             continue
-        logins = [(e.step, e.offset) for e in job.events if e.what == "login" and e.registry.startswith(ECR_PUBLIC)]
+        logins = [
+            (e.step, e.start) for e in job.events if e.kind is EventKind.LOGIN and e.registry.startswith(ECR_PUBLIC)
+        ]
         uncovered = sorted(pull for pull in step_pulls if not any(login < pull[:2] for login in logins))
         if not uncovered:
             continue
         _, start, end, image = uncovered[0]
-        where = "this action" if getattr(document, "kind", "") == "action" else f"job `{job.id}`"
         what = "runs an image build that pulls" if image == BUILD else f"pulls `{image}`"
         message = (
-            f"{where} {what} from ECR Public without logging in first, so it gets the anonymous "
+            f"{job.label} {what} from ECR Public without logging in first, so it gets the anonymous "
             f"limits (1 pull per second per IP, 500 GB a month); {LOGIN_HINT}"
         )
         if len(uncovered) > 1:
             message += f"; {len(uncovered) - 1} more pull(s) in this job are not covered either"
-        if any(s.use.context.phase != "step" for s in pulled):
+        if any(s.use.context is not None and s.use.context.phase.before_steps for s in pulled):
             message += (
                 "; its container, services and docker:// steps are pulled before any step, "
                 "so a login step cannot cover them"

@@ -1,17 +1,22 @@
-"""A process-wide memo of scanned `run:` scripts, so re-linting an edited file is cheap.
+"""A process-wide memo of scanned CI scripts, so re-linting an edited file is cheap.
 
 An editor re-lints the whole file after every change, but a change touches one script; the
-others are the same text at (perhaps) a shifted offset. A scan result is stored with its
-source offsets made position-free (relative to the script node, or "character j of env
-value NAME"), keyed by everything the scan reads: the node's source slice and value, the
-shell, and the env values' texts. A hit rebuilds the offsets for where the script and the
-env values are now. Scripts holding `${{ }}` depend on the expression scope too and are
-not memoised here (the per-document cache in GhaDocument still scans each once).
+others are the same text at (perhaps) a shifted offset. A scan's events are stored with their
+source offsets made position-free (relative to the script, or "character j of env value
+NAME"), keyed by everything the scan reads: the script's source slice and value, the shell,
+and the env values' texts. A hit rebuilds the offsets for where the script and the env values
+are now. Scripts holding expressions depend on the expression scope too and are not memoised
+here (a kind's own per-document cache still scans each once).
 """
 
 from __future__ import annotations
 
 from ..value import Value
+from .events import ScriptEvent
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 MAX_ENTRIES = 4096
 # Off for the command line, where each file is read once and storing only costs; the language
@@ -25,16 +30,18 @@ class _Unplaceable(Exception):
 
 
 def key(style: object, value: str, raw: str, shell_name: str, env: dict[str, Value | None] | None) -> tuple:
+    """Everything a scan reads: the script's style, value and source slice, the shell, the env texts."""
     env_key = () if not env else tuple((name, None if v is None else v.text) for name, v in env.items())
     return style, value, raw, shell_name, env_key
 
 
-def lookup(memo_key: tuple, start: int, env: dict[str, Value | None] | None) -> list[tuple] | None:
+def lookup(memo_key: tuple, start: int, env: dict[str, Value | None] | None) -> list[ScriptEvent] | None:
+    """The stored events placed for a script now at `start` with these env values; None on a miss."""
     entry = _memo.get(memo_key)
     if entry is None:
         return None
     refs, encoded = entry
-    env_origins = [env[name].origins[index] for name, index in refs] if refs else []  # type: ignore[index]
+    env_origins = [_env_value(env, name).origins[index] for name, index in refs]
 
     def place(origin: int) -> int:
         if origin >= 0:
@@ -44,7 +51,8 @@ def lookup(memo_key: tuple, start: int, env: dict[str, Value | None] | None) -> 
         return origin
 
     out = []
-    for action, value, span, extra in encoded:
+    for event, value, span in encoded:
+        placed_value = None
         if value is not None:
             text, origins, variables, unresolved = value
             if type(origins) is tuple:  # a contiguous run of the script's own text
@@ -52,12 +60,22 @@ def lookup(memo_key: tuple, start: int, env: dict[str, Value | None] | None) -> 
                 placed = list(range(first, first + origins[1]))
             else:
                 placed = [place(origin) for origin in origins]
-            value = Value(text, placed, variables, unresolved)
-        out.append((action, value, (span[0] + start, span[1] + start), extra))
+            placed_value = Value(text, placed, variables, unresolved)
+        out.append(event.moved((span[0] + start, span[1] + start), placed_value))
     return out
 
 
-def store(memo_key: tuple, start: int, end: int, env: dict[str, Value | None] | None, found: list[tuple]) -> None:
+def _env_value(env: dict[str, Value | None] | None, name: str) -> Value:
+    """An env value a stored entry refers to: the key pins its text, so it is there now too."""
+    value = (env or {}).get(name)
+    assert value is not None
+    return value
+
+
+def store(
+    memo_key: tuple, start: int, end: int, env: dict[str, Value | None] | None, found: list[ScriptEvent]
+) -> None:
+    """Remember a script's events, unless one refers to text outside the script and its env values."""
     env_at: dict[int, tuple[str, int]] = {}
     for name, value in (env or {}).items():
         if value is not None:
@@ -79,12 +97,14 @@ def store(memo_key: tuple, start: int, end: int, env: dict[str, Value | None] | 
 
     try:
         encoded = []
-        for action, value, span, extra in found:
+        for event in found:
+            span, value = event.span, event.value
             if not (start <= span[0] <= span[1] <= end):
                 raise _Unplaceable
+            stored = None
             if value is not None:
-                value = (value.text, _encoded(value.origins, start, end, encode), value.variables, value.unresolved)
-            encoded.append((action, value, (span[0] - start, span[1] - start), extra))
+                stored = (value.text, _encoded(value.origins, start, end, encode), value.variables, value.unresolved)
+            encoded.append((event, stored, (span[0] - start, span[1] - start)))
     except _Unplaceable:
         return
     if len(_memo) >= MAX_ENTRIES:
@@ -92,7 +112,9 @@ def store(memo_key: tuple, start: int, end: int, env: dict[str, Value | None] | 
     _memo[memo_key] = (tuple(refs), encoded)
 
 
-def _encoded(origins: list[int], start: int, end: int, encode) -> list[int] | tuple[int, int]:  # noqa: ANN001
+def _encoded(
+    origins: list[int], start: int, end: int, encode: Callable[[int], int]
+) -> list[int] | tuple[int, int]:
     """Position-free origins; `(first, length)` when they are one run of the script's own text."""
     if origins and start <= origins[0] and origins[-1] < end and origins[-1] - origins[0] == len(origins) - 1:
         first = origins[0]
