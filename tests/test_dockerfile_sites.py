@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import pytest
 from helpers import findings, fixed, make_config, problems
+from kindtable import check_fix, check_noop
 
 from dehub.dockerfile import parse as parse_dockerfile
 from dehub.source import SourceText
@@ -138,8 +139,7 @@ NOOP_CASES = [
 
 @pytest.mark.parametrize(("text", "options"), NOOP_CASES)
 def test_noop(text, options):
-    assert problems(text, **options) == set()
-    assert fixed(text, **options) == text
+    check_noop(text, "dockerfile", options)
 
 
 # --------------------------------------------------------------------------------------------
@@ -833,15 +833,7 @@ FIX_CASES = [
 
 @pytest.mark.parametrize(("text", "expected", "options"), FIX_CASES)
 def test_fix(text, expected, options):
-    out = fixed(text, **options)
-    assert out == expected
-    assert fixed(out, **options) == out  # idempotent
-    unsafe = options.get("unsafe", False)
-    lint_options = {key: value for key, value in options.items() if key != "unsafe"}
-    allowed = ("safe", "unsafe") if unsafe else ("safe",)
-    remaining = findings(out, **lint_options)
-    if not any(f.code == H900 for f in remaining):  # a file that does not parse is never rewritten
-        assert not [f for f in remaining if f.fixable in allowed]  # nothing left to fix
+    check_fix(text, expected, "dockerfile", options)
 
 
 def test_fix_of_shared_arg_keeps_other_registry_reference():

@@ -24,6 +24,7 @@ from textwrap import dedent
 
 import pytest
 from helpers import findings, fixed, make_config, problems
+from kindtable import check_fix, check_noop
 
 from dehub.kinds import kind_for_path
 
@@ -177,8 +178,7 @@ NOOP_CASES = [
 
 @pytest.mark.parametrize(("text", "kind", "options"), NOOP_CASES)
 def test_noop(text, kind, options):
-    assert problems(text, kind, **options) == set()
-    assert fixed(text, kind, **options) == text
+    check_noop(text, kind, options)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1207,8 +1207,7 @@ FIX_CASES = [
 
 @pytest.mark.parametrize(("text", "expected", "kind", "options"), FIX_CASES)
 def test_fix(text, expected, kind, options):
-    assert fixed(text, kind, **options) == expected
-    assert fixed(expected, kind, **options) == expected
+    check_fix(text, expected, kind, options)
 
 
 # --------------------------------------------------------------------------------------------

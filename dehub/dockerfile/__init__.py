@@ -34,9 +34,11 @@ NO_FROM_EXPANSION = (
 
 
 def sniff(text: str) -> bool:
-    """Whether a file whose name says nothing is a Dockerfile: its first instruction (within
-    200 lines) is FROM or ARG with an argument. Upper case only, as in virtually every real
-    Dockerfile: prose that starts "From the start..." is not one."""
+    """A Dockerfile's first instruction (within 200 lines) is `FROM` or `ARG`, in upper case.
+
+    Upper case only, as in virtually every real Dockerfile: prose that starts "From the
+    start..." is not one.
+    """
     for line in text.splitlines()[:200]:
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):

@@ -1,0 +1,126 @@
+"""The kind registry (dehub/kinds.py) is the one place kinds are spelled: everything that lists
+kinds agrees with it, and each kind has what a kind needs (module, table, examples)."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import findings
+
+from dehub import kinds
+from dehub.hooks import cli
+from dehub.lsp.documents import LANGUAGE_KINDS, detect_kind
+
+ROOT = Path(__file__).resolve().parent.parent
+KIND_NAMES = [kind.name for kind in kinds.KINDS]
+
+
+def _hooks() -> list[dict]:
+    return yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+
+
+def render_table() -> str:
+    """The README's table of kinds, from the registry."""
+    rows = ["| `--kind` | files | a file named on the command line whose name says nothing |", "|---|---|---|"]
+    for kind in kinds.KINDS:
+        globs = ", ".join(f"`{glob}`" for glob in kind.paths)
+        if kind.not_paths:
+            globs += " (not " + ", ".join(f"`{glob}`" for glob in kind.not_paths) + ")"
+        module = importlib.import_module(kind.module)
+        sniffed = (module.sniff.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ") if kind.sniff_priority else ""
+        rows.append(f"| `{kind.name}` | {globs} | {re.sub(' +', ' ', sniffed) or 'not by content'} |")
+    return "\n".join(rows)
+
+
+def test_readme_table_of_kinds_is_the_registry():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("<!-- kinds -->\n", 1)[1].split("\n<!-- /kinds -->", 1)[0]
+    assert section == render_table(), "README's table of kinds differs from dehub/kinds.py:\n" + render_table()
+
+
+@pytest.mark.parametrize("kind", kinds.KINDS, ids=KIND_NAMES)
+def test_kind_module_parses_and_sniffs(kind):
+    module = importlib.import_module(kind.module)
+    assert callable(module.parse)
+    assert (kind.sniff_priority is None) or callable(module.sniff)
+    assert module.parse.__annotations__ or module.parse.__doc__ is None  # typed like the others
+
+
+@pytest.mark.parametrize("kind", kinds.KINDS, ids=KIND_NAMES)
+def test_kind_examples_are_found_by_path_and_by_the_hooks(kind):
+    assert kind.examples, "a kind lists example paths for this test and the README"
+    for example in kind.examples:
+        assert kinds.kind_for_path(example) == kind.name, example
+        assert kinds.not_read_yet(example) is None, example
+        for hook in _hooks():
+            files, exclude = re.compile(hook["files"]), re.compile(hook.get("exclude", "^$"))
+            assert files.search(example) and not exclude.search(example), (hook["id"], example)
+
+
+@pytest.mark.parametrize("kind", kinds.KINDS, ids=KIND_NAMES)
+def test_every_kind_has_its_table_on_the_shared_harness(kind):
+    table = ROOT / "tests" / f"test_kind_{kind.name}.py"
+    assert table.is_file(), f"{table.name}: a kind's NOOP / PROBLEM / FIX tables (tests/kindtable.py)"
+    assert f'KindTable("{kind.name}").tests(NOOP, PROBLEM, FIX)' in table.read_text(encoding="utf-8")
+
+
+def test_cli_and_lsp_read_the_registry():
+    check_kind = next(option for option in cli.CHECK_OPTIONS if "--kind" in option.names)
+    assert check_kind.choices == tuple(KIND_NAMES)
+    inventory_kind = next(option for option in cli.INVENTORY_OPTIONS if "--kind" in option.names)
+    assert inventory_kind.choices == tuple(kind.name for kind in kinds.KINDS if kind.pipeline)
+    assert LANGUAGE_KINDS == {language: kind.name for kind in kinds.KINDS for language in kind.language_ids}
+    assert detect_kind(None, "dockerfile", "") == "dockerfile"
+    assert detect_kind(None, "github-actions-workflow", "") == "workflow"
+    assert detect_kind("/x/notes.txt", "plaintext", "hello\n") is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "hint"),
+    [
+        ("dockerfile", "ARG REG\nFROM ${REG}/app:1\n", "; give REG a default, or pass --build-arg REG=VALUE"),
+        (
+            "workflow",
+            "on: push\njobs:\n  a:\n    container: ${{ secrets.IMAGE }}\n",
+            "; dehub reads static matrix values, `env:` literals and input defaults written in the file",
+        ),
+        (
+            "action",
+            "runs:\n  using: composite\n  steps:\n    - run: docker run $IMAGE\n      shell: bash\n",
+            "; dehub reads static matrix values, `env:` literals and input defaults written in the file",
+        ),
+    ],
+)
+def test_unresolved_hint_fits_the_kind(kind, text, hint):
+    [finding] = findings(text, kind)
+    assert finding.code == "DH003"
+    assert finding.message.endswith(hint)
+    assert kind == "dockerfile" or "--build-arg" not in finding.message
+
+
+def test_sniffing_order_and_exclusions():
+    assert kinds.kind_for_text("on: push\njobs:\n  a: {}\n") == "workflow"
+    assert kinds.kind_for_text("runs:\n  using: docker\n  image: x\n") == "action"
+    assert kinds.kind_for_text("FROM node:20\n") == "dockerfile"
+    assert kinds.kind_for_text("FROM node:20\n", "notes.md") is None  # prose about a Dockerfile
+    assert kinds.kind_for_text("FROM node:20\n", "build.txt") is None
+    assert kinds.kind_for_text("hello\n") is None
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        (".github/workflows/action.yml", "workflow"),  # GitHub runs every YAML file there as a workflow
+        (".github/workflows/Dockerfile.yml", "workflow"),
+        ("Dockerfile.yml", "dockerfile"),
+        (".github/actions/x/action.yml", "action"),
+        ("app/.github/workflows/ci.yml", "workflow"),
+        ("C:\\src\\app\\Dockerfile", "dockerfile"),
+    ],
+)
+def test_first_matching_kind_wins(path, kind):
+    assert kinds.kind_for_path(path) == kind
