@@ -31,7 +31,9 @@ def render_table() -> str:
         if kind.not_paths:
             globs += " (not " + ", ".join(f"`{glob}`" for glob in kind.not_paths) + ")"
         module = importlib.import_module(kind.module)
-        sniffed = (module.sniff.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ") if kind.sniff_priority else ""
+        sniffed = ""
+        if kind.sniff_priority is not None:
+            sniffed = (module.sniff.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
         rows.append(f"| `{kind.name}` | {globs} | {re.sub(' +', ' ', sniffed) or 'not by content'} |")
     return "\n".join(rows)
 
@@ -73,7 +75,8 @@ def test_cli_and_lsp_read_the_registry():
     assert check_kind.choices == tuple(KIND_NAMES)
     inventory_kind = next(option for option in cli.INVENTORY_OPTIONS if "--kind" in option.names)
     assert inventory_kind.choices == tuple(kind.name for kind in kinds.KINDS if kind.pipeline)
-    assert LANGUAGE_KINDS == {language: kind.name for kind in kinds.KINDS for language in kind.language_ids}
+    expected = {language: kind.name for kind in kinds.KINDS for language in kind.language_ids}
+    assert expected == LANGUAGE_KINDS
     assert detect_kind(None, "dockerfile", "") == "dockerfile"
     assert detect_kind(None, "github-actions-workflow", "") == "workflow"
     assert detect_kind("/x/notes.txt", "plaintext", "hello\n") is None
