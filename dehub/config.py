@@ -24,7 +24,7 @@ class ConfigError(ValueError):
 class Config:
     __slots__ = (
         "path", "root", "select", "ignore", "severity", "allow", "mirror_map", "exclude",
-        "unsafe_fixes", "build_args", "max_file_size",
+        "unsafe_fixes", "build_args", "max_file_size", "docs_url",
     )  # fmt: skip
 
     def __init__(self) -> None:
@@ -39,6 +39,7 @@ class Config:
         self.unsafe_fixes = False
         self.build_args: dict[str, str] = {}
         self.max_file_size = DEFAULT_MAX_FILE_SIZE
+        self.docs_url: str | None = None  # rule pages' URL, a template with {code} (None: no links)
 
 
 def find_config_file(start: str) -> str | None:
@@ -277,6 +278,17 @@ def _set_build_args(config: Config, value: object, known: frozenset[str]) -> Non
     config.build_args = out
 
 
+def _set_docs_url(config: Config, value: object, known: frozenset[str]) -> None:
+    from .ruledocs import docs_url_template
+
+    if not isinstance(value, str):
+        raise _KeyError(f"expected a URL, got {_describe(value)}")
+    try:
+        config.docs_url = docs_url_template(value)
+    except ValueError as err:
+        raise _KeyError(str(err)) from None
+
+
 def _set_mirror(config: Config, value: object, known: frozenset[str]) -> None:
     if not isinstance(value, dict):
         raise _KeyError(f"expected a mapping with the key `map`, got {_describe(value)}")
@@ -326,4 +338,5 @@ SETTERS = {
     "unsafe-fixes": _set_unsafe_fixes,
     "build-args": _set_build_args,
     "max-file-size": _set_max_file_size,
+    "docs-url": _set_docs_url,
 }

@@ -28,6 +28,7 @@ class Settings:
 
     __slots__ = (
         "enabled", "severity", "policy", "build_args", "max_file_size", "unsafe_fixes", "select", "ignore",
+        "docs_url",
     )  # fmt: skip
 
     def __init__(
@@ -58,6 +59,7 @@ class Settings:
         self.unsafe_fixes = config.unsafe_fixes if unsafe_fixes is None else unsafe_fixes
         self.select = chosen  # as written, for codes dehub does not own (hadolint's DL/SC)
         self.ignore = config.ignore + tuple(ignore)
+        self.docs_url = config.docs_url  # where reports and editors link a rule code (None: nowhere)
 
     def allows_foreign(self, code: str) -> bool:
         """Whether a hadolint or ShellCheck finding with this code is reported."""

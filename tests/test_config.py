@@ -360,14 +360,36 @@ def test_max_file_size(repo, capsys):
     assert finding["message"] == "file is 213 bytes, over the max-file-size of 100; not checked"
 
 
+@pytest.mark.parametrize(
+    ("value", "template"),
+    [
+        ("https://docs.example.com/dehub/rules/", "https://docs.example.com/dehub/rules/{code}.md"),
+        ("https://docs.example.com/dehub/rules", "https://docs.example.com/dehub/rules/{code}.md"),
+        ("HTTP://docs.example.com:8080", "HTTP://docs.example.com:8080/{code}.md"),
+        ("https://wiki.example.com/dehub/{code}", "https://wiki.example.com/dehub/{code}"),
+        ("https://wiki.example.com/x?page={code}&l=en#{code}", "https://wiki.example.com/x?page={code}&l=en#{code}"),
+        ("https://docs.example.com/r%C3%A9gles/", "https://docs.example.com/r%C3%A9gles/{code}.md"),
+    ],
+)
+def test_docs_url_forms(repo, value, template):
+    write(repo / ".dehub.yaml", f"docs-url: '{value}'\n")
+    assert load(str(repo / ".dehub.yaml"), rules.CODES).docs_url == template
+
+
+def test_docs_url_in_pyproject_and_unset_by_default(repo):
+    write(repo / "pyproject.toml", '[tool.dehub]\ndocs-url = "https://docs.example.com/dehub/rules/"\n')
+    assert load(str(repo / "pyproject.toml"), rules.CODES).docs_url == "https://docs.example.com/dehub/rules/{code}.md"
+    assert load(None, rules.CODES).docs_url is None
+
+
 # --- errors -------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("bogus: 1\n", "unknown key `bogus`; known keys: allow, build-args, exclude, ignore, max-file-size, mirror, "
-         "select, severity, unsafe-fixes"),
+        ("bogus: 1\n", "unknown key `bogus`; known keys: allow, build-args, docs-url, exclude, ignore, max-file-size, "
+         "mirror, select, severity, unsafe-fixes"),
         ("unsafe_fixes: true\n", "unknown key `unsafe_fixes` (did you mean `unsafe-fixes`?)"),
         ("mirror: {foo: 1}\n", "`mirror.foo`: unknown key; known keys: map"),
         ("mirror: [a]\n", "`mirror`: expected a mapping with the key `map`, got a list"),
@@ -387,6 +409,21 @@ def test_max_file_size(repo, capsys):
         ("max-file-size: 0\n", "`max-file-size`: expected a positive number of bytes, got a number (0)"),
         ("max-file-size: 1MB\n", "`max-file-size`: expected a positive number of bytes, got a string ('1MB')"),
         ("max-file-size: true\n", "`max-file-size`: expected a positive number of bytes, got a boolean (True)"),
+        ("docs-url: 3\n", "`docs-url`: expected a URL, got a number (3)"),
+        ("docs-url: [https://docs.example.com/]\n", "`docs-url`: expected a URL, got a list"),
+        ("docs-url: example.com/r/\n", "`docs-url`: expected an http:// or https:// URL, got 'example.com/r/'"),
+        ("docs-url: file:///srv/dehub/docs/rules/\n", "`docs-url`: expected an http:// or https:// URL, got 'file:///srv"),
+        ("docs-url: https:///rules/\n", "`docs-url`: expected a URL with a host name, got 'https:///rules/'"),
+        ("docs-url: https://docs.example.com/{name}.md\n", "`docs-url`: the only placeholder is {code}, got"),
+        ("docs-url: https://docs.example.com/{code\n", "`docs-url`: the only placeholder is {code}, got"),
+        ("docs-url: https://docs.example.com/my rules/\n",
+         "`docs-url`: ' ' is not allowed in a URL, percent-encode it (a space is %20); got "
+         "'https://docs.example.com/my rules/'"),
+        ("docs-url: https://docs.example.com/r%2/\n", "`docs-url`: `%` must start an escape such as %20, got"),
+        ("docs-url: 'https://docs.example.com/r#a#b/{code}'\n", "`docs-url`: a URL has at most one `#` (the fragment)"),
+        ("docs-url: https://docs.example.com/r?page=\n",
+         "`docs-url`: with a query or a fragment, say where the code goes with {code}; got "
+         "'https://docs.example.com/r?page='"),
         ("build-args: [A=1]\n", "`build-args`: expected a mapping of argument name to value, got a list"),
         ("build-args: {A: [1]}\n", "`build-args.A`: expected a string value, got a list"),
         ('mirror:\n  map:\n    "myorg/*": "registry.example.com/{nope}"\n',

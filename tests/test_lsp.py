@@ -174,7 +174,7 @@ async def test_dockerfile_diagnostics_have_exact_ranges_codes_and_utf16_columns(
     assert (node.range.end.line, node.range.end.character) == (3, 31)
     assert node.severity == t.DiagnosticSeverity.Error
     assert node.source == "dehub"
-    assert node.code_description.href.endswith("DH001.md")
+    assert node.code_description is None  # no `docs-url` configured: no page to link to
     assert node.message.startswith("`node:20` is pulled from Docker Hub; use `public.ecr.aws/docker/library/node:20`")
     assert node.data == {"version": 1, "fix": "safe"}
     kafka = next(d for d in codes["DH002"] if d.range.start.line == 5)
@@ -194,6 +194,32 @@ async def test_workflow_diagnostics(client: RecordingClient):
     # the whale before it on the same line counts as two UTF-16 units
     assert redis.range.start.character == line.index("redis:7") + 1
     assert {span_text(WORKFLOW, d) for d in found if d.code == "DH001"} >= {"node:20", "postgres:16", "redis:7"}
+
+
+async def test_diagnostics_link_to_rule_pages_under_the_documents_docs_url(client: RecordingClient):
+    """`docs-url` comes from each document's own configuration, and a reload changes the links."""
+    config = client.root / "linked" / ".dehub.yaml"
+    config.parent.mkdir()
+    config.write_text("docs-url: https://docs.example.com/dehub/rules\n")
+    (client.root / "plain").mkdir()
+    text = "FROM node:20\nFROM acme/tool:1\n"
+
+    linked = await open_document(client, client.root / "linked" / "Dockerfile", text, "dockerfile")
+    plain = await open_document(client, client.root / "plain" / "Dockerfile", text, "dockerfile")
+
+    assert [(d.code, d.code_description.href) for d in linked] == [
+        ("DH001", "https://docs.example.com/dehub/rules/DH001.md"),
+        ("DH002", "https://docs.example.com/dehub/rules/DH002.md"),
+    ]
+    assert [(d.code, d.code_description) for d in plain] == [("DH001", None), ("DH002", None)]
+
+    config.write_text("docs-url: https://wiki.example.com/dehub?page={code}\n")
+    client.workspace_did_change_watched_files(
+        t.DidChangeWatchedFilesParams(changes=[t.FileEvent(uri=config.as_uri(), type=t.FileChangeType.Changed)])
+    )
+    relinked = await diagnostics(client, (client.root / "linked" / "Dockerfile").as_uri())
+    assert [d.code_description.href for d in relinked] == [
+        "https://wiki.example.com/dehub?page=DH001", "https://wiki.example.com/dehub?page=DH002"]  # fmt: skip
 
 
 async def test_an_action_by_path_and_a_dockerfile_by_content(client: RecordingClient):

@@ -17,12 +17,13 @@ from xml.etree import ElementTree
 import pytest
 
 from dehub import __version__
-from dehub.config import find_config_file
+from dehub.config import find_config_file, load
 from dehub.findings import SAFE, UNSAFE, Edit, Finding, Fix
 from dehub.hooks.cli import main
 from dehub.report import concise, github, gitlab, junit, sarif
 from dehub.report.text import Summary
 from dehub.ruledocs import describe
+from dehub.rules import CODES
 
 SCHEMA_FILE = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 DEFAULT_CODES = ["DH001", "DH002", "DH003", "DH004", "DH005", "DH006", "DH900"]
@@ -187,7 +188,8 @@ def validate_sarif(document: dict) -> None:
     assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:5])
     # jsonschema checks format "uri" only with optional packages; check every URI here instead.
     for uri in _values(document, ("uri", "helpUri", "informationUri")):
-        assert re.fullmatch(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-F]{2})+", uri), uri
+        character = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-F]{2})"
+        assert re.fullmatch(rf"{character}+(?:#{character}*)?", uri), uri  # a fragment after one `#`
 
 
 def _values(node: object, keys: tuple[str, ...]) -> list[str]:
@@ -226,7 +228,7 @@ def test_sarif_is_valid_and_describes_the_run(project, capsys):
     (run_,) = document["runs"]
     driver = run_["tool"]["driver"]
     assert (driver["name"], driver["version"], driver["semanticVersion"]) == ("dehub", __version__, __version__)
-    assert driver["informationUri"].startswith("https://")
+    assert "informationUri" not in driver  # dehub has no public home to point at
     assert run_["columnKind"] == "unicodeCodePoints"
     assert run_["originalUriBaseIds"] == {"%SRCROOT%": {"uri": project.resolve().as_uri() + "/"}}
 
@@ -242,11 +244,45 @@ def test_sarif_rules_are_every_enabled_code_with_docs(project, capsys):
         assert rule["fullDescription"]["text"] == doc.text
         assert rule["help"]["text"] == doc.text
         assert "**The fix**" in rule["help"]["markdown"]
-        assert rule["helpUri"] == doc.uri
+        assert "helpUri" not in rule  # no `docs-url` configured
+        assert doc.uri == ""
         assert rule["defaultConfiguration"]["level"] == levels[doc.severity]
         assert rule["properties"] == {"tags": ["docker-hub"], "fix": doc.fix}
     dh003 = next(rule for rule in rules if rule["id"] == "DH003")
     assert dh003["defaultConfiguration"]["level"] == "note"
+
+
+PAGES = "https://docs.example.com/dehub/rules"
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        pytest.param(f"{PAGES}/", f"{PAGES}/{{}}.md", id="base"),
+        pytest.param(PAGES, f"{PAGES}/{{}}.md", id="no-slash"),
+        pytest.param("http://wiki.example.com:8080/{code}#top", "http://wiki.example.com:8080/{}#top", id="template"),
+    ],
+)
+def test_sarif_help_uri_comes_from_docs_url(project, capsys, setting, expected):
+    write(project / ".dehub.yaml", f"docs-url: '{setting}'\n")
+    rules = sarif_run(capsys)["tool"]["driver"]["rules"]  # schema-valid with the links, too
+    links = [(rule["id"], rule["helpUri"]) for rule in rules]
+    assert links == [(code, expected.format(code)) for code in DEFAULT_CODES]
+
+
+def test_sarif_docs_url_from_pyproject_leaves_hadolint_links_alone(work):
+    write(work / "pyproject.toml", '[tool.dehub]\ndocs-url = "https://docs.example.com/r/{code}.html"\n')
+    summary = Summary()
+    summary.enabled = frozenset({"DH001"})
+    summary.docs_url = load(find_config_file(str(work)), CODES).docs_url
+    findings = [make("DL3008", "Pin versions in apt get install.", line=2)]
+    document = json.loads(report(sarif, findings, summary))
+    validate_sarif(document)
+    links = {rule["id"]: rule["helpUri"] for rule in document["runs"][0]["tool"]["driver"]["rules"]}
+    assert links == {
+        "DH001": "https://docs.example.com/r/DH001.html",
+        "DL3008": "https://github.com/hadolint/hadolint/wiki/DL3008",
+    }
 
 
 def test_sarif_rules_follow_select_and_add_reported_codes(project, capsys):

@@ -279,6 +279,7 @@ def _report(findings, options, settings, mode: str, fixed: int, stream=None, pat
     summary.quiet = options.quiet
     summary.paths = list(paths)
     summary.enabled = settings.enabled
+    summary.docs_url = settings.docs_url
     reporter = get(_format(options))
     if not options.output_file:
         reporter.write(findings, stream or sys.stdout, summary)

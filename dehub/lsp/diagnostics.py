@@ -20,22 +20,24 @@ from .documents import LintResult
 
 SOURCE = "dehub"
 SEVERITY = {"error": 1, "warning": 2, "info": 3}  # DiagnosticSeverity: Error, Warning, Information
-_HREFS: dict[str, str | None] = {}
+_HREFS: dict[tuple[str, str | None], str | None] = {}
 
 
-def href(code: str) -> str | None:
-    """The documentation URL of a rule code, if it has one (cached: imported and looked up once)."""
+def href(code: str, docs_url: str | None = None) -> str | None:
+    """The documentation URL of a rule code under the document's `docs-url` (a template with
+    {code}; None: dehub's codes have no link), if it has one (cached per code and setting)."""
+    key = (code, docs_url)
     try:
-        return _HREFS[code]
+        return _HREFS[key]
     except KeyError:
         pass
     try:
-        uri = describe(code).uri or None
+        uri = describe(code, docs_url).uri or None
     except (KeyError, ImportError):
         uri = None
     if uri is not None and not uri.startswith(("https://", "http://")):
         uri = None
-    _HREFS[code] = uri
+    _HREFS[key] = uri
     return uri
 
 
@@ -47,7 +49,7 @@ def diagnostic(finding: Finding, result: LintResult, version: int | None) -> dic
         "source": SOURCE,
         "message": finding.message,
     }
-    link = href(finding.code)
+    link = href(finding.code, result.loaded.config.docs_url)
     if link is not None:
         out["codeDescription"] = {"href": link}
     out["data"] = {"version": version} if finding.fix is None else {"version": version, "fix": finding.fix.safety}

@@ -1,8 +1,10 @@
 """`--format sarif`: SARIF 2.1.0, the format GitHub code scanning and other CI dashboards import.
 
 One run. The driver lists every rule that ran plus every code reported (hadolint's DL and
-ShellCheck's SC codes from `check --hadolint` too), with its documentation and link, so a
-dashboard can explain a result without dehub installed. Results carry their fix as SARIF
+ShellCheck's SC codes from `check --hadolint` too), with its documentation, so a dashboard can
+explain a result without dehub installed. A dehub rule's `helpUri` is its page under the
+configured `docs-url`, and is left out when none is configured (dehub has no public home to
+link to); hadolint's and ShellCheck's codes link to their wikis. Results carry their fix as SARIF
 replacements (from the engine's edit positions, so no source text is read) and a partial
 fingerprint that survives lines added above them. Columns count Unicode code points, as
 dehub's do, and say so in `columnKind`.
@@ -19,11 +21,10 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..findings import UNSAFE, Finding
-from ..ruledocs import DOCS_URL, RuleDoc, describe, markdown
+from ..ruledocs import RuleDoc, describe, markdown
 from .gitlab import fingerprints
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = DOCS_URL.split("/docs/", 1)[0]
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SRCROOT = "%SRCROOT%"
 FINGERPRINT = "dehubFingerprint/v1"
@@ -35,6 +36,7 @@ def write(findings: list[Finding], stream: TextIOBase, summary: object) -> None:
 
 def log(findings: list[Finding], summary: object) -> dict:
     codes = sorted(set(getattr(summary, "enabled", ())) | {finding.code for finding in findings})
+    docs_url = getattr(summary, "docs_url", None)
     index = {code: number for number, code in enumerate(codes)}
     results = [
         result(finding, index[finding.code], fingerprint)
@@ -44,8 +46,7 @@ def log(findings: list[Finding], summary: object) -> dict:
         "name": "dehub",
         "version": __version__,
         "semanticVersion": __version__,
-        "informationUri": INFORMATION_URI,
-        "rules": [rule(code) for code in codes],
+        "rules": [rule(code, docs_url) for code in codes],
     }
     run = {
         "tool": {"driver": driver},
@@ -56,27 +57,30 @@ def log(findings: list[Finding], summary: object) -> dict:
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-def rule(code: str) -> dict:
+def rule(code: str, docs_url: str | None = None) -> dict:
+    """A reportingDescriptor; `docs_url` is the `docs-url` template (None: no `helpUri`)."""
     try:
-        doc = describe(code)
+        doc = describe(code, docs_url)
     except KeyError:  # a code no rule documents: still a valid descriptor
-        doc = RuleDoc(code, code, code, code, INFORMATION_URI, "warning", "none")
+        doc = RuleDoc(code, code, code, code, "", "warning", "none")
     if code.upper().startswith("DL"):
         tags = ["hadolint"]
     elif code.upper().startswith("SC"):
         tags = ["hadolint", "shellcheck"]
     else:
         tags = ["docker-hub"]
-    return {
+    descriptor = {
         "id": code,
         "name": doc.name,
         "shortDescription": {"text": doc.summary},
         "fullDescription": {"text": doc.text},
         "help": {"text": doc.text, "markdown": markdown(doc.text, heading="**")},
-        "helpUri": doc.uri,
-        "defaultConfiguration": {"level": LEVEL.get(doc.severity, "warning")},
-        "properties": {"tags": tags, "fix": doc.fix},
     }
+    if doc.uri:
+        descriptor["helpUri"] = doc.uri
+    descriptor["defaultConfiguration"] = {"level": LEVEL.get(doc.severity, "warning")}
+    descriptor["properties"] = {"tags": tags, "fix": doc.fix}
+    return descriptor
 
 
 def result(finding: Finding, rule_index: int, fingerprint: str) -> dict:

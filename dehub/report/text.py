@@ -10,7 +10,7 @@ from ..findings import Finding
 class Summary:
     """Run-wide counts the text report ends with."""
 
-    __slots__ = ("fixing", "fixed", "dry_run", "unsafe_hidden", "statistics", "quiet", "paths", "enabled")
+    __slots__ = ("fixing", "fixed", "dry_run", "unsafe_hidden", "statistics", "quiet", "paths", "enabled", "docs_url")
 
     def __init__(self, fixing: bool = False, fixed: int = 0, unsafe_hidden: bool = True, dry_run: bool = False) -> None:
         self.fixing = fixing  # --fix or --diff was given
@@ -21,6 +21,7 @@ class Summary:
         self.quiet = False
         self.paths: list[str] = []  # every file checked, clean ones too (JUnit lists them as passed)
         self.enabled: frozenset[str] = frozenset()  # dehub's rule codes that ran (SARIF lists them)
+        self.docs_url: str | None = None  # `docs-url` as a template with {code}: links to rule pages
 
 
 def line(finding: Finding) -> str:
