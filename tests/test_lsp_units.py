@@ -185,7 +185,7 @@ def test_lsp_without_pygls_says_what_to_install(monkeypatch, capsys):
 
     monkeypatch.setitem(sys.modules, "pygls", None)  # `import pygls` raises ImportError
     assert lsp.main([]) == 2
-    assert capsys.readouterr().err == "dehub lsp needs pygls: pip install 'dehub[lsp]'\n"
+    assert capsys.readouterr().err == "dehub lsp needs pygls: pip install '.[lsp]' in your dehub clone\n"
     assert lsp.main(["--help"]) == 0 and "--log-file" in capsys.readouterr().out
 
 

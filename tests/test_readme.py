@@ -1,18 +1,22 @@
-"""README.md stays consistent with the code: hook ids, rule codes, rule pages, the quick start.
+"""README.md stays consistent with the code: hook ids, rule codes, rule pages, the quick start,
+install lines, the pre-commit snippets, and no link to a placeholder domain.
 
 Written to the spec; while README.md is being written these may fail, and that is the point.
 """
 
 from __future__ import annotations
 
+import configparser
 import os
 import re
+import shlex
 import stat
 from pathlib import Path
 
 import pytest
 import yaml
 
+from dehub import __version__
 from dehub.rules import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -185,6 +189,203 @@ def test_ci_run_exists_and_is_executable():
     mode = CI_RUN.stat().st_mode
     assert mode & stat.S_IXUSR, ".ci/run is not executable"
     assert os.access(CI_RUN, os.X_OK)
+
+
+def test_development_section_documents_the_rule_pages_command():
+    from dehub.rulepages import COMMAND
+
+    (body,) = sections(readme(), "Development")
+    blocks = [value for kind, value in body if kind == "fence" and value.info in SHELL_INFO]  # type: ignore[union-attr]
+    commands = [command.split(" #")[0].strip() for block in blocks for command in command_lines(block)]  # type: ignore[arg-type]
+    assert COMMAND in commands
+
+
+# --- the rule pages in docs/rules/ and rules/README.md ------------------------------------------
+
+def test_rule_pages_are_what_the_generator_gives():
+    from dehub.rulepages import COMMAND, stale_files
+
+    stale = stale_files(ROOT)
+    assert not stale, f"{', '.join(stale)}: not what the rule docstrings give; run `{COMMAND}`"
+
+
+def test_rule_pages_generator_rewrites_what_differs_and_removes_only_its_own_orphans(tmp_path):
+    from dehub.rulepages import GENERATED, expected_files, stale_files, write
+
+    expected = expected_files()
+    assert sorted(expected) == sorted(
+        [f"docs/rules/{code}.md" for code in RULES] + ["docs/rules/README.md", "rules/README.md"]
+    )
+    assert write(tmp_path) == list(expected)
+    assert stale_files(tmp_path) == []
+    pages = tmp_path / "docs" / "rules"
+    (pages / "DH001.md").write_text("edited by hand\n", encoding="utf-8")
+    (pages / "DH999.md").write_text(GENERATED + "\n\n# DH999 a rule that was removed\n", encoding="utf-8")
+    (pages / "notes.md").write_text("# notes written by hand\n", encoding="utf-8")
+
+    assert stale_files(tmp_path) == ["docs/rules/DH001.md", "docs/rules/DH999.md"]
+    assert write(tmp_path) == ["docs/rules/DH001.md", "docs/rules/DH999.md"]
+
+    assert (pages / "DH001.md").read_text(encoding="utf-8") == expected["docs/rules/DH001.md"]
+    assert not (pages / "DH999.md").exists()
+    assert (pages / "notes.md").read_text(encoding="utf-8") == "# notes written by hand\n"
+    assert stale_files(tmp_path) == []
+
+
+def test_rule_pages_command_checks_by_default(capsys):
+    from dehub.rulepages import main
+
+    assert main([]) == 0 and main(["--check"]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["--wrte"]) == 2
+    assert capsys.readouterr().err.startswith("usage: python -m dehub.rulepages [--check | --write]\n")
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_every_rule_has_a_page_linked_from_both_indexes(code):
+    rule = RULES[code]
+    module = "dehub/rules/" + rule.__name__.rsplit(".", 1)[-1] + ".py"
+    page = ROOT / "docs" / "rules" / f"{code}.md"
+    assert page.is_file(), f"{page.relative_to(ROOT)} is missing"
+    text = page.read_text(encoding="utf-8")
+    assert f"\n# {code} {rule.NAME}: " in text
+    assert "\n## What it finds\n" in text and "\n## How to suppress\n" in text
+    assert f"| {rule.SEVERITY} | {rule.FIX_SAFETY} | " in text
+    index = (ROOT / "docs" / "rules" / "README.md").read_text(encoding="utf-8")
+    assert f"| [{code}]({code}.md) | {rule.NAME} | {rule.SEVERITY} | {rule.FIX_SAFETY} | " in index
+    rules_map = (ROOT / "rules" / "README.md").read_text(encoding="utf-8")
+    assert f"| [{code}](../docs/rules/{code}.md) | {rule.NAME} | " in rules_map
+    assert f"](../{module}) |" in rules_map
+    assert (ROOT / module).is_file()
+
+
+# --- nothing points at a placeholder domain ------------------------------------------------------
+
+SHIPPED_FOLDERS = ("dehub", "docs", "examples", "rules", "hooks")
+
+
+def shipped_files() -> list[Path]:
+    """The files the project ships (the package) or documents (README, docs, examples, the maps,
+    the hook manifest)."""
+    files = [README, HOOKS_FILE]
+    for folder in SHIPPED_FOLDERS:
+        files += [
+            path for path in sorted((ROOT / folder).rglob("*"))
+            if path.is_file() and "__pycache__" not in path.parts
+        ]  # fmt: skip
+    return files
+
+
+def test_nothing_shipped_or_documented_names_example_invalid():
+    files = shipped_files()
+    names = {path.relative_to(ROOT).as_posix() for path in files}
+    assert {"README.md", "dehub/ruledocs.py", "docs/rules/DH001.md", "examples/api/Dockerfile"} <= names
+    offenders = [path.relative_to(ROOT).as_posix() for path in files if b"example.invalid" in path.read_bytes().lower()]
+    assert offenders == []
+
+
+# --- install lines ---------------------------------------------------------------------------------
+
+PIP_INSTALL = re.compile(r"\bpip install ([^`\n]*)")
+SHELL_SEPARATOR = re.compile(r"\s(?:&&|\|\||;|\||#)(?:\s|$)")
+PLACEHOLDER = "<dehub>"  # the CI snippets' "wherever you install dehub from"
+
+
+def pip_installs(text: str) -> list[tuple[int, list[str]]]:
+    """(line number, requirements) of every `pip install` in the text: code blocks and inline code."""
+    found = []
+    for number, line in enumerate(text.splitlines(), 1):
+        for match in PIP_INSTALL.finditer(line):
+            words = shlex.split(SHELL_SEPARATOR.split(match.group(1))[0])
+            found.append((number, [word for word in words if not word.startswith("-")]))
+    return found
+
+
+def _declared_extras() -> set[str]:
+    parser = configparser.ConfigParser()
+    parser.read(ROOT / "setup.cfg", encoding="utf-8")
+    assert parser.get("metadata", "name") == "dehub"
+    return set(parser["options.extras_require"])
+
+
+def test_every_pip_install_works_from_a_clone():
+    """dehub is not on PyPI: what README tells to install is the clone (`.`), with extras it declares."""
+    extras = _declared_extras()
+    found = pip_installs(readme())
+    assert len(found) >= 4, found
+    for number, requirements in found:
+        assert requirements, f"README.md:{number}: `pip install` of nothing"
+        for requirement in requirements:
+            if requirement == PLACEHOLDER:
+                continue
+            match = re.fullmatch(r"\.(?:\[([\w,-]+)\])?", requirement)
+            assert match, f"README.md:{number}: `{requirement}` is not installable from a clone (use `.[extra]`)"
+            for extra in filter(None, (match.group(1) or "").split(",")):
+                assert extra in extras, f"README.md:{number}: no extra `{extra}` in setup.cfg"
+    if any(PLACEHOLDER in requirements for _, requirements in found):
+        assert f"(`{PLACEHOLDER}` is wherever you install dehub from" in readme()
+
+
+def test_pip_installs_reader():
+    text = "```sh\npip install -e '.[test]' && pytest\n```\nneeds `pip install '.[lsp]'` here; pip install . # x\n"
+    assert pip_installs(text) == [(2, [".[test]"]), (4, [".[lsp]"]), (4, ["."])]
+
+
+def test_lsp_install_hint_uses_the_readme_wording():
+    """`dehub lsp` without pygls, the package docstring and README say the same thing."""
+    import dehub.lsp
+    from dehub.hooks.lsp import MISSING_PYGLS
+
+    (editors,) = sections(readme(), "Editors")
+    blocks = [value for kind, value in editors if kind == "fence" and value.info in SHELL_INFO]  # type: ignore[union-attr]
+    installs = [command for block in blocks for command in command_lines(block) if "pip install" in command]  # type: ignore[arg-type]
+    assert len(installs) == 1, installs
+    (install,) = installs
+    prose = " ".join(value for kind, value in editors if kind == "line")  # type: ignore[misc]
+    wording = re.search(rf"`{re.escape(install)}` ([^`)]+)\)", prose)
+    assert wording, f"the Editors section should say where to run `{install}`"
+    where = wording.group(1)
+    assert f"dehub lsp needs pygls: {install} {where}\n" == MISSING_PYGLS
+    assert f"`{install}` {where}" in " ".join((dehub.lsp.__doc__ or "").split())
+    (command_line,) = sections(readme(), "Command line")
+    listing = "\n".join(line for kind, block in command_line if kind == "fence" for line in block.lines)  # type: ignore[union-attr]
+    assert "dehub lsp " in listing and f"`{install}` {where}" in listing
+
+
+# --- the pre-commit snippets -----------------------------------------------------------------------
+
+def precommit_snippets(text: str | None = None) -> list[str]:
+    """README's `.pre-commit-config.yaml` snippets, as written: YAML blocks with a top-level `repos:`."""
+    items = parse_markdown(readme() if text is None else text)
+    return [
+        "\n".join(block.lines) + "\n"  # type: ignore[union-attr]
+        for kind, block in items
+        if kind == "fence" and block.info in ("yaml", "yml") and "repos:" in block.lines  # type: ignore[union-attr]
+    ]
+
+
+def test_readme_has_the_precommit_snippets():
+    (body,) = sections(readme(), "pre-commit")
+    first = next(value for kind, value in body if kind == "fence")
+    assert precommit_snippets()[0] == "\n".join(first.lines) + "\n"  # type: ignore[union-attr]
+    assert len(precommit_snippets()) == 2  # and the dehub-hadolint one
+
+
+@pytest.mark.parametrize("snippet", precommit_snippets(), ids=["pre-commit", "hadolint"])
+def test_precommit_snippet_pins_this_version_and_existing_hooks(snippet, tmp_path):
+    from pre_commit.clientlib import load_config
+
+    (entry,) = yaml.safe_load(snippet)["repos"]
+    assert entry["rev"] == f"v{__version__}"
+    hook_ids = [hook["id"] for hook in entry["hooks"]] + re.findall(r"#\s*-\s*id:\s*([\w-]+)", snippet)
+    assert hook_ids and set(hook_ids) <= set(_hook_ids()), hook_ids
+    # dehub has no public home: the snippet names a clone, by a path pre-commit takes as given.
+    repo = entry["repo"]
+    assert not re.match(r"^[\w.+-]+://|^[\w.-]+@[\w.-]+:", repo), f"{repo}: a URL dehub does not have"
+    assert not os.path.isabs(repo), repo
+    config = tmp_path / ".pre-commit-config.yaml"
+    config.write_text(snippet, encoding="utf-8")
+    load_config(str(config))  # pre-commit's own schema
 
 
 # --- the reader itself -----------------------------------------------------------------------

@@ -21,7 +21,8 @@ LSP_OPTIONS = [
     ),
     Option("-h", "--help", help="show this help and exit"),
 ]
-MISSING_PYGLS = "dehub lsp needs pygls: pip install 'dehub[lsp]'\n"
+# dehub is not on PyPI: the extra is installed from a clone (README.md, Editors, says the same).
+MISSING_PYGLS = "dehub lsp needs pygls: pip install '.[lsp]' in your dehub clone\n"
 
 
 def main(argv: list[str]) -> int:

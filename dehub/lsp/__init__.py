@@ -15,6 +15,6 @@ translates between it and the Language Server Protocol, one job per module:
 - `actions`: code actions (a quick fix per fixable finding, fix all, suppress on this line).
 - `server`: the pygls wiring: handlers, debounce, publishing, error containment.
 
-pygls is an optional dependency (`pip install 'dehub[lsp]'`); only `server` imports it at
-module level, so the other modules can be tested and benchmarked on their own.
+pygls is an optional dependency (`pip install '.[lsp]'` in your dehub clone); only `server`
+imports it at module level, so the other modules can be tested and benchmarked on their own.
 """
