@@ -6,6 +6,9 @@ uses that commit as the hook repository. `PRE_COMMIT_HOME` points at a session f
 hook environment (a virtualenv with dehub pip-installed from the snapshot) is built once and
 shared by every test. Each scenario then works in its own throwaway "project" repository.
 
+The snapshot is also tagged `v` + `dehub.__version__`, the release tag README's pre-commit
+snippets pin, so those snippets run exactly as written against a clone of it.
+
 The first test in the module also has a fast half: `.pre-commit-hooks.yaml` parsed with PyYAML,
 its `files`/`exclude` regexes compared with `dehub.kinds.kind_for_path`.
 """
@@ -21,7 +24,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_readme import precommit_snippets
 
+from dehub import __version__
 from dehub.kinds import kind_for_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -308,6 +313,7 @@ def pc(tmp_path_factory) -> Session:
     session.git(snapshot, "add", "-A")
     session.git(snapshot, "commit", "-q", "--no-verify", "-m", "snapshot of the dehub working tree")
     session.rev = session.git(snapshot, "rev-parse", "HEAD").stdout.strip()
+    session.git(snapshot, "tag", f"v{__version__}")  # the release tag README's snippets pin
 
     # Build the hook environment once, here, so a failure says so plainly.
     warm = session.project(base / "warm-up", ["dehub", "dehub-fix"])
@@ -660,3 +666,35 @@ def test_hadolint_hook_folds_dl3026_and_sees_only_dockerfiles_and_workflows(pc, 
         ("api/app.dockerfile", 1, "DL3026"),
     ]
     assert "(hadolint DL3026 reports this line too)" in text
+
+
+# README's pre-commit snippets, exactly as written ------------------------------------------------
+
+@pytest.mark.parametrize("snippet", precommit_snippets(), ids=["pre-commit", "hadolint"])
+def test_readme_snippet_works_as_written(pc, tmp_path, snippet):
+    """The snippet, byte for byte, in a project with a clone of dehub where its `repo:` says (a
+    path beside the project), at the tag its `rev:` pins: pre-commit builds the hook from it and
+    the hook blocks a Docker Hub pull."""
+    (entry,) = yaml.safe_load(snippet)["repos"]
+    project = tmp_path / "work" / "project"
+    project.mkdir(parents=True)
+    clone = project / entry["repo"]
+    pc.git(tmp_path, "clone", "-q", str(pc.snapshot), str(clone))
+    assert entry["rev"] == f"v{__version__}"
+    assert entry["rev"] in pc.git(clone, "tag", "--list").stdout.split()
+    pc.git(project, "init", "-q")
+    write(project / ".pre-commit-config.yaml", snippet)
+    write(project / "Dockerfile", DIRTY)
+    pc.git(project, "add", "-A")
+
+    completed = pc.pre_commit(project, "run", "--all-files")
+
+    text = output(completed)
+    assert completed.returncode == 1, text
+    assert (project / ".pre-commit-config.yaml").read_text(encoding="utf-8") == snippet
+    hooks = _manifest()
+    for hook in entry["hooks"]:
+        assert f"{hooks[hook['id']]['name']}." in text, text  # pre-commit's "name....Failed" line
+    codes = {code for path, _, code in reported(text) if path == "Dockerfile"}
+    with_hadolint = any(hook["id"] == HADOLINT_HOOK for hook in entry["hooks"])
+    assert codes == ({"DH001", "DL3008", "DL3009", "DL3015"} if with_hadolint else {"DH001"}), text
