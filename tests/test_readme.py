@@ -257,6 +257,20 @@ def test_every_rule_has_a_page_linked_from_both_indexes(code):
     assert f"| [{code}](../docs/rules/{code}.md) | {rule.NAME} | " in rules_map
     assert f"](../{module}) |" in rules_map
     assert (ROOT / module).is_file()
+    assert f"| [{code}](docs/rules/{code}.md) | {rule.NAME} | " in readme()
+
+
+LINK = re.compile(r"\]\(([^()\s]+)\)")
+
+
+@pytest.mark.parametrize("document", ["README.md", "rules/README.md", "docs/rules/README.md", "docs/rules/DH001.md"])
+def test_relative_links_resolve(document):
+    path = ROOT / document
+    links = LINK.findall(path.read_text(encoding="utf-8"))
+    targets = [target for target in links if not target.startswith(("http://", "https://", "#"))]
+    assert targets, f"{document} links to nothing in the repository"
+    missing = [target for target in targets if not (path.parent / target.split("#", 1)[0]).exists()]
+    assert missing == [], f"{document}: links to missing files"
 
 
 # --- nothing points at a placeholder domain ------------------------------------------------------
