@@ -417,13 +417,13 @@ def test_docs_url_in_pyproject_and_unset_by_default(repo):
         ("docs-url: https://docs.example.com/{name}.md\n", "`docs-url`: the only placeholder is {code}, got"),
         ("docs-url: https://docs.example.com/{code\n", "`docs-url`: the only placeholder is {code}, got"),
         ("docs-url: https://docs.example.com/my rules/\n",
-         "`docs-url`: ' ' is not allowed in a URL, percent-encode it (a space is %20); got "
-         "'https://docs.example.com/my rules/'"),
+         ("`docs-url`: ' ' is not allowed in a URL, percent-encode it (a space is %20); got "
+          "'https://docs.example.com/my rules/'")),
         ("docs-url: https://docs.example.com/r%2/\n", "`docs-url`: `%` must start an escape such as %20, got"),
         ("docs-url: 'https://docs.example.com/r#a#b/{code}'\n", "`docs-url`: a URL has at most one `#` (the fragment)"),
         ("docs-url: https://docs.example.com/r?page=\n",
-         "`docs-url`: with a query or a fragment, say where the code goes with {code}; got "
-         "'https://docs.example.com/r?page='"),
+         ("`docs-url`: with a query or a fragment, say where the code goes with {code}; got "
+          "'https://docs.example.com/r?page='")),
         ("build-args: [A=1]\n", "`build-args`: expected a mapping of argument name to value, got a list"),
         ("build-args: {A: [1]}\n", "`build-args.A`: expected a string value, got a list"),
         ('mirror:\n  map:\n    "myorg/*": "registry.example.com/{nope}"\n',
