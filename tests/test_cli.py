@@ -63,8 +63,12 @@ def out_lines(capsys) -> tuple[list[str], str]:
 
 
 class FakeStdin:
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, tty: bool = False) -> None:
         self.buffer = io.BytesIO(data)
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
 
 
 # --- text and JSON output ---------------------------------------------------------------
@@ -567,6 +571,124 @@ def test_stdin_combined_with_path_is_usage_error(work, capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", FakeStdin(b"FROM node:20\n"))
     assert main(["check", "-", "Dockerfile"]) == 2
     assert "`-` (standard input) cannot be combined with other paths" in capsys.readouterr().err
+
+
+def test_stdin_filename_without_paths_reads_stdin(work, capsys, monkeypatch):
+    """As ruff: `--stdin-filename` alone reads standard input, not the working folder."""
+    write(work / "Dockerfile", f"FROM {ECR}node:20\n")  # clean: a run over `.` would pass
+    monkeypatch.setattr(sys, "stdin", FakeStdin(b"FROM node:20\n"))
+    assert main(["check", "--stdin-filename", "Dockerfile"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == f"Dockerfile:1:6: DH001 {NODE_MESSAGE}\nFound 1 problem. [*] 1 fixable with --fix.\n"
+    assert captured.err == ""
+
+
+def test_stdin_filename_without_paths_fix(work, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", FakeStdin(b"FROM node:20\n"))
+    assert main(["check", "--fix", "--quiet", "--stdin-filename", "Dockerfile"]) == 0
+    assert capsys.readouterr() == (f"FROM {ECR}node:20\n", "")
+    assert not (work / "Dockerfile").exists()
+
+
+STDIN_FILENAME_WITH_PATHS = (
+    "usage: dehub check ...\n"
+    "dehub: error: --stdin-filename names the text read from standard input and cannot be combined with paths "
+    "(got {}); pass `-` or no path to read standard input, or drop --stdin-filename to check the files\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("paths", "named"),
+    [(["Dockerfile"], "'Dockerfile'"), (["."], "'.'"), (["Dockerfile", "-"], "'Dockerfile'"),
+     (["a", "b"], "'a', 'b'")],
+    ids=["file", "folder", "file-and-dash", "two"],
+)  # fmt: skip
+def test_stdin_filename_with_paths_is_a_usage_error(work, capsys, monkeypatch, paths, named):
+    write(work / "Dockerfile", "FROM node:20\n")
+    monkeypatch.setattr(sys, "stdin", FakeStdin(b"FROM node:20\n"))
+    assert main(["check", "--stdin-filename", "Dockerfile", *paths]) == 2
+    assert capsys.readouterr() == ("", STDIN_FILENAME_WITH_PATHS.format(named))
+    assert sys.stdin.buffer.tell() == 0  # standard input was not read
+
+
+def test_stdin_filename_must_name_something(work, capsys):
+    assert main(["check", "--stdin-filename", "", "-"]) == 2
+    assert capsys.readouterr().err == (
+        "usage: dehub check ...\ndehub: error: --stdin-filename needs a file name (e.g. Dockerfile)\n"
+    )
+
+
+TERMINAL_HINT = (
+    "dehub: reading {} from standard input (a terminal): paste it, then press Ctrl-D (Ctrl-Z, Enter on "
+    "Windows); or press Ctrl-C and name the files: dehub check PATH...\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("argv", "what"),
+    [(["-"], "a file"), (["--stdin-filename", "Dockerfile"], "the text of Dockerfile"),
+     (["--stdin-filename", "Dockerfile", "-"], "the text of Dockerfile")],
+    ids=["dash", "stdin-filename", "both"],
+)  # fmt: skip
+def test_terminal_stdin_gets_a_hint(work, capsys, monkeypatch, argv, what):
+    monkeypatch.setattr(sys, "stdin", FakeStdin(f"FROM {ECR}node:20\n".encode(), tty=True))
+    assert main(["check", *argv]) == 0
+    assert capsys.readouterr().err == TERMINAL_HINT.format(what)
+
+
+def test_piped_stdin_gets_no_hint(work, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", FakeStdin(f"FROM {ECR}node:20\n".encode(), tty=False))
+    assert main(["check", "--stdin-filename", "Dockerfile"]) == 0
+    assert capsys.readouterr() == ("All checks passed!\n", "")
+
+
+def test_closed_stdin_is_an_error(work, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", None)
+    assert main(["check", "--stdin-filename", "Dockerfile"]) == 2
+    assert capsys.readouterr() == ("", "dehub: error: standard input is closed; name the files to check\n")
+
+
+def run_dehub(cwd, *args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "dehub.hooks.cli", *args], cwd=cwd, capture_output=True, timeout=60, **kwargs
+    )
+
+
+def test_stdin_filename_reads_real_stdin_in_a_subprocess(work):
+    write(work / "Dockerfile", f"FROM {ECR}node:20\n")
+    done = run_dehub(work, "check", "--stdin-filename", "Dockerfile", input=b"FROM node:20\n")
+    assert (done.returncode, done.stderr) == (1, b"")
+    assert done.stdout == f"Dockerfile:1:6: DH001 {NODE_MESSAGE}\nFound 1 problem. [*] 1 fixable with --fix.\n".encode()
+    done = run_dehub(work, "check", "--stdin-filename", "Dockerfile", "Dockerfile", input=b"FROM node:20\n")
+    assert (done.returncode, done.stdout) == (2, b"")
+    assert done.stderr == STDIN_FILENAME_WITH_PATHS.format("'Dockerfile'").encode()
+
+
+def test_stdin_filename_with_closed_stdin_in_a_subprocess(work):
+    done = run_dehub(work, "check", "--stdin-filename", "Dockerfile", stdin=subprocess.DEVNULL)
+    assert (done.returncode, done.stdout, done.stderr) == (0, b"All checks passed!\n", b"")  # empty text
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_terminal_stdin_in_a_subprocess(work):
+    """On a real terminal dehub says it is reading, then reads until Ctrl-D."""
+    import select
+
+    master, slave = os.openpty()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "dehub.hooks.cli", "check", "--stdin-filename", "Dockerfile"],
+            cwd=work, stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        os.close(slave)
+        assert select.select([process.stderr], [], [], 30)[0], "no hint on stderr before reading"
+        assert process.stderr.readline().decode() == TERMINAL_HINT.format("the text of Dockerfile")
+        os.write(master, b"FROM node:20\n\x04")  # a line, then Ctrl-D (end of input) on an empty line
+        out, err = process.communicate(timeout=60)
+    finally:
+        os.close(master)
+    assert (process.returncode, err) == (1, b"")
+    assert out == f"Dockerfile:1:6: DH001 {NODE_MESSAGE}\nFound 1 problem. [*] 1 fixable with --fix.\n".encode()
 
 
 def test_double_dash_ends_options(work, capsys):

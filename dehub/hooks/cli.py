@@ -44,7 +44,9 @@ CHECK_OPTIONS = [
     Option("--config", action=VALUE, metavar="PATH", help="configuration file (.dehub.yaml or pyproject.toml)"),
     Option("--isolated", help="ignore every configuration file"),
     Option("--kind", action=VALUE, choices=KIND_CHOICES, metavar="KIND", help="read every file as this kind"),
-    Option("--stdin-filename", action=VALUE, metavar="NAME", help="the name of the file read from `-`"),
+    Option(
+        "--stdin-filename", action=VALUE, metavar="NAME", help="read standard input as this file (with `-` or no path)"
+    ),
     Option("--build-arg", action=APPEND, metavar="NAME=VALUE", help="a build argument, as `docker build` gets it"),
     Option("--show-unused-suppressions", help="report `# dehub ignore=` comments that suppress nothing (DH901)"),
     Option("--force-exclude", help="apply `exclude` patterns to files named on the command line too"),
@@ -130,6 +132,7 @@ def _check(argv: list[str]) -> int:
             help_text("dehub check [OPTIONS] [PATHS...]", "Lint files for Docker Hub pulls.", CHECK_OPTIONS)
         )
         return EXIT_CLEAN
+    paths = _check_paths(options)
 
     from dehub import rules
     from dehub.config import ConfigError, find_config_file, load
@@ -166,7 +169,6 @@ def _check(argv: list[str]) -> int:
     from dehub.runner import CHECK, DIFF, FIX
 
     mode = DIFF if options.diff else FIX if options.fix else CHECK
-    paths = options.positionals or ["."]
     if "-" in paths:
         if len(paths) > 1:
             raise UsageError("`-` (standard input) cannot be combined with other paths")
@@ -205,6 +207,28 @@ def _check(argv: list[str]) -> int:
     return _exit_code(findings, results, options, changed)
 
 
+def _check_paths(options) -> list[str]:  # noqa: ANN001 - parsed options
+    """The paths `check` reads: as given, else `.`, else `-` with `--stdin-filename`.
+
+    `--stdin-filename` names the text on standard input, so alone it reads standard input (as
+    ruff does) and it cannot be combined with paths: with them, dehub would ignore either the
+    name or the files, and the user would not be told which.
+    """
+    name = options.stdin_filename
+    if name is None:
+        return options.positionals or ["."]
+    if not name:
+        raise UsageError("--stdin-filename needs a file name (e.g. Dockerfile)")
+    files = [path for path in options.positionals if path != "-"]
+    if files:
+        raise UsageError(
+            f"--stdin-filename names the text read from standard input and cannot be combined with paths "
+            f"(got {', '.join(map(repr, files))}); pass `-` or no path to read standard input, or drop "
+            "--stdin-filename to check the files"
+        )
+    return options.positionals or ["-"]
+
+
 class _HadolintFailed(Exception):
     """hadolint is missing or failed; the reason has been printed."""
 
@@ -240,7 +264,14 @@ def _check_stdin(options, settings, config, mode: str) -> int:  # noqa: ANN001 -
 
     name = options.stdin_filename or "-"
     kind = options.kind or (kind_for_path(name) if options.stdin_filename else None)
-    data = sys.stdin.buffer.read()
+    stdin = sys.stdin
+    if stdin is None:  # started with standard input closed
+        sys.stderr.write("dehub: error: standard input is closed; name the files to check\n")
+        return EXIT_ERROR
+    if _is_terminal(stdin):
+        sys.stderr.write(_terminal_hint(options.stdin_filename))
+        sys.stderr.flush()
+    data = stdin.buffer.read()
     if options.force_exclude and options.stdin_filename and is_excluded(name, config.exclude, config.root):
         if mode == FIX:
             sys.stdout.buffer.write(data)
@@ -265,6 +296,23 @@ def _check_stdin(options, settings, config, mode: str) -> int:  # noqa: ANN001 -
     _report(findings, options, settings, mode, result.fixed, stream=stream, paths=[] if result.skipped else [name])
     changed = bool(result.diff) or (options.exit_non_zero_on_fix and result.output not in (None, data))
     return _exit_code(findings, [result], options, changed)
+
+
+def _is_terminal(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):  # no isatty, or closed
+        return False
+
+
+def _terminal_hint(name: str | None) -> str:
+    """What a person who typed `dehub check -` (or `--stdin-filename X`) without piping a file
+    sees instead of a silent wait: that dehub reads what they type, and how to end or leave."""
+    what = f"the text of {name}" if name else "a file"
+    return (
+        f"dehub: reading {what} from standard input (a terminal): paste it, then press Ctrl-D "
+        "(Ctrl-Z, Enter on Windows); or press Ctrl-C and name the files: dehub check PATH...\n"
+    )
 
 
 def _report(findings, options, settings, mode: str, fixed: int, stream=None, paths=()) -> None:  # noqa: ANN001
