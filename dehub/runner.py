@@ -21,9 +21,10 @@ PARALLEL_THRESHOLD = 200  # below this, starting workers costs more than it save
 class ReadError(OSError):
     """The file cannot be read as text; str(err) says why."""
 
-    def __init__(self, message: str, undecodable: bool = False) -> None:
+    def __init__(self, message: str, undecodable: bool = False, unreadable: bool = False) -> None:
         super().__init__(message)
         self.undecodable = undecodable  # read fine, but binary or not UTF-8
+        self.unreadable = unreadable  # the system would not give its bytes (gone, a folder, no permission)
 
 
 class FileResult:
@@ -49,13 +50,13 @@ def read_source(path: str, max_size: int) -> tuple[SourceText, bytes]:
                 raise ReadError(f"file is {size} bytes, over the max-file-size of {max_size}; not checked")
             data = handle.read(max_size + 1)
     except IsADirectoryError:
-        raise ReadError("is a directory, not a file") from None
+        raise ReadError("is a directory, not a file", unreadable=True) from None
     except FileNotFoundError:
-        raise ReadError("no such file") from None
+        raise ReadError("no such file", unreadable=True) from None
     except ReadError:
         raise
     except OSError as err:
-        raise ReadError(f"cannot read: {err.strerror or err}") from None
+        raise ReadError(f"cannot read: {err.strerror or err}", unreadable=True) from None
     if len(data) > max_size:
         raise ReadError(f"file is over the max-file-size of {max_size} bytes; not checked")
     try:

@@ -42,7 +42,8 @@ def put(work, path: str, data: bytes) -> None:
     target.write_bytes(data)
 
 
-# name -> (path, bytes or None for no file, expected DH900 message or None when clean, extra config)
+# name -> (path, bytes, expected DH900 message or None when clean). A path that does not exist
+# is not bad input but a bad command line (exit 2): see test_missing_path_*.
 BAD = {
     "binary": ("bin/Dockerfile", b"FROM node:20\n\x00\x01\x02\xff", "binary file (contains NUL bytes)"),
     "png": ("png/Dockerfile", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file (contains NUL bytes)"),
@@ -53,14 +54,12 @@ BAD = {
     "whitespace-only": ("blank/Dockerfile", b"  \n\t\n\r\n\n   ", None),
     "comments-only": ("comments/Dockerfile", b"# nothing here\n# FROM node:20\n", None),
     "bom-only": ("bom/Dockerfile", b"\xef\xbb\xbf", None),
-    "missing": ("nope/Dockerfile", None, "no such file"),
 }  # fmt: skip
 
 
-def bad_files(work, name: str) -> tuple[str, bytes | None]:
+def bad_files(work, name: str) -> tuple[str, bytes]:
     path, data, _ = BAD[name]
-    if data is not None:
-        put(work, path, data)
+    put(work, path, data)
     return path, data
 
 
@@ -107,18 +106,15 @@ def test_bad_file_json(work, capsys, name):
 @pytest.mark.parametrize("name", list(BAD))
 def test_bad_file_is_not_written_by_fix(work, capsys, name):
     path, data = bad_files(work, name)
-    stamp = os.stat(work / path).st_mtime_ns if data is not None else None
+    stamp = os.stat(work / path).st_mtime_ns
     assert main(["check", "--fix", GOOD, path]) == 1
     out = capsys.readouterr().out
     assert f"Fixing {GOOD}" in out
     assert f"Fixing {path}" not in out
     assert (work / GOOD).read_bytes() == b"FROM " + ECR.encode() + b"node:20\n"
-    if data is None:
-        assert not (work / path).exists()
-    else:
-        assert (work / path).read_bytes() == data
-        assert os.stat(work / path).st_mtime_ns == stamp
-        assert os.listdir((work / path).parent) == ["Dockerfile"]
+    assert (work / path).read_bytes() == data
+    assert os.stat(work / path).st_mtime_ns == stamp
+    assert os.listdir((work / path).parent) == ["Dockerfile"]
 
 
 @pytest.mark.parametrize("name", ["empty", "whitespace-only", "comments-only"])
@@ -129,8 +125,34 @@ def test_clean_odd_files_alone_exit_0(work, capsys, name):
 
 
 def test_missing_path_alone(work, capsys):
-    assert main(["check", "nope/Dockerfile"]) == 1
-    assert capsys.readouterr().out.splitlines() == ["nope/Dockerfile:1:1: DH900 no such file", "Found 1 problem."]
+    assert main(["check", "nope/Dockerfile"]) == 2
+    assert capsys.readouterr() == ("", "dehub: error: nope/Dockerfile: no such file or directory\n")
+
+
+@pytest.mark.parametrize(
+    "options",
+    [[], ["--format", "json"], ["--fix"], ["--diff"], ["--exit-zero"], ["--ignore", "DH900"], ["--quiet"]],
+    ids=["text", "json", "fix", "diff", "exit-zero", "ignore-dh900", "quiet"],
+)
+def test_missing_path_next_to_a_good_one_checks_nothing(work, capsys, options):
+    """A path that is not there is a mistake on the command line: exit 2 whatever the options
+    (`--exit-zero` and `ignore: [DH900]` hide findings, not a typo in a CI step), and nothing
+    is checked or written, as black and mypy do."""
+    assert main(["check", *options, GOOD, "nope/Dockerfile", "gone", "good/Dockerfile/x"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        "dehub: error: nope/Dockerfile: no such file or directory\n"
+        "dehub: error: gone: no such file or directory\n"
+        "dehub: error: good/Dockerfile/x: no such file or directory\n"
+    )
+    assert (work / GOOD).read_bytes() == GOOD_TEXT
+
+
+def test_missing_path_with_force_exclude(work, capsys):
+    (work / ".dehub.yaml").write_text("exclude: [nope/]\n")
+    assert main(["check", "--force-exclude", "nope/Dockerfile"]) == 2
+    assert capsys.readouterr().err == "dehub: error: nope/Dockerfile: no such file or directory\n"
 
 
 def test_dh900_ignored_by_configuration(work, capsys):
@@ -325,6 +347,7 @@ def test_directory_given_to_check_file():
 
 
 def test_dangling_symlink(work, capsys):
+    """The link exists, so the path is no mistake; the file it names is unreadable (DH900)."""
     (work / "Dockerfile").symlink_to("does-not-exist")
     assert main(["check", GOOD, "Dockerfile"]) == 1
     lines = capsys.readouterr().out.splitlines()

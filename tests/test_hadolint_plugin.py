@@ -709,8 +709,11 @@ def test_json_of_the_wrong_shape_exits_2(work, capsys, monkeypatch):
 
 
 def test_a_vanished_file_is_left_to_dehub(work, capsys):
-    """A path dehub could not read (reported as DH900) is not handed to hadolint, which would abort."""
+    """A path dehub could not read (reported as DH900) is not handed to hadolint, which would abort.
+    (A path that does not exist at all is a usage error before anything runs: test_bad_input.)"""
     write(work / "Dockerfile", DOCKERFILE)
+    (work / "gone").mkdir()
+    (work / "gone" / "Dockerfile").symlink_to("vanished")
 
     code, out, err = check(capsys, "Dockerfile", "gone/Dockerfile")
 

@@ -622,12 +622,6 @@ def test_unreadable_files_are_listed_and_exit_1(work, capsys):
     )
 
 
-def test_missing_workflow_named_on_the_command_line(work, capsys):
-    code, report = inventory_json(capsys, ".github/workflows/gone.yml")
-    assert code == 1
-    assert report["files"] == [{"path": ".github/workflows/gone.yml", "kind": "workflow", "error": "no such file"}]
-
-
 def test_binary_and_empty_files_do_not_crash(work, capsys):
     write(work / ".github/workflows/bin.yml", b"\x00\x01\x02")
     write(work / ".github/workflows/empty.yml", "")
@@ -639,6 +633,76 @@ def test_binary_and_empty_files_do_not_crash(work, capsys):
         (".github/workflows/empty.yml", None, []),
         (".github/workflows/scalar.yml", None, []),
     ]
+
+
+# --- paths that are not there, files that cannot be read: errors (exit 2) -------------------
+
+
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_missing_workflow_named_on_the_command_line(work, capsys, output):
+    assert inventory(capsys, "--format", output, ".github/workflows/gone.yml") == (
+        2, "", "dehub: error: .github/workflows/gone.yml: no such file or directory\n"
+    )  # fmt: skip
+
+
+def test_missing_folder(work, capsys):
+    assert inventory(capsys, "nope") == (2, "", "dehub: error: nope: no such file or directory\n")
+
+
+def test_missing_path_next_to_a_real_one_lists_nothing(work, capsys):
+    write(work / ".github/workflows/ci.yml", CI)
+    errors = (
+        "dehub: error: gone.yml: no such file or directory\n"
+        "dehub: error: .github/workflow: no such file or directory\n"
+    )
+    assert inventory(capsys, ".github/workflows/ci.yml", "gone.yml", ".github/workflow") == (2, "", errors)
+
+
+def deny(monkeypatch, name: str) -> None:
+    """Reading a file whose path ends with `name` fails as a mode-000 file does for a user."""
+    import builtins
+
+    import dehub.runner
+
+    def guarded_open(file, *args, **kwargs):
+        if str(file).replace("\\", "/").endswith(name):
+            raise PermissionError(13, "Permission denied", str(file))
+        return builtins.open(file, *args, **kwargs)
+
+    monkeypatch.setattr(dehub.runner, "open", guarded_open, raising=False)
+
+
+def test_unreadable_workflow_in_a_folder_is_an_error(work, capsys, monkeypatch):
+    write(work / ".github/workflows/ci.yml", CI)
+    write(work / ".github/workflows/locked.yml", CI)
+    deny(monkeypatch, ".github/workflows/locked.yml")
+    code, out, err = inventory(capsys, ".")
+    assert code == 2
+    assert err == "dehub: error: .github/workflows/locked.yml: cannot read: Permission denied\n"
+    assert ".github/workflows/locked.yml (workflow)\n  not read: cannot read: Permission denied\n" in out
+    assert out.endswith("Docker Hub pulls per run of every workflow above: 12\n")  # ci.yml's, still listed
+    code, report = inventory_json(capsys, ".")
+    assert code == 2
+    assert report["files"][1] == {
+        "path": ".github/workflows/locked.yml", "kind": "workflow", "error": "cannot read: Permission denied"
+    }  # fmt: skip
+
+
+def test_unreadable_file_named_on_the_command_line_is_an_error(work, capsys, monkeypatch):
+    write(work / "pipelines/build.yml", CI)  # its name says nothing; its content would say `workflow`
+    deny(monkeypatch, "pipelines/build.yml")
+    assert inventory(capsys, "pipelines/build.yml") == (
+        2,
+        "Docker Hub pulls per run of every workflow above: 0\n",
+        "dehub: error: pipelines/build.yml: cannot read: Permission denied\n",
+    )
+
+
+def test_unreadable_dockerfile_is_not_an_inventory_error(work, capsys, monkeypatch):
+    """Dockerfiles have no jobs to list: one that cannot be read does not matter here."""
+    write(work / "Dockerfile", "FROM node:20\n")
+    deny(monkeypatch, "Dockerfile")
+    assert inventory(capsys, "Dockerfile") == (0, "Docker Hub pulls per run of every workflow above: 0\n", "")
 
 
 # --- usage ------------------------------------------------------------------------------------

@@ -173,6 +173,8 @@ def _check(argv: list[str]) -> int:
         if len(paths) > 1:
             raise UsageError("`-` (standard input) cannot be combined with other paths")
         return _check_stdin(options, settings, config, mode)
+    if _report_missing(paths):
+        return EXIT_ERROR
 
     from dehub.discover import discover
     from dehub.runner import check_files
@@ -227,6 +229,25 @@ def _check_paths(options) -> list[str]:  # noqa: ANN001 - parsed options
             "--stdin-filename to check the files"
         )
     return options.positionals or ["-"]
+
+
+def _report_missing(paths: list[str]) -> bool:
+    """Print an error for each path on the command line that does not exist; whether any.
+
+    A path that is not there is a mistake on the command line (a typo, a renamed file), not a
+    finding about a file: it exits 2, which `--exit-zero` and `ignore: [DH900]` cannot hide.
+    A file that exists but cannot be read is bad input, reported per file (DH900 in `check`).
+    """
+    missing = False
+    for path in paths:
+        try:
+            os.lstat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            sys.stderr.write(f"dehub: error: {path}: no such file or directory\n")
+            missing = True
+        except (OSError, ValueError):  # unreadable (or a NUL in the name): reported where it is read
+            pass
+    return missing
 
 
 class _HadolintFailed(Exception):
@@ -378,12 +399,13 @@ def _inventory(argv: list[str]) -> int:
     except ConfigError as err:
         sys.stderr.write(f"dehub: error: {err}\n")
         return EXIT_ERROR
+    paths = options.positionals or ["."]
+    if _report_missing(paths):
+        return EXIT_ERROR
     policy = Policy(config.allow, config.mirror_map)
-    targets = discover(
-        options.positionals or ["."], exclude=config.exclude, root=config.root, force_exclude=False, kind=options.kind
-    )
+    targets = discover(paths, exclude=config.exclude, root=config.root, force_exclude=False, kind=options.kind)
     files = []
-    failed = False
+    failed = unreadable = False
     for target in targets:
         kind = target.kind
         try:
@@ -392,6 +414,10 @@ def _inventory(argv: list[str]) -> int:
             if kind in INVENTORY_KINDS:
                 files.append({"path": target.path, "kind": kind, "error": str(err)})
                 failed = True
+            if err.unreadable and (kind in INVENTORY_KINDS or (kind is None and target.explicit)):
+                # No count can be given for it: an error, as for a missing path (exit 2).
+                sys.stderr.write(f"dehub: error: {target.path}: {err}\n")
+                unreadable = True
             continue
         kind = kind or kind_for_text(source.text, target.path)
         if kind not in INVENTORY_KINDS:
@@ -404,7 +430,7 @@ def _inventory(argv: list[str]) -> int:
             sys.stderr.write(f"dehub: {target.path}:{line}:{column}: {problem.message}\n")
         files.append(file_inventory(target.path, document, policy))
     sys.stdout.write(render_json(files) if options.format == "json" else render_text(files))
-    return EXIT_FINDINGS if failed else EXIT_CLEAN
+    return EXIT_ERROR if unreadable else EXIT_FINDINGS if failed else EXIT_CLEAN
 
 
 def _rules(argv: list[str]) -> int:
