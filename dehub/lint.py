@@ -17,10 +17,11 @@ from .kinds import parse
 from .policy import MIRROR, Policy
 from .resolve import Subject, resolve
 from .source import SourceText
-from .suppress import apply, suppressions
+from .suppress import apply, read_pragmas
 
 dh900 = rule_registry.RULES["DH900"]
 dh901 = rule_registry.RULES["DH901"]
+dh902 = rule_registry.RULES["DH902"]
 
 
 class Settings:
@@ -187,12 +188,14 @@ def _locate(findings: list[Finding], source: SourceText) -> None:
 
 
 def _suppress(findings: list[Finding], document: Document, enabled: frozenset[str]) -> list[Finding]:
-    found = suppressions(document.pragmas())
-    if not found:
+    """Drop the findings pragmas suppress; add DH901 (unused) and DH902 (cannot be honoured).
+    Those two are about pragmas, so they come after the pragmas were applied: none hides them."""
+    found, invalid = read_pragmas(document.pragmas(), document.source.text, rule_registry.CODES)
+    if not found and not invalid:
         return findings
     kept = apply(findings, found, document.source)
+    about_pragmas = []
     if dh901.CODE in enabled:
-        unused_findings = []
         for suppression in found:
             unused = [
                 code
@@ -200,9 +203,12 @@ def _suppress(findings: list[Finding], document: Document, enabled: frozenset[st
                 if code not in suppression.used and (code in enabled or code not in rule_registry.CODES)
             ]
             if unused:
-                finding = dh901.check(suppression.pragma, unused, len(unused) == len(suppression.codes))
-                finding.kind = document.kind
-                unused_findings.append(finding)
-        _locate(unused_findings, document.source)
-        kept.extend(unused_findings)
-    return kept
+                about_pragmas.append(dh901.check(suppression.pragma, unused, len(unused) == len(suppression.codes)))
+    if dh902.CODE in enabled:
+        about_pragmas.extend(dh902.check(problem, rule_registry.CODES) for problem in invalid)
+    if not about_pragmas:
+        return kept
+    for finding in about_pragmas:
+        finding.kind = document.kind
+    _locate(about_pragmas, document.source)
+    return [*kept, *about_pragmas]

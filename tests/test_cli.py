@@ -839,7 +839,8 @@ def test_explain_unknown(capsys):
     assert main(["explain", "XX"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert "unknown rule code 'XX'; known: DH001, DH002, DH003, DH004, DH005, DH006, DH900, DH901" in captured.err
+    known = "DH001, DH002, DH003, DH004, DH005, DH006, DH900, DH901, DH902"
+    assert f"unknown rule code 'XX'; known: {known}" in captured.err
 
 
 # --- unused suppressions --------------------------------------------------------------------
@@ -899,3 +900,35 @@ def test_files_dehub_does_not_read_yet_say_so(work, capsys, name, what):
         f"dehub: skipped {name}: dehub does not read {what} yet (it reads GitHub Actions workflows, "
         "action metadata (action.yml) and Dockerfiles)\n"
     )
+
+
+# --- suppressions dehub cannot honour (DH902) ------------------------------------------------
+
+DH902_USAGE = "write `# dehub ignore=CODE[,CODE...] [reason]` (or `# dehub global ignore=...` for the whole file)"
+
+
+def test_invalid_suppression_fails_the_run(work, capsys):
+    """The finding it meant to hide is reported, and so is the comment (a warning: exit 1)."""
+    write(work / "Dockerfile", "# dehub ignore DH001 legacy\nFROM node:20\n# dehub is run by CI\n")
+    assert main(["check"]) == 1
+    lines, _ = out_lines(capsys)
+    assert lines == [
+        f"Dockerfile:1:1: DH902 this comment suppresses nothing: `ignore` needs `=` and rule codes; {DH902_USAGE}",
+        f"Dockerfile:2:6: DH001 {NODE_MESSAGE}",
+        "Found 2 problems. [*] 1 fixable with --fix.",
+    ]
+
+
+def test_invalid_suppression_alone_exits_1_and_can_be_ignored(work, capsys):
+    write(work / "Dockerfile", f"# dehub ignore=DH01,DH001 legacy\nFROM {ECR}node:20\n")
+    assert main(["check", "--format", "concise"]) == 1
+    assert capsys.readouterr().out == (
+        "Dockerfile:1:16: DH902 unknown rule code `DH01` in this suppression: it suppresses nothing (DH001 still "
+        "applies); dehub's codes are DH001, DH002, DH003, DH004, DH005, DH006, DH900, DH901, DH902, and hadolint's "
+        "DLnnnn and ShellCheck's SCnnnn codes are accepted\nFound 1 problem.\n"
+    )
+    assert main(["check", "--ignore", "DH902"]) == 0
+    assert capsys.readouterr().out == "All checks passed!\n"
+    write(work / ".dehub.yaml", "ignore: [DH902]\n")
+    assert main(["check"]) == 0
+    assert capsys.readouterr().out == "All checks passed!\n"

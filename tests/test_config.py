@@ -403,7 +403,7 @@ def test_docs_url_in_pyproject_and_unset_by_default(repo):
         ("severity: {DH999: error}\n", "`severity.DH999`: unknown rule code"),
         ("severity: [DH001]\n", "`severity`: expected a mapping of rule code to error|warning|info, got a list"),
         ("select: [DH999]\n", "`select`: unknown rule code or prefix `DH999`; known: DH001, DH002, DH003, DH004, DH005, DH006, "
-         "DH900, DH901"),
+         "DH900, DH901, DH902"),
         ("ignore: [XX]\n", "`ignore`: unknown rule code or prefix `XX`"),
         ("select: 5\n", "`select`: expected a list of rule codes, got a number (5)"),
         ("max-file-size: 0\n", "`max-file-size`: expected a positive number of bytes, got a number (0)"),

@@ -26,7 +26,7 @@ from dehub.ruledocs import describe
 from dehub.rules import CODES
 
 SCHEMA_FILE = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
-DEFAULT_CODES = ["DH001", "DH002", "DH003", "DH004", "DH005", "DH006", "DH900"]
+DEFAULT_CODES = ["DH001", "DH002", "DH003", "DH004", "DH005", "DH006", "DH900", "DH902"]
 
 DOCKERFILE = (
     "ARG X\n"

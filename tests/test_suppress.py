@@ -1,11 +1,12 @@
-"""Suppression pragmas: `# dehub ignore=`, `# dehub global ignore=`, and unused ones (DH901)."""
+"""Suppression pragmas: `# dehub ignore=`, `# dehub global ignore=`, unused ones (DH901) and
+ones dehub cannot honour (DH902)."""
 
 from __future__ import annotations
 
 import pytest
 from helpers import findings, fixed, problems
 
-from dehub.suppress import parse_pragma
+from dehub.suppress import parse_pragma, read_directive
 
 UNUSED = {"show_unused_suppressions": True}
 MIRRORED = "public.ecr.aws/docker/library/node:20"
@@ -27,6 +28,9 @@ MIRRORED = "public.ecr.aws/docker/library/node:20"
         ("dehub global ignore=DH002", (True, ("DH002",))),
         ("dehub: global ignore=DH002 reason", (True, ("DH002",))),
         ("dehub ignore=DH001,", (False, ("DH001",))),
+        ("dehub ignore=DH001, DH002 reason", (False, ("DH001", "DH002"))),
+        ("dehub ignore=DH001,  dh002,DH003 reason", (False, ("DH001", "DH002", "DH003"))),
+        ("dehub ignore=DH001, legacy base", (False, ("DH001",))),  # a word that is no code starts the reason
         ("dehub ignore=", None),
         ("dehub ignore", None),
         ("dehub ignore DH001", None),
@@ -193,11 +197,13 @@ def test_partly_used_pragma_names_the_unused_codes_and_has_no_fix():
 
 
 def test_unknown_codes_count_as_unused():
+    """Unused (DH901, with its fix) and unknown (DH902): two facts about the same pragma."""
     result = findings("# dehub ignore=DH777\nFROM node:20\n", **UNUSED)
-    assert [(f.line, f.code) for f in result] == [(1, "DH901"), (2, "DH001")]
+    assert [(f.line, f.code) for f in result] == [(1, "DH901"), (1, "DH902"), (2, "DH001")]
     assert result[0].message == "suppression of DH777 suppresses nothing; remove the comment"
-    (finding,) = findings("# dehub ignore=DH001,NOPE\nFROM node:20\n", **UNUSED)
-    assert finding.message == "suppression of NOPE suppresses nothing; remove those codes"
+    result = findings("# dehub ignore=DH001,NOPE\nFROM node:20\n", **UNUSED)
+    assert [f.code for f in result] == ["DH901", "DH902"]
+    assert result[0].message == "suppression of NOPE suppresses nothing; remove those codes"
 
 
 def test_codes_of_disabled_rules_are_not_unused():
@@ -257,3 +263,212 @@ def test_fix_with_bom():
     source = SourceText.decode(b"\xef\xbb\xbf# dehub ignore=DH001\nFROM " + MIRRORED.encode() + b"\n")
     outcome = fix_source(source, "dockerfile", Settings(show_unused_suppressions=True), False)
     assert outcome.source.encode() == b"\xef\xbb\xbfFROM " + MIRRORED.encode() + b"\n"
+
+
+# --- comments dehub cannot honour (DH902) --------------------------------------------------
+
+USAGE = "write `# dehub ignore=CODE[,CODE...] [reason]` (or `# dehub global ignore=...` for the whole file)"
+KNOWN_CODES = (
+    "dehub's codes are DH001, DH002, DH003, DH004, DH005, DH006, DH900, DH901, DH902, and hadolint's DLnnnn and "
+    "ShellCheck's SCnnnn codes are accepted"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        # addresses dehub, does not parse: `dehub` or `dehub:` then a directive-like word, a word
+        # with `=`, or a rule code
+        ("dehub ignore DH001", "`ignore` needs `=` and rule codes"),
+        ("dehub ignore", "`ignore` needs `=` and rule codes"),
+        ("dehub: ignore DH001 reason", "`ignore` needs `=` and rule codes"),
+        ("dehub ignore list below", "`ignore` needs `=` and rule codes"),
+        ("dehub-ignore DH001", "`ignore` needs `=` and rule codes"),
+        ("dehub global ignore DH001", "`ignore` needs `=` and rule codes"),
+        ("dehub: ignore=", "no rule codes after `ignore=`"),
+        ("dehub ignore=  ", "no rule codes after `ignore=`"),
+        ("dehub ignore=,", "no rule codes after `ignore=`"),
+        ("dehub global ignore=", "no rule codes after `ignore=`"),
+        ("dehub disable=DH001", "`disable` is not a dehub directive"),
+        ("dehub: disable DH001", "`disable` is not a dehub directive"),
+        ("dehub_disable", "`disable` is not a dehub directive"),
+        ("dehub enable=DH001", "`enable` is not a dehub directive"),
+        ("dehub noqa", "`noqa` is not a dehub directive"),
+        ("dehub: noqa: DH001", "`noqa` is not a dehub directive"),
+        ("dehub skip", "`skip` is not a dehub directive"),
+        ("dehub suppress DH001", "`suppress` is not a dehub directive"),
+        ("dehub nolint", "`nolint` is not a dehub directive"),
+        ("dehub exclude", "`exclude` is not a dehub directive"),
+        ("dehub ignore-file", "`ignore-file` is not a dehub directive"),
+        ("dehub ignore-next-line=DH001", "`ignore-next-line` is not a dehub directive"),
+        ("dehub global disable=DH001", "`disable` is not a dehub directive"),
+        ("dehub ignored=DH001", "`ignored` is not a dehub directive"),
+        ("dehub codes=DH001", "`codes` is not a dehub directive"),
+        ("dehub=DH001", "no directive before `=`"),
+        ("dehub DH001", "no `ignore=` before the rule codes"),
+        ("dehub: DH001,DH002", "no `ignore=` before the rule codes"),
+        ("dehub global", "`global` must be followed by `ignore=` and rule codes"),
+        ("dehub global DH001", "`global` must be followed by `ignore=` and rule codes"),
+        ("dehub global=DH001", "`global` must be followed by `ignore=` and rule codes"),
+        ("DEHUB DISABLE=DH001", "`DISABLE` is not a dehub directive"),
+        # prose about dehub, and comments that do not start with it: not addressed to dehub
+        ("dehub is run by CI", None),
+        ("dehub: see the docs", None),
+        ("dehub: the mirror is set in .dehub.yaml", None),
+        ("dehub", None),
+        ("dehub:", None),
+        ("dehub ignores files that git ignores", None),
+        ("dehub skips vendored folders", None),
+        ("dehub globally rewrites images", None),
+        ("dehub global settings live in .dehub.yaml", None),
+        ("dehub-ci runs this", None),
+        ("dehubx ignore=DH001", None),
+        ("see dehub docs", None),
+        ("this file uses dehub ignore=DH001", None),
+        ("hadolint ignore=DL3006", None),
+        ("", None),
+    ],
+)
+def test_what_addresses_dehub(body, problem):
+    directive = read_directive(body)
+    assert (directive.problem if directive is not None else None) == problem
+    assert parse_pragma(body) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("# dehub ignore DH001\nFROM node:20\n", {(1, 1, "DH902"), (2, 6, "DH001")}),
+        ("# dehub: ignore=\nFROM node:20\n", {(1, 1, "DH902"), (2, 6, "DH001")}),
+        ("# dehub disable=DH001\nFROM node:20\n", {(1, 1, "DH902"), (2, 6, "DH001")}),
+        ("  # dehub noqa\nFROM node:20\n", {(1, 3, "DH902"), (2, 6, "DH001")}),
+        (f"FROM {MIRRORED}\n# dehub global\n", {(2, 1, "DH902")}),
+        # an unknown code: found at the code; the comment's other codes still suppress
+        ("# dehub ignore=DH01\nFROM node:20\n", {(1, 16, "DH902"), (2, 6, "DH001")}),
+        ("# dehub ignore=DL3006x\nFROM node:20\n", {(1, 16, "DH902"), (2, 6, "DH001")}),
+        ("# dehub ignore=DH01,DH001\nFROM node:20\n", {(1, 16, "DH902")}),
+        ("# dehub ignore=DH001,DH01\nFROM node:20\n", {(1, 22, "DH902")}),
+        ("# dehub ignore=DH001, DH01 legacy\nFROM node:20\n", {(1, 23, "DH902")}),
+        ("# dehub: global ignore=dh1,DH001\nFROM node:20\nFROM node:22\n", {(1, 24, "DH902")}),
+        ("# dehub ignore=DH0\nFROM node:20\n", {(1, 16, "DH902"), (2, 6, "DH001")}),  # a prefix is no code
+        ("# dehub ignore=DL\nFROM node:20\n", {(1, 16, "DH902"), (2, 6, "DH001")}),
+        ("# dehub ignore=SC20861\nFROM node:20\n", {(1, 16, "DH902"), (2, 6, "DH001")}),
+        # hadolint's and ShellCheck's codes are codes
+        ("# dehub ignore=DL3006,SC2086\nFROM node:20\n", {(2, 6, "DH001")}),
+        ("# dehub ignore=dl3006,DH001\nFROM node:20\n", set()),
+        # prose is left alone, and so are comments where no pragma can be
+        ("# dehub is run by CI\nFROM node:20\n", {(2, 6, "DH001")}),
+        ("# dehub: see the docs\nFROM node:20\n", {(2, 6, "DH001")}),
+        ("# see dehub docs\nFROM node:20\n", {(2, 6, "DH001")}),
+        ("FROM node:20 \\\n# dehub ignore DH001\n  AS x\n", {(1, 6, "DH001")}),
+        ("FROM alpine:3 AS a\nRUN <<EOF\n# dehub ignore DH001\nEOF\n", {(1, 6, "DH001")}),
+    ],
+    ids=[
+        "no-equals", "no-codes", "disable", "noqa-indented", "global-alone",
+        "unknown-code", "unknown-foreign-shape", "unknown-first", "unknown-last", "unknown-after-comma-space",
+        "unknown-global-lower-case", "prefix", "foreign-prefix", "foreign-too-long",
+        "foreign-codes", "foreign-lower-case",
+        "prose", "prose-colon", "prose-not-first", "in-continuation", "in-heredoc",
+    ],
+)  # fmt: skip
+def test_dh902_in_dockerfiles(text, expected):
+    assert problems(text) == expected
+
+
+def test_dh902_malformed_finding_details():
+    (finding,) = findings(f"FROM {MIRRORED}\r\n  # dehub ignore DH001 legacy  \r\nRUN x\r\n")
+    assert finding.code == "DH902"
+    assert finding.name == "invalid-suppression"
+    assert finding.severity == "warning"
+    assert finding.message == f"this comment suppresses nothing: `ignore` needs `=` and rule codes; {USAGE}"
+    # the comment, from its `#` to its last character (`legacy`), end exclusive
+    assert (finding.line, finding.column, finding.end_line, finding.end_column) == (2, 3, 2, 30)
+    assert finding.fixable is None
+    assert finding.kind == "dockerfile"
+
+
+def test_dh902_unknown_codes_finding_details():
+    (finding,) = findings("# dehub ignore=DH01,DH001,nope,DL3006x reason\nFROM node:20\n")
+    assert finding.message == (
+        f"unknown rule codes `DH01`, `nope`, `DL3006x` in this suppression: they suppress nothing (DH001 still "
+        f"applies); {KNOWN_CODES}"
+    )
+    # from the first unknown code to the end of the last, as written
+    assert (finding.line, finding.column, finding.end_line, finding.end_column) == (1, 16, 1, 39)
+    (finding, _) = findings("# dehub ignore=DH01 reason\nFROM node:20\n")
+    assert finding.message == f"unknown rule code `DH01` in this suppression: it suppresses nothing; {KNOWN_CODES}"
+    assert (finding.line, finding.column, finding.end_line, finding.end_column) == (1, 16, 1, 20)
+    (finding,) = findings("# dehub ignore=DH01,DH001,DH002\nFROM node:20\n")
+    assert "(DH001, DH002 still apply)" in finding.message
+
+
+def test_dh902_is_on_by_default_and_can_be_turned_off():
+    text = "# dehub disable=DH001\nFROM node:20\n"
+    assert problems(text, select=("DH001",)) == {(2, 6, "DH001")}
+    assert problems(text, ignore=("DH902",)) == {(2, 6, "DH001")}
+    assert problems(text, select=("DH9",)) == {(1, 1, "DH902")}
+
+
+def test_dh902_is_not_suppressed_by_a_pragma():
+    """It is about pragmas: a pragma that hid it would hide the very mistake it reports."""
+    text = "# dehub global ignore=DH902\n# dehub ignore DH001\nFROM node:20\n"
+    assert problems(text) == {(2, 1, "DH902"), (3, 6, "DH001")}
+    text = "# dehub ignore=DH902\n# dehub ignore=DH01\nFROM node:20\n"
+    assert problems(text) == {(2, 16, "DH902"), (3, 6, "DH001")}
+
+
+def test_dh902_and_unused_suppressions_together():
+    text = f"# dehub ignore DH001\nFROM {MIRRORED}\n# dehub ignore=DH001\nRUN x\n"
+    assert problems(text, **UNUSED) == {(1, 1, "DH902"), (3, 1, "DH901")}
+    assert fixed(text, **UNUSED) == f"# dehub ignore DH001\nFROM {MIRRORED}\nRUN x\n"  # DH902 has no fix
+
+
+WORKFLOW_WITH_PRAGMAS = """\
+on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    # dehub ignore DH001
+    container: node:20
+    services:
+      db:
+        image: postgres:16  # dehub: disable=DH001
+    steps:
+      - run: |
+          # dehub: ignore=
+          docker run alpine:3
+          # dehub ignore=DH001,DH01 pinned by the smoke test
+          docker run node:20
+          # dehub is run by CI; see its docs
+          docker run busybox:1
+      # dehub ignore=DH001 the cache action is mirrored later
+      - uses: docker://node:20
+"""
+
+
+def test_dh902_in_a_workflow():
+    """YAML comments (own line and end of line) and shell comments inside `run:`."""
+    assert problems(WORKFLOW_WITH_PRAGMAS, "workflow") == {
+        (5, 5, "DH902"), (6, 16, "DH001"),
+        (9, 29, "DH902"), (9, 16, "DH001"),
+        (12, 11, "DH902"), (13, 22, "DH001"),
+        (14, 32, "DH902"),  # DH01; DH001 still suppresses line 15
+        (17, 22, "DH001"),
+    }  # fmt: skip
+    spans = {
+        (f.line, f.column, f.end_line, f.end_column)
+        for f in findings(WORKFLOW_WITH_PRAGMAS, "workflow")
+        if f.code == "DH902"
+    }
+    assert spans == {(5, 5, 5, 25), (9, 29, 9, 51), (12, 11, 12, 27), (14, 32, 14, 36)}
+
+
+def test_dh902_in_an_action():
+    text = (
+        "name: a\n"
+        "runs:\n"
+        "  using: docker\n"
+        "  # dehub ignore=DH010\n"
+        "  image: docker://node:20\n"
+    )
+    assert problems(text, "action") == {(4, 18, "DH902"), (5, 19, "DH001")}

@@ -32,7 +32,7 @@ from .edits import changed_spans, text_edits, workspace_edit
 QUICKFIX = "quickfix"
 FIX_ALL = "source.fixAll.dehub"
 FIX_ALL_TITLE = "Fix all dehub problems in this file"
-NOT_SUPPRESSIBLE = ("DH900", "DH901")  # parse errors cannot be suppressed; DH901 is about a pragma
+NOT_SUPPRESSIBLE = ("DH900", "DH901", "DH902")  # parse errors cannot be suppressed; DH901/DH902 are about pragmas
 
 
 class Client:

@@ -4,7 +4,8 @@ A rule module holds data (CODE, NAME, SEVERITY, FIX_SAFETY), a docstring that is
 documentation (`dehub explain CODE` prints it), and one `check` function. Image rules judge
 each image use (`check(subject) -> Finding | None`); document rules (DH004, DH005) look at a
 whole parsed file of the kinds they list (`check_document(document, subjects, policy)`);
-DH900 and DH901 are called by the engine for parse problems and unused suppressions.
+DH900, DH901 and DH902 are called by the engine for parse problems, unused suppressions and
+suppressions it cannot honour.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from . import (
     dh006_invalid_reference,
     dh900_parse_error,
     dh901_unused_suppression,
+    dh902_invalid_suppression,
 )
 
 IMAGE_RULES = (
@@ -27,7 +29,8 @@ IMAGE_RULES = (
     dh006_invalid_reference,
 )
 DOCUMENT_RULES = (dh004_hidden_docker_hub_pull, dh005_ecr_public_unauthenticated)
-ALL_RULES = IMAGE_RULES[:3] + DOCUMENT_RULES + IMAGE_RULES[3:] + (dh900_parse_error, dh901_unused_suppression)
+ENGINE_RULES = (dh900_parse_error, dh901_unused_suppression, dh902_invalid_suppression)
+ALL_RULES = IMAGE_RULES[:3] + DOCUMENT_RULES + IMAGE_RULES[3:] + ENGINE_RULES
 RULES = {rule.CODE: rule for rule in ALL_RULES}
 CODES = frozenset(RULES)
 
