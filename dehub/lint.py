@@ -10,7 +10,7 @@ from bisect import bisect_left, bisect_right
 
 from dehub import rules as rule_registry
 
-from .config import Config, select_codes
+from .config import Config, is_foreign_code, select_codes
 from .document import Document
 from .findings import UNSAFE, Edit, Finding, Fix
 from .kinds import parse
@@ -187,10 +187,16 @@ def _locate(findings: list[Finding], source: SourceText) -> None:
                 edit.end_line, edit.end_column = position(edit.end)
 
 
+def _is_rule_code(code: str) -> bool:
+    """One of dehub's codes, or a hadolint (`DL3006`) or ShellCheck (`SC2086`) code: an exact
+    code (upper case), since a pragma names codes, not prefixes."""
+    return code in rule_registry.CODES or (len(code) == 6 and is_foreign_code(code))
+
+
 def _suppress(findings: list[Finding], document: Document, enabled: frozenset[str]) -> list[Finding]:
     """Drop the findings pragmas suppress; add DH901 (unused) and DH902 (cannot be honoured).
     Those two are about pragmas, so they come after the pragmas were applied: none hides them."""
-    found, invalid = read_pragmas(document.pragmas(), document.source.text, rule_registry.CODES)
+    found, invalid = read_pragmas(document.pragmas(), document.source.text, _is_rule_code)
     if not found and not invalid:
         return findings
     kept = apply(findings, found, document.source)

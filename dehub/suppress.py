@@ -18,10 +18,13 @@ rule code (`dehub DH001`). Prose such as `# dehub is run by CI`, `# dehub: see t
 
 from __future__ import annotations
 
-from .config import is_foreign_code
 from .document import PragmaComment
 from .findings import Finding
 from .source import SourceText
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 DIRECTIVE_WORDS = frozenset(("ignore", "disable", "enable", "noqa", "skip", "suppress", "nolint", "exclude"))
 SPACE = " \t"
@@ -190,10 +193,11 @@ def _about_directive(word: str) -> str:
 
 
 def read_pragmas(
-    pragmas: list[PragmaComment], text: str, known_codes: frozenset[str]
+    pragmas: list[PragmaComment], text: str, is_rule_code: Callable[[str], bool]
 ) -> tuple[list[Suppression], list[InvalidPragma]]:
     """The suppressions in a document's pragma comments, and the comments that address dehub
-    but cannot be honoured (wholly: they do not parse; or in part: unknown codes)."""
+    but cannot be honoured (wholly: they do not parse; or in part: codes `is_rule_code` does
+    not know)."""
     found: list[Suppression] = []
     invalid: list[InvalidPragma] = []
     for pragma in pragmas:
@@ -206,18 +210,12 @@ def read_pragmas(
             continue
         codes = directive.codes
         found.append(Suppression(pragma, tuple(code for code, _, _ in codes), directive.is_global))
-        unknown = [(code, start, end) for code, start, end in codes if not _is_rule_code(code, known_codes)]
+        unknown = [(code, start, end) for code, start, end in codes if not is_rule_code(code)]
         if unknown:
             written = tuple(text[start:end] for _, start, end in unknown)
-            known = tuple(code for code, _, _ in codes if _is_rule_code(code, known_codes))
+            known = tuple(code for code, _, _ in codes if is_rule_code(code))
             invalid.append(InvalidPragma(pragma, unknown[0][1], unknown[-1][2], unknown=written, known=known))
     return found, invalid
-
-
-def _is_rule_code(code: str, known_codes: frozenset[str]) -> bool:
-    """One of dehub's codes, or a hadolint (`DL3006`) or ShellCheck (`SC2086`) code: an exact
-    code, since a pragma names codes, not prefixes."""
-    return code in known_codes or (is_foreign_code(code) and len(code) == 6)
 
 
 def suppressions(pragmas: list[PragmaComment]) -> list[Suppression]:

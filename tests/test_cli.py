@@ -681,6 +681,7 @@ def test_terminal_stdin_in_a_subprocess(work):
             cwd=work, stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )  # fmt: skip
         os.close(slave)
+        assert process.stderr is not None
         assert select.select([process.stderr], [], [], 30)[0], "no hint on stderr before reading"
         assert process.stderr.readline().decode() == TERMINAL_HINT.format("the text of Dockerfile")
         os.write(master, b"FROM node:20\n\x04")  # a line, then Ctrl-D (end of input) on an empty line

@@ -419,8 +419,9 @@ def test_dh902_is_not_suppressed_by_a_pragma():
 
 def test_dh902_and_unused_suppressions_together():
     text = f"# dehub ignore DH001\nFROM {MIRRORED}\n# dehub ignore=DH001\nRUN x\n"
-    assert problems(text, **UNUSED) == {(1, 1, "DH902"), (3, 1, "DH901")}
-    assert fixed(text, **UNUSED) == f"# dehub ignore DH001\nFROM {MIRRORED}\nRUN x\n"  # DH902 has no fix
+    assert problems(text, show_unused_suppressions=True) == {(1, 1, "DH902"), (3, 1, "DH901")}
+    # DH902 has no fix
+    assert fixed(text, show_unused_suppressions=True) == f"# dehub ignore DH001\nFROM {MIRRORED}\nRUN x\n"
 
 
 WORKFLOW_WITH_PRAGMAS = """\
