@@ -169,21 +169,37 @@ def local_image(text: str) -> str:
     return ref.name + ":" + (ref.tag or "latest") + ("@" + ref.digest if ref.digest else "")
 
 
+DEFAULT_DRIVER = "docker"  # the driver of the default builder every Docker host has
+UNKNOWN_DRIVER = ""  # a builder dehub cannot name: treated as one that cannot see local images
+BUILD_CONTEXT_SITE = "build-context"  # a build's `docker-image://` context, in any kind
+
+
 class JobRun:
     """One run of a job being read: its uses in order, and the images its steps made locally.
 
     Events and hidden pulls are the same in every matrix combination, so only the first run
     (`first`) records events; hidden pulls are recorded per run (the inventory counts them
     per combination, DH004 reports each once).
+
+    Local images: what a build loads into the Docker daemon's image store (`docker build`,
+    `--load`, and any build by the `docker` driver that is not sent away), what `docker tag`
+    names. Running one later is no pull; `docker pull` still pulls. The job also follows which
+    buildx builder is selected (`builders`, `driver`): the `docker` driver's BuildKit sees the
+    daemon's images, so a `docker-image://` build context naming a local image is no pull
+    there, while a `docker-container` builder pulls it from the registry.
     """
 
-    __slots__ = ("job", "uses", "local", "first")
+    __slots__ = ("job", "uses", "local", "first", "seen", "driver", "builders", "installed")
 
     def __init__(self, job: Job) -> None:
         self.job = job
         self.uses: list[ImageUse] = []
         self.local: set[str] = set()  # images built, tagged or loaded by earlier steps
         self.first = not job.runs
+        self.seen: set[tuple[object, ...]] = set()  # uses recorded (a step's variants repeat them)
+        self.driver = DEFAULT_DRIVER  # the selected buildx builder's driver
+        self.builders = {"default": DEFAULT_DRIVER}  # builders by name, as created in the job
+        self.installed = False  # `docker buildx install`: `docker build` uses the selected builder
 
     def is_local(self, image: str) -> bool:
         return bool(self.local) and local_image(image) in self.local
@@ -206,6 +222,10 @@ class JobRun:
             return  # an empty image (a service switched off by the matrix) is not pulled
         if span is None:
             span = (written or value).source_span() or (0, 0)
+        key = (site, span, step, value.text, tuple(value.origins))
+        if key in self.seen:
+            return  # the same pull from another variant of the step
+        self.seen.add(key)
         use = ImageUse(site, value, span[0], span[1])
         use.context = PullContext(self.job, step, phase)
         self.uses.append(use)
@@ -220,10 +240,77 @@ class JobRun:
     def event(self, step: int, span: tuple[int, int], kind: EventKind, registry: str = "",
               mentions_ecr_public: bool = False) -> None:  # fmt: skip
         if self.first:
-            self.job.events.append(Event(self.job, step, span, kind, registry, mentions_ecr_public))
+            events = self.job.events
+            for known in events:
+                if (known.step, known.start, known.end, known.kind, known.registry) == (step, *span, kind, registry):
+                    return  # recorded by another variant of the step
+            events.append(Event(self.job, step, span, kind, registry, mentions_ecr_public))
 
     def hidden(self, step: int, tool: str, span: tuple[int, int], image: str, setting: str) -> None:
-        self.job.hidden.append(HiddenPull(self.job, step, tool, span, image, setting))
+        key = ("hidden", step, span, image)
+        if key not in self.seen:
+            self.seen.add(key)
+            self.job.hidden.append(HiddenPull(self.job, step, tool, span, image, setting))
+
+    # --- builders and builds --------------------------------------------------------------
+
+    def new_builder(self, driver: str, name: str = "", use: bool = True) -> None:
+        """A buildx builder created (setup-buildx, `docker buildx create`), selected when `use`."""
+        if name:
+            self.builders[name] = driver
+        if use:
+            self.driver = driver
+
+    def use_builder(self, name: str) -> None:
+        """`docker buildx use NAME`: a builder this job created, `default`, or one dehub cannot name."""
+        self.driver = self.builders.get(name, UNKNOWN_DRIVER)
+
+    def build_driver(self, builder: str, buildx: bool) -> str:
+        """The driver a build runs on: the builder it names, else the selected one for
+        `docker buildx build` (and `docker build` after `buildx install`), else the default."""
+        if builder:
+            return self.builders.get(builder, UNKNOWN_DRIVER)
+        return self.driver if buildx or self.installed else DEFAULT_DRIVER
+
+    def built(self, tags: tuple[str, ...] | list[str], driver: str, load: bool, away: bool) -> None:
+        """A build's tags are local when it loads them into the image store: explicitly
+        (`load`), or on the docker driver, whose builds land there unless sent away (pushed,
+        exported to files). A pushed-only build is not counted on."""
+        if load or (driver == DEFAULT_DRIVER and not away):
+            for tag in tags:
+                self.add_local(tag)
+
+    def context(self, value: Value, step: int, driver: str, span: tuple[int, int] | None = None,
+                written: Value | None = None) -> None:  # fmt: skip
+        """A build's `docker-image://` context, pulled by BuildKit when the build runs; the
+        docker driver's BuildKit uses an image an earlier step made locally instead."""
+        if driver == DEFAULT_DRIVER and self.is_local(value.text):
+            return
+        self.pull(BUILD_CONTEXT_SITE, value, step, Phase.STEP, span, written)
+
+    # --- scripts --------------------------------------------------------------------------
+
+    def scripts(self, step: int, variants: list[list[ScriptEvent]], site: str) -> None:
+        """A step's script when it may be any of several texts (an expression or an env value
+        with several outcomes): each variant's pulls count, each once; an image is local
+        after the step only when every variant made it, and the selected builder is known
+        only when every variant leaves the same one."""
+        if len(variants) == 1:
+            self.script(step, variants[0], site)
+            return
+        local, driver, builders, installed = self.local, self.driver, self.builders, self.installed
+        after = []
+        for events in variants:
+            self.local, self.driver, self.builders = set(local), driver, dict(builders)
+            self.installed = installed
+            self.script(step, events, site)
+            after.append((self.local, self.driver, self.builders, self.installed))
+        self.local = set.intersection(*(state[0] for state in after))
+        drivers = {state[1] for state in after}
+        self.driver = drivers.pop() if len(drivers) == 1 else UNKNOWN_DRIVER
+        self.builders = {name: kind for name, kind in after[0][2].items()
+                         if all(state[2].get(name) == kind for state in after)}  # fmt: skip
+        self.installed = all(state[3] for state in after)
 
     def script(self, step: int, events: list[ScriptEvent], site: str) -> None:
         """What a step's script did, in order: what a later command pulls depends on what came
@@ -233,15 +320,27 @@ class JobRun:
         for event in events:
             what = event.what
             if what is ScriptAction.PULL and event.value is not None:
-                self.step_pull(site, event.value, step, event.span)
+                if event.always:
+                    self.pull(site, event.value, step, Phase.STEP, event.span)
+                else:
+                    self.step_pull(site, event.value, step, event.span)
+            elif what is ScriptAction.CONTEXT and event.value is not None:
+                self.context(event.value, step, self.build_driver(event.builder, event.buildx), event.span)
             elif what is ScriptAction.TAG:
                 self.local.add(event.image)
             elif what is ScriptAction.BUILD:
-                self.local.update(event.tags)
+                self.built(event.tags, self.build_driver(event.builder, event.buildx), event.load, event.away)
                 self.event(step, event.span, EventKind.BUILD, mentions_ecr_public=event.mentions_ecr_public)
             elif what is ScriptAction.LOGIN:
                 self.event(step, event.span, EventKind.LOGIN, event.registry)
-            elif what is ScriptAction.BUILDX_CREATE and event.driver in BUILDKIT_IMAGE_DRIVERS:
+            elif what is ScriptAction.BUILDX_USE:
+                self.use_builder(event.builder)
+            elif what is ScriptAction.BUILDX_INSTALL:
+                self.installed = event.use
+            elif what is ScriptAction.BUILDX_CREATE:
+                self.new_builder(event.driver, event.builder, event.use)
+                if event.driver not in BUILDKIT_IMAGE_DRIVERS:
+                    continue
                 if event.value is not None:
                     self.pull("buildx-driver-image", event.value, step, Phase.STEP, event.span)
                 else:

@@ -112,3 +112,22 @@ class Builder:
             tuple(dict.fromkeys(self.variables)),
             tuple(dict.fromkeys(self.unresolved)),
         )
+
+
+class Choice(Value):
+    """A value that may be any of several: a CI expression whose branch dehub cannot know
+    (`${{ github.event_name == 'push' && 'node:20' || 'node:18' }}` in an `env:` value).
+
+    Its own text and origins are the undecided form (the expression, unknown), so a reader
+    that knows nothing of choices sees an unknown value, as before; readers that do (a kind's
+    expression evaluator, `dehub.shell.events.env_variants`) take each of `alternatives`.
+    """
+
+    __slots__ = ("alternatives",)
+
+    def __init__(self, undecided: Value, alternatives: tuple[Value, ...]) -> None:
+        super().__init__(undecided.text, undecided.origins, undecided.variables, undecided.unresolved)
+        self.alternatives = alternatives
+
+    def __repr__(self) -> str:
+        return f"Choice({[alternative.text for alternative in self.alternatives]!r})"

@@ -174,7 +174,7 @@ CLI_CASES = [
     ("docker compose pull", []),
     ("docker compose run web", []),
     ("docker-compose up", []),
-    ("docker buildx bake", []),
+    ("docker buildx bake", [build()]),  # a build now: its --set may name contexts and tags
     ("docker ps", []),
     ("docker push x", []),
     ("docker save -o x.tar a", []),

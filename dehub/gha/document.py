@@ -56,7 +56,7 @@ class GhaDocument(YamlDocument):
         out: dict[str, Value | None] = {}
         for name, _, value_node in ys.mapping_items(node):
             value = self.value(value_node)
-            out[name] = ex.substitute(value, scope) if value is not None else None
+            out[name] = ex.substitute_choice(value, scope) if value is not None else None
         return out
 
     def inputs(self, node: Node | None) -> dict[str, Value | None]:
@@ -66,7 +66,8 @@ class GhaDocument(YamlDocument):
             return out
         for name, _, spec in ys.mapping_items(node):
             default = ys.mapping_get(spec, "default") if ys.is_mapping(spec) else None
-            out[name.lower()] = self.value(default)
+            value = self.value(default)
+            out[name.lower()] = ex.typed(default, value) if value is not None else None
         return out
 
     def read_steps(
@@ -99,10 +100,12 @@ class GhaDocument(YamlDocument):
         return base or "bash" if base in SHELLS_DEHUB_READS else None
 
     def image(self, run: JobRun, site: str, node: Node | None, scope: ex.Scope, phase: Phase, step: int = -1) -> None:
-        """An image named by a scalar (expressions substituted), pulled in `phase`."""
+        """An image named by a scalar (expressions substituted), pulled in `phase`; each image
+        it may be (`${{ inputs.image || 'node:20' }}`) is a pull of its own."""
         written = self.value(node)
         if written is not None:
-            run.pull(site, ex.substitute(written, scope), step, phase, written=written)
+            for variant in ex.variants(written, scope):
+                run.pull(site, variant.value, step, phase, written=written)
 
 
 def _lower(env: dict[str, Value | None] | None) -> dict[str, Value | None] | None:

@@ -4,17 +4,30 @@ The runner substitutes expressions before anything else reads the text (the shel
 script after substitution), so dehub does the same: `${{ matrix.image }}` becomes the matrix
 literal, with that literal's source offsets, so a fix lands on the matrix entry. Only what the
 file itself defines is evaluated: `matrix.*`, `env.*`, `inputs.*` (and
-`github.event.inputs.*`), string literals and `a || b`; anything else stays unknown, shown as
-written, and the image it feeds is reported as unresolved rather than guessed.
+`github.event.inputs.*`), literals, `format()`, `!`, and the `&&` / `||` that pick between
+them; anything else (`secrets`, `vars`, `needs`, `github.event_name`, comparisons, other
+functions) stays unknown, shown as written, and an image it feeds is reported as unresolved
+rather than guessed.
+
+An expression may have several outcomes: `a || b` is `a` when `a` is truthy, else `b`;
+`a && b` is `b` when `a` is truthy, else `a`; when dehub cannot know whether `a` is truthy
+(`github.event_name == 'push' && 'node:20' || 'node:18'`, `secrets.IMAGE || 'node:20'`)
+both branches are outcomes, and a text holding such expressions has one variant per
+combination of outcomes. An input's default is its value (a caller may pass another, as
+everywhere in dehub); an input without a default, or an `env` name the file does not set,
+is falsy with an unknown text: before `||` the fallback is taken, alone it is unresolved.
 """
 
 from __future__ import annotations
 
 from ..tracked import Tracked
-from ..value import UNKNOWN, Builder, Value
+from ..value import UNKNOWN, Builder, Choice, Value
 
 OPEN, CLOSE = "${{", "}}"
 NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+MAX_OUTCOMES = 16  # outcomes of one expression before dehub calls it unknown
+MAX_VARIANTS = 16  # variants of one text (the product over its expressions), likewise
+MAX_PARSED = 4096  # parsed expressions remembered (matrix combinations evaluate the same text again)
 
 
 class Scope:
@@ -36,6 +49,58 @@ class Scope:
         self.matrix = matrix
         self.env = env
         self.inputs = inputs
+
+
+class Falsy(Value):
+    """A YAML scalar GitHub reads as `false`, `0` or `null` (a matrix value, an input default):
+    falsy in an expression although its text is not empty."""
+
+    __slots__ = ()
+
+
+def typed(node: object, value: Value) -> Value:
+    """A scalar's value, marked `Falsy` when it is a plain YAML false, null or zero (YAML 1.2
+    core schema, as GitHub reads workflows: `no` and `off` are strings)."""
+    from .. import yamlsource as ys
+
+    if ys.style(node) != "":  # type: ignore[arg-type]
+        return value
+    text = value.text.strip()
+    if text in ("false", "False", "FALSE", "null", "Null", "NULL", "~", "") or _is_zero(text):
+        return Falsy(value.text, value.origins, value.variables, value.unresolved)
+    return value
+
+
+def _is_zero(text: str) -> bool:
+    if not text or text[0] not in "+-.0123456789":
+        return False
+    try:
+        number = float(text) if text[:2].lower() not in ("0x", "0o") else int(text, 0)
+    except ValueError:
+        return False
+    return number == 0 or number != number  # NaN is falsy too
+
+
+class Outcome:
+    """One value an expression may have: its text with origins (None: unknown) and whether it
+    is truthy (None: unknown). `name` says what is unknown, for the message."""
+
+    __slots__ = ("value", "truthy", "name")
+
+    def __init__(self, value: Value | None, truthy: bool | None, name: str = "") -> None:
+        self.value = value
+        self.truthy = truthy
+        self.name = name
+
+    def __repr__(self) -> str:
+        shown = self.name if self.value is None else repr(self.value.text)
+        return f"Outcome({shown}, {self.truthy})"
+
+    def key(self) -> tuple[object, ...]:
+        value = self.value
+        if value is None:
+            return ("?", self.name, self.truthy)
+        return (value.text, tuple(value.origins), self.truthy)
 
 
 def find(text: str) -> list[tuple[int, int]]:
@@ -62,17 +127,62 @@ def find(text: str) -> list[tuple[int, int]]:
 
 
 def substitute(value: Value, scope: Scope) -> Value:
-    """The value with every expression replaced by what it evaluates to (unknown if it cannot be)."""
+    """The value with every expression replaced by what it evaluates to; an expression with
+    several outcomes is unknown here (`variants` gives each)."""
     return substitute_tracked(value, scope).value
 
 
 def substitute_tracked(value: Value, scope: Scope) -> Tracked:
-    """The value with its expressions substituted, knowing where each character was written."""
+    """`substitute`, knowing where each character was written."""
+    return variants(value, scope, 1)[0]
+
+
+def substitute_choice(value: Value, scope: Scope) -> Value:
+    """The substituted value, or a `Choice` of its variants when it has several (an `env:` value)."""
+    found = variants(value, scope)
+    if len(found) == 1:
+        return found[0].value
+    return Choice(substitute(value, scope), tuple(variant.value for variant in found))
+
+
+def variants(value: Value, scope: Scope, limit: int = MAX_VARIANTS) -> list[Tracked]:
+    """The value with its expressions substituted, once per combination of their outcomes
+    (distinct results only), each knowing where its characters were written. Past `limit`
+    combinations, the expressions that would multiply them further are unknown."""
     text = value.text
-    origins = value.origins
     spans = find(text) if OPEN in text else []
     if not spans:
-        return Tracked.plain(value)
+        return [Tracked.plain(value)]
+    origins = value.origins
+    chosen: list[list[Outcome]] = []
+    count = 1
+    for start, end in spans:
+        inner = Value(text[start + 3 : end - 2], origins[start + 3 : end - 2])
+        found = outcomes(inner, scope)
+        if count * len(found) > limit:
+            found = [Outcome(None, None, inner.text.strip())]
+        count *= len(found)
+        chosen.append(found)
+    out: list[Tracked] = []
+    seen: set[tuple[object, ...]] = set()
+    for picks in _product(chosen):
+        tracked = _substituted(value, spans, picks)
+        key = (tracked.value.text, tuple(tracked.value.origins), tuple(tracked.value.unresolved))
+        if key not in seen:
+            seen.add(key)
+            out.append(tracked)
+    return out
+
+
+def _product(lists: list[list[Outcome]]) -> list[list[Outcome]]:
+    combinations: list[list[Outcome]] = [[]]
+    for options in lists:
+        combinations = [picked + [option] for picked in combinations for option in options]
+    return combinations
+
+
+def _substituted(value: Value, spans: list[tuple[int, int]], picks: list[Outcome]) -> Tracked:
+    text, origins = value.text, value.origins
     out = Builder()
     starts: list[int] = []
     ends: list[int] = []
@@ -84,15 +194,13 @@ def substitute_tracked(value: Value, scope: Scope) -> Tracked:
             starts.append(origin)
             ends.append(origin + 1 if origin >= 0 else origin)
 
-    for start, end in spans:
+    for (start, end), outcome in zip(spans, picks, strict=True):
         copy(cursor, start)
-        inner = Value(text[start + 3 : end - 2], origins[start + 3 : end - 2])
-        result = evaluate(inner, scope)
         before = len(out.origins)
-        if result is None:
-            out.add_unknown(text[start:end], text[start + 3 : end - 2].strip())
+        if outcome.value is None:
+            out.add_unknown(text[start:end], outcome.name)
         else:
-            out.extend(result)
+            out.extend(outcome.value)
         added = len(out.origins) - before
         starts.extend([origins[start]] * added)
         ends.extend([origins[end - 1] + 1 if origins[end - 1] >= 0 else -1] * added)
@@ -102,71 +210,359 @@ def substitute_tracked(value: Value, scope: Scope) -> Tracked:
 
 
 def evaluate(expression: Value, scope: Scope) -> Value | None:
-    """The value of `a || b || 'literal'` over the contexts dehub knows, or None when unknown."""
-    alternatives = _split_or(expression)
-    for index, part in enumerate(alternatives):
-        last = index == len(alternatives) - 1
-        result = _operand(part, scope, fallback=not last)
-        if result is _EMPTY:
-            if last:
-                return Value("", [])
-            continue  # an input without a default, or an empty literal: falsy, take the next
-        if result is None:
-            return None
-        if result.text or last:
-            return result
+    """The value of an expression when it has exactly one known outcome, else None."""
+    found = outcomes(expression, scope)
+    if len(found) == 1 and found[0].value is not None:
+        return found[0].value
     return None
 
+
+def outcomes(expression: Value, scope: Scope) -> list[Outcome]:
+    """Every value the expression (the text between `${{` and `}}`) may have, once each."""
+    text = expression.text
+    node = _parsed.get(text, _MISSING)
+    if node is _MISSING:
+        if len(_parsed) >= MAX_PARSED:
+            _parsed.clear()
+        try:
+            node = _parsed[text] = _Parser(text).parse()
+        except _ParseError:
+            node = _parsed[text] = None
+    if node is None:
+        return [Outcome(None, None, text.strip())]
+    found = _Evaluator(expression, scope).run(node)  # type: ignore[arg-type]
+    return found
+
+
+# --- parsing -----------------------------------------------------------------------------
+# A node is a tuple: (kind, start, end, *details), offsets into the expression's text.
+#   ("str", s, e)                a string literal, quotes included
+#   ("num", s, e), ("kw", s, e)  a number; true, false or null
+#   ("path", s, e, parts)        `matrix.os.image`, `matrix['os']`: lower-cased parts; None
+#                                when not a plain path (`a.*.b`, `a[matrix.i]`)
+#   ("call", s, e, name, args)   a function call
+#   ("not", s, e, operand), ("cmp", s, e)   `!x`; a comparison (not evaluated)
+#   ("and", s, e, left, right), ("or", s, e, left, right)
+
+Node = tuple
+_MISSING: Node = ("missing",)
+_parsed: dict[str, Node | None] = {}
+_OPERATORS = ("==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "(", ")", "[", "]", ".", ",", "*")
+_COMPARISONS = frozenset(("==", "!=", "<=", ">=", "<", ">"))
+
+
+class _ParseError(Exception):
+    pass
+
+
+class _Parser:
+    """Recursive descent over GitHub's expression grammar, by precedence: `||`, `&&`,
+    `==`/`!=`, `<`/`<=`/`>`/`>=`, `!`, then property access and calls."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = self._tokens(text)
+        self.index = 0
+
+    @staticmethod
+    def _tokens(text: str) -> list[tuple[str, int, int]]:
+        tokens = []
+        index = 0
+        size = len(text)
+        while index < size:
+            char = text[index]
+            if char in " \t\r\n":
+                index += 1
+                continue
+            start = index
+            if char == "'":
+                index += 1
+                while True:
+                    close = text.find("'", index)
+                    if close == -1:
+                        raise _ParseError
+                    if text.startswith("''", close):
+                        index = close + 2
+                        continue
+                    index = close + 1
+                    break
+                tokens.append(("str", start, index))
+            elif char.isdigit() or (char == "-" and index + 1 < size and text[index + 1].isdigit()):
+                index += 1
+                while index < size and (text[index].isalnum() or text[index] in "._+-"):
+                    index += 1
+                tokens.append(("num", start, index))
+            elif char.isalpha() or char == "_":
+                while index < size and text[index] in NAME_CHARS:
+                    index += 1
+                tokens.append(("id", start, index))
+            else:
+                for operator in _OPERATORS:
+                    if text.startswith(operator, index):
+                        index += len(operator)
+                        tokens.append((operator, start, index))
+                        break
+                else:
+                    raise _ParseError
+        return tokens
+
+    def peek(self) -> str:
+        return self.tokens[self.index][0] if self.index < len(self.tokens) else ""
+
+    def take(self, kind: str) -> tuple[str, int, int]:
+        if self.peek() != kind:
+            raise _ParseError
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def parse(self) -> Node:
+        node = self.or_()
+        if self.index != len(self.tokens):
+            raise _ParseError
+        return node
+
+    def or_(self) -> Node:
+        left = self.and_()
+        while self.peek() == "||":
+            self.index += 1
+            right = self.and_()
+            left = ("or", left[1], right[2], left, right)
+        return left
+
+    def and_(self) -> Node:
+        left = self.comparison()
+        while self.peek() == "&&":
+            self.index += 1
+            right = self.comparison()
+            left = ("and", left[1], right[2], left, right)
+        return left
+
+    def comparison(self) -> Node:
+        left = self.unary()
+        while self.peek() in _COMPARISONS:
+            self.index += 1
+            right = self.unary()
+            left = ("cmp", left[1], right[2])
+        return left
+
+    def unary(self) -> Node:
+        if self.peek() == "!":
+            start = self.take("!")[1]
+            operand = self.unary()
+            return ("not", start, operand[2], operand)
+        return self.postfix()
+
+    def postfix(self) -> Node:
+        node = self.primary()
+        parts: list[str] | None = [self.text[node[1] : node[2]].lower()] if node[0] == "id" else None
+        if node[0] == "id":
+            node = ("path", node[1], node[2], None)
+        while self.peek() in (".", "["):
+            if self.take(self.peek())[0] == ".":
+                token = self.tokens[self.index] if self.index < len(self.tokens) else ("", 0, 0)
+                if token[0] not in ("id", "*"):
+                    raise _ParseError
+                self.index += 1
+                if parts is not None:
+                    parts = None if token[0] == "*" else parts + [self.text[token[1] : token[2]].lower()]
+                end = token[2]
+            else:
+                index = self.or_()
+                end = self.take("]")[2]
+                if parts is not None:
+                    parts = parts + [self._string(index).lower()] if index[0] == "str" else None
+            node = ("path", node[1], end, None)
+        if node[0] == "path":
+            node = ("path", node[1], node[2], tuple(parts) if parts is not None else None)
+        return node
+
+    def _string(self, node: Node) -> str:
+        return self.text[node[1] + 1 : node[2] - 1].replace("''", "'")
+
+    def primary(self) -> Node:
+        kind = self.peek()
+        if kind in ("str", "num"):
+            return self.take(kind)
+        if kind == "(":
+            self.index += 1
+            inner = self.or_()
+            self.take(")")
+            return inner
+        if kind != "id":
+            raise _ParseError
+        token = self.take("id")
+        word = self.text[token[1] : token[2]]
+        if self.peek() == "(":
+            self.index += 1
+            args: list[Node] = []
+            if self.peek() != ")":
+                args.append(self.or_())
+                while self.peek() == ",":
+                    self.index += 1
+                    args.append(self.or_())
+            end = self.take(")")[2]
+            return ("call", token[1], end, word.lower(), tuple(args))
+        if word in ("true", "false", "null"):
+            return ("kw", token[1], token[2])
+        return token
+
+
+# --- evaluation --------------------------------------------------------------------------
 
 _EMPTY = Value("", [])
 _OPAQUE = Value("", [])
 
 
-def _operand(part: Value, scope: Scope, fallback: bool) -> Value | None:
-    """One operand: a string literal or a property path; `_EMPTY` for a known-falsy one."""
-    text = part.text
-    stripped = text.strip()
-    if not stripped:
-        return None
-    lead = len(text) - len(text.lstrip())
-    if stripped[0] == "'":
-        return _string_literal(text[lead:], part.origins[lead:])
-    if stripped[:7].lower() == "format(" and stripped.endswith(")"):
-        close = lead + len(stripped) - 1
-        return _format(Value(text[lead + 7 : close], part.origins[lead + 7 : close]), scope)
-    path = _property_path(stripped.lower())
-    if path is None:
-        return None
-    head, rest = path[0], path[1:]
-    if head == "matrix" and scope.matrix is not None and rest:
-        found = _lookup(scope.matrix, rest)
-        if found is _OPAQUE:
-            return None
-        return _EMPTY if found is None else found  # a key this combination lacks reads as ''
+class _Evaluator:
+    """Outcomes of a parsed expression over a scope; `expression` supplies text and origins."""
 
-    if head == "env" and scope.env is not None and len(rest) == 1:
-        return _known_or_empty(scope.env, rest[0], fallback)
-    if head == "inputs" and scope.inputs is not None and len(rest) == 1:
-        return _known_or_empty(scope.inputs, rest[0], fallback)
-    if head == "github" and rest[:2] == ["event", "inputs"] and scope.inputs is not None and len(rest) == 3:
-        return _known_or_empty(scope.inputs, rest[2], fallback)
-    return None
+    __slots__ = ("expression", "scope")
+
+    def __init__(self, expression: Value, scope: Scope) -> None:
+        self.expression = expression
+        self.scope = scope
+
+    def run(self, node: Node) -> list[Outcome]:
+        found = self.node(node)
+        return found if len(found) <= MAX_OUTCOMES else [self.unknown(node)]
+
+    def name(self, node: Node) -> str:
+        return self.expression.text[node[1] : node[2]].strip()
+
+    def unknown(self, node: Node, truthy: bool | None = None) -> Outcome:
+        return Outcome(None, truthy, self.name(node))
+
+    def slice(self, start: int, end: int) -> Value:
+        return Value(self.expression.text[start:end], self.expression.origins[start:end])
+
+    def node(self, node: Node) -> list[Outcome]:
+        kind = node[0]
+        if kind == "str":
+            value = _string_literal(self.slice(node[1], node[2]))
+            return [Outcome(value, bool(value.text))]
+        if kind == "path":
+            return self.path(node)
+        if kind == "or" or kind == "and":
+            return self.logical(node)
+        if kind == "call":
+            return self.call(node) if node[3] == "format" else [self.unknown(node)]
+        if kind == "not":
+            return _unique([self.negated(outcome, node) for outcome in self.node(node[3])])
+        if kind == "num":
+            value = self.slice(node[1], node[2])
+            return [Outcome(value, not _is_zero(value.text))]
+        if kind == "kw":
+            word = self.expression.text[node[1] : node[2]]
+            return [Outcome(_EMPTY, False)] if word == "null" else [Outcome(self.slice(node[1], node[2]), word == "true")]
+        return [self.unknown(node)]  # a comparison
+
+    def logical(self, node: Node) -> list[Outcome]:
+        """`a || b`: a if truthy, else b. `a && b`: b if a is truthy, else a. An `a` whose
+        truthiness is unknown leads both ways; the way it is falsy, its value is falsy."""
+        found: list[Outcome] = []
+        right: list[Outcome] | None = None
+        for outcome in self.node(node[3]):
+            if outcome.truthy is not False:
+                if node[0] == "or":
+                    found.append(Outcome(outcome.value, True, outcome.name))
+                else:
+                    right = self.node(node[4]) if right is None else right
+                    found.extend(right)
+            if outcome.truthy is not True:
+                if node[0] == "and":
+                    found.append(Outcome(outcome.value, False, outcome.name))
+                else:
+                    right = self.node(node[4]) if right is None else right
+                    found.extend(right)
+        return _unique(found)
+
+    def negated(self, outcome: Outcome, node: Node) -> Outcome:
+        if outcome.truthy is None:
+            return self.unknown(node)
+        return Outcome(Value.synthetic("false" if outcome.truthy else "true"), not outcome.truthy)
+
+    def path(self, node: Node) -> list[Outcome]:
+        parts = node[3]
+        scope = self.scope
+        name = self.name(node)
+        if parts is None:
+            return [Outcome(None, None, name)]
+        head, rest = parts[0], list(parts[1:])
+        if head == "matrix" and scope.matrix is not None and rest:
+            found = _lookup(scope.matrix, rest)
+            if found is _OPAQUE:
+                return [Outcome(None, True, name)]  # an object or a list: truthy, not a string
+            if found is None:
+                return [Outcome(_EMPTY, False)]  # a key this combination lacks reads as ''
+            return [Outcome(found, _truthy(found))]
+        if head == "env" and scope.env is not None and len(rest) == 1:
+            return _named(scope.env, rest[0], name)
+        if head == "inputs" and scope.inputs is not None and len(rest) == 1:
+            return _named(scope.inputs, rest[0], name)
+        if head == "github" and rest[:2] == ["event", "inputs"] and scope.inputs is not None and len(rest) == 3:
+            return _named(scope.inputs, rest[2], name, strings=True)  # the event's inputs are strings
+        return [Outcome(None, None, name)]
+
+    def call(self, node: Node) -> list[Outcome]:
+        """`format('{0}:{1}', matrix.image, matrix.tag)`: the template with each `{N}` replaced,
+        once per combination of the arguments' outcomes."""
+        args = node[4]
+        if not args or args[0][0] != "str":
+            return [self.unknown(node)]
+        template = _string_literal(self.slice(args[0][1], args[0][2]))
+        chosen = [self.node(arg) for arg in args[1:]]
+        count = 1
+        for options in chosen:
+            count *= len(options)
+        if count > MAX_OUTCOMES:
+            return [self.unknown(node)]
+        found = []
+        for picks in _product(chosen):
+            values = [pick.value for pick in picks]
+            formatted = _format(template, values) if all(value is not None for value in values) else None
+            found.append(self.unknown(node) if formatted is None else Outcome(formatted, bool(formatted.text)))
+        return _unique(found)
 
 
-def _format(arguments: Value, scope: Scope) -> Value | None:
-    """`format('{0}:{1}', matrix.image, matrix.tag)`: the template with each `{N}` replaced."""
-    parts = _split_top_level(arguments)
-    if not parts:
-        return None
-    template = _operand(parts[0], scope, fallback=False)
-    if template is None or not parts[0].text.strip().startswith("'"):
-        return None
-    values = []
-    for part in parts[1:]:
-        value = evaluate(part, scope)
-        if value is None:
-            return None
-        values.append(value)
+def _unique(found: list[Outcome]) -> list[Outcome]:
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for outcome in found:
+        key = outcome.key()
+        if key not in seen:
+            seen.add(key)
+            out.append(outcome)
+    return out
+
+
+def _truthy(value: Value) -> bool | None:
+    """A string is truthy unless empty; a typed YAML false, null or zero is falsy; a value
+    with unknown parts is truthy when any part is known (it is not empty)."""
+    if isinstance(value, Falsy) or not value.text:
+        return False
+    origins = value.origins
+    if UNKNOWN not in origins:
+        return True
+    return True if any(origin != UNKNOWN for origin in origins) else None
+
+
+def _named(names: dict[str, Value | None], name: str, shown: str, strings: bool = False) -> list[Outcome]:
+    """An env or input value; a name without one is falsy with an unknown text (see the module doc)."""
+    value = names.get(name)
+    if value is None:
+        return [Outcome(None, False, shown)]
+    values = value.alternatives if isinstance(value, Choice) else (value,)
+    found = []
+    for one in values:
+        if strings and isinstance(one, Falsy):
+            one = Value(one.text, one.origins, one.variables, one.unresolved)
+        found.append(Outcome(one, _truthy(one)))
+    return found
+
+
+def _format(template: Value, values: list[Value]) -> Value | None:
+    """The template with each `{N}` replaced; None for a placeholder with no argument."""
     out = Builder()
     text, origins = template.text, template.origins
     index = 0
@@ -189,42 +585,9 @@ def _format(arguments: Value, scope: Scope) -> Value | None:
     return out.build()
 
 
-def _split_top_level(arguments: Value) -> list[Value]:
-    """Split function arguments on commas outside string literals and parentheses."""
-    text, origins = arguments.text, arguments.origins
-    parts = []
-    depth = 0
-    quoted = False
-    cursor = 0
-    for index, char in enumerate(text):
-        if char == "'":
-            quoted = not quoted
-        elif not quoted and char == "(":
-            depth += 1
-        elif not quoted and char == ")":
-            depth -= 1
-        elif not quoted and depth == 0 and char == ",":
-            parts.append(Value(text[cursor:index], origins[cursor:index]))
-            cursor = index + 1
-    parts.append(Value(text[cursor:], origins[cursor:]))
-    return parts if text.strip() else []
-
-
-def _known_or_empty(names: dict[str, Value | None], name: str, fallback: bool) -> Value | None:
-    """A declared name without a value is falsy before `||` (like `${X:-default}`), else unknown."""
-    if name not in names:
-        return _EMPTY if fallback else None
-    value = names[name]
-    if value is None:
-        return _EMPTY if fallback else None
-    if UNKNOWN in value.origins and fallback:
-        return None
-    return value
-
-
 def _lookup(matrix: dict[str, object], path: list[str]) -> Value | None:
     """A matrix value; None for a missing key (GitHub reads it as ''). A list or mapping value
-    (used whole, as JSON) is not a string dehub can place: unknown."""
+    (used whole, as JSON) is not a string dehub can place: `_OPAQUE`."""
     found: object = matrix
     for key in path:
         if not isinstance(found, dict) or key not in found:
@@ -233,80 +596,13 @@ def _lookup(matrix: dict[str, object], path: list[str]) -> Value | None:
     return found if isinstance(found, Value) else _OPAQUE
 
 
-def _string_literal(text: str, origins: list[int]) -> Value | None:
-    """`'it''s'` -> `it's`, each character keeping its origin."""
+def _string_literal(literal: Value) -> Value:
+    """`'it''s'` -> `it's`, each character keeping its origin (the tokenizer checked the quotes)."""
+    text, origins = literal.text, literal.origins
     out = Builder()
     index = 1
-    while index < len(text):
-        char = text[index]
-        if char == "'":
-            if text.startswith("''", index):
-                out.add("'", origins[index])
-                index += 2
-                continue
-            if text[index + 1 :].strip():
-                return None  # something after the literal: an operator dehub does not evaluate
-            return out.build()
-        out.add(char, origins[index])
-        index += 1
-    return None
-
-
-def _property_path(text: str) -> list[str] | None:
-    """`matrix.os.name` or `matrix['os']` -> ['matrix', 'os', 'name']; None for anything else."""
-    parts: list[str] = []
-    index = 0
-    while index < len(text):
-        if parts and text[index] == ".":
-            index += 1
-        elif parts and text[index] == "[":
-            name = _quoted_at(text, index + 1)
-            close = text.find("]", index)
-            if not name or close == -1:
-                return None
-            parts.append(name)
-            index = close + 1
-            continue
-        elif parts:
-            return None
-        name = _name_at(text, index)
-        if not name:
-            return None
-        parts.append(name)
-        index += len(name)
-    return parts or None
-
-
-def _name_at(text: str, index: int) -> str:
-    end = index
-    while end < len(text) and text[end] in NAME_CHARS:
-        end += 1
-    return text[index:end]
-
-
-def _quoted_at(text: str, index: int) -> str:
-    if index >= len(text) or text[index] != "'":
-        return ""
-    end = text.find("'", index + 1)
-    return text[index + 1 : end] if end != -1 else ""
-
-
-def _split_or(expression: Value) -> list[Value]:
-    """Split on `||` outside string literals."""
-    text, origins = expression.text, expression.origins
-    parts = []
-    quoted = False
-    cursor = 0
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if char == "'":
-            quoted = not quoted
-        elif not quoted and text.startswith("||", index):
-            parts.append(Value(text[cursor:index], origins[cursor:index]))
-            index += 2
-            cursor = index
-            continue
-        index += 1
-    parts.append(Value(text[cursor:], origins[cursor:]))
-    return parts
+    last = len(text) - 1
+    while index < last:
+        out.add(text[index], origins[index])
+        index += 2 if text.startswith("''", index) else 1
+    return out.build()

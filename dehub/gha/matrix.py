@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .. import yamlsource as ys
 from ..value import Value
+from .expressions import typed
 
 MAX_COMBINATIONS = 256  # GitHub's limit on the jobs one matrix generates
 
@@ -83,7 +84,7 @@ def _entries(node: object, text: str) -> list[dict[str, object]] | None:
 def _convert(node: object, text: str, depth: int = 0) -> object:
     """A matrix value: a Value for a scalar, a dict for a mapping, a list (opaque) otherwise."""
     if ys.is_scalar(node):
-        return ys.scalar_value(node, text)
+        return typed(node, ys.scalar_value(node, text))
     if ys.is_mapping(node) and depth < 8:
         return {key.lower(): _convert(value, text, depth + 1) for key, _, value in ys.mapping_items(node)}
     return []

@@ -7,7 +7,7 @@ from __future__ import annotations
 from .. import yamlsource as ys
 from ..pipeline import JobRun
 from ..shell import memo
-from ..shell.events import ScriptAction, ScriptEvent, script_events
+from ..shell.events import ScriptAction, ScriptEvent, env_variants, script_events
 from ..value import Value
 from . import expressions as ex
 from . import shared
@@ -32,7 +32,8 @@ def read_run(
 ) -> None:
     if node is None or not ys.is_scalar(node) or ys.is_null(node):
         return
-    if memo.ENABLED and ex.OPEN not in node.value:  # an editor re-linting an edited file
+    choices = env_variants(env, node.value)
+    if memo.ENABLED and ex.OPEN not in node.value and len(choices) == 1:  # an editor re-linting an edited file
         start, end = ys.span(node)
         memo_key = memo.key(node.style, node.value, doc.source.text[start:end], shell_name, env)
         found = memo.lookup(memo_key, start, env)
@@ -42,30 +43,34 @@ def read_run(
                 return
             found = script_events(ex.substitute_tracked(script, scope), env, shell_name)
             memo.store(memo_key, start, end, env, found)
-        _record(doc, run, index, node.value, found, scope)
+        _record(doc, run, index, node.value, [found], scope)
         return
     script = doc.value(node)
     if script is None:
         return
-    if ex.OPEN in script.text:
-        tracked = ex.substitute_tracked(script, scope)
-        written = (tracked.value.text, tuple(tracked.value.origins))
-        key: tuple[object, ...] = (id(node), shell_name, written, _env_key(env))
-    else:  # no expressions: the script is the same in every matrix combination
-        tracked = None
-        key = (id(node), shell_name, _env_key(env))
-    found = doc.scanned.get(key)
-    if found is None:  # each distinct script (after substitution) is scanned once
-        if tracked is None:
-            tracked = ex.substitute_tracked(script, scope)
-        found = doc.scanned[key] = script_events(tracked, env, shell_name)
-    _record(doc, run, index, script.text, found, scope)
+    variants = []
+    for tracked in ex.variants(script, scope) if ex.OPEN in script.text else [None]:
+        for variant_env in choices:  # the script may run with any of these env values
+            if tracked is not None:
+                written = (tracked.value.text, tuple(tracked.value.origins))
+                key: tuple[object, ...] = (id(node), shell_name, written, _env_key(variant_env))
+            else:  # no expressions: the script is the same in every matrix combination
+                key = (id(node), shell_name, _env_key(variant_env))
+            found = doc.scanned.get(key)
+            if found is None:  # each distinct script (after substitution) is scanned once
+                substituted = tracked if tracked is not None else ex.substitute_tracked(script, scope)
+                found = doc.scanned[key] = script_events(substituted, variant_env, shell_name)
+            variants.append(found)
+    _record(doc, run, index, script.text, variants, scope)
 
 
-def _record(doc: GhaDocument, run: JobRun, index: int, text: str, found: list[ScriptEvent], scope: ex.Scope) -> None:
+def _record(
+    doc: GhaDocument, run: JobRun, index: int, text: str, variants: list[list[ScriptEvent]], scope: ex.Scope
+) -> None:
     if doc.shared_keys is not None and scope.matrix:
-        _note_script_reads(doc.shared_keys, text, found, scope.matrix)
-    run.script(index, found, SITE)
+        for found in variants:
+            _note_script_reads(doc.shared_keys, text, found, scope.matrix)
+    run.scripts(index, variants, SITE)
 
 
 def _note_script_reads(
@@ -87,4 +92,7 @@ def _note_script_reads(
 def _env_key(env: dict[str, Value | None] | None) -> tuple[object, ...]:
     if not env:
         return ()
-    return tuple((name, None if value is None else (value.text, tuple(value.origins))) for name, value in env.items())
+    return tuple(
+        (name, None if value is None else (value.text, tuple(value.origins), type(value) is not Value))
+        for name, value in env.items()
+    )

@@ -187,3 +187,14 @@ BUILDX_CREATE = frozenset(
         "--platform", "--builder", "--timeout",
     )
 )
+# docker buildx bake [OPTIONS] [TARGET...]; flags: --load, --push, --no-cache, --pull, --print, --list-*.
+BUILDX_BAKE = frozenset(
+    (
+        "--allow", "--builder", "--call", "-f", "--file", "--list", "--metadata-file", "--progress",
+        "--provenance", "--sbom", "--set",
+    )
+)
+# docker buildx use [OPTIONS] NAME; flags: --default, --global.
+BUILDX_USE = frozenset(("--builder",))
+# docker run --pull=always|missing|never; podman also --pull=newer.
+PULL_POLICY = frozenset(("--pull",))

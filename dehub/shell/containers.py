@@ -9,19 +9,21 @@ image the job built, tagged or loaded runs a local image, not a pull.
 
 from __future__ import annotations
 
+from ..buildx import DOCKER_SCHEMES, PODMAN_SCHEMES, BakeSettings, context_image, output_effect
 from ..fields import driver_opt_image
 from ..value import Value
 from . import container_options as o
 from .cooking import Cooking
 from .lexer import Word
-from .options import first_operand, operands, option_values
+from .options import first_operand, flags, operands, option_values
 from .pull import Pull
 
 # Command groups whose next word is the real subcommand (`docker buildx --builder x build`).
 GROUPS = frozenset(("container", "image", "buildx", "builder"))
 GROUP_OPTIONS = frozenset(("--builder",))
 TAG_OPTIONS = frozenset(("-t", "--tag"))
-DRIVER_OPTIONS = frozenset(("--driver", "--driver-opt"))
+BUILD_OPTIONS = frozenset(("-t", "--tag", "--build-context", "--builder", "-o", "--output"))
+DRIVER_OPTIONS = frozenset(("--driver", "--driver-opt", "--name"))
 BUILDX_DEFAULT_DRIVER = "docker-container"
 
 
@@ -55,6 +57,10 @@ def _engine_commands(
 
 DOCKER_COMMANDS = _engine_commands(o.DOCKER_RUN, o.DOCKER_PULL, o.DOCKER_LOGIN, o.DOCKER_BUILD, o.DOCKER_TAG, False)
 DOCKER_COMMANDS[("buildx", "create")] = ("buildx-create", o.BUILDX_CREATE, False)
+DOCKER_COMMANDS[("buildx", "bake")] = ("bake", o.BUILDX_BAKE, False)
+DOCKER_COMMANDS[("buildx", "use")] = ("buildx-use", o.BUILDX_USE, False)
+DOCKER_COMMANDS[("buildx", "install")] = ("buildx-install", frozenset(), False)
+DOCKER_COMMANDS[("buildx", "uninstall")] = ("buildx-uninstall", frozenset(), False)
 # tool -> (global options, subcommands)
 CLI = {
     "docker": (o.DOCKER_GLOBAL, DOCKER_COMMANDS),
@@ -96,7 +102,7 @@ def container_pulls(
         entry = commands.get(path)
         if entry is not None:
             action, values, several = entry
-            command = _Command(reader, tool, words, words[index], words[position], command_start)
+            command = _Command(reader, tool, words, words[index], words[position], command_start, path)
             ACTIONS[action](command, action, position + 1, values, several)
             return command.found
         if len(path) > 1 or name not in GROUPS:
@@ -108,10 +114,17 @@ def container_pulls(
 class _Command:
     """One container command being read, and what it has been found to do."""
 
-    __slots__ = ("reader", "tool", "words", "tool_word", "subcommand", "command_start", "found")
+    __slots__ = ("reader", "tool", "words", "tool_word", "subcommand", "command_start", "path", "found")
 
     def __init__(
-        self, reader: Cooking, tool: str, words: list[Word], tool_word: Word, subcommand: Word, command_start: int
+        self,
+        reader: Cooking,
+        tool: str,
+        words: list[Word],
+        tool_word: Word,
+        subcommand: Word,
+        command_start: int,
+        path: tuple[str, ...] = (),
     ) -> None:
         self.reader = reader
         self.tool = tool
@@ -119,6 +132,7 @@ class _Command:
         self.tool_word = tool_word  # what a build, a load or a login to Docker Hub is reported at
         self.subcommand = subcommand
         self.command_start = command_start
+        self.path = path  # the subcommand path, e.g. ("buildx", "build")
         self.found: list[tuple[int, Pull]] = []
 
     def emit(self, action: str, start: int, end: int, value: Value | None, **details: object) -> None:
@@ -138,16 +152,22 @@ class _Command:
 
 def _run(command: _Command, action: str, start: int, values: frozenset, several: bool) -> None:
     """run / create: the options end at the image; what follows is the container's command."""
-    first = first_operand(command.reader, command.words, start, values)
-    if first < len(command.words):
-        command.emit_operand(action, first)
+    reader, words = command.reader, command.words
+    first = first_operand(reader, words, start, values)
+    if first < len(words):
+        policies = option_values(reader, words[:first], start, values, o.PULL_POLICY)
+        always = any(value.text.strip().lower() == "always" for _, value, _ in policies)
+        word = words[first]
+        command.emit_word(action, word, reader.cooked(word), always=always)
 
 
 def _pull(command: _Command, action: str, start: int, values: frozenset, several: bool) -> None:
     """pull (several images for podman), buildah from."""
     found = operands(command.reader, command.words, start, values)
+    always = command.path[-1:] == ("pull",)  # `buildah from` uses a local image, as `docker run` does
     for index in found if several else found[:1]:
-        command.emit_operand(action, index)
+        word = command.words[index]
+        command.emit_word(action, word, command.reader.cooked(word), always=always)
 
 
 def _login(command: _Command, action: str, start: int, values: frozenset, several: bool) -> None:
@@ -160,11 +180,65 @@ def _login(command: _Command, action: str, start: int, values: frozenset, severa
 
 
 def _build(command: _Command, action: str, start: int, values: frozenset, several: bool) -> None:
-    """A build pulls what its Dockerfile names (read elsewhere); its arguments and tags matter here."""
+    """A build pulls what its Dockerfile names (read elsewhere) and its `docker-image://`
+    contexts; its arguments, tags, builder and outputs matter here."""
     reader, words = command.reader, command.words
     arguments = [reader.cooked(word) for word in words[start:]]
-    tags = [value for _, value, _ in option_values(reader, words, start, values, TAG_OPTIONS)]
-    command.emit_word(action, command.tool_word, None, arguments=arguments, tags=tags)
+    tags: list[Value] = []
+    builder = ""
+    load = away = False
+    docker = command.tool == "docker"
+    schemes = DOCKER_SCHEMES if docker else PODMAN_SCHEMES
+    for option, value, holder in option_values(reader, words, start, values, BUILD_OPTIONS):
+        if option in TAG_OPTIONS:
+            tags.append(value)
+        elif option == "--build-context":
+            image = context_image(value, schemes)
+            if image is not None:
+                begin, end = _inside(reader, holder, image)
+                command.emit("context", begin, end, image, builder="", buildx=_is_buildx(command))
+        elif option == "--builder":
+            builder = value.text.strip()
+        elif docker:  # --output: podman and buildah write files besides their own store
+            loads, sends = output_effect(value)
+            load, away = load or loads, away or sends
+    given = flags(reader, words, start, values)
+    load = load or "--load" in given or not docker  # podman, buildah, nerdctl build into their own store
+    away = away or "--push" in given
+    if builder:
+        for _, pull in command.found:
+            pull.builder = builder
+    command.emit_word(action, command.tool_word, None, arguments=arguments, tags=tags, builder=builder,
+                      buildx=_is_buildx(command), load=load, away=away)  # fmt: skip
+
+
+def _bake(command: _Command, action: str, start: int, values: frozenset, several: bool) -> None:
+    """docker buildx bake: its `--set` overrides may name `docker-image://` contexts and tags
+    (what the bake file itself says is not read); reported as a build."""
+    reader, words = command.reader, command.words
+    settings = BakeSettings()
+    builder = ""
+    for option, value, holder in option_values(reader, words, start, values, frozenset(("--set", "--builder"))):
+        if option == "--builder":
+            builder = value.text.strip()
+            continue
+        before = len(settings.contexts)
+        settings.add(value)
+        for image in settings.contexts[before:]:
+            begin, end = _inside(reader, holder, image)
+            command.emit("context", begin, end, image, buildx=True)
+    given = flags(reader, words, start, values)
+    for _, pull in command.found:
+        pull.builder = builder
+    arguments = [reader.cooked(word) for word in words[start:]]
+    command.emit_word("build", command.tool_word, None, arguments=arguments, tags=settings.tags, builder=builder,
+                      buildx=True, load=settings.load or "--load" in given,
+                      away=settings.away or "--push" in given)  # fmt: skip
+
+
+def _is_buildx(command: _Command) -> bool:
+    """`docker buildx build` runs on the selected builder; `docker build` on the default one."""
+    return command.tool == "docker" and command.path[:1] == ("buildx",)
 
 
 def _tag(command: _Command, action: str, start: int, values: frozenset, several: bool) -> None:
@@ -180,27 +254,47 @@ def _load(command: _Command, action: str, start: int, values: frozenset, several
 
 
 def _buildx_create(command: _Command, action: str, start: int, values: frozenset, several: bool) -> None:
-    """docker buildx create: the driver, and the BuildKit image a `--driver-opt image=X` names.
+    """docker buildx create: the driver, the name, `--use`, and the BuildKit image a
+    `--driver-opt image=X` names.
 
     Several `--driver-opt` options may be given, each a CSV list of key=value; the last `image`
     wins. The report spans just the image inside its option word when written there literally.
     """
     reader = command.reader
     driver = BUILDX_DEFAULT_DRIVER
+    name = ""
     image: tuple[Value, Word] | None = None
     for option, value, holder in option_values(reader, command.words, start, values, DRIVER_OPTIONS):
         if option == "--driver":
             driver = value.text
             continue
+        if option == "--name":
+            name = value.text.strip()
+            continue
         named = driver_opt_image(value)
         if named is not None:
             image = named, holder
+    use = "--use" in flags(reader, command.words, start, values)
     if image is None:
-        command.emit_word(action, command.subcommand, None, driver=driver)
+        command.emit_word(action, command.subcommand, None, driver=driver, builder=name, use=use)
         return
     value, holder = image
     begin, end = _inside(reader, holder, value)
-    command.emit(action, begin, end, value, driver=driver)
+    command.emit(action, begin, end, value, driver=driver, builder=name, use=use)
+
+
+def _buildx_use(command: _Command, action: str, start: int, values: frozenset, several: bool) -> None:
+    """docker buildx use NAME: the builder later `docker buildx` builds run on."""
+    found = operands(command.reader, command.words, start, values)
+    if found:
+        command.emit_operand(action, found[0])
+    else:
+        command.emit_word(action, command.subcommand, None)
+
+
+def _buildx_install(command: _Command, action: str, start: int, values: frozenset, several: bool) -> None:
+    """docker buildx install / uninstall: whether `docker build` uses the selected builder."""
+    command.emit_word("buildx-install", command.subcommand, None, use=action == "buildx-install")
 
 
 def _inside(reader: Cooking, word: Word, value: Value) -> tuple[int, int]:
@@ -228,4 +322,8 @@ ACTIONS = {
     "tag": _tag,
     "load": _load,
     "buildx-create": _buildx_create,
+    "bake": _bake,
+    "buildx-use": _buildx_use,
+    "buildx-install": _buildx_install,
+    "buildx-uninstall": _buildx_install,
 }

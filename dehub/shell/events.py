@@ -13,7 +13,7 @@ from __future__ import annotations
 from enum import Enum
 
 from ..pipeline import ECR_PUBLIC, local_image
-from ..value import Value
+from ..value import Choice, Value
 from . import pulls
 
 TYPE_CHECKING = False
@@ -25,14 +25,28 @@ class ScriptAction(Enum):
     PULL = "pull"  # docker pull/run/create, podman, nerdctl, buildah from: `value` is the image
     LOGIN = "login"  # `registry` is the host logged in to ("" for Docker Hub)
     BUILD = "build"  # `tags` are its local images; `mentions_ecr_public` if its inputs name ECR Public
+    CONTEXT = "context"  # a build's `docker-image://` context: `value` is the image
     TAG = "tag"  # `image` is the new local name
-    BUILDX_CREATE = "buildx-create"  # `driver`; `value` is the `--driver-opt image=` image, or None
+    BUILDX_CREATE = "buildx-create"  # `driver`, `builder` (its --name), `use`; `value`: the `image=` driver-opt
+    BUILDX_USE = "buildx-use"  # `builder` is the builder selected ("" when not known)
+    BUILDX_INSTALL = "buildx-install"  # `use`: install (True) or uninstall (False)
 
 
 class ScriptEvent:
-    """One thing a script does, with the span of its word in the file."""
+    """One thing a script does, with the span of its word in the file.
 
-    __slots__ = ("what", "span", "value", "registry", "image", "tags", "driver", "mentions_ecr_public")
+    A build or a context also says which builder runs it: `builder` (a `--builder` name, ""
+    for the usual one) and `buildx` (`docker buildx build`, which uses the selected builder,
+    not the default one `docker build` uses); a build says whether it `load`s its result into
+    the image store (`--load`, `--output type=docker`; always for podman, buildah, nerdctl)
+    or sends it `away` (`--push`, other outputs). A pull that `always` pulls (`docker pull`,
+    `--pull always`) pulls even an image an earlier step made.
+    """
+
+    __slots__ = (
+        "what", "span", "value", "registry", "image", "tags", "driver", "mentions_ecr_public", "builder", "buildx",
+        "load", "away", "use", "always",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -45,6 +59,12 @@ class ScriptEvent:
         tags: tuple[str, ...] = (),
         driver: str = "",
         mentions_ecr_public: bool = False,
+        builder: str = "",
+        buildx: bool = False,
+        load: bool = False,
+        away: bool = False,
+        use: bool = False,
+        always: bool = False,
     ) -> None:
         self.what = what
         self.span = span  # where the image word (or the command) is written
@@ -54,13 +74,21 @@ class ScriptEvent:
         self.tags = tags
         self.driver = driver
         self.mentions_ecr_public = mentions_ecr_public
+        self.builder = builder
+        self.buildx = buildx
+        self.load = load
+        self.away = away
+        self.use = use
+        self.always = always
 
     def moved(self, span: tuple[int, int], value: Value | None) -> ScriptEvent:
         """The same event at another place (a memoised script's event, placed where it is now)."""
-        return ScriptEvent(
-            self.what, span, value, registry=self.registry, image=self.image, tags=self.tags, driver=self.driver,
-            mentions_ecr_public=self.mentions_ecr_public,
-        )  # fmt: skip
+        copy = object.__new__(ScriptEvent)
+        for slot in ScriptEvent.__slots__:
+            setattr(copy, slot, getattr(self, slot))
+        copy.span = span
+        copy.value = value
+        return copy
 
     def __repr__(self) -> str:
         shown = self.value.text if self.value is not None else self.registry or self.image or self.driver
@@ -81,7 +109,10 @@ def script_events(tracked: Tracked, env: dict[str, Value | None] | None, shell_n
         value = tracked.restore(pull.value) if pull.value is not None else None
         if action in ("pull", "run", "create"):
             if value is not None:
-                out.append(ScriptEvent(ScriptAction.PULL, span, value))
+                out.append(ScriptEvent(ScriptAction.PULL, span, value, always=pull.always))
+        elif action == "context":
+            if value is not None:
+                out.append(ScriptEvent(ScriptAction.CONTEXT, span, value, builder=pull.builder, buildx=pull.buildx))
         elif action == "login":
             registry = value.text.strip().lower() if value is not None else ""
             out.append(ScriptEvent(ScriptAction.LOGIN, span, registry=registry))
@@ -90,12 +121,35 @@ def script_events(tracked: Tracked, env: dict[str, Value | None] | None, shell_n
             inputs = [argument.text for argument in pull.arguments if not _names_tag(argument.text, tag_values)]
             mentions = any(ECR_PUBLIC in text for text in inputs)  # a tag is where it goes, not a pull
             tags = tuple(local_image(tag) for tag in tag_values)
-            out.append(ScriptEvent(ScriptAction.BUILD, span, tags=tags, mentions_ecr_public=mentions))
+            out.append(ScriptEvent(
+                ScriptAction.BUILD, span, tags=tags, mentions_ecr_public=mentions, builder=pull.builder,
+                buildx=pull.buildx, load=pull.load, away=pull.away,
+            ))  # fmt: skip
         elif action == "tag" and value is not None:
             out.append(ScriptEvent(ScriptAction.TAG, span, image=local_image(value.text)))
         elif action == "buildx-create":
-            out.append(ScriptEvent(ScriptAction.BUILDX_CREATE, span, value, driver=pull.driver or "docker-container"))
+            driver = pull.driver or "docker-container"
+            out.append(ScriptEvent(ScriptAction.BUILDX_CREATE, span, value, driver=driver, builder=pull.builder,
+                                   use=pull.use))  # fmt: skip
+        elif action == "buildx-use":
+            name = value.text.strip() if value is not None and value.is_known else ""
+            out.append(ScriptEvent(ScriptAction.BUILDX_USE, span, builder=name))
+        elif action == "buildx-install":
+            out.append(ScriptEvent(ScriptAction.BUILDX_INSTALL, span, use=pull.use))
     return out
+
+
+def env_variants(env: dict[str, Value | None] | None, text: str, limit: int = 16) -> list[dict[str, Value | None] | None]:
+    """The env a script may run with: one per combination of the alternatives of the values
+    it may read (a `Choice`, whose branch the CI file does not fix); `[env]` when there are none.
+    Past `limit` combinations, further choices stay undecided (unknown)."""
+    if not env:
+        return [env]
+    variants: list[dict[str, Value | None]] = [env]
+    for name, value in env.items():
+        if isinstance(value, Choice) and name in text and len(variants) * len(value.alternatives) <= limit:
+            variants = [{**variant, name: alternative} for variant in variants for alternative in value.alternatives]
+    return list(variants)
 
 
 def _unquoted(word: Value) -> Value:

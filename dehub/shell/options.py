@@ -118,3 +118,23 @@ def option_values(
 def _tail(value: Value, start: int) -> Value:
     """The value from character `start` on (the part of `--opt=value` after the `=`)."""
     return Value(value.text[start:], value.origins[start:], value.variables, value.unresolved)
+
+
+def flags(reader: Cooking, words: list[Word], index: int, values: frozenset) -> set[str]:
+    """The long flags given from `index` (`--load`, `--push`), options that take no value;
+    `--flag=true|false` counts as given when true. Stops at `--`."""
+    count = len(words)
+    found: set[str] = set()
+    while index < count:
+        text = option(reader, words[index])
+        if text is None:
+            index += 1
+            continue
+        if text == "--":
+            break
+        if text.startswith("--"):
+            name, equals, setting = text.partition("=")
+            if name not in values and (not equals or setting.lower() in ("true", "1")):
+                found.add(name)
+        index += option_width(text, values)
+    return found

@@ -9,7 +9,10 @@ from ..value import Value
 class Pull:
     """One image a command pulls (or a login, build, tag, load or builder creation)."""
 
-    __slots__ = ("tool", "action", "word", "value", "start", "end", "command_start", "arguments", "tags", "driver")
+    __slots__ = (
+        "tool", "action", "word", "value", "start", "end", "command_start", "arguments", "tags", "driver", "builder",
+        "buildx", "load", "away", "use", "always",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -23,9 +26,16 @@ class Pull:
         arguments: list[Value] | None = None,
         tags: list[Value] | None = None,
         driver: str | None = None,
+        builder: str = "",
+        buildx: bool = False,
+        load: bool = False,
+        away: bool = False,
+        use: bool = False,
+        always: bool = False,
     ) -> None:
         self.tool = tool  # docker | podman | nerdctl | buildah
-        self.action = action  # pull | run | create | build | login | tag | load | buildx-create
+        # pull | run | create | build | context | login | tag | load | buildx-create | buildx-use | buildx-install
+        self.action = action
         self.word = word  # the word as written (quotes kept)
         # quotes removed, variables expanded; None for a build or load, a login to Docker Hub, or a
         # buildx builder with the driver's default image
@@ -36,6 +46,12 @@ class Pull:
         self.arguments = [] if arguments is None else arguments  # build: every word after the subcommand, cooked
         self.tags = [] if tags is None else tags  # build: the -t / --tag values, cooked
         self.driver = driver  # buildx-create: the --driver value (default docker-container); else None
+        self.builder = builder  # build, context: the --builder value; buildx-create: the --name value
+        self.buildx = buildx  # build, context: `docker buildx build|bake` (the selected builder runs it)
+        self.load = load  # build: loads its result into the image store (--load, type=docker; podman ...)
+        self.away = away  # build: sends its result elsewhere (--push, other outputs)
+        self.use = use  # buildx-create: --use; buildx-install: install (True) or uninstall
+        self.always = always  # pull, run, create: pulls even an image that is local (docker pull, --pull always)
 
     def __repr__(self) -> str:
         value = None if self.value is None else self.value.text
