@@ -5,6 +5,11 @@ per IP): per job, the job container, services, `docker://` steps, `run:` pulls a
 actions pull by default (setup-buildx's BuildKit), each once per matrix combination that pulls
 it; summed per workflow. Images dehub cannot resolve are listed as unknown and not counted; a
 matrix that is not static counts as one combination, and the total says "at least".
+
+An image that may be any of several (`${{ github.event_name == 'push' && 'node:20' ||
+'node:18' }}`) lists each, with the combinations that may pull it; a run pulls one of them, so
+they count once per combination: as a Docker Hub pull when all of them are, and not at all,
+with the total "at least", when only some are.
 """
 
 from __future__ import annotations
@@ -23,9 +28,12 @@ def file_inventory(path: str, document: Document, policy: Policy) -> dict:
     """One file's entry: its jobs, each job's pulls, and the per-run Docker Hub pull count."""
     source = document.source
     jobs = []
+    exact = not document.problems
     for job in document.pipeline.jobs if document.pipeline is not None else ():
         pulls: dict[tuple[object, ...], dict] = {}
+        hub = 0
         for run in job.runs:
+            choices: dict[tuple[object, ...], list[bool | None]] = {}  # where it is written -> its images
             for use in run:
                 key = (use.site, use.start, use.end, use.value.text)
                 entry = pulls.get(key)
@@ -34,6 +42,10 @@ def file_inventory(path: str, document: Document, policy: Policy) -> dict:
                     entry = pulls[key] = _entry(use.site, use.value.text, phase, use.start, source)
                     entry["docker_hub"] = _is_hub(resolve(use, policy))
                 entry["combinations"] += 1
+                choices.setdefault((use.site, use.start, use.end), []).append(entry["docker_hub"])
+            for verdicts in choices.values():
+                hub += all(verdicts)
+                exact = exact and (len(set(verdicts)) == 1 or None not in verdicts and not any(verdicts))
         for hidden in job.hidden:  # one per matrix combination that pulls it
             hidden_key = ("hidden", hidden.start, hidden.image)
             entry = pulls.get(hidden_key)
@@ -41,8 +53,8 @@ def file_inventory(path: str, document: Document, policy: Policy) -> dict:
                 entry = pulls[hidden_key] = _entry(hidden.action, hidden.image, "step", hidden.start, source)
                 entry["docker_hub"] = _hidden_is_hub(hidden.image, policy)
             entry["combinations"] += 1
+            hub += bool(entry["docker_hub"])
         listed = sorted(pulls.values(), key=lambda entry: (entry["line"], entry["column"]))
-        hub = sum(entry["combinations"] for entry in listed if entry["docker_hub"])
         line, column = source.position(job.start)
         jobs.append(
             {
@@ -56,7 +68,7 @@ def file_inventory(path: str, document: Document, policy: Policy) -> dict:
         )
     total = sum(job["docker_hub_pulls_per_run"] for job in jobs)
     exact = (
-        not document.problems
+        exact
         and all(job["matrix_size"] is not None for job in jobs)
         and not any(pull["docker_hub"] is None for job in jobs for pull in job["pulls"])
     )

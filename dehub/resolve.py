@@ -78,7 +78,10 @@ def resolve(use: ImageUse, policy: Policy, kind: str = "") -> Subject:
     if name_span is not None:
         start = name_span[0]
         if use.start <= start < use.end:
-            subject.start, subject.end = start, use.end
+            end = use.end
+            if value.is_known:  # one branch of an expression (`a && 'node:20' || 'b'`) ends where it is written
+                end = max(origin for origin in value.origins if start <= origin < use.end) + 1
+            subject.start, subject.end = start, end
         else:  # the name comes from elsewhere (an ARG default): span that literal, as far as it runs
             origins = value.origins
             index = origins.index(start)

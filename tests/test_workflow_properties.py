@@ -26,6 +26,7 @@ HUB = (
 )  # fmt: skip
 OTHER = ("ghcr.io/acme/app:1", "public.ecr.aws/docker/library/node:22", "bitnami/redis:7.4", "quay.io/x/y")
 QUOTES = ("", "'", '"')
+QUOTE = "'\""
 
 
 class Workflow:
@@ -56,7 +57,7 @@ def quoted(draw, text: str) -> str:
 def script_lines(draw, doc: Workflow) -> list[str]:
     out = []
     for _ in range(draw(st.integers(1, 4))):
-        kind = draw(st.integers(0, 6))
+        kind = draw(st.integers(0, 9))
         if kind == 0:
             out.append(f"docker run --rm -e A=1 {image(draw)} true")
         elif kind == 1:
@@ -73,6 +74,12 @@ def script_lines(draw, doc: Workflow) -> list[str]:
             out.append('docker run "$IMG" true')
         elif kind == 5:
             out.append(f"podman run -it --name x {image(draw)} sh")
+        elif kind == 7:
+            out.append(f"docker buildx build --build-context b=docker-image://{image(draw)} -t app --load .")
+        elif kind == 8:
+            out.append(f"docker run ${{{{ inputs.base || '{image(draw)}' }}}} && docker run app")
+        elif kind == 9:
+            out.append(f"docker run ${{{{ github.ref == 'x' && '{image(draw)}' || '{image(draw)}' }}}}")
         else:
             marker = doc.mark()
             out.append(f"# {marker} docker run node:20")
@@ -131,6 +138,10 @@ def job(draw, doc: Workflow, index: int, anchored: list[str]) -> None:
         doc.lines.append(f"    container: {{image: {quoted(draw, image(draw))}, options: --cpus 1}}")
     elif form == 3 and matrix:
         doc.lines.append("    container: ${{ matrix.image }}")
+    elif form == 5:
+        first, second = quoted(draw, image(draw)), quoted(draw, image(draw))
+        doc.lines.append(f"    container: ${{{{ github.event_name == 'push' && '{first.strip(QUOTE)}' || "
+                         f"'{second.strip(QUOTE)}' }}}}")
     elif form == 4:
         if anchored:
             doc.lines.append(f"    container: *{anchored[0]}")
@@ -147,8 +158,20 @@ def job(draw, doc: Workflow, index: int, anchored: list[str]) -> None:
         doc.lines.append(f"      IMG: {quoted(draw, image(draw))}")
     doc.lines.append("    steps:")
     for _ in range(draw(st.integers(1, 3))):
-        if draw(st.booleans()):
+        step = draw(st.integers(0, 3))
+        if step == 0:
             doc.lines.append(f"      - uses: {quoted(draw, 'docker://' + image(draw))}")
+        elif step == 1:
+            driver = draw(st.sampled_from(("docker", "docker-container")))
+            doc.lines.append("      - uses: docker/setup-buildx-action@v3")
+            doc.lines.append(f"        with: {{driver: {driver}, driver-opts: image={image(draw)}}}")
+            doc.lines.append("      - uses: docker/build-push-action@v6")
+            doc.lines.append("        with:")
+            doc.lines.append(f"          load: {draw(st.sampled_from(('true', 'false')))}")
+            doc.lines.append("          tags: app")
+            doc.lines.append("          build-contexts: |")
+            doc.lines.append(f"            base=docker-image://{image(draw)}")
+            doc.lines.append("            src=.")
         else:
             run_step(draw, doc, "      ")
         if draw(st.integers(0, 3)) == 0:
@@ -164,9 +187,13 @@ def workflows(draw) -> tuple[str, list[str]]:
     doc.lines.append("    inputs:")
     doc.lines.append("      base:")
     doc.lines.append(f"        default: {quoted(draw, image(draw))}")
-    if draw(st.booleans()):
+    env = draw(st.integers(0, 2))
+    if env == 1:
         doc.lines.append("env:")
         doc.lines.append(f"  IMG: {quoted(draw, image(draw))}")
+    elif env == 2:  # a value with two outcomes: `$IMG` in a script is either
+        doc.lines.append("env:")
+        doc.lines.append(f"  IMG: ${{{{ github.ref == 'x' && '{image(draw)}' || '{image(draw)}' }}}}")
     doc.lines.append("jobs:")
     anchored: list[str] = []
     for index in range(draw(st.integers(1, 3))):

@@ -63,7 +63,7 @@ def typed(node: object, value: Value) -> Value:
     core schema, as GitHub reads workflows: `no` and `off` are strings)."""
     from .. import yamlsource as ys
 
-    if ys.style(node) != "":  # type: ignore[arg-type]
+    if ys.style(node) != "":
         return value
     text = value.text.strip()
     if text in ("false", "False", "FALSE", "null", "Null", "NULL", "~", "") or _is_zero(text):
@@ -177,7 +177,7 @@ def variants(value: Value, scope: Scope, limit: int = MAX_VARIANTS) -> list[Trac
 def _product(lists: list[list[Outcome]]) -> list[list[Outcome]]:
     combinations: list[list[Outcome]] = [[]]
     for options in lists:
-        combinations = [picked + [option] for picked in combinations for option in options]
+        combinations = [[*picked, option] for picked in combinations for option in options]
     return combinations
 
 
@@ -230,8 +230,7 @@ def outcomes(expression: Value, scope: Scope) -> list[Outcome]:
             node = _parsed[text] = None
     if node is None:
         return [Outcome(None, None, text.strip())]
-    found = _Evaluator(expression, scope).run(node)  # type: ignore[arg-type]
-    return found
+    return _Evaluator(expression, scope).run(node)
 
 
 # --- parsing -----------------------------------------------------------------------------
@@ -365,13 +364,13 @@ class _Parser:
                     raise _ParseError
                 self.index += 1
                 if parts is not None:
-                    parts = None if token[0] == "*" else parts + [self.text[token[1] : token[2]].lower()]
+                    parts = None if token[0] == "*" else [*parts, self.text[token[1] : token[2]].lower()]
                 end = token[2]
             else:
                 index = self.or_()
                 end = self.take("]")[2]
                 if parts is not None:
-                    parts = parts + [self._string(index).lower()] if index[0] == "str" else None
+                    parts = [*parts, self._string(index).lower()] if index[0] == "str" else None
             node = ("path", node[1], end, None)
         if node[0] == "path":
             node = ("path", node[1], node[2], tuple(parts) if parts is not None else None)
@@ -454,7 +453,9 @@ class _Evaluator:
             return [Outcome(value, not _is_zero(value.text))]
         if kind == "kw":
             word = self.expression.text[node[1] : node[2]]
-            return [Outcome(_EMPTY, False)] if word == "null" else [Outcome(self.slice(node[1], node[2]), word == "true")]
+            if word == "null":
+                return [Outcome(_EMPTY, False)]
+            return [Outcome(self.slice(node[1], node[2]), word == "true")]
         return [self.unknown(node)]  # a comparison
 
     def logical(self, node: Node) -> list[Outcome]:
@@ -519,8 +520,8 @@ class _Evaluator:
             return [self.unknown(node)]
         found = []
         for picks in _product(chosen):
-            values = [pick.value for pick in picks]
-            formatted = _format(template, values) if all(value is not None for value in values) else None
+            values = [pick.value for pick in picks if pick.value is not None]
+            formatted = _format(template, values) if len(values) == len(picks) else None
             found.append(self.unknown(node) if formatted is None else Outcome(formatted, bool(formatted.text)))
         return _unique(found)
 

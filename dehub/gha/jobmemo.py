@@ -3,7 +3,8 @@ edit touched.
 
 A job's reading (its matrix, container, services, steps, scripts; the image uses, logins,
 builds and hidden pulls they make) depends on the job's own text and on three things outside
-it: the workflow's `env:` values, the `workflow_call` / `workflow_dispatch` input defaults,
+it: the workflow's `env:` values (each alternative of one with several outcomes), the
+`workflow_call` / `workflow_dispatch` input defaults (and whether a default is a typed false),
 and the shell its scripts run in. The key holds all of them: the job's source slice (from its
 key to its end) and the column it starts at, the shell, and the env and input values with
 their source offsets. A hit copies the stored job with every offset inside the slice moved to
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 from ..imageuse import ImageUse
 from ..pipeline import Event, HiddenPull, Job, PullContext
-from ..value import Value
+from ..value import Choice, Value
 
 MAX_ENTRIES = 512
 # Off for the command line, where each file is read once and storing only costs; the language
@@ -39,9 +40,18 @@ def key(text: str, start: int, end: int, shell_name: str, inputs: dict, workflow
 def _values_key(values: dict | None) -> tuple | None:
     if values is None:
         return None
-    return tuple(
-        (name, None if value is None else (value.text, tuple(value.origins))) for name, value in values.items()
-    )
+    return tuple((name, _value_key(value)) for name, value in values.items())
+
+
+def _value_key(value: Value | None) -> tuple | None:
+    """A value's text and origins; a `Choice` (an env value with several outcomes) adds each
+    alternative's, and a typed falsy input default says so: the job reads them all."""
+    if value is None:
+        return None
+    key = (value.text, tuple(value.origins), type(value).__name__)
+    if isinstance(value, Choice):
+        key += tuple((one.text, tuple(one.origins)) for one in value.alternatives)
+    return key
 
 
 def lookup(memo_key: tuple, start: int) -> Job | None:
@@ -70,8 +80,10 @@ def pinned_offsets(*value_maps: dict | None) -> set[int]:
     offsets: set[int] = set()
     for values in value_maps:
         for value in (values or {}).values():
-            if value is not None:
-                offsets.update(origin for origin in value.origins if origin >= 0)
+            if value is None:
+                continue
+            for one in value.alternatives if isinstance(value, Choice) else (value,):
+                offsets.update(origin for origin in one.origins if origin >= 0)
     return offsets
 
 

@@ -18,6 +18,10 @@ from .lexer import Word
 from .options import first_operand, flags, operands, option_values
 from .pull import Pull
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 # Command groups whose next word is the real subcommand (`docker buildx --builder x build`).
 GROUPS = frozenset(("container", "image", "buildx", "builder"))
 GROUP_OPTIONS = frozenset(("--builder",))
@@ -135,14 +139,14 @@ class _Command:
         self.path = path  # the subcommand path, e.g. ("buildx", "build")
         self.found: list[tuple[int, Pull]] = []
 
-    def emit(self, action: str, start: int, end: int, value: Value | None, **details: object) -> None:
+    def emit(self, action: str, start: int, end: int, value: Value | None, **details: Any) -> None:
         """Report text[start:end] (a word, or the image inside one) as doing `action`."""
         written = self.reader.written(start, end)
         span_start, span_end = written.source_span() or (-1, -1)
         pull = Pull(self.tool, action, written, value, span_start, span_end, self.command_start, **details)
         self.found.append((start, pull))
 
-    def emit_word(self, action: str, word: Word, value: Value | None, **details: object) -> None:
+    def emit_word(self, action: str, word: Word, value: Value | None, **details: Any) -> None:
         self.emit(action, word.start, word.end, value, **details)
 
     def emit_operand(self, action: str, index: int) -> None:

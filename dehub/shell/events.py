@@ -139,7 +139,9 @@ def script_events(tracked: Tracked, env: dict[str, Value | None] | None, shell_n
     return out
 
 
-def env_variants(env: dict[str, Value | None] | None, text: str, limit: int = 16) -> list[dict[str, Value | None] | None]:
+def env_variants(
+    env: dict[str, Value | None] | None, text: str, limit: int = 16
+) -> list[dict[str, Value | None] | None]:
     """The env a script may run with: one per combination of the alternatives of the values
     it may read (a `Choice`, whose branch the CI file does not fix); `[env]` when there are none.
     Past `limit` combinations, further choices stay undecided (unknown)."""
