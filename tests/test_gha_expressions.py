@@ -111,3 +111,122 @@ def test_tracked_skips_characters_without_a_place():
     indexed = tracked.indexed
     word = Value(indexed.text[11:], indexed.origins[11:])
     assert tracked.word_span(word, indexed.origins[0]) == (12, 19)
+
+
+# --- outcomes: `&&` and `||` pick between branches; unknown conditions lead both ways -----
+
+
+def texts(expression: str, scope: ex.Scope = SCOPE) -> list:
+    """Each outcome's text, or `?name` for an unknown one."""
+    return [
+        "?" + o.name if o.value is None else o.value.text for o in ex.outcomes(literal(expression, 0), scope)
+    ]
+
+
+TYPED = ex.Scope(
+    matrix={
+        "alpine": ex.Falsy("false", [1, 2, 3, 4, 5]), "on": literal("true"), "zero": ex.Falsy("0", [9]),
+        "quoted": literal("false"),
+    },
+    env={},
+    inputs={"flag": ex.Falsy("false", [7, 8, 9, 10, 11])},
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("github.event_name == 'push' && 'node:20' || 'node:18'", ["node:20", "node:18"]),
+        ("secrets.IMAGE || 'node:20'", ["?secrets.IMAGE", "node:20"]),
+        ("inputs.base || env.IMG", ["python:3.12"]),  # the default is the value
+        ("inputs.nodefault || env.IMG", ["redis:7"]),
+        ("matrix.image || 'node:18'", ["node:20"]),  # known non-empty: only the taken branch
+        ("'' || 'node:20'", ["node:20"]),
+        ("'node:22' && 'node:20'", ["node:20"]),
+        ("matrix.empty && 'node:20'", [""]),  # falsy: the `&&` is its left side
+        ("cond && 'node:20'", ["node:20", "?cond"]),  # the falsy way has an unknown text
+        ("(matrix.empty || 'a:1') && ('b:2' || 'c:3')", ["b:2"]),
+        ("((github.ref == 'x') && ('a:1')) || ('b:2')", ["a:1", "b:2"]),
+        ("secrets.X || 'a||b'", ["?secrets.X", "a||b"]),  # `||` inside a string is text
+        ("secrets.X || 'it''s && x'", ["?secrets.X", "it's && x"]),
+        ("format('{0}:{1}', 'redis', github.ref == 'x' && '7' || '6')", ["redis:7", "redis:6"]),
+        ("format('{0}', matrix.image || 'x') || 'y'", ["node:20"]),
+        ("a == 'x' && 'a:1' || b == 'y' && 'b:2' || 'c:3'", ["a:1", "b:2", "c:3"]),
+        ("contains(github.ref, 'tags') && 'busybox:1' || 'busybox:2'", ["busybox:1", "busybox:2"]),
+        ("fromJSON(needs.a.outputs.m).image || 'z:1'", ["?fromJSON(needs.a.outputs.m).image", "z:1"]),
+        ("matrix.os || 'x:1'", ["?matrix.os"]),  # an object is truthy, its text unknown
+        ("!matrix.empty && 'a:1' || 'b:2'", ["a:1"]),
+        ("secrets.A || secrets.A || 'n:1'", ["?secrets.A", "n:1"]),  # each outcome once
+        ("'a' ||", ["?'a' ||"]),  # not an expression: unknown
+        ("matrix['image'] || 'q:1'", ["node:20"]),
+    ],
+)
+def test_outcomes(expression, expected):
+    assert texts(expression) == expected
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("matrix.alpine && 'alpine:3' || 'debian:12'", ["debian:12"]),  # a YAML false is falsy
+        ("matrix.on && 'alpine:3' || 'debian:12'", ["alpine:3"]),
+        ("matrix.quoted && 'alpine:3' || 'debian:12'", ["alpine:3"]),  # the string 'false' is truthy
+        ("matrix.zero || 'x:1'", ["x:1"]),
+        ("inputs.flag && 'a:1' || 'b:2'", ["b:2"]),
+        ("github.event.inputs.flag && 'a:1' || 'b:2'", ["a:1"]),  # the event's inputs are strings
+        ("null || 'n:1'", ["n:1"]),
+        ("true && 'n:1'", ["n:1"]),
+        ("0 || 'n:1'", ["n:1"]),
+    ],
+)
+def test_outcomes_of_typed_values(expression, expected):
+    assert texts(expression, TYPED) == expected
+
+
+def test_typed_reads_the_yaml_1_2_core_schema():
+    import yaml
+
+    values = yaml.compose("[false, 'false', 0, 0.0, null, ~, no, off, 'x', 1]").value
+    marked = [isinstance(ex.typed(node, literal(node.value)), ex.Falsy) for node in values]
+    assert marked == [True, False, True, True, True, True, False, False, False, False]
+
+
+def test_each_branch_keeps_the_origins_of_its_literal():
+    expression = literal("c && 'node:20' || 'node:18'", 0)
+    first, second = ex.outcomes(expression, SCOPE)
+    assert first.value.origins == list(range(6, 13))
+    assert second.value.origins == list(range(19, 26))
+
+
+def test_variants_are_the_product_of_the_outcomes():
+    value = literal("${{ a && 'x' || 'y' }}:${{ b && '1' || '2' }}", 0)
+    assert [t.value.text for t in ex.variants(value, SCOPE)] == ["x:1", "x:2", "y:1", "y:2"]
+
+
+def test_variants_past_the_limit_are_unknown():
+    value = literal("${{ a && 'x' || 'y' }}:${{ b && '1' || '2' }}", 0)
+    found = ex.variants(value, SCOPE, limit=2)
+    assert [t.value.text for t in found] == ["x:${{ b && '1' || '2' }}", "y:${{ b && '1' || '2' }}"]
+    assert found[1].value.unresolved == ("b && '1' || '2'",)
+
+
+def test_substitute_leaves_an_undecided_expression_unknown():
+    value = ex.substitute(literal("${{ a && 'x:1' || 'y:1' }}", 0), SCOPE)
+    assert value.text == "${{ a && 'x:1' || 'y:1' }}"
+    assert set(value.origins) == {UNKNOWN}
+
+
+def test_substitute_choice_keeps_each_alternative():
+    from dehub.value import Choice
+
+    value = ex.substitute_choice(literal("${{ a && 'x:1' || 'y:1' }}", 0), SCOPE)
+    assert isinstance(value, Choice)
+    assert [alternative.text for alternative in value.alternatives] == ["x:1", "y:1"]
+    assert set(value.origins) == {UNKNOWN}  # readers that know no choices see it unknown
+    assert texts("env.c || 'z:1'", ex.Scope(env={"c": value})) == ["x:1", "y:1"]
+
+
+def test_unknown_branch_names_what_is_unknown():
+    (variant, _) = ex.variants(literal("${{ vars.IMG || 'node:20' }}", 0), SCOPE)
+    assert variant.value.text == "${{ vars.IMG || 'node:20' }}"
+    assert variant.value.unresolved == ("vars.IMG",)
