@@ -965,3 +965,102 @@ def test_property_build_tag_and_builder_reports_are_well_formed(text):
         assert (result.driver is None) == (result.action != "buildx-create")
         if result.start != -1 and result.word.source_run(0, len(result.word.text)):
             assert text[result.start : result.end] == result.word.text
+
+
+# --- build contexts, outputs, builders: what a build needs to say for its job ------------
+
+
+def build_facts(script: str | Value) -> list[tuple]:
+    """(action, image or None, word, builder, buildx, load, away) of each build and context,
+    and (action, ..., use) of builder selections, in order."""
+    value = lit(script) if isinstance(script, str) else script
+    result = pulls(value)
+    check_spans(value, result)
+    return [
+        (p.action, None if p.value is None else p.value.text, p.word.text, p.builder, p.buildx, p.load, p.away)
+        for p in result
+        if p.action in ("build", "context")
+    ]
+
+
+B = ("build", None, "docker")
+
+
+CONTEXT_CASES = [
+    ("docker buildx build --build-context base=docker-image://node:20 .",
+     [("context", "node:20", "node:20", "", True, False, False), (*B, "", True, False, False)]),
+    ("docker buildx build --build-context=base=docker-image://node:20 --load -t app .",
+     [("context", "node:20", "node:20", "", True, False, False), (*B, "", True, True, False)]),
+    ("docker build --build-context 'b=docker-image://a/b:1' .",
+     [("context", "a/b:1", "a/b:1", "", False, False, False), (*B, "", False, False, False)]),
+    ("docker buildx build --builder x --build-context b=docker-image://a .",
+     [("context", "a", "a", "x", True, False, False), (*B, "x", True, False, False)]),
+    ("docker buildx build --build-context src=../src --build-context t=oci-layout://x --build-context "
+     "g=https://github.com/a/b.git .", [(*B, "", True, False, False)]),
+    ("docker buildx build --push -t app .", [(*B, "", True, False, True)]),
+    ("docker buildx build --push=false -t app .", [(*B, "", True, False, False)]),
+    ("docker buildx build -o type=docker -t app .", [(*B, "", True, True, False)]),
+    ("docker buildx build --output type=docker,dest=x.tar -t app .", [(*B, "", True, False, True)]),
+    ("docker buildx build --output=type=registry -t app .", [(*B, "", True, False, True)]),
+    ("docker buildx build -o ./out .", [(*B, "", True, False, True)]),
+    ("docker image build -t app .", [(*B, "", False, False, False)]),
+    ("podman build --build-context b=container-image://node:20 -t app .",
+     [("context", "node:20", "node:20", "", False, False, False), ("build", None, "podman", "", False, True, False)]),
+    ("buildah bud --build-context b=docker://node:20 .",
+     [("context", "node:20", "node:20", "", False, False, False), ("build", None, "buildah", "", False, True, False)]),
+    ("docker buildx build --build-context b=container-image://node:20 .", [(*B, "", True, False, False)]),
+    ("docker buildx bake --set '*.contexts.base=docker-image://node:20' --set app.tags=app:ci --load",
+     [("context", "node:20", "node:20", "", True, False, False), (*B, "", True, True, False)]),
+    ("docker buildx bake --builder x --push", [(*B, "x", True, False, True)]),
+    ("docker buildx bake --set *.output=type=docker", [(*B, "", True, True, False)]),
+]
+
+
+@pytest.mark.parametrize(("script", "expected"), CONTEXT_CASES)
+def test_build_contexts_outputs_and_builders(script, expected):
+    assert build_facts(script) == expected
+
+
+def test_bake_set_tags_are_the_build_tags():
+    (build_pull,) = [p for p in pulls(lit("docker buildx bake --set *.tags=app:ci --set x.tags+=app:2")) if p.action == "build"]
+    assert [tag.text for tag in build_pull.tags] == ["app:ci", "app:2"]
+
+
+def test_context_origins_point_inside_the_option():
+    text = "docker buildx build --build-context=base=docker-image://node:20 ."
+    (context, _) = pulls(lit(text, 100))
+    assert (context.start, context.end) == (156, 163)
+    assert context.value.origins == list(range(156, 163))
+
+
+SELECTION_CASES = [
+    ("docker buildx create --use --name b", [("buildx-create", None, "b", True)]),
+    ("docker buildx create --name b", [("buildx-create", None, "b", False)]),
+    ("docker buildx use b", [("buildx-use", "b", "", False)]),
+    ("docker buildx use --default b", [("buildx-use", "b", "", False)]),
+    ("docker buildx install", [("buildx-install", None, "", True)]),
+    ("docker buildx uninstall", [("buildx-install", None, "", False)]),
+]
+
+
+@pytest.mark.parametrize(("script", "expected"), SELECTION_CASES)
+def test_builder_selection(script, expected):
+    found = [(p.action, None if p.value is None else p.value.text, p.builder, p.use) for p in pulls(lit(script))]
+    assert found == expected
+
+
+PULL_POLICY_CASES = [
+    ("docker pull a", [True]),
+    ("podman pull a b", [True, True]),
+    ("buildah from a", [False]),
+    ("docker run a", [False]),
+    ("docker run --pull always a", [True]),
+    ("docker run --pull=always a", [True]),
+    ("docker run --pull missing a", [False]),
+    ("docker create --pull always a", [True]),
+]
+
+
+@pytest.mark.parametrize(("script", "expected"), PULL_POLICY_CASES)
+def test_pulls_that_always_pull(script, expected):
+    assert [p.always for p in pulls(lit(script))] == expected

@@ -167,3 +167,125 @@ def test_composite_docker_step_is_pulled_when_the_action_step_starts():
     (finding,) = findings(text, "action")
     assert (finding.line, finding.column, finding.code) == (4, 22, "DH001")
     assert "before the action's own steps, so only a login in an earlier step of the calling job" in finding.message
+
+
+# --- which builds leave a local image, and which later pulls it spares --------------------
+
+CONTAINER_BUILDER = "- uses: docker/setup-buildx-action@v3\n  with:\n    driver-opts: image=ghcr.io/acme/buildkit:1\n"
+DOCKER_BUILDER = "- uses: docker/setup-buildx-action@v3\n  with:\n    driver: docker\n"
+
+LOCAL_CASES = [
+    # build-push-action: load, push, the builder's driver, tags as lines or CSV
+    pytest.param(steps(CONTAINER_BUILDER + textwrap.dedent("""\
+        - uses: docker/build-push-action@v6
+          with:
+            load: true
+            tags: acme/app:ci,acme/app:latest
+        - run: docker run --rm acme/app
+    """)), set(), id="build-push-load-csv-tags"),
+    pytest.param(steps(CONTAINER_BUILDER + textwrap.dedent("""\
+        - uses: docker/build-push-action@v6
+          with:
+            tags: acme/app:ci
+        - run: docker run --rm acme/app:ci
+    """)), {(11, 30, "DH002")}, id="build-push-container-driver-without-load-stays-in-the-cache"),
+    pytest.param(steps(DOCKER_BUILDER + textwrap.dedent("""\
+        - uses: docker/build-push-action@v6
+          with:
+            tags: acme/app:ci
+        - run: docker run --rm acme/app:ci
+    """)), set(), id="build-push-docker-driver-loads"),
+    pytest.param(steps(CONTAINER_BUILDER + textwrap.dedent("""\
+        - uses: docker/build-push-action@v6
+          with:
+            outputs: type=docker
+            tags: acme/app:ci
+        - run: docker run --rm acme/app:ci
+    """)), set(), id="build-push-output-type-docker"),
+    pytest.param(steps("""\
+        - uses: docker/build-push-action@v6
+          with:
+            outputs: type=local,dest=out
+            tags: acme/app:ci
+        - run: docker run --rm acme/app:ci
+    """), {(9, 30, "DH002")}, id="build-push-output-to-files"),
+    # bake-action: load and `set` tags; the bake file is not read
+    pytest.param(steps(CONTAINER_BUILDER + textwrap.dedent("""\
+        - uses: docker/bake-action@v5
+          with:
+            load: true
+            set: |
+              *.tags=acme/app:ci
+        - run: docker run --rm acme/app:ci
+    """)), set(), id="bake-load-set-tags"),
+    pytest.param(steps(CONTAINER_BUILDER + textwrap.dedent("""\
+        - uses: docker/bake-action@v5
+          with:
+            set: app.tags=acme/app:ci
+        - run: docker run --rm acme/app:ci
+    """)), {(11, 30, "DH002")}, id="bake-container-driver-without-load"),
+    pytest.param(steps("""\
+        - uses: docker/bake-action@v5
+          with:
+            targets: app
+        - run: docker run --rm acme/app:ci
+    """), {(8, 30, "DH002")}, id="bake-file-tags-are-not-read"),
+    # scripts: docker build uses the default builder; buildx build the selected one
+    pytest.param(steps(CONTAINER_BUILDER + "- run: docker build -t app . && docker run app\n"), set(),
+                 id="docker-build-uses-the-default-builder"),
+    pytest.param(steps(CONTAINER_BUILDER.replace("with:\n", "with:\n    install: true\n")
+                       + "- run: docker build -t app . && docker run app\n"),
+                 {(9, 50, "DH002")}, id="docker-build-after-install-uses-the-container-builder"),
+    pytest.param(steps(CONTAINER_BUILDER + "- run: docker buildx build --load -t app . && docker run app\n"), set(),
+                 id="buildx-load"),
+    pytest.param(steps(CONTAINER_BUILDER + "- run: docker buildx build -t app . && docker run app\n"),
+                 {(8, 57, "DH002")}, id="buildx-without-load"),
+    pytest.param(steps("- run: docker buildx build --push -t app . && docker run app\n"),
+                 {(5, 64, "DH002")}, id="buildx-push-is-not-counted-on"),
+    pytest.param(steps("- run: docker buildx create --use --driver-opt image=ghcr.io/acme/bk:1\n"
+                       "- run: docker buildx build -t app . && docker run app\n"),
+                 {(6, 57, "DH002")}, id="buildx-create-use"),
+    pytest.param(steps("- run: docker buildx create --use --driver-opt image=ghcr.io/acme/bk:1\n"
+                       "- run: docker buildx use default && docker buildx build -t app . && docker run app\n"),
+                 set(), id="buildx-use-default"),
+    # consumers: `docker pull` and `--pull always` pull anyway; docker:// steps, the job
+    # container and services are pulled before any step
+    pytest.param(steps("- run: docker build -t app . && docker pull app\n"), {(5, 51, "DH002")},
+                 id="docker-pull-pulls-anyway"),
+    pytest.param(steps("- run: docker build -t app . && docker run --pull always app\n"), {(5, 64, "DH002")},
+                 id="run-pull-always"),
+    pytest.param(steps("- run: docker build -t app . && docker run --pull=missing app\n"), set(),
+                 id="run-pull-missing"),
+    pytest.param(steps("- run: docker build -t acme/app .\n- uses: docker://acme/app\n"), {(6, 24, "DH002")},
+                 id="docker-step-after-a-build"),
+    pytest.param("on: push\njobs:\n  a:\n    container: acme/app\n    steps:\n      - run: docker build -t acme/app .\n",
+                 {(4, 16, "DH002")}, id="container-after-a-build"),
+    # docker-image:// contexts: the docker driver sees local images, a container builder does not
+    pytest.param(steps("- run: docker build -t base . && docker buildx build --build-context b=docker-image://base .\n"),
+                 set(), id="context-of-a-local-image-docker-driver"),
+    pytest.param(steps(DOCKER_BUILDER + textwrap.dedent("""\
+        - run: docker tag node:20 base
+        - uses: docker/build-push-action@v6
+          with:
+            build-contexts: b=docker-image://base
+    """)), set(), id="context-of-a-tagged-image-setup-buildx-docker"),
+    pytest.param(steps(CONTAINER_BUILDER + textwrap.dedent("""\
+        - run: docker build -t acme/base .
+        - uses: docker/build-push-action@v6
+          with:
+            build-contexts: b=docker-image://acme/base
+    """)), {(11, 44, "DH002")}, id="context-of-a-local-image-container-builder-is-pulled"),
+    pytest.param(steps(CONTAINER_BUILDER + "- run: docker build -t acme/base . && docker buildx build "
+                       "--build-context b=docker-image://acme/base .\n"),
+                 {(8, 98, "DH002")}, id="script-context-container-builder-is-pulled"),
+    pytest.param(steps("- run: docker build --build-context b=docker-image://acme/app -t acme/app .\n"),
+                 {(5, 60, "DH002")}, id="a-build-does-not-make-its-own-context-local"),
+    pytest.param(steps(CONTAINER_BUILDER + "- run: docker build -t acme/base . && docker build "
+                       "--build-context b=docker-image://acme/base .\n"),
+                 set(), id="script-docker-build-context-on-the-default-builder"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), LOCAL_CASES)
+def test_local_images_and_builders(text, expected):
+    assert problems(text, W) == expected

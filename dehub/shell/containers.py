@@ -139,15 +139,23 @@ class _Command:
         self.path = path  # the subcommand path, e.g. ("buildx", "build")
         self.found: list[tuple[int, Pull]] = []
 
-    def emit(self, action: str, start: int, end: int, value: Value | None, **details: Any) -> None:
-        """Report text[start:end] (a word, or the image inside one) as doing `action`."""
+    def emit(
+        self, action: str, start: int, end: int, value: Value | None, order: int | None = None, **details: Any
+    ) -> None:
+        """Report text[start:end] (a word, or the image inside one) as doing `action`; reports
+        are ordered by where they are written, or by `order` (a build comes after its contexts)."""
         written = self.reader.written(start, end)
         span_start, span_end = written.source_span() or (-1, -1)
         pull = Pull(self.tool, action, written, value, span_start, span_end, self.command_start, **details)
-        self.found.append((start, pull))
+        self.found.append((start if order is None else order, pull))
 
-    def emit_word(self, action: str, word: Word, value: Value | None, **details: Any) -> None:
-        self.emit(action, word.start, word.end, value, **details)
+    def emit_word(self, action: str, word: Word, value: Value | None, order: int | None = None, **details: Any) -> None:
+        self.emit(action, word.start, word.end, value, order, **details)
+
+    def emit_build(self, **details: Any) -> None:
+        """A build, reported at the tool's word and ordered after the command's other reports:
+        what it pulls (its contexts) happens before what it makes (its tags)."""
+        self.emit_word("build", self.tool_word, None, self.words[-1].end, **details)
 
     def emit_operand(self, action: str, index: int) -> None:
         word = self.words[index]
@@ -212,8 +220,8 @@ def _build(command: _Command, action: str, start: int, values: frozenset, severa
     if builder:
         for _, pull in command.found:
             pull.builder = builder
-    command.emit_word(action, command.tool_word, None, arguments=arguments, tags=tags, builder=builder,
-                      buildx=_is_buildx(command), load=load, away=away)  # fmt: skip
+    command.emit_build(arguments=arguments, tags=tags, builder=builder, buildx=_is_buildx(command), load=load,
+                       away=away)  # fmt: skip
 
 
 def _bake(command: _Command, action: str, start: int, values: frozenset, several: bool) -> None:
@@ -235,9 +243,8 @@ def _bake(command: _Command, action: str, start: int, values: frozenset, several
     for _, pull in command.found:
         pull.builder = builder
     arguments = [reader.cooked(word) for word in words[start:]]
-    command.emit_word("build", command.tool_word, None, arguments=arguments, tags=settings.tags, builder=builder,
-                      buildx=True, load=settings.load or "--load" in given,
-                      away=settings.away or "--push" in given)  # fmt: skip
+    command.emit_build(arguments=arguments, tags=settings.tags, builder=builder, buildx=True,
+                       load=settings.load or "--load" in given, away=settings.away or "--push" in given)  # fmt: skip
 
 
 def _is_buildx(command: _Command) -> bool:
