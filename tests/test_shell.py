@@ -995,8 +995,8 @@ CONTEXT_CASES = [
      [("context", "a/b:1", "a/b:1", "", False, False, False), (*B, "", False, False, False)]),
     ("docker buildx build --builder x --build-context b=docker-image://a .",
      [("context", "a", "a", "x", True, False, False), (*B, "x", True, False, False)]),
-    ("docker buildx build --build-context src=../src --build-context t=oci-layout://x --build-context "
-     "g=https://github.com/a/b.git .", [(*B, "", True, False, False)]),
+    ("docker buildx build --build-context src=../src --build-context t=oci-layout://x "
+     "--build-context g=https://github.com/a/b.git .", [(*B, "", True, False, False)]),
     ("docker buildx build --push -t app .", [(*B, "", True, False, True)]),
     ("docker buildx build --push=false -t app .", [(*B, "", True, False, False)]),
     ("docker buildx build -o type=docker -t app .", [(*B, "", True, True, False)]),
@@ -1022,7 +1022,8 @@ def test_build_contexts_outputs_and_builders(script, expected):
 
 
 def test_bake_set_tags_are_the_build_tags():
-    (build_pull,) = [p for p in pulls(lit("docker buildx bake --set *.tags=app:ci --set x.tags+=app:2")) if p.action == "build"]
+    script = lit("docker buildx bake --set *.tags=app:ci --set x.tags+=app:2")
+    (build_pull,) = [p for p in pulls(script) if p.action == "build"]
     assert [tag.text for tag in build_pull.tags] == ["app:ci", "app:2"]
 
 

@@ -56,7 +56,8 @@ CASES = [
         id="one-line",
     ),
     pytest.param(
-        steps("- uses: docker/build-push-action@v6\n  with:\n    build-contexts: base=docker-image://${{ vars.BASE }}\n"),
+        steps("- uses: docker/build-push-action@v6\n  with:\n"
+              "    build-contexts: base=docker-image://${{ vars.BASE }}\n"),
         {(7, 47, "DH003")},
         id="unknown",
     ),

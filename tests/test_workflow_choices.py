@@ -159,7 +159,8 @@ FIXES = [
     ),
     pytest.param(
         steps("- run: docker run ${{ format('{0}:{1}', 'redis', github.ref == 'x' && '7' || '6') }}\n"),
-        steps(f"- run: docker run ${{{{ format('{{0}}:{{1}}', '{MIRROR}redis', github.ref == 'x' && '7' || '6') }}}}\n"),
+        steps(f"- run: docker run ${{{{ format('{{0}}:{{1}}', '{MIRROR}redis', "
+              "github.ref == 'x' && '7' || '6') }}\n"),
         id="format-template-argument-fixed-once",
     ),
     pytest.param(

@@ -258,10 +258,12 @@ LOCAL_CASES = [
                  id="run-pull-missing"),
     pytest.param(steps("- run: docker build -t acme/app .\n- uses: docker://acme/app\n"), {(6, 24, "DH002")},
                  id="docker-step-after-a-build"),
-    pytest.param("on: push\njobs:\n  a:\n    container: acme/app\n    steps:\n      - run: docker build -t acme/app .\n",
+    pytest.param("on: push\njobs:\n  a:\n    container: acme/app\n    steps:\n"
+                 "      - run: docker build -t acme/app .\n",
                  {(4, 16, "DH002")}, id="container-after-a-build"),
     # docker-image:// contexts: the docker driver sees local images, a container builder does not
-    pytest.param(steps("- run: docker build -t base . && docker buildx build --build-context b=docker-image://base .\n"),
+    pytest.param(steps("- run: docker build -t base . && docker buildx build "
+                       "--build-context b=docker-image://base .\n"),
                  set(), id="context-of-a-local-image-docker-driver"),
     pytest.param(steps(DOCKER_BUILDER + textwrap.dedent("""\
         - run: docker tag node:20 base
