@@ -27,7 +27,7 @@ INVENTORY_KINDS = PIPELINE_NAMES  # kinds with jobs and steps
 def file_inventory(path: str, document: Document, policy: Policy) -> dict:
     """One file's entry: its jobs, each job's pulls, and the per-run Docker Hub pull count."""
     source = document.source
-    jobs = []
+    jobs: list[dict] = []
     exact = not document.problems
     for job in document.pipeline.jobs if document.pipeline is not None else ():
         pulls: dict[tuple[object, ...], dict] = {}

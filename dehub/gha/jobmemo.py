@@ -48,7 +48,7 @@ def _value_key(value: Value | None) -> tuple | None:
     alternative's, and a typed falsy input default says so: the job reads them all."""
     if value is None:
         return None
-    key = (value.text, tuple(value.origins), type(value).__name__)
+    key: tuple = (value.text, tuple(value.origins), type(value).__name__)
     if isinstance(value, Choice):
         key += tuple((one.text, tuple(one.origins)) for one in value.alternatives)
     return key

@@ -8,7 +8,9 @@ What it finds
   rather than guess. When only the tag is unknown (`FROM python:${TAG}`) the name is known
   and DH001/DH002 apply instead. In workflows and actions: an expression dehub does not
   evaluate (`${{ secrets.IMAGE }}`, `${{ needs.build.outputs.image }}`, a matrix built by
-  `fromJSON`) or a shell variable with no value in the file (`docker run $IMAGE`).
+  `fromJSON`) or a shell variable with no value in the file (`docker run $IMAGE`). For
+  `${{ vars.IMAGE || 'node:20' }}`, the branch dehub cannot know is this finding and the
+  known branch is judged as an image of its own.
 
 Why it matters
   A build argument set in CI (`--build-arg REGISTRY=docker.io`) can still pull from Docker
