@@ -91,14 +91,35 @@ def _parse_pyproject(path: str, raw: bytes) -> dict | None:
 
 
 def _parse_yaml(path: str, raw: bytes) -> object:
+    """The settings in a `.dehub.yaml`, read as workflows are (yamlsource.compose_documents): a
+    redefined anchor is fine, nesting that would crash libyaml is an error like any other."""
+
     def parse(data: bytes) -> object:
         import yaml
 
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        from . import yamlsource as ys
+        from .source import SourceText
+
         try:
-            return yaml.load(data, Loader=loader)  # noqa: S506 - a safe loader
+            text = data.decode("utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise ConfigError(f"{path}: not valid YAML: not valid UTF-8 (byte {err.start})") from None
+        documents, problem = ys.compose_documents(text)
+        if problem is not None:
+            line, column = SourceText(text).position(problem.start)
+            reason = problem.message.removeprefix("invalid YAML: ")
+            raise ConfigError(f"{path}:{line}:{column}: not valid YAML: {reason}")
+        if len(documents) > 1:
+            line, column = SourceText(text).position(documents[1].start_mark.index)
+            raise ConfigError(f"{path}:{line}:{column}: not valid YAML: a second document; settings are one mapping")
+        if not documents:
+            return None
+        try:
+            return yaml.constructor.SafeConstructor().construct_document(documents[0])
         except yaml.YAMLError as err:
             raise ConfigError(f"{path}: not valid YAML: {err}") from None
+        except RecursionError:  # merge keys that merge themselves, or chains of them
+            raise ConfigError(f"{path}: not valid YAML: merge keys nested too deeply") from None
 
     return configcache.load(path, raw, parse)
 

@@ -66,20 +66,47 @@ def default_loader() -> type:
 def compose_documents(text: str, loader: type | None = None) -> tuple[list[Node], ParseProblem | None]:
     """All documents of a YAML stream as node graphs, and the problem that stopped parsing.
 
-    Documents before the problem are still returned. Nothing raises: invalid YAML,
-    non-printable characters, absurd nesting and exhausted memory all become a ParseProblem.
-    `loader` is for tests (both loaders must give the same offsets).
+    Documents before the problem are still returned. Nothing raises and nothing crashes:
+    invalid YAML, non-printable characters, nesting deeper than yamlcompose.MAX_DEPTH (which
+    would crash libyaml) and exhausted memory all become a ParseProblem. An anchor defined
+    again is read as YAML 1.2 says: aliases after it name the new one. `loader` is for tests:
+    yaml.SafeLoader reads with PyYAML's pure-Python parser, anything else with libyaml where
+    it can (both give the same nodes and offsets).
     """
     import yaml
 
-    if loader is None:
-        # libyaml skips a leading BOM without counting it; PyYAML counts it, as the text does
-        loader = yaml.SafeLoader if text.startswith("\ufeff") else default_loader()
+    from . import yamlcompose as yc
+
+    chosen: type = yc.PureLoader
+    # libyaml skips a leading BOM without counting it; PyYAML counts it, as the text does
+    if (
+        loader is not yaml.SafeLoader
+        and yc.LIBYAML_LOADER is not None
+        and not text.startswith("\ufeff")
+        and yc.libyaml_is_safe(text)
+    ):
+        chosen = yc.LIBYAML_LOADER
+    documents, problem = _compose(text, chosen)
+    if isinstance(problem, Exception):  # libyaml's composer refused an anchor defined again
+        assert yc.LIBYAML_EVENTS_LOADER is not None
+        documents, problem = _compose(text, yc.LIBYAML_EVENTS_LOADER)
+    assert not isinstance(problem, Exception)
+    return documents, problem
+
+
+def _compose(text: str, loader: type) -> tuple[list[Node], ParseProblem | Exception | None]:
+    """compose_documents with one loader; a duplicate-anchor error is returned as it is."""
+    import yaml
+
+    from .yamlcompose import is_duplicate_anchor
+
     documents: list[Node] = []
     try:
         for document in yaml.compose_all(text, Loader=loader):
             documents.append(document)
     except yaml.MarkedYAMLError as err:
+        if is_duplicate_anchor(err):
+            return documents, err
         return documents, _marked_problem(err, len(text))
     except yaml.reader.ReaderError as err:
         return documents, _reader_problem(text, err)
@@ -88,7 +115,7 @@ def compose_documents(text: str, loader: type | None = None) -> tuple[list[Node]
     except UnicodeError as err:  # lone surrogates: libyaml reads UTF-8
         start = getattr(err, "start", 0)
         return documents, ParseProblem(start, start + 1, "invalid YAML: text that is not valid Unicode")
-    except RecursionError:
+    except RecursionError:  # not expected: no composer used here recurses
         return documents, ParseProblem(0, 0, "invalid YAML: nested too deeply to read")
     except MemoryError:
         return documents, ParseProblem(0, 0, "invalid YAML: too large to read")
