@@ -28,7 +28,9 @@ GOOD_WORKFLOW_LINE = (
     "use `public.ecr.aws/docker/library/node:20`; pulled while the job is set up, before any step, "
     "so a login step cannot cover it (only the mirror, or `credentials:` on the container or service, can)"
 )
-DOCKERFILE_LINE = "Dockerfile:1:6: DH001 `alpine:3` is pulled from Docker Hub; use `public.ecr.aws/docker/library/alpine:3`"
+DOCKERFILE_LINE = (
+    "Dockerfile:1:6: DH001 `alpine:3` is pulled from Docker Hub; use `public.ecr.aws/docker/library/alpine:3`"
+)
 
 # name -> (text, 1-based line and column of the collection that goes past 1,000 levels)
 DEEP = {
@@ -108,9 +110,9 @@ def test_deep_configuration_is_a_configuration_error(repo, name):
     done = dehub(repo, "check", "Dockerfile")
     assert done.returncode == 2
     assert done.stdout == b""
+    where = f"{repo / '.dehub.yaml'}:{line}:{column}"
     assert done.stderr.decode().splitlines() == [
-        f"dehub: error: {repo / '.dehub.yaml'}:{line}:{column}: not valid YAML: "
-        "nested too deeply to read (more than 1000 levels)"
+        f"dehub: error: {where}: not valid YAML: nested too deeply to read (more than 1000 levels)"
     ]
 
 
@@ -202,7 +204,7 @@ def real_looking_workflow(lines: int) -> str:
         '          [[ -n "${{VAR:-}}" ]] && for f in "${{files[@]}}"; do echo "$f"; done\n'
         "          jq -r '.[] | {{name: .name}}' data.json > out.json\n"
         '          [ -f out ] || {{ echo "missing" >&2; exit 1; }}\n'
-        "          docker run --rm -e T=\"${{{{ secrets.T }}}}\" node:20 npm test\n"
+        '          docker run --rm -e T="${{{{ secrets.T }}}}" node:20 npm test\n'
     )
     out = ["on: push", "jobs:"]
     n = 0
