@@ -2,7 +2,8 @@
 
 `workflows()` assembles varied workflows from pieces: workflow/job/step `env`, `workflow_call`
 input defaults, static matrices with `include`, job containers (string, block and flow
-mappings, quoted, through the matrix, through an anchor and an alias), services, `docker://`
+mappings, quoted, through the matrix, through an anchor and aliases, the anchor sometimes
+defined again in a later job), services (some through the alias), `docker://`
 steps and `run:` scripts in every scalar style (plain, quoted, `|`, `|-`, `|+`, `|2`, `>`),
 with comments, `echo`ed image names and heredoc bodies that must never change. Each of those
 protected blocks carries a unique marker. Adversarial input mutates the generated text.
@@ -143,16 +144,19 @@ def job(draw, doc: Workflow, index: int, anchored: list[str]) -> None:
         doc.lines.append(f"    container: ${{{{ github.event_name == 'push' && '{first.strip(QUOTE)}' || "
                          f"'{second.strip(QUOTE)}' }}}}")
     elif form == 4:
-        if anchored:
+        if anchored and draw(st.booleans()):
             doc.lines.append(f"    container: *{anchored[0]}")
-        else:
-            anchored.append("img")
+        else:  # the first definition, or one that redefines the anchor for the aliases below it
+            anchored[:] = ["img"]
             doc.lines.append(f"    container: &img {quoted(draw, image(draw))}")
     if draw(st.booleans()):
         doc.lines.append("    services:")
         doc.lines.append(f"      db: {{image: {quoted(draw, image(draw))}, ports: ['5432:5432']}}")
         doc.lines.append("      cache:")
-        doc.lines.append(f"        image: {quoted(draw, image(draw))}")
+        if anchored and draw(st.booleans()):
+            doc.lines.append(f"        image: *{anchored[0]}")
+        else:
+            doc.lines.append(f"        image: {quoted(draw, image(draw))}")
     if draw(st.booleans()):
         doc.lines.append("    env:")
         doc.lines.append(f"      IMG: {quoted(draw, image(draw))}")
@@ -367,6 +371,60 @@ def test_job_memo_is_not_fooled_by_steps_aliased_from_another_job():
     _forget()
     assert found == _described(template.format(script="docker run node:20 make"))[0]
     assert [code for code, *_ in found] == ["DH001"]
+
+
+REDEFINED = (
+    "on: push\njobs:\n"
+    "  a:\n    runs-on: ubuntu-latest\n    container: &img {first}\n    steps:\n      - run: make\n"
+    "  b:\n    runs-on: ubuntu-latest\n    container: *img\n    steps:\n      - run: make\n"
+    "  c:\n    runs-on: ubuntu-latest\n    container: &img {second}\n"
+    "    services:\n      db:\n        image: *img\n    steps:\n      - run: make\n"
+    "  d:\n    runs-on: ubuntu-latest\n    container: *img\n    steps:\n      - run: make\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (("node:20", "ghcr.io/acme/app:1"), ("ghcr.io/acme/app:1", "ghcr.io/acme/app:1")),
+        (("ghcr.io/acme/app:1", "node:20"), ("ghcr.io/acme/app:1", "redis:7")),
+        (("node:20", "redis:7"), ("redis:7", "node:20")),
+    ],
+)
+def test_job_memo_follows_anchors_defined_again(before, after):
+    """Job b's alias names job a's anchor, job d's names job c's: b and d read again when the
+    anchor they name changes; c, whose alias names its own anchor, may come from the memo."""
+    _described(REDEFINED.format(first=before[0], second=before[1]))
+    text = REDEFINED.format(first=after[0], second=after[1])
+    warm = _described(text)
+    _forget()
+    assert warm == _described(text)
+    images = [line.split("`")[1] for code, _, _, line, _ in warm[0] if code == "DH001"]
+    hub = [image for image in (after[0], after[0], after[1], after[1]) if not image.startswith("ghcr.io/")]
+    assert images == sorted(set(hub), key=hub.index)
+
+
+def test_job_memo_moves_a_job_whose_alias_names_its_own_redefined_anchor():
+    """Job c holds `&img` and `*img`: self-contained, stored, and still right when it moves
+    under another first definition."""
+    from dehub.gha import jobmemo
+
+    _forget()
+    first = _jobs(REDEFINED.format(first="node:20", second="redis:7"))
+    assert [key[0].split(":")[0].strip() for key in jobmemo._memo if "&img" in key[0]] == ["a", "c"]
+    moved = REDEFINED.replace("  a:\n", "  # a comment above\n  a:\n").format(first="alpine:3.20", second="redis:7")
+    second = _jobs(moved)
+    assert [[use.value.text for run in job.runs for use in run] for job in second] == [
+        ["alpine:3.20"],
+        ["alpine:3.20"],
+        ["redis:7", "redis:7"],
+        ["redis:7"],
+    ]
+    _forget()
+    assert [[use.start for run in job.runs for use in run] for job in _jobs(moved)] == [
+        [use.start for run in job.runs for use in run] for job in second
+    ]
+    assert first[2].runs[0][0].value.text == "redis:7"
 
 
 def _jobs(text: str) -> list:
