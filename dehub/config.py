@@ -108,10 +108,10 @@ def _parse_yaml(path: str, raw: bytes) -> object:
         if problem is not None:
             line, column = SourceText(text).position(problem.start)
             reason = problem.message.removeprefix("invalid YAML: ")
-            raise ConfigError(f"{path}:{line}:{column}: not valid YAML: {reason}")
+            raise ConfigError(f"{path}: not valid YAML: {reason} (line {line}, column {column})")
         if len(documents) > 1:
-            line, column = SourceText(text).position(documents[1].start_mark.index)
-            raise ConfigError(f"{path}:{line}:{column}: not valid YAML: a second document; settings are one mapping")
+            line = SourceText(text).position(documents[1].start_mark.index)[0]
+            raise ConfigError(f"{path}: not valid YAML: a second document at line {line}; settings are one mapping")
         if not documents:
             return None
         try:

@@ -2,19 +2,19 @@
 that reads redefined anchors as YAML 1.2 does.
 
 libyaml's composer (PyYAML's C extension) recurses in C without a limit: with libyaml 0.2.5 and
-older a document nested some 13,000 to 27,000 levels deep (8 MiB of stack) kills the process
-with a segmentation fault, flow (`[[[`) or block (`- - -`, indented mappings) alike. libyaml
-0.2.6 stops at 1,000 levels with its own error. So a text reaches libyaml only when
-`libyaml_is_safe` proves, in linear time, that it nests at most LIBYAML_DEPTH levels; anything
-else is composed by PyYAML's pure-Python parser and `RedefiningComposer`, which keeps its own
-stack (no recursion) and stops at MAX_DEPTH levels with a marked error. Both limits are far
-beyond any real file (a workflow nests about 10 levels) and below libyaml 0.2.6's, so a file
-reads the same whichever libyaml is installed.
+older a document nested about 25,000 levels deep (8 MiB of stack; 24,800 mappings, 27,500
+sequences) kills the process with a segmentation fault, flow (`[[[`, `{a: {a:`) or block
+(`- - -`, indented mappings) alike, in `compose` and in `load`. libyaml 0.2.6 refuses 1,000
+levels itself. So a text reaches libyaml only when `libyaml_is_safe` proves, in linear time,
+that it nests at most LIBYAML_DEPTH levels (every real file: a workflow nests about 10);
+anything else is composed by PyYAML's pure-Python parser and `RedefiningComposer`, which keeps
+its own stack (no recursion) and stops past MAX_DEPTH levels with a marked error, the same with
+any libyaml.
 
 Anchors: YAML 1.2 (and GitHub) let an anchor be defined again; an alias names the most recent
 anchor of that name before it. PyYAML's composers (the C one cannot be subclassed) refuse a
 second definition, so a file that has one is composed again from libyaml's events by
-`RedefiningComposer`, with the same marks.
+`RedefiningComposer`, with the same marks. Nothing here is used unless a text needs it.
 """
 
 from __future__ import annotations
@@ -213,12 +213,11 @@ class RedefiningComposer(Composer):
                     stack.pop()
                     self.ascend_resolver()
                     if not stack:
-                        return collection  # type: ignore[no-any-return]
+                        return collection
                     self._attach(stack[-1], collection)
                     continue
-                parent_node, position = collection, key if key is not None else None
-                if isinstance(collection, SequenceNode):
-                    position = len(collection.value)
+                parent_node = collection  # what the resolver is told, as PyYAML's composer tells it
+                position = len(collection.value) if isinstance(collection, SequenceNode) else key
             else:
                 parent_node, position = parent, index
             node = self._compose_one(parent_node, position, len(stack))
@@ -234,18 +233,18 @@ class RedefiningComposer(Composer):
             event = self.get_event()
             if event.anchor not in self.anchors:
                 raise ComposerError(None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
-            return self.anchors[event.anchor]  # type: ignore[no-any-return]
+            return self.anchors[event.anchor]
         event = self.peek_event()
         anchor = event.anchor
         self.descend_resolver(parent, index)
         if self.check_event(ScalarEvent):
             node = self.compose_scalar_node(anchor)  # registers the anchor, replacing an earlier one
             self.ascend_resolver()
-            return node  # type: ignore[no-any-return]
+            return node
         if depth >= MAX_DEPTH:
             raise ComposerError(None, None, TOO_DEEP, event.start_mark)
         start = self.get_event()
-        kind = SequenceNode if self.check_kind(start) else MappingNode
+        kind = MappingNode if isinstance(start, MappingStartEvent) else SequenceNode
         tag = start.tag
         if tag is None or tag == "!":
             tag = self.resolve(kind, None, start.implicit)
@@ -253,11 +252,6 @@ class RedefiningComposer(Composer):
         if anchor is not None:
             self.anchors[anchor] = collection
         return [collection, None]
-
-    @staticmethod
-    def check_kind(event: object) -> bool:
-        """True for a sequence's start event, False for a mapping's."""
-        return not isinstance(event, MappingStartEvent)
 
     @staticmethod
     def _attach(frame: list, node: Node) -> None:
@@ -288,7 +282,7 @@ class PureLoader(Reader, Scanner, Parser, RedefiningComposer, SafeConstructor, R
 
     def next_possible_simple_key(self) -> int | None:
         for key in self.possible_simple_keys.values():
-            return key.token_number  # type: ignore[no-any-return]
+            return key.token_number
         return None
 
     def stale_possible_simple_keys(self) -> None:
@@ -312,7 +306,7 @@ except ImportError:  # PyYAML built without libyaml
     LIBYAML_EVENTS_LOADER: type | None = None
 else:
 
-    class LibyamlEventsLoader(RedefiningComposer, CParser, SafeConstructor, Resolver):  # type: ignore[misc]
+    class LibyamlEventsLoader(RedefiningComposer, CParser, SafeConstructor, Resolver):
         """libyaml's parser (which keeps its own stacks) with RedefiningComposer: libyaml's
         speed and marks for a file whose anchors are defined again."""
 
