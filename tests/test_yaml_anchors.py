@@ -69,7 +69,7 @@ def uses(text: str) -> dict[str, list[tuple[str, str, tuple[int, int]]]]:
     assert document.problems == []
     return {
         job.id: [(use.site, use.value.text, source.position(use.start)) for run in job.runs for use in run]
-        for job in document.jobs
+        for job in document.pipeline.jobs
     }
 
 
