@@ -79,8 +79,7 @@ def test_an_alias_names_the_latest_anchor(reader):
         "b": [
             ("gha-container", "redis:7", (11, 21)),
             ("gha-service", "redis:7", (11, 21)),
-            ("gha-service", "ghcr.io/acme/queue:1", (16, 21)),
-            ("gha-service", "ghcr.io/acme/queue:1", (16, 21)),
+            ("gha-service", "ghcr.io/acme/queue:1", (16, 21)),  # `queue` and `web`: one scalar, one use
         ],
     }
 
