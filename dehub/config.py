@@ -1,7 +1,8 @@
 """Configuration: `.dehub.yaml`, `[tool.dehub]` in pyproject.toml, or `--config PATH`.
 
-The file is found by walking up from the working directory to the repository root (the first
-folder holding `.git`); in each folder `.dehub.yaml` wins over `pyproject.toml`. Every key is
+Each file's configuration is found by walking up from the file's own folder to the repository
+root (the first folder holding `.git`); in each folder `.dehub.yaml` wins over `pyproject.toml`,
+and a pyproject.toml without `[tool.dehub]` is passed over. Every key is
 checked: an unknown key or a wrong type is an error that names the key (exit 2), never a
 silent default.
 """
@@ -44,19 +45,60 @@ class Config:
 
 def find_config_file(start: str) -> str | None:
     """The nearest `.dehub.yaml`, or pyproject.toml with a [tool.dehub] table, up to the repo root."""
-    folder = os.path.abspath(start)
-    while True:
-        for name in CONFIG_NAMES:
-            candidate = os.path.join(folder, name)
-            if os.path.isfile(candidate):
-                return candidate
-        pyproject = os.path.join(folder, "pyproject.toml")
-        if os.path.isfile(pyproject) and _has_dehub_table(pyproject):
-            return pyproject
-        parent = os.path.dirname(folder)
-        if parent == folder or os.path.exists(os.path.join(folder, ".git")):
-            return None
-        folder = parent
+    return ConfigFinder().find(start)
+
+
+class ConfigFinder:
+    """`find_config_file` with a memory, for runs that look up many files' configurations.
+
+    Each folder is looked at once (its three candidate names and `.git`), and every folder on
+    the way up remembers the answer, so a tree of a thousand files costs one walk per folder.
+    A finder is made per run (and per reload in the language server): files created later are
+    not seen by it.
+    """
+
+    __slots__ = ("_folders",)
+
+    def __init__(self) -> None:
+        self._folders: dict[str, str | None] = {}  # folder -> the configuration governing it
+
+    def for_file(self, path: str) -> str | None:
+        """The configuration that governs the file at `path` (found from the file's folder)."""
+        return self.find(os.path.dirname(os.path.abspath(path)))
+
+    def find(self, start: str) -> str | None:
+        """The nearest configuration at or above the folder `start`, up to the repository root."""
+        folder = os.path.abspath(start)
+        folders = self._folders
+        visited = []
+        found = None
+        while True:
+            if folder in folders:
+                found = folders[folder]
+                break
+            visited.append(folder)
+            found = _config_in(folder)
+            if found is not None:
+                break
+            parent = os.path.dirname(folder)
+            if parent == folder or os.path.exists(os.path.join(folder, ".git")):
+                break
+            folder = parent
+        for seen in visited:
+            folders[seen] = found
+        return found
+
+
+def _config_in(folder: str) -> str | None:
+    """The configuration file in this very folder: `.dehub.yaml` before pyproject.toml."""
+    for name in CONFIG_NAMES:
+        candidate = os.path.join(folder, name)
+        if os.path.isfile(candidate):
+            return candidate
+    pyproject = os.path.join(folder, "pyproject.toml")
+    if os.path.isfile(pyproject) and _has_dehub_table(pyproject):
+        return pyproject
+    return None
 
 
 def _has_dehub_table(path: str) -> bool:

@@ -5,7 +5,8 @@ A folder is listed with `git ls-files` when it is inside a git work tree, so ign
 VCS folders and dependency caches. Only files whose name says they are a kind dehub reads are
 taken from a folder. A file named on the command line is always checked (its kind may come
 from its content); `exclude` patterns apply to it only with `--force-exclude`, as in ruff, so
-that pre-commit, which names files, can honour them.
+that pre-commit, which names files, can honour them. Each file is excluded (or not) by the
+configuration that governs it, so a project's own `.dehub.yaml` decides for its files.
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ import os
 
 from .kinds import kind_for_path
 from .patterns import path_matches
+
+TYPE_CHECKING = False  # typing itself is not imported on the check path
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 SKIP_FOLDERS = frozenset((".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".nox"))
 
@@ -39,19 +44,21 @@ def display_path(path: str) -> str:
 
 
 def discover(
-    paths: list[str], *, exclude: tuple[str, ...], root: str, force_exclude: bool, kind: str | None
+    paths: list[str], *, excluded: Callable[[str], bool], force_exclude: bool, kind: str | None
 ) -> list[Target]:
+    """The files to check under `paths`; `excluded(path)` applies the `exclude` of the
+    configuration that governs that file (`scopes.Scope.excludes`)."""
     targets: list[Target] = []
     seen: set[str] = set()
     for given in paths:
         if os.path.isdir(given):
             for path in _list_folder(given):
                 file_kind = kind or kind_for_path(path)
-                if file_kind is None or is_excluded(path, exclude, root) or not os.path.isfile(path):
+                if file_kind is None or excluded(path) or not os.path.isfile(path):
                     continue
                 _add(targets, seen, Target(display_path(path), file_kind, False))
         else:
-            if force_exclude and is_excluded(given, exclude, root):
+            if force_exclude and excluded(given):
                 continue
             _add(targets, seen, Target(display_path(given), kind or kind_for_path(given), True))
     return targets
@@ -64,15 +71,17 @@ def _add(targets: list[Target], seen: set[str], target: Target) -> None:
 
 
 def is_excluded(path: str, exclude: tuple[str, ...], root: str) -> bool:
-    """Whether `exclude` patterns (relative to the configuration's folder) cover `path`."""
+    """Whether `exclude` patterns cover `path`, matched relative to the configuration's folder.
+
+    Only a file outside that folder (a `--config` file kept elsewhere) is matched by its path
+    relative to the working folder instead.
+    """
     if not exclude:
         return False
     relative = os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
-    given = path.replace(os.sep, "/")
-    while given.startswith("./"):
-        given = given[2:]
-    candidates = (relative, given) if not relative.startswith("..") else (given,)
-    return any(path_matches(pattern, candidate) for pattern in exclude for candidate in candidates)
+    if relative == ".." or relative.startswith("../"):
+        relative = display_path(path)
+    return any(path_matches(pattern, relative) for pattern in exclude)
 
 
 def _list_folder(folder: str) -> list[str]:

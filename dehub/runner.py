@@ -162,35 +162,53 @@ def unified_diff(path: str, before: str, after: str) -> str:
     return "".join(out)
 
 
-def check_files(files: list[tuple[str, str | None]], settings: Settings, mode: str, jobs: int) -> list[FileResult]:
-    """Check many files, in parallel when there are many and more than one core to use."""
+def check_files(files: list[tuple[str, str | None, Settings]], mode: str, jobs: int) -> list[FileResult]:
+    """Check many files, each with the settings of its configuration, in the order given;
+    in parallel when there are many and more than one core to use."""
     if jobs > 1 and len(files) >= PARALLEL_THRESHOLD:
-        return _check_parallel(files, settings, mode, jobs)
-    return [check_file(path, kind, settings, mode) for path, kind in files]
+        return _check_parallel(files, mode, jobs)
+    return [check_file(path, kind, settings, mode) for path, kind, settings in files]
 
 
-def _check_parallel(files: list[tuple[str, str | None]], settings: Settings, mode: str, jobs: int) -> list[FileResult]:
+def _check_parallel(files: list[tuple[str, str | None, Settings]], mode: str, jobs: int) -> list[FileResult]:
+    """Forked workers check the files round robin; the results come back in input order.
+
+    The settings (one object per configuration, shared by its files) travel to the workers
+    once, in the forked memory; the chunks name them by number.
+    """
     import multiprocessing
 
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform: one process is still correct
-        return [check_file(path, kind, settings, mode) for path, kind in files]
-    global _worker_settings
-    _worker_settings = (settings, mode)
-    chunks = [files[index::jobs] for index in range(jobs)]
-    with context.Pool(jobs) as pool:
-        parts = pool.map(_check_chunk, chunks)
-    order = {path: index for index, (path, _) in enumerate(files)}
-    results = [result for part in parts for result in part]
-    results.sort(key=lambda result: order[result.path])
-    return results
+        return [check_file(path, kind, settings, mode) for path, kind, settings in files]
+    numbers: dict[int, int] = {}  # id(settings) -> its number in the table
+    table: list[Settings] = []
+    work: list[tuple[int, str, str | None, int]] = []
+    for index, (path, kind, settings) in enumerate(files):
+        number = numbers.get(id(settings))
+        if number is None:
+            number = numbers[id(settings)] = len(table)
+            table.append(settings)
+        work.append((index, path, kind, number))
+    global _worker_state
+    _worker_state = (table, mode)
+    try:
+        with context.Pool(jobs) as pool:
+            parts = pool.map(_check_chunk, [work[start::jobs] for start in range(jobs)])
+    finally:
+        _worker_state = None
+    results: list[FileResult | None] = [None] * len(files)
+    for part in parts:
+        for index, result in part:
+            results[index] = result
+    return results  # type: ignore[return-value]  # every index is filled
 
 
-_worker_settings: tuple[Settings, str] | None = None
+_worker_state: tuple[list[Settings], str] | None = None  # set before the workers fork
 
 
-def _check_chunk(files: list[tuple[str, str | None]]) -> list[FileResult]:
-    assert _worker_settings is not None
-    settings, mode = _worker_settings
-    return [check_file(path, kind, settings, mode) for path, kind in files]
+def _check_chunk(work: list[tuple[int, str, str | None, int]]) -> list[tuple[int, FileResult]]:
+    assert _worker_state is not None
+    table, mode = _worker_state
+    return [(index, check_file(path, kind, table[number], mode)) for index, path, kind, number in work]

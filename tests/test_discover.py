@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from dehub.config import find_config_file
-from dehub.discover import SKIP_FOLDERS, _git_files, discover, display_path
+from dehub.discover import SKIP_FOLDERS, _git_files, discover, display_path, is_excluded
 from dehub.hooks.cli import main
 from dehub.kinds import kind_for_path, kind_for_text
 from dehub.patterns import path_matches, wildcard
@@ -133,7 +133,12 @@ def paths(targets) -> list[str]:
 
 def walk(root, given=("."), exclude=(), force_exclude=False, kind=None) -> list[str]:
     given = [given] if isinstance(given, str) else list(given)
-    return paths(discover(given, exclude=tuple(exclude), root=str(root), force_exclude=force_exclude, kind=kind))
+    return paths(discover(given, excluded=excluded_by(exclude, root), force_exclude=force_exclude, kind=kind))
+
+
+def excluded_by(exclude, root):
+    """What a configuration in `root` with these `exclude` patterns excludes."""
+    return lambda path: is_excluded(path, tuple(exclude), str(root))
 
 
 def test_walk_takes_files_by_name(tree):
@@ -150,7 +155,7 @@ def test_walk_skips_tool_folders(tree, folder):
 
 def test_walk_result_kinds_and_explicit_flag(tree):
     touch(tree, "Dockerfile", "base.image")
-    targets = discover([".", "base.image"], exclude=(), root=str(tree), force_exclude=False, kind=None)
+    targets = discover([".", "base.image"], excluded=excluded_by((), tree), force_exclude=False, kind=None)
     assert [(t.path, t.kind, t.explicit) for t in targets] == [
         ("Dockerfile", "dockerfile", False),
         ("base.image", None, True),  # decided by content later
@@ -247,7 +252,7 @@ def test_double_star_matches_zero_folders(pattern, path):
 def test_exclude_is_relative_to_root(tree):
     touch(tree, "repo/legacy/Dockerfile", "repo/app/Dockerfile")
     os.chdir(tree / "repo" / "app")
-    found = paths(discover([".."], exclude=("legacy",), root=str(tree / "repo"), force_exclude=False, kind=None))
+    found = paths(discover([".."], excluded=excluded_by(["legacy"], tree / "repo"), force_exclude=False, kind=None))
     assert found == ["Dockerfile"]  # ../app/Dockerfile, shown relative to the working folder
 
 

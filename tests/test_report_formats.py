@@ -320,7 +320,7 @@ def test_sarif_fix_regions_are_the_edit_positions(project, capsys):
     from dehub.lint import Settings
     from dehub.runner import CHECK, check_files
 
-    (result,) = check_files([("Dockerfile", "dockerfile")], Settings(None), CHECK, 1)
+    (result,) = check_files([("Dockerfile", "dockerfile", Settings(None))], CHECK, 1)
     edits = {(f.line, f.code): f.fix for f in result.findings if f.fix is not None}
     run_ = sarif_run(capsys, "Dockerfile")
     seen = 0

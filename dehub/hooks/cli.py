@@ -134,9 +134,7 @@ def _check(argv: list[str]) -> int:
         return EXIT_CLEAN
     paths = _check_paths(options)
 
-    from dehub import rules
-    from dehub.config import ConfigError, find_config_file, load
-    from dehub.lint import Settings
+    from dehub.config import ConfigError
 
     build_args = {}
     for pair in options.build_arg:
@@ -149,22 +147,7 @@ def _check(argv: list[str]) -> int:
         if not (options.jobs.isascii() and options.jobs.isdigit()) or int(options.jobs) < 1:
             raise UsageError(f"--jobs expects a positive number, got {options.jobs!r}")
         jobs = int(options.jobs)
-    try:
-        config_path = options.config if options.config else (None if options.isolated else find_config_file("."))
-        config = load(config_path, rules.CODES)
-        settings = Settings(
-            config,
-            select=_codes(options.select, "--select") if options.select else None,
-            ignore=_codes(options.ignore, "--ignore"),
-            build_args=build_args,
-            unsafe_fixes=True if options.unsafe_fixes else None,
-            show_unused_suppressions=options.show_unused_suppressions,
-        )
-    except ConfigError as err:
-        sys.stderr.write(f"dehub: error: {err}\n")
-        return EXIT_ERROR
-    except ValueError as err:  # an unknown code in --select / --ignore
-        raise UsageError(str(err).strip("'\"")) from None
+    scopes = _scopes(options, build_args)
 
     from dehub.runner import CHECK, DIFF, FIX
 
@@ -172,17 +155,21 @@ def _check(argv: list[str]) -> int:
     if "-" in paths:
         if len(paths) > 1:
             raise UsageError("`-` (standard input) cannot be combined with other paths")
-        return _check_stdin(options, settings, config, mode)
+        return _check_stdin(options, scopes, mode)
+
+    from dehub.runner import check_files
+    from dehub.scopes import scoped_targets
+
+    try:
+        targets = scoped_targets(paths, scopes, force_exclude=options.force_exclude, kind=options.kind)
+    except ConfigError as err:
+        sys.stderr.write(f"dehub: error: {err}\n")
+        return EXIT_ERROR
     if _report_missing(paths):
         return EXIT_ERROR
-
-    from dehub.discover import discover
-    from dehub.runner import check_files
-
-    targets = discover(
-        paths, exclude=config.exclude, root=config.root, force_exclude=options.force_exclude, kind=options.kind
-    )
-    results = check_files([(target.path, target.kind) for target in targets], settings, mode, jobs)
+    files = [(target.path, target.kind, scope.settings) for target, scope in targets]
+    results = check_files(files, mode, jobs)
+    settings_of = {path: settings for path, _, settings in files}
     report_format = _format(options)
     # Notes and diffs go to stdout with a text report there, to stderr beside any other report.
     notes = sys.stdout if report_format in ("text", "concise") and not options.output_file else sys.stderr
@@ -200,11 +187,11 @@ def _check(argv: list[str]) -> int:
     if options.hadolint:
         dockerfiles = [result.path for result in results if result.kind == "dockerfile" and not result.skipped]
         try:
-            findings = _with_hadolint(findings, dockerfiles, settings, None)
+            findings = _with_hadolint(findings, dockerfiles, settings_of, None)
         except _HadolintFailed:
             return EXIT_ERROR
     checked = [result.path for result in results if not result.skipped]
-    _report(findings, options, settings, mode, sum(result.fixed for result in results), paths=checked)
+    _report(findings, options, scopes, settings_of, mode, sum(result.fixed for result in results), paths=checked)
     changed = any(result.written or result.diff for result in results)
     return _exit_code(findings, results, options, changed)
 
@@ -250,12 +237,43 @@ def _report_missing(paths: list[str]) -> bool:
     return missing
 
 
+def _scopes(options, build_args: dict[str, str]):  # noqa: ANN001, ANN202 - parsed options -> Scopes
+    """Each file's configuration, with the command line's rule choices and build arguments added
+    to every one (`--config PATH`: that file for all; `--isolated`: none)."""
+    from dehub import rules
+    from dehub.config import select_codes
+    from dehub.lint import Settings
+    from dehub.scopes import Scopes
+
+    select = _codes(options.select, "--select") if options.select else None
+    ignore = _codes(options.ignore, "--ignore")
+    try:
+        select_codes(select or (), rules.CODES)
+        select_codes(ignore, rules.CODES)
+    except ValueError as err:  # an unknown code in --select / --ignore
+        raise UsageError(str(err).strip("'\"")) from None
+    unsafe_fixes = True if options.unsafe_fixes else None
+
+    def make_settings(config):  # noqa: ANN001, ANN202 - Config -> Settings
+        return Settings(
+            config,
+            select=select,
+            ignore=ignore,
+            build_args=build_args,
+            unsafe_fixes=unsafe_fixes,
+            show_unused_suppressions=options.show_unused_suppressions,
+        )
+
+    return Scopes(make_settings, config_file=options.config or None, isolated=options.isolated)
+
+
 class _HadolintFailed(Exception):
     """hadolint is missing or failed; the reason has been printed."""
 
 
-def _with_hadolint(findings, dockerfiles: list[str], settings, stdin: tuple[str, bytes] | None):  # noqa: ANN001, ANN202
-    """dehub's findings merged with hadolint's on the same Dockerfiles (DL3026 folded in)."""
+def _with_hadolint(findings, dockerfiles: list[str], settings_of: dict, stdin: tuple[str, bytes] | None):  # noqa: ANN001, ANN202
+    """dehub's findings merged with hadolint's on the same Dockerfiles (DL3026 folded in); each
+    of hadolint's findings is selected and given its severity by its own file's settings."""
     from dehub.hadolint import HadolintError, merge, run
 
     if not dockerfiles and stdin is None:
@@ -265,9 +283,15 @@ def _with_hadolint(findings, dockerfiles: list[str], settings, stdin: tuple[str,
     except HadolintError as err:
         sys.stderr.write(f"dehub: error: {err}\n")
         raise _HadolintFailed from None
-    kept = [finding for finding in found if settings.allows_foreign(finding.code)]
-    for finding in kept:  # `severity:` in the configuration may name DL/SC codes too
-        finding.severity = settings.severity.get(finding.code, finding.severity)
+    kept = []
+    for finding in found:
+        settings = settings_of.get(finding.path)
+        if settings is None:  # not a file dehub named: nothing configures it
+            kept.append(finding)
+        elif settings.allows_foreign(finding.code):
+            # `severity:` in the configuration may name DL/SC codes too
+            finding.severity = settings.severity.get(finding.code, finding.severity)
+            kept.append(finding)
     return merge(findings, kept)
 
 
@@ -278,13 +302,21 @@ def _format(options) -> str:  # noqa: ANN001 - parsed options
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
-def _check_stdin(options, settings, config, mode: str) -> int:  # noqa: ANN001 - parsed options, settings
-    from dehub.discover import is_excluded
+def _check_stdin(options, scopes, mode: str) -> int:  # noqa: ANN001 - parsed options, Scopes
+    """Standard input, configured as a file at `--stdin-filename` would be (else as a file in
+    the working folder)."""
+    from dehub.config import ConfigError
     from dehub.kinds import kind_for_path
     from dehub.runner import FIX, check_bytes
 
     name = options.stdin_filename or "-"
     kind = options.kind or (kind_for_path(name) if options.stdin_filename else None)
+    try:
+        scope = scopes.for_file(name) if options.stdin_filename else scopes.for_folder(".")
+    except ConfigError as err:
+        sys.stderr.write(f"dehub: error: {err}\n")
+        return EXIT_ERROR
+    settings = scope.settings
     stdin = sys.stdin
     if stdin is None:  # started with standard input closed
         sys.stderr.write("dehub: error: standard input is closed; name the files to check\n")
@@ -293,7 +325,7 @@ def _check_stdin(options, settings, config, mode: str) -> int:  # noqa: ANN001 -
         sys.stderr.write(_terminal_hint(options.stdin_filename))
         sys.stderr.flush()
     data = stdin.buffer.read()
-    if options.force_exclude and options.stdin_filename and is_excluded(name, config.exclude, config.root):
+    if options.force_exclude and options.stdin_filename and scope.excludes(name):
         if mode == FIX:
             sys.stdout.buffer.write(data)
         return EXIT_CLEAN
@@ -301,10 +333,11 @@ def _check_stdin(options, settings, config, mode: str) -> int:  # noqa: ANN001 -
     if result.skipped:
         sys.stderr.write(f"dehub: skipped {name}: {result.skipped}\n")
     findings = result.findings
+    settings_of = {name: settings}
     if options.hadolint and result.kind == "dockerfile":
         checked = result.output if result.output is not None else data
         try:
-            findings = _with_hadolint(findings, [], settings, (name, checked))
+            findings = _with_hadolint(findings, [], settings_of, (name, checked))
         except _HadolintFailed:
             return EXIT_ERROR
     if result.diff:
@@ -314,7 +347,8 @@ def _check_stdin(options, settings, config, mode: str) -> int:  # noqa: ANN001 -
         sys.stdout.buffer.write(result.output if result.output is not None else data)
         sys.stdout.flush()
     stream = sys.stderr if mode == FIX else None
-    _report(findings, options, settings, mode, result.fixed, stream=stream, paths=[] if result.skipped else [name])
+    paths = [] if result.skipped else [name]
+    _report(findings, options, scopes, settings_of, mode, result.fixed, stream=stream, paths=paths)
     changed = bool(result.diff) or (options.exit_non_zero_on_fix and result.output not in (None, data))
     return _exit_code(findings, [result], options, changed)
 
@@ -336,19 +370,27 @@ def _terminal_hint(name: str | None) -> str:
     )
 
 
-def _report(findings, options, settings, mode: str, fixed: int, stream=None, paths=()) -> None:  # noqa: ANN001
+def _report(findings, options, scopes, settings_of: dict, mode: str, fixed: int, stream=None, paths=()) -> None:  # noqa: ANN001
+    """The report, with a summary built from the settings of every configuration used."""
     from dehub.report import get
     from dehub.report.text import Summary
     from dehub.runner import CHECK, DIFF
 
+    # The settings of the files checked (one per configuration); with none, those of the folders named.
+    used = list({id(settings): settings for settings in settings_of.values()}.values())
+    used = used or [scope.settings for scope in scopes.loaded()]
     summary = Summary(
-        fixing=mode != CHECK, fixed=fixed, unsafe_hidden=not settings.unsafe_fixes, dry_run=mode == DIFF
+        fixing=mode != CHECK,
+        fixed=fixed,
+        unsafe_hidden=not all(settings.unsafe_fixes for settings in used),
+        dry_run=mode == DIFF,
     )
+    summary.unsafe_paths = frozenset(path for path, settings in settings_of.items() if settings.unsafe_fixes)
     summary.statistics = options.statistics
     summary.quiet = options.quiet
     summary.paths = list(paths)
-    summary.enabled = settings.enabled
-    summary.docs_url = settings.docs_url
+    summary.enabled = frozenset().union(*(settings.enabled for settings in used))
+    summary.docs_url = _docs_url(used)
     reporter = get(_format(options))
     if not options.output_file:
         reporter.write(findings, stream or sys.stdout, summary)
@@ -362,6 +404,13 @@ def _report(findings, options, settings, mode: str, fixed: int, stream=None, pat
             handle.write(buffer.getvalue())
     except OSError as err:
         raise UsageError(f"--output-file: cannot write {options.output_file}: {err.strerror or err}") from None
+
+
+def _docs_url(used: list) -> str | None:
+    """The `docs-url` a run-wide report (SARIF's rules) links to: the first configuration's that
+    sets one, in the order the files were checked (one URL serves every project's rule pages)."""
+    urls = [settings.docs_url for settings in used if settings.docs_url]
+    return urls[0] if urls else None
 
 
 def _exit_code(findings, results, options, changed: bool) -> int:  # noqa: ANN001
@@ -385,31 +434,27 @@ def _inventory(argv: list[str]) -> int:
             )
         )
         return EXIT_CLEAN
-    from dehub import rules
-    from dehub.config import ConfigError, find_config_file, load
-    from dehub.discover import discover
+    from dehub.config import ConfigError
     from dehub.inventory import INVENTORY_KINDS, file_inventory, render_json, render_text
     from dehub.kinds import kind_for_text, parse as parse_kind
-    from dehub.policy import Policy
     from dehub.runner import ReadError, read_source
+    from dehub.scopes import Scopes, scoped_targets
 
+    scopes = Scopes(config_file=options.config or None, isolated=options.isolated)
     try:
-        config = load(options.config if options.config else (None if options.isolated else find_config_file(".")),
-                      rules.CODES)
+        targets = scoped_targets(options.positionals or ["."], scopes, force_exclude=False, kind=options.kind)
     except ConfigError as err:
         sys.stderr.write(f"dehub: error: {err}\n")
         return EXIT_ERROR
-    paths = options.positionals or ["."]
-    if _report_missing(paths):
+    if _report_missing(options.positionals or ["."]):
         return EXIT_ERROR
-    policy = Policy(config.allow, config.mirror_map)
-    targets = discover(paths, exclude=config.exclude, root=config.root, force_exclude=False, kind=options.kind)
     files = []
     failed = unreadable = False
-    for target in targets:
+    for target, scope in targets:
+        settings = scope.settings
         kind = target.kind
         try:
-            source, _ = read_source(target.path, config.max_file_size)
+            source, _ = read_source(target.path, settings.max_file_size)
         except ReadError as err:
             if kind in INVENTORY_KINDS:
                 files.append({"path": target.path, "kind": kind, "error": str(err)})
@@ -428,7 +473,7 @@ def _inventory(argv: list[str]) -> int:
             problem = document.problems[0]
             line, column = source.position(problem.start)
             sys.stderr.write(f"dehub: {target.path}:{line}:{column}: {problem.message}\n")
-        files.append(file_inventory(target.path, document, policy))
+        files.append(file_inventory(target.path, document, settings.policy))
     sys.stdout.write(render_json(files) if options.format == "json" else render_text(files))
     return EXIT_ERROR if unreadable else EXIT_FINDINGS if failed else EXIT_CLEAN
 

@@ -1,11 +1,11 @@
 """Which configuration applies to a document, loaded once and reloaded when it changes.
 
-`dehub check` reads the configuration nearest to the working directory; an editor has one
-server for many folders (a monorepo, several workspace folders), so here it is found from each
-document's own folder upward (`config.find_config_file`, which stops at the repository root),
-exactly as `dehub check` would find it when run from that folder. Lookups are cached per folder
-and loaded configurations per file, because a re-lint must not walk the file system: the caches
-are dropped when a configuration file changes (watched files, or one saved in the editor).
+The configuration is found from each document's own folder upward, stopping at the repository
+root, by the very lookup `dehub check` and the pre-commit hook use for each file
+(`scopes.Scopes`), so the editor and the command line agree on every file wherever they run
+from. Lookups are cached per folder and loaded configurations per file, because a re-lint must
+not walk the file system: the caches are dropped when a configuration file changes (watched
+files, or one saved in the editor).
 
 A configuration that does not load is an error the user must see, but the server keeps working
 with the defaults: the error is kept here (per file) for the server to show, once, as a message
@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import os
 
-from ..config import CONFIG_NAMES, Config, ConfigError, find_config_file, load
+from ..config import CONFIG_NAMES, Config, ConfigError
 from ..discover import is_excluded
 from ..lint import Settings
+from ..scopes import Scopes
 
 CONFIG_FILE_NAMES = (*CONFIG_NAMES, "pyproject.toml")
 WATCH_GLOBS = ("**/.dehub.{yaml,yml}", "**/pyproject.toml")
@@ -50,7 +51,7 @@ class ConfigStore:
 
     def __init__(self) -> None:
         self.generation = 0
-        self._folders: dict[str, str | None] = {}  # folder -> its configuration file (None: none)
+        self._scopes = Scopes()
         self._loaded: dict[str | None, Loaded] = {}
         self.errors: dict[str, str] = {}  # configuration file -> error message
 
@@ -58,27 +59,20 @@ class ConfigStore:
         """The configuration that applies to a document at `path` (None: not a file on disk)."""
         if not path:
             return self._load(None)
-        folder = os.path.dirname(os.path.abspath(path))
         try:
-            config_path = self._folders[folder]
-        except KeyError:
-            try:
-                config_path = find_config_file(folder)
-            except OSError:
-                config_path = None
-            self._folders[folder] = config_path
+            config_path = self._scopes.file_for(path)
+        except OSError:
+            config_path = None
         return self._load(config_path)
 
     def _load(self, config_path: str | None) -> Loaded:
         loaded = self._loaded.get(config_path)
         if loaded is not None:
             return loaded
-        from .. import rules
-
         error = None
         try:
-            config = load(config_path, rules.CODES)
-            settings = Settings(config)
+            scope = self._scopes.load(config_path)
+            config, settings = scope.config, scope.settings
         except (ConfigError, ValueError, OSError) as err:
             error = str(err).strip("'\"")
         except Exception as err:  # a bug while loading must not stop linting with the defaults
@@ -98,7 +92,7 @@ class ConfigStore:
         caller can clear the diagnostics of those that are fixed."""
         before = dict(self.errors)
         self.generation += 1
-        self._folders.clear()
+        self._scopes = Scopes()
         self._loaded.clear()
         self.errors.clear()
         return before

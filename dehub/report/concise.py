@@ -23,6 +23,6 @@ def write(findings: list[Finding], stream: TextIOBase, summary: Summary) -> None
         _statistics(findings, stream)
     else:
         for finding in findings:
-            stream.write(line(finding, summary.unsafe_hidden) + "\n")
+            stream.write(line(finding, summary.hides_unsafe(finding.path)) + "\n")
     if not summary.quiet:
         stream.write(summary_line(findings, summary) + "\n")

@@ -10,18 +10,26 @@ from ..findings import Finding
 class Summary:
     """Run-wide counts the text report ends with."""
 
-    __slots__ = ("fixing", "fixed", "dry_run", "unsafe_hidden", "statistics", "quiet", "paths", "enabled", "docs_url")
+    __slots__ = (
+        "fixing", "fixed", "dry_run", "unsafe_hidden", "unsafe_paths", "statistics", "quiet", "paths", "enabled",
+        "docs_url",
+    )  # fmt: skip
 
     def __init__(self, fixing: bool = False, fixed: int = 0, unsafe_hidden: bool = True, dry_run: bool = False) -> None:
         self.fixing = fixing  # --fix or --diff was given
         self.fixed = fixed  # fixes applied (or, with --diff, that would be)
         self.dry_run = dry_run  # --diff: nothing was written
-        self.unsafe_hidden = unsafe_hidden  # unsafe fixes are not enabled
+        self.unsafe_hidden = unsafe_hidden  # unsafe fixes are not enabled (but for `unsafe_paths`)
+        self.unsafe_paths: frozenset[str] = frozenset()  # files whose configuration enables unsafe fixes
         self.statistics = False
         self.quiet = False
         self.paths: list[str] = []  # every file checked, clean ones too (JUnit lists them as passed)
         self.enabled: frozenset[str] = frozenset()  # dehub's rule codes that ran (SARIF lists them)
         self.docs_url: str | None = None  # `docs-url` as a template with {code}: links to rule pages
+
+    def hides_unsafe(self, path: str) -> bool:
+        """Whether `--fix` leaves this file's unsafe fixes alone (each file has its configuration)."""
+        return self.unsafe_hidden and path not in self.unsafe_paths
 
 
 def line(finding: Finding) -> str:
@@ -48,13 +56,16 @@ def summary_line(findings: list[Finding], summary: Summary) -> str:
     if not count:
         return "All checks passed!"
     safe = sum(1 for finding in findings if finding.fixable == "safe")
-    unsafe = sum(1 for finding in findings if finding.fixable == "unsafe")
+    unsafe = [finding for finding in findings if finding.fixable == "unsafe"]
+    hidden = sum(1 for finding in unsafe if summary.hides_unsafe(finding.path))
     text = f"Found {_plural(count, 'problem')}."
     hints = []
     if safe:
         hints.append(f"{safe} fixable with --fix")
-    if unsafe:
-        hints.append(f"{unsafe} more with --fix --unsafe-fixes" if summary.unsafe_hidden else f"{unsafe} with --fix")
+    if len(unsafe) > hidden:
+        hints.append(f"{len(unsafe) - hidden} with --fix")
+    if hidden:
+        hints.append(f"{hidden} more with --fix --unsafe-fixes")
     if hints:
         text += " [*] " + "; ".join(hints) + "."
     return text
