@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import sys
 
 import pytest
+from monorepo import DOCKERFILE, EXPECTED, ROOT_FINDINGS, SUB_FINDINGS, file_reports, reported, write_monorepo
 
 from dehub import rules
 from dehub.config import ConfigError, find_config_file, load
@@ -28,8 +31,14 @@ def write(path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(["check", *argv])
+def run(capsys, *argv: str, stdin: str | None = None) -> tuple[int, str, str]:
+    saved = sys.stdin
+    if stdin is not None:
+        sys.stdin = FakeStdin(stdin.encode())  # type: ignore[assignment]
+    try:
+        code = main(["check", *argv])
+    finally:
+        sys.stdin = saved
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -536,3 +545,172 @@ def test_yaml_alias_bomb_is_a_clear_error_not_a_hang(repo, capsys):
     code, out, err = run(capsys, ".")
     assert code == 2
     assert "unknown key `x-a`" in err
+
+
+# --- each file's own configuration (a monorepo) ---------------------------------------------
+
+
+class FakeStdin:
+    def __init__(self, data: bytes) -> None:
+        self.buffer = io.BytesIO(data)
+
+
+def located(capsys, *argv: str) -> set[tuple[str, int, int, str]]:
+    return {(f["path"], f["line"], f["column"], f["code"]) for f in findings(capsys, *argv)}
+
+
+@pytest.fixture
+def monorepo(repo):
+    """tests/monorepo.py's layout: `.dehub.yaml` at the root, another in sub/."""
+    return write_monorepo(repo)
+
+
+def test_each_file_follows_its_nearest_configuration_from_the_root(monorepo, capsys):
+    assert located(capsys) == reported()
+    assert located(capsys, ".") == reported()
+    assert located(capsys, "sub") == reported(under="sub/", prefix="sub/")
+
+
+def test_the_same_from_the_subfolder(monorepo, capsys, monkeypatch):
+    monkeypatch.chdir(monorepo / "sub")
+    assert located(capsys) == reported(under="sub/")
+    assert located(capsys, "Dockerfile") == file_reports("sub/Dockerfile", "Dockerfile")
+    assert located(capsys, "../Dockerfile") == file_reports("Dockerfile", "../Dockerfile")
+    # `..` holds the working folder: its files are shown relative to it, the others with `../`
+    shown = {(path[4:] if path.startswith("sub/") else "../" + path, *rest) for path, *rest in reported()}
+    assert located(capsys, "..") == shown
+
+
+def test_the_same_from_outside_the_repository_by_absolute_path(monorepo, tmp_path, capsys, monkeypatch):
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    prefix = f"{monorepo}/"
+    names = ("Dockerfile", "sub/Dockerfile", "sub/keep/Dockerfile")
+    expected = set().union(*(file_reports(name, prefix + name) for name in names))
+    assert located(capsys, *(prefix + name for name in names)) == expected
+    assert located(capsys, str(monorepo)) == reported(prefix)
+
+
+@pytest.mark.parametrize("name", ["sub/Dockerfile", "Dockerfile", "sub/keep/Dockerfile", "legacy/old.Dockerfile"])
+def test_standard_input_takes_the_configuration_of_its_file_name(monorepo, capsys, monkeypatch, name):
+    monkeypatch.setattr(sys, "stdin", FakeStdin(DOCKERFILE.encode()))
+    assert located(capsys, "--stdin-filename", name, "-") == file_reports(name)
+
+
+def test_standard_input_names_are_relative_to_the_working_folder(monorepo, capsys, monkeypatch):
+    monkeypatch.chdir(monorepo / "sub")
+    monkeypatch.setattr(sys, "stdin", FakeStdin(DOCKERFILE.encode()))
+    assert located(capsys, "--stdin-filename", "../Dockerfile", "-") == file_reports("Dockerfile", "../Dockerfile")
+    monkeypatch.setattr(sys, "stdin", FakeStdin(DOCKERFILE.encode()))
+    absolute = f"{monorepo}/sub/Dockerfile"
+    assert located(capsys, "--stdin-filename", absolute, "-") == file_reports("sub/Dockerfile", absolute)
+
+
+def test_standard_input_without_a_name_takes_the_working_folders_configuration(monorepo, capsys, monkeypatch):
+    monkeypatch.chdir(monorepo / "sub")
+    monkeypatch.setattr(sys, "stdin", FakeStdin(DOCKERFILE.encode()))
+    assert located(capsys, "--kind", "dockerfile", "-") == file_reports("sub/Dockerfile", "-")
+
+
+def test_force_exclude_uses_each_files_configuration(monorepo, capsys):
+    names = list(EXPECTED)
+    assert located(capsys, "--force-exclude", *names) == reported()
+    # without --force-exclude, files named on the command line are always checked
+    assert {path for path, *_ in located(capsys, *names)} == set(names)
+    for name in ("gen/Dockerfile", "sub/legacy/old.Dockerfile"):
+        code, out, _ = run(capsys, "--force-exclude", "--fix", "--stdin-filename", name, "-", stdin=DOCKERFILE)
+        assert (code, out) == (0, DOCKERFILE)
+
+
+def test_config_option_applies_one_file_to_every_input(monorepo, capsys, monkeypatch):
+    assert located(capsys, "--config", "sub/.dehub.yaml", "Dockerfile") == file_reports("sub/Dockerfile", "Dockerfile")
+    # the root's excludes, relative to the root, now cover sub/gen/ (`gen/`) and sub/keep/, not sub/legacy/
+    checked = ("Dockerfile", "legacy/old.Dockerfile", "sub/Dockerfile", "sub/legacy/old.Dockerfile")
+    assert located(capsys, "--config", ".dehub.yaml") == {(path, *f) for path in checked for f in ROOT_FINDINGS}
+    monkeypatch.setattr(sys, "stdin", FakeStdin(DOCKERFILE.encode()))
+    found = located(capsys, "--config", ".dehub.yaml", "--stdin-filename", "sub/Dockerfile", "-")
+    assert found == file_reports("Dockerfile", "sub/Dockerfile")
+
+
+def test_isolated_applies_no_file_anywhere(monorepo, capsys):
+    defaults = {(2, 6, "DH001"), (3, 6, "DH002"), (4, 6, "DH002"), (5, 6, "DH001"), (6, 6, "DH003")}
+    found = located(capsys, "--isolated", "sub/Dockerfile", "Dockerfile", "gen/Dockerfile")
+    assert found == {(path, *rest) for path in ("sub/Dockerfile", "Dockerfile", "gen/Dockerfile") for rest in defaults}
+
+
+def test_settings_are_built_once_per_configuration_file(monorepo, capsys, monkeypatch):
+    import dehub.lint
+
+    built = []
+    real = dehub.lint.Settings
+
+    class Counting(real):  # type: ignore[misc, valid-type]
+        def __init__(self, config=None, **options) -> None:
+            built.append(config.path if config else None)
+            super().__init__(config, **options)
+
+    monkeypatch.setattr(dehub.lint, "Settings", Counting)
+    assert located(capsys) == reported()
+    assert sorted(built) == [str(monorepo / ".dehub.yaml"), str(monorepo / "sub" / ".dehub.yaml")]
+
+
+def test_the_parallel_runner_gives_each_file_its_settings_in_input_order(monorepo, capsys, monkeypatch):
+    import dehub.runner
+
+    for index in range(3):
+        write(monorepo / "many" / f"{index}.Dockerfile", DOCKERFILE)
+        write(monorepo / "sub" / "many" / f"{index}.Dockerfile", DOCKERFILE)
+    monkeypatch.setattr(dehub.runner, "PARALLEL_THRESHOLD", 2)
+    parallel_runs = []
+    real_parallel = dehub.runner._check_parallel
+    monkeypatch.setattr(dehub.runner, "_check_parallel", lambda *a: parallel_runs.append(a) or real_parallel(*a))
+    many = [f"many/{index}.Dockerfile" for index in range(3)]
+    sub_many = [f"sub/many/{index}.Dockerfile" for index in range(3)]
+    order = [name for pair in zip(many, sub_many, strict=True) for name in pair]
+    main(["check", "--format", "json", "--jobs", "2", *order])
+    found = json.loads(capsys.readouterr().out)["findings"]
+    per_file = {name: SUB_FINDINGS if name.startswith("sub/") else ROOT_FINDINGS for name in order}
+    assert [f["path"] for f in found] == [name for name in order for _ in per_file[name]]
+    expected = set().union(*(file_reports("Dockerfile", name) for name in many))
+    expected |= set().union(*(file_reports("sub/Dockerfile", name) for name in sub_many))
+    assert {(f["path"], f["line"], f["column"], f["code"]) for f in found} == expected
+    assert len(parallel_runs) == 1
+
+
+def test_a_pyproject_without_tool_dehub_is_passed_over_per_file(monorepo, capsys):
+    write(monorepo / "py" / "pyproject.toml", '[project]\nname = "x"\n\n[tool.black]\nline-length = 99\n')
+    write(monorepo / "py" / "Dockerfile", DOCKERFILE)
+    assert located(capsys, "py/Dockerfile") == file_reports("Dockerfile", "py/Dockerfile")
+    write(monorepo / "py" / "pyproject.toml", '[project]\nname = "x"\n\n[tool.dehub]\nignore = ["DH001"]\n')
+    assert {code for *_, code in located(capsys, "py/Dockerfile")} == {"DH002", "DH003"}
+
+
+def test_an_error_in_any_applicable_configuration_exits_2_naming_it(monorepo, capsys):
+    write(monorepo / "sub" / ".dehub.yaml", "ignore: [DH002]\nexclude: {a: b}\n")
+    for argv in ((), ("sub/keep/Dockerfile",), (".",), ("sub",)):
+        code, out, err = run(capsys, *argv)
+        assert (code, out) == (2, "")
+        assert err == (
+            f"dehub: error: {monorepo / 'sub' / '.dehub.yaml'}: "
+            "`exclude`: expected a list of path globs, got a mapping\n"
+        )
+    # a file the broken configuration does not govern is checked as usual
+    assert located(capsys, "Dockerfile", "legacy") == file_reports("Dockerfile") | file_reports("legacy/old.Dockerfile")
+    code, out, err = run(capsys, "--stdin-filename", "sub/Dockerfile", "-", stdin=DOCKERFILE)
+    assert (code, out) == (2, "")
+    assert "sub/.dehub.yaml: `exclude`" in err
+
+
+def test_unsafe_fixes_follow_each_files_configuration(monorepo, capsys):
+    write(monorepo / "sub" / ".dehub.yaml", "unsafe-fixes: true\n")
+    write(monorepo / "Dockerfile", "FROM centos:7\n")
+    write(monorepo / "sub" / "Dockerfile", "FROM centos:7\n")
+    code, out, _ = run(capsys, "--format", "concise", "Dockerfile", "sub/Dockerfile")
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0].startswith("Dockerfile:1:6: DH001 `centos:7`")  # not marked: --fix leaves it
+    assert lines[1].startswith("sub/Dockerfile:1:6: DH001 [*] `centos:7`")
+    assert lines[2] == "Found 2 problems. [*] 1 with --fix; 1 more with --fix --unsafe-fixes."
+    assert main(["check", "--fix", "-q", "Dockerfile", "sub/Dockerfile"]) == 1
+    assert (monorepo / "Dockerfile").read_text() == "FROM centos:7\n"
+    assert (monorepo / "sub" / "Dockerfile").read_text() == f"FROM {ECR}centos:7\n"

@@ -746,3 +746,71 @@ def test_help_exits_0(capsys):
     assert out.startswith("usage: dehub inventory [OPTIONS] [PATHS...]")
     for option in ("--format", "--config", "--isolated", "--kind"):
         assert option in out
+
+
+# --- each file's own configuration ------------------------------------------------------------
+
+TINY_ACTION = "name: smoke\nruns:\n  using: composite\n  steps:\n    - uses: docker://alpine:3.20\n"
+BIG_ACTION = TINY_ACTION + "# padding\n" * 10
+
+
+@pytest.fixture
+def monorepo(work):
+    """Root `.dehub.yaml` excludes gen/; sub/.dehub.yaml lowers max-file-size (and excludes nothing)."""
+    (work / ".git").mkdir()
+    write(work / ".dehub.yaml", 'exclude: ["gen/"]\n')
+    write(work / "sub" / ".dehub.yaml", "max-file-size: 120\n")
+    for folder in ("", "gen/", "sub/gen/"):
+        write(work / f"{folder}action.yml", TINY_ACTION)
+    for folder in ("big/", "sub/big/"):
+        write(work / f"{folder}action.yml", BIG_ACTION)
+    return work
+
+
+def listed(report: dict) -> list[tuple[str, str | None, int | None]]:
+    return [(e["path"], e.get("error"), e.get("docker_hub_pulls_per_run")) for e in report["files"]]
+
+
+TOO_BIG = "file is 179 bytes, over the max-file-size of 120; not checked"
+
+
+def test_inventory_uses_each_files_configuration(monorepo, capsys, monkeypatch):
+    assert len(BIG_ACTION) == 179
+    code, report = inventory_json(capsys)
+    assert code == 1  # sub/big/action.yml is over sub/'s max-file-size
+    assert listed(report) == [
+        ("action.yml", None, 1),
+        ("big/action.yml", None, 1),  # the root's max-file-size is the default
+        ("sub/big/action.yml", TOO_BIG, None),
+        ("sub/gen/action.yml", None, 1),  # the root's `gen/` does not govern sub/
+    ]
+    monkeypatch.chdir(monorepo / "sub")
+    code, report = inventory_json(capsys)
+    assert code == 1
+    assert listed(report) == [("big/action.yml", TOO_BIG, None), ("gen/action.yml", None, 1)]
+    code, report = inventory_json(capsys, "../gen/action.yml", "../big/action.yml")
+    assert code == 0
+    assert listed(report) == [("../gen/action.yml", None, 1), ("../big/action.yml", None, 1)]
+
+
+def test_inventory_config_option_applies_one_file_to_every_input(monorepo, capsys):
+    code, report = inventory_json(capsys, "--config", ".dehub.yaml")
+    assert code == 0
+    assert listed(report) == [("action.yml", None, 1), ("big/action.yml", None, 1), ("sub/big/action.yml", None, 1)]
+    code, report = inventory_json(capsys, "--isolated")
+    assert code == 0
+    assert [path for path, *_ in listed(report)] == [
+        "action.yml", "big/action.yml", "gen/action.yml", "sub/big/action.yml", "sub/gen/action.yml",
+    ]  # fmt: skip
+
+
+def test_inventory_configuration_error_in_a_subfolder_exits_2(monorepo, capsys):
+    write(monorepo / "sub" / ".dehub.yaml", "max-file-size: big\n")
+    code, out, err = inventory(capsys)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"dehub: error: {monorepo / 'sub' / '.dehub.yaml'}: `max-file-size`: expected a positive number of bytes, "
+        "got a string ('big')\n"
+    )
+    code, report = inventory_json(capsys, "action.yml", "big")
+    assert (code, listed(report)) == (0, [("action.yml", None, 1), ("big/action.yml", None, 1)])

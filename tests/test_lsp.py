@@ -3,6 +3,7 @@ fix all, hovers, debounced changes, saves, configuration reloads, bad input, clo
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -29,6 +30,7 @@ from lsp_support import (
     until,
     workspace,
 )
+from monorepo import DOCKERFILE as MONOREPO_DOCKERFILE, EXPECTED, write_monorepo
 
 CONFIG = ClientServerConfig(server_command=SERVER, client_factory=make_client)
 VSCODE = client_capabilities("visual-studio-code")  # utf-16, documentChanges, resolve of `edit`, watchers
@@ -440,6 +442,25 @@ async def test_excluded_files_get_no_diagnostics(client: RecordingClient):
     assert found == []
     found = await open_document(client, client.root / "app" / "Dockerfile", "FROM node:20\n", "dockerfile")
     assert [d.code for d in found] == ["DH001"]
+
+
+async def test_each_document_follows_its_nearest_configuration_as_dehub_check_does(client: RecordingClient):
+    """tests/monorepo.py: a root `.dehub.yaml` and one in sub/ with other ignore/allow/exclude."""
+    write_monorepo(client.root)
+    shown: dict[str, set[tuple[int, int, str]]] = {}
+    for name in EXPECTED:
+        found = await open_document(client, client.root / name, MONOREPO_DOCKERFILE, "dockerfile")
+        shown[name] = {(d.range.start.line + 1, d.range.start.character + 1, str(d.code)) for d in found}
+    assert shown == {name: set(found or ()) for name, found in EXPECTED.items()}
+    # and `dehub check` from the repository root says the same of the same files
+    completed = subprocess.run(
+        [sys.executable, "-m", "dehub", "check", "--format", "json"],
+        cwd=client.root, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    checked: dict[str, set[tuple[int, int, str]]] = {name: set() for name in EXPECTED}
+    for finding in json.loads(completed.stdout)["findings"]:
+        checked[finding["path"]].add((finding["line"], finding["column"], finding["code"]))
+    assert checked == shown
 
 
 # ---------------------------------------------------------------- bad input

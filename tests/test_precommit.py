@@ -24,6 +24,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from monorepo import DOCKERFILE as MONOREPO_DOCKERFILE
+from monorepo import EXPECTED, write_monorepo
+from monorepo import reported as monorepo_reported
 from test_readme import precommit_snippets
 
 from dehub import __version__
@@ -485,6 +488,27 @@ def test_hooks_honour_configured_exclude(pc, tmp_path):
     assert (project / "Dockerfile").read_bytes() == f"FROM {MIRROR}/node:20\n".encode()
     assert (project / "vendor/Dockerfile").read_bytes() == b"FROM node:20\n"
     assert (project / "vendor/lib/app.dockerfile").read_bytes() == b"FROM python:3.12\n"
+
+
+def test_hooks_use_each_files_nearest_configuration(pc, tmp_path):
+    """tests/monorepo.py: pre-commit runs from the root naming files; sub/ files follow sub/.dehub.yaml."""
+    project = pc.project(tmp_path / "project", ["dehub", "dehub-fix"])
+    write_monorepo(project)
+    pc.git(project, "add", "-A")
+    pc.git(project, "commit", "-q", "--no-verify", "-m", "two configurations")
+
+    checked = pc.pre_commit(project, "run", "dehub", "--all-files")
+    assert checked.returncode == 1, output(checked)
+    found = re.findall(r"^(\S+):(\d+):(\d+): (DH\d{3})\b", output(checked), flags=re.M)
+    assert {(path, int(line), int(column), code) for path, line, column, code in found} == monorepo_reported()
+
+    fixed = pc.pre_commit(project, "run", "dehub-fix", "--all-files")
+    assert fixed.returncode == 1, output(fixed)
+    root_fixed = MONOREPO_DOCKERFILE.replace("node:20", f"{MIRROR}/node:20").replace("python:", f"{MIRROR}/python:")
+    sub_fixed = MONOREPO_DOCKERFILE.replace("python:", f"{MIRROR}/python:")  # node is allowed in sub/
+    for name, expected in EXPECTED.items():
+        want = MONOREPO_DOCKERFILE if expected is None else sub_fixed if name.startswith("sub/") else root_fixed
+        assert (project / name).read_text() == want, name
 
 
 def test_fix_hook_odd_paths_and_file_mode(pc, tmp_path):
