@@ -41,7 +41,12 @@ CHECK_OPTIONS = [
     Option("--hadolint", help="also run hadolint on the Dockerfiles and merge its findings (DL..., SC...)"),
     Option("--select", action=APPEND, metavar="CODES", help="only these rule codes or prefixes (comma-separated)"),
     Option("--ignore", action=APPEND, metavar="CODES", help="skip these rule codes or prefixes (comma-separated)"),
-    Option("--config", action=VALUE, metavar="PATH", help="use this configuration file for every input (default: each file's nearest)"),
+    Option(
+        "--config",
+        action=VALUE,
+        metavar="PATH",
+        help="use this configuration file for every input (default: each file's nearest)",
+    ),
     Option("--isolated", help="ignore every configuration file"),
     Option("--kind", action=VALUE, choices=KIND_CHOICES, metavar="KIND", help="read every file as this kind"),
     Option(
@@ -57,7 +62,12 @@ CHECK_OPTIONS = [
 ]
 INVENTORY_OPTIONS = [
     Option("--format", action=VALUE, choices=("text", "json"), metavar="FORMAT", help="output format (default: text)"),
-    Option("--config", action=VALUE, metavar="PATH", help="use this configuration file for every input (default: each file's nearest)"),
+    Option(
+        "--config",
+        action=VALUE,
+        metavar="PATH",
+        help="use this configuration file for every input (default: each file's nearest)",
+    ),
     Option("--isolated", help="ignore every configuration file"),
     Option("--kind", action=VALUE, choices=PIPELINE_NAMES, metavar="KIND", help="read every file as this kind"),
     Option("-h", "--help", help="show this help and exit"),
