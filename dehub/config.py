@@ -2,9 +2,12 @@
 
 Each file's configuration is found by walking up from the file's own folder to the repository
 root (the first folder holding `.git`); in each folder `.dehub.yaml` wins over `pyproject.toml`,
-and a pyproject.toml without `[tool.dehub]` is passed over. Every key is
-checked: an unknown key or a wrong type is an error that names the key (exit 2), never a
-silent default.
+and a pyproject.toml without `[tool.dehub]` is passed over. In a monorepo each project's files
+follow that project's file; `--config PATH` gives every file one configuration, `--isolated`
+none (`Scopes`). Many files share one configuration, so each is loaded, validated and turned
+into settings once per run (its parsed text is also cached across runs by `configcache`).
+Every key is checked: an unknown key or a wrong type is an error that names the key (exit 2),
+never a silent default.
 """
 
 from __future__ import annotations
@@ -12,6 +15,12 @@ from __future__ import annotations
 import os
 
 from . import configcache
+
+TYPE_CHECKING = False  # typing itself is not imported on the check path
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .lint import Settings
 
 CONFIG_NAMES = (".dehub.yaml", ".dehub.yml")
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -201,6 +210,91 @@ def _read(path: str) -> dict:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping of settings at the top level")
     return data
+
+
+# --- which configuration governs each file ---------------------------------------------------
+#
+# The command line (check, inventory, the pre-commit hooks naming files from the repository
+# root, standard input through `--stdin-filename`) and the language server all ask `Scopes`,
+# so they agree on every file whichever folder they run from. It lives here, not in a module
+# of its own, because every single-file run needs it and one more import costs about as much
+# as the rest of the configuration lookup.
+
+
+class Scope:
+    """One configuration as a run uses it: the file, its validated contents, its settings."""
+
+    __slots__ = ("path", "config", "settings")
+
+    def __init__(self, path: str | None, config: Config, settings: Settings) -> None:
+        self.path = path  # the configuration file; None for the defaults
+        self.config = config
+        self.settings = settings
+
+    def excludes(self, path: str) -> bool:
+        """Whether this configuration's `exclude` covers `path` (relative to its folder)."""
+        from .discover import is_excluded
+
+        return is_excluded(path, self.config.exclude, self.config.root)
+
+
+class Scopes:
+    """The configuration of each file, found and loaded once per folder and per file.
+
+    `make_settings` turns a configuration into the settings a run checks with (the command
+    line adds its `--select`, `--build-arg`, ... to every configuration alike). Loading raises
+    `config.ConfigError`, naming the file and the key, for the first configuration that does
+    not load; one that governs no file given to the run is never read.
+    """
+
+    def __init__(
+        self,
+        make_settings: Callable[[Config], Settings] | None = None,
+        *,
+        config_file: str | None = None,
+        isolated: bool = False,
+    ) -> None:
+        if make_settings is None:
+            from .lint import Settings
+
+            make_settings = Settings
+        self._make_settings = make_settings
+        self._config_file = config_file  # --config: this file for every input
+        self._isolated = isolated  # --isolated: no file at all
+        self._finder = ConfigFinder()
+        self._loaded: dict[str | None, Scope] = {}
+
+    def file_for(self, path: str) -> str | None:
+        """The configuration file that governs the file at `path` (which need not exist)."""
+        return self.file_for_folder(os.path.dirname(os.path.abspath(path)))
+
+    def file_for_folder(self, folder: str) -> str | None:
+        """The configuration file that governs files in `folder` (standard input without a name)."""
+        if self._config_file is not None:
+            return self._config_file
+        if self._isolated:
+            return None
+        return self._finder.find(folder)
+
+    def for_file(self, path: str) -> Scope:
+        return self.load(self.file_for(path))
+
+    def for_folder(self, folder: str) -> Scope:
+        return self.load(self.file_for_folder(folder))
+
+    def load(self, config_path: str | None) -> Scope:
+        """The scope of one configuration file (None: the defaults), loaded on first use."""
+        scope = self._loaded.get(config_path)
+        if scope is None:
+            from . import rules
+
+            config = load(config_path, rules.CODES)
+            scope = self._loaded[config_path] = Scope(config_path, config, self._make_settings(config))
+        return scope
+
+    def loaded(self) -> list[Scope]:
+        """Every configuration loaded so far, in the order first used."""
+        return list(self._loaded.values())
 
 
 def _apply(config: Config, data: dict, path: str, known_codes: frozenset[str]) -> None:

@@ -20,6 +20,8 @@ TYPE_CHECKING = False  # typing itself is not imported on the check path
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from .config import Scope, Scopes
+
 SKIP_FOLDERS = frozenset((".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".nox"))
 
 
@@ -47,7 +49,7 @@ def discover(
     paths: list[str], *, excluded: Callable[[str], bool], force_exclude: bool, kind: str | None
 ) -> list[Target]:
     """The files to check under `paths`; `excluded(path)` applies the `exclude` of the
-    configuration that governs that file (`scopes.Scope.excludes`)."""
+    configuration that governs that file (`config.Scope.excludes`)."""
     targets: list[Target] = []
     seen: set[str] = set()
     for given in paths:
@@ -62,6 +64,26 @@ def discover(
                 continue
             _add(targets, seen, Target(display_path(given), kind or kind_for_path(given), True))
     return targets
+
+
+def scoped_targets(
+    paths: list[str], scopes: Scopes, *, force_exclude: bool, kind: str | None
+) -> list[tuple[Target, Scope]]:
+    """The files to check under `paths`, each with the configuration that governs it.
+
+    The configuration of every path named is loaded too, files under it or not, so a broken
+    `.dehub.yaml` where the run starts is an error even when there is nothing to check.
+    Raises `config.ConfigError` for the first configuration that does not load.
+    """
+    for given in paths:
+        if os.path.isfile(given):
+            scopes.for_file(given)
+        else:
+            scopes.for_folder(given)
+    targets = discover(
+        paths, excluded=lambda path: scopes.for_file(path).excludes(path), force_exclude=force_exclude, kind=kind
+    )
+    return [(target, scopes.for_file(target.path)) for target in targets]
 
 
 def _add(targets: list[Target], seen: set[str], target: Target) -> None:

@@ -167,8 +167,8 @@ def _check(argv: list[str]) -> int:
             raise UsageError("`-` (standard input) cannot be combined with other paths")
         return _check_stdin(options, scopes, mode)
 
+    from dehub.discover import scoped_targets
     from dehub.runner import check_files
-    from dehub.scopes import scoped_targets
 
     try:
         targets = scoped_targets(paths, scopes, force_exclude=options.force_exclude, kind=options.kind)
@@ -251,9 +251,8 @@ def _scopes(options, build_args: dict[str, str]):  # noqa: ANN001, ANN202 - pars
     """Each file's configuration, with the command line's rule choices and build arguments added
     to every one (`--config PATH`: that file for all; `--isolated`: none)."""
     from dehub import rules
-    from dehub.config import select_codes
+    from dehub.config import Scopes, select_codes
     from dehub.lint import Settings
-    from dehub.scopes import Scopes
 
     select = _codes(options.select, "--select") if options.select else None
     ignore = _codes(options.ignore, "--ignore")
@@ -444,11 +443,11 @@ def _inventory(argv: list[str]) -> int:
             )
         )
         return EXIT_CLEAN
-    from dehub.config import ConfigError
+    from dehub.config import ConfigError, Scopes
+    from dehub.discover import scoped_targets
     from dehub.inventory import INVENTORY_KINDS, file_inventory, render_json, render_text
     from dehub.kinds import kind_for_text, parse as parse_kind
     from dehub.runner import ReadError, read_source
-    from dehub.scopes import Scopes, scoped_targets
 
     scopes = Scopes(config_file=options.config or None, isolated=options.isolated)
     try:

@@ -2,7 +2,7 @@
 
 The configuration is found from each document's own folder upward, stopping at the repository
 root, by the very lookup `dehub check` and the pre-commit hook use for each file
-(`scopes.Scopes`), so the editor and the command line agree on every file wherever they run
+(`config.Scopes`), so the editor and the command line agree on every file wherever they run
 from. Lookups are cached per folder and loaded configurations per file, because a re-lint must
 not walk the file system: the caches are dropped when a configuration file changes (watched
 files, or one saved in the editor).
@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import os
 
-from ..config import CONFIG_NAMES, Config, ConfigError
+from ..config import CONFIG_NAMES, Config, ConfigError, Scopes
 from ..discover import is_excluded
 from ..lint import Settings
-from ..scopes import Scopes
 
 CONFIG_FILE_NAMES = (*CONFIG_NAMES, "pyproject.toml")
 WATCH_GLOBS = ("**/.dehub.{yaml,yml}", "**/pyproject.toml")
