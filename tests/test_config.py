@@ -8,7 +8,16 @@ import os
 import sys
 
 import pytest
-from monorepo import DOCKERFILE, EXPECTED, ROOT_FINDINGS, SUB_FINDINGS, file_reports, reported, write_monorepo
+from monorepo import (
+    DOCKERFILE,
+    EXPECTED,
+    ROOT_CONFIG,
+    ROOT_FINDINGS,
+    SUB_FINDINGS,
+    file_reports,
+    reported,
+    write_monorepo,
+)
 
 from dehub import rules
 from dehub.config import ConfigError, find_config_file, load
@@ -714,3 +723,17 @@ def test_unsafe_fixes_follow_each_files_configuration(monorepo, capsys):
     assert main(["check", "--fix", "-q", "Dockerfile", "sub/Dockerfile"]) == 1
     assert (monorepo / "Dockerfile").read_text() == "FROM centos:7\n"
     assert (monorepo / "sub" / "Dockerfile").read_text() == f"FROM {ECR}centos:7\n"
+
+
+def test_sarif_links_rules_with_the_first_docs_url_among_the_files_configurations(monorepo, capsys):
+    write(monorepo / ".dehub.yaml", ROOT_CONFIG + "docs-url: https://docs.example.com/dehub/rules/\n")
+
+    def help_uris(*argv: str) -> dict[str, str | None]:
+        main(["check", "--format", "sarif", *argv])
+        rules = json.loads(capsys.readouterr().out)["runs"][0]["tool"]["driver"]["rules"]
+        return {rule["id"]: rule.get("helpUri") for rule in rules if rule["id"] in ("DH001", "DH003")}
+
+    linked = {"DH001": "https://docs.example.com/dehub/rules/DH001.md",
+              "DH003": "https://docs.example.com/dehub/rules/DH003.md"}  # fmt: skip
+    assert help_uris("sub/Dockerfile", "Dockerfile") == linked
+    assert help_uris("sub/Dockerfile") == {"DH001": None, "DH003": None}  # sub/.dehub.yaml sets none
