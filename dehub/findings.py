@@ -40,10 +40,15 @@ class Fix:
 
 
 class Finding:
-    """One problem at one span. Offsets index the decoded text; lines/columns are 1-based."""
+    """One problem at one span. Offsets index the decoded text; lines/columns are 1-based.
+
+    `message` says what is wrong and what to do; `note` (or None) is background that many
+    findings of a file share (when a workflow pulls the image), kept apart so a person's report
+    can print it once per file instead of at the end of every line.
+    """
 
     __slots__ = (
-        "code", "name", "severity", "message", "start", "end", "site", "kind", "image",
+        "code", "name", "severity", "message", "note", "start", "end", "site", "kind", "image",
         "canonical", "suggestion", "fix", "anchors", "path", "line", "column", "end_line",
         "end_column",
     )  # fmt: skip
@@ -63,11 +68,13 @@ class Finding:
         suggestion: str | None = None,
         fix: Fix | None = None,
         anchors: tuple[int, ...] = (),
+        note: str | None = None,
     ) -> None:
         self.code = code
         self.name = name
         self.severity = severity
         self.message = message
+        self.note = note
         self.start = start
         self.end = end
         self.site = site
@@ -79,6 +86,12 @@ class Finding:
         self.kind = ""
         self.path = ""
         self.line = self.column = self.end_line = self.end_column = 0
+
+    @property
+    def full_message(self) -> str:
+        """The message followed by its note: for formats that show one finding on its own
+        (SARIF, annotations, editors), where nothing else carries the note."""
+        return self.message if self.note is None else f"{self.message}; {self.note}"
 
     @property
     def fixable(self) -> str | None:

@@ -122,10 +122,10 @@ def _parse_known_name(text: str, known: int) -> Reference | None:
     return ref
 
 
-def timing_note(subject: Subject) -> str:
+def timing_note(subject: Subject) -> str | None:
     """When the pull happens, for kinds that know (a CI job's set-up or one of its steps)."""
     context = subject.use.context
-    return "; " + context.job.note(context.phase) if context is not None else ""
+    return context.job.note(context.phase) if context is not None else None
 
 
 def finding(subject: Subject, message: str, fix: Fix | None = None) -> Finding:

@@ -17,7 +17,7 @@ from dehub.runner import check_file
 ECR = "public.ecr.aws/docker/library/"
 GOOD = "good/Dockerfile"
 GOOD_TEXT = b"FROM node:20\n"
-GOOD_LINE = f"{GOOD}:1:6: DH001 `node:20` is pulled from Docker Hub; use `{ECR}node:20`"
+GOOD_LINE = f"{GOOD}:1:6: DH001 error: `node:20` is pulled from Docker Hub; use `{ECR}node:20`"
 
 
 @pytest.fixture
@@ -79,7 +79,7 @@ def test_bad_file_next_to_a_good_one(work, capsys, name):
     lines = capsys.readouterr().out.splitlines()
     expected = [GOOD_LINE]
     if message is not None:
-        expected.append(f"{path}:1:1: DH900 {message}")
+        expected.append(f"{path}:1:1: DH900 error: {message}")
     assert lines[:-1] == expected  # in command-line order
     assert lines[-1].startswith(f"Found {len(expected)} problem")
 
@@ -190,7 +190,7 @@ def test_file_over_max_file_size(work, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[:-1] == [
         GOOD_LINE,
-        f"big/Dockerfile:1:1: DH900 file is {len(data)} bytes, over the max-file-size of 100; not checked",
+        f"big/Dockerfile:1:1: DH900 error: file is {len(data)} bytes, over the max-file-size of 100; not checked",
     ]
     assert main(["check", "--fix", GOOD, "big/Dockerfile"]) == 1
     capsys.readouterr()
@@ -217,7 +217,7 @@ def test_stdin_over_max_file_size(work, capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", Stdin())
     assert main(["check", "--stdin-filename", "Dockerfile", "-"]) == 1
     assert capsys.readouterr().out.splitlines()[0] == (
-        "Dockerfile:1:1: DH900 input is over the max-file-size of 100 bytes; not checked"
+        "Dockerfile:1:1: DH900 error: input is over the max-file-size of 100 bytes; not checked"
     )
 
 
@@ -226,10 +226,12 @@ def test_huge_single_line(work, capsys):
     put(work, "huge/Dockerfile", data)
     assert main(["check", GOOD, "huge/Dockerfile"]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split(": ", 2)[:2] for line in lines[:-1]] == [
-        [GOOD + ":1:6", "DH001 `node:20` is pulled from Docker Hub; use `public.ecr.aws/docker/library/node:20`"],
-        ["huge/Dockerfile:1:6", "DH001 `node:20` is pulled from Docker Hub; use `public.ecr.aws/docker/library/node:20`"],
-        ["huge/Dockerfile:3:6", "DH001 `alpine:3` is pulled from Docker Hub; use `public.ecr.aws/docker/library/alpine:3`"],
+    node = "`node:20` is pulled from Docker Hub; use `public.ecr.aws/docker/library/node:20`"
+    alpine = "`alpine:3` is pulled from Docker Hub; use `public.ecr.aws/docker/library/alpine:3`"
+    assert [line.split(": ", 3)[:3] for line in lines[:-1]] == [
+        [GOOD + ":1:6", "DH001 error", node],
+        ["huge/Dockerfile:1:6", "DH001 error", node],
+        ["huge/Dockerfile:3:6", "DH001 error", alpine],
     ]
     assert main(["check", "--fix", "huge/Dockerfile"]) == 1
     capsys.readouterr()
@@ -303,7 +305,7 @@ def test_unreadable_file(work, capsys):
             pass
         assert main(["check", GOOD, "locked/Dockerfile"]) == 1
         lines = capsys.readouterr().out.splitlines()
-        assert lines[:-1] == [GOOD_LINE, "locked/Dockerfile:1:1: DH900 cannot read: Permission denied"]
+        assert lines[:-1] == [GOOD_LINE, "locked/Dockerfile:1:1: DH900 error: cannot read: Permission denied"]
         assert main(["check", "--fix", "locked/Dockerfile"]) == 1
     finally:
         os.chmod(path, 0o644)
@@ -324,7 +326,7 @@ def test_unreadable_file_simulated(work, capsys, monkeypatch):
     monkeypatch.setattr(dehub.runner, "open", guarded_open, raising=False)
     assert main(["check", GOOD, "locked/Dockerfile"]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines[:-1] == [GOOD_LINE, "locked/Dockerfile:1:1: DH900 cannot read: Permission denied"]
+    assert lines[:-1] == [GOOD_LINE, "locked/Dockerfile:1:1: DH900 error: cannot read: Permission denied"]
     assert main(["check", "--fix", GOOD, "locked/Dockerfile"]) == 1
     assert "Fixing locked" not in capsys.readouterr().out
     assert (work / "locked" / "Dockerfile").read_bytes() == b"FROM node:20\n"
@@ -351,7 +353,7 @@ def test_dangling_symlink(work, capsys):
     (work / "Dockerfile").symlink_to("does-not-exist")
     assert main(["check", GOOD, "Dockerfile"]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines[:-1] == [GOOD_LINE, "Dockerfile:1:1: DH900 no such file"]
+    assert lines[:-1] == [GOOD_LINE, "Dockerfile:1:1: DH900 error: no such file"]
 
 
 def test_dangling_symlink_in_a_walked_folder_is_skipped(work, capsys):
@@ -397,9 +399,9 @@ def test_internal_error_is_reported_for_that_file_only(work, capsys, monkeypatch
     assert main(["check", "a/Dockerfile", GOOD, "z/Dockerfile"]) == 2
     lines = capsys.readouterr().out.splitlines()
     assert lines[:-1] == [
-        "a/Dockerfile:1:1: DH900 internal error while checking this file: RuntimeError: boom",
+        "a/Dockerfile:1:1: DH900 error: internal error while checking this file: RuntimeError: boom",
         GOOD_LINE,
-        f"z/Dockerfile:1:6: DH001 `alpine:3` is pulled from Docker Hub; use `{ECR}alpine:3`",
+        f"z/Dockerfile:1:6: DH001 error: `alpine:3` is pulled from Docker Hub; use `{ECR}alpine:3`",
     ]
 
 
@@ -430,7 +432,7 @@ def test_internal_error_while_fixing_writes_nothing(work, capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "Fixing good/Dockerfile" in out
     assert "Fixing a/Dockerfile" not in out
-    assert "a/Dockerfile:1:1: DH900 internal error while checking this file: RuntimeError: boom" in out
+    assert "a/Dockerfile:1:1: DH900 error: internal error while checking this file: RuntimeError: boom" in out
     assert (work / "a" / "Dockerfile").read_bytes() == data
     assert (work / GOOD).read_bytes() == b"FROM " + ECR.encode() + b"node:20\n"
 
@@ -445,7 +447,7 @@ def test_internal_error_on_stdin(work, capsys, monkeypatch):
     monkeypatch.setattr(dehub.runner, "lint_source", _raising(dehub.runner.lint_source, "TRIGGER"))
     monkeypatch.setattr(sys, "stdin", Stdin())
     assert main(["check", "--stdin-filename", "Dockerfile", "-"]) == 2
-    assert "DH900 internal error while checking this file: RuntimeError: boom" in capsys.readouterr().out
+    assert "DH900 error: internal error while checking this file: RuntimeError: boom" in capsys.readouterr().out
 
 
 def test_internal_error_in_parallel_workers(work, capsys, monkeypatch):

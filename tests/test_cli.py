@@ -79,10 +79,10 @@ def test_text_output_exact(work, capsys):
     assert main(["check", "Dockerfile"]) == 1
     lines, err = out_lines(capsys)
     assert lines == [
-        f"Dockerfile:2:6: DH001 {NODE_MESSAGE}",
-        f"Dockerfile:3:6: DH003 {REG_MESSAGE}",
-        f"Dockerfile:4:13: DH001 {CENTOS_MESSAGE}",
-        f"Dockerfile:5:6: DH002 {MYORG_MESSAGE}",
+        f"Dockerfile:2:6: DH001 error: {NODE_MESSAGE}",
+        f"Dockerfile:3:6: DH003 info: {REG_MESSAGE}",
+        f"Dockerfile:4:13: DH001 error: {CENTOS_MESSAGE}",
+        f"Dockerfile:5:6: DH002 warning: {MYORG_MESSAGE}",
         "Found 4 problems. [*] 1 fixable with --fix; 1 more with --fix --unsafe-fixes.",
     ]
     assert err == ""
@@ -92,14 +92,14 @@ def test_default_path_is_the_working_folder(work, capsys):
     write(work / "Dockerfile", "FROM node:20\n")
     assert main(["check"]) == 1
     lines, _ = out_lines(capsys)
-    assert lines == [f"Dockerfile:1:6: DH001 {NODE_MESSAGE}", "Found 1 problem. [*] 1 fixable with --fix."]
+    assert lines == [f"Dockerfile:1:6: DH001 error: {NODE_MESSAGE}", "Found 1 problem. [*] 1 fixable with --fix."]
 
 
 def test_paths_are_shown_relative_and_deduplicated(work, capsys):
     write(work / "a" / "Dockerfile", "FROM node:20\n")
     assert main(["check", "./a/Dockerfile", str(work / "a" / "Dockerfile"), "a/Dockerfile"]) == 1
     lines, _ = out_lines(capsys)
-    assert lines == [f"a/Dockerfile:1:6: DH001 {NODE_MESSAGE}", "Found 1 problem. [*] 1 fixable with --fix."]
+    assert lines == [f"a/Dockerfile:1:6: DH001 error: {NODE_MESSAGE}", "Found 1 problem. [*] 1 fixable with --fix."]
 
 
 def test_json_contract_exact(work, capsys):
@@ -112,25 +112,27 @@ def test_json_contract_exact(work, capsys):
         "findings": [
             {
                 "path": "Dockerfile", "line": 2, "column": 6, "end_line": 2, "end_column": 13,
-                "code": "DH001", "name": "docker-hub-image", "severity": "error", "message": NODE_MESSAGE,
+                "code": "DH001", "name": "docker-hub-image", "severity": "error", "message": NODE_MESSAGE, "note": None,
                 "site": "from", "kind": "dockerfile", "image": "node:20",
                 "canonical": "docker.io/library/node:20", "suggestion": ECR + "node:20", "fixable": "safe",
             },
             {
                 "path": "Dockerfile", "line": 3, "column": 6, "end_line": 3, "end_column": 18,
-                "code": "DH003", "name": "unresolved-image", "severity": "info", "message": REG_MESSAGE,
+                "code": "DH003", "name": "unresolved-image", "severity": "info", "message": REG_MESSAGE, "note": None,
                 "site": "from", "kind": "dockerfile", "image": "${REG}/app:1",
                 "canonical": None, "suggestion": None, "fixable": None,
             },
             {
                 "path": "Dockerfile", "line": 4, "column": 13, "end_line": 4, "end_column": 21,
                 "code": "DH001", "name": "docker-hub-image", "severity": "error", "message": CENTOS_MESSAGE,
+                "note": None,
                 "site": "copy-from", "kind": "dockerfile", "image": "centos:7",
                 "canonical": "docker.io/library/centos:7", "suggestion": ECR + "centos:7", "fixable": "unsafe",
             },
             {
                 "path": "Dockerfile", "line": 5, "column": 6, "end_line": 5, "end_column": 17,
                 "code": "DH002", "name": "docker-hub-no-mirror", "severity": "warning", "message": MYORG_MESSAGE,
+                "note": None,
                 "site": "from", "kind": "dockerfile", "image": "myorg/app:1",
                 "canonical": "docker.io/myorg/app:1", "suggestion": None, "fixable": None,
             },
@@ -279,7 +281,7 @@ def test_fix_reports_what_remains(work, capsys):
     lines, _ = out_lines(capsys)
     assert lines == [
         "Fixing Dockerfile",
-        f"Dockerfile:2:6: DH002 {MYORG_MESSAGE}",
+        f"Dockerfile:2:6: DH002 warning: {MYORG_MESSAGE}",
         "Found 2 problems (1 fixed, 1 remaining).",
     ]
 
@@ -307,7 +309,7 @@ def test_diff_prints_and_writes_nothing(work, capsys):
         f"+FROM {ECR}node:20\n"
         " RUN echo hi\n"
         " FROM myorg/app:1\n"
-        f"Dockerfile:3:6: DH002 {MYORG_MESSAGE}\n"
+        f"Dockerfile:3:6: DH002 warning: {MYORG_MESSAGE}\n"
         "Would fix 1 problem (1 would remain).\n"
     )
     assert "Fixing" not in captured.out
@@ -365,7 +367,7 @@ def test_exit_zero(work, capsys):
     write(work / "Dockerfile", "FROM node:20\n")
     assert main(["check", "--exit-zero"]) == 0
     lines, _ = out_lines(capsys)
-    assert lines[0] == f"Dockerfile:1:6: DH001 {NODE_MESSAGE}"
+    assert lines[0] == f"Dockerfile:1:6: DH001 error: {NODE_MESSAGE}"
     assert main(["check", "--exit-zero", "--fix"]) == 0
     assert (work / "Dockerfile").read_text() == f"FROM {ECR}node:20\n"
 
@@ -417,10 +419,10 @@ def test_quiet(work, capsys):
     write(work / "Dockerfile", "FROM node:20\nFROM myorg/app:1\n")
     assert main(["check", "--quiet"]) == 1
     lines, _ = out_lines(capsys)
-    assert lines == [f"Dockerfile:1:6: DH001 {NODE_MESSAGE}", f"Dockerfile:2:6: DH002 {MYORG_MESSAGE}"]
+    assert lines == [f"Dockerfile:1:6: DH001 error: {NODE_MESSAGE}", f"Dockerfile:2:6: DH002 warning: {MYORG_MESSAGE}"]
     assert main(["check", "-q", "--fix"]) == 1
     lines, _ = out_lines(capsys)
-    assert lines == [f"Dockerfile:2:6: DH002 {MYORG_MESSAGE}"]
+    assert lines == [f"Dockerfile:2:6: DH002 warning: {MYORG_MESSAGE}"]
     assert main(["check", "-q", "--ignore", "DH002"]) == 0
     assert capsys.readouterr().out == ""
 
@@ -457,7 +459,7 @@ def test_build_arg(work, capsys):
     assert codes_in(capsys.readouterr().out) == ["DH003"]
     assert main(["check", "--build-arg", "BASE=node:20"]) == 1
     lines, _ = out_lines(capsys)
-    assert lines[0].startswith("Dockerfile:2:6: DH001 `node:20` is pulled from Docker Hub")
+    assert lines[0].startswith("Dockerfile:2:6: DH001 error: `node:20` is pulled from Docker Hub")
     assert "no automatic fix" in lines[0]
     assert main(["check", "--build-arg", f"BASE={ECR}node:20"]) == 0
 
@@ -474,7 +476,7 @@ def test_kind_for_file_named_otherwise(work, capsys):
     write(work / "base.txt", "FROM node:20\n")
     assert main(["check", "--kind", "dockerfile", "base.txt"]) == 1
     lines, _ = out_lines(capsys)
-    assert lines[0] == f"base.txt:1:6: DH001 {NODE_MESSAGE}"
+    assert lines[0] == f"base.txt:1:6: DH001 error: {NODE_MESSAGE}"
 
 
 def test_kind_needed_when_content_does_not_say(work, capsys):
@@ -494,7 +496,7 @@ def test_explicit_file_detected_by_content(work, capsys):
     write(work / "base.image", "# comment\nFROM node:20\n")
     assert main(["check", "base.image"]) == 1
     lines, _ = out_lines(capsys)
-    assert lines[0] == f"base.image:2:6: DH001 {NODE_MESSAGE}"
+    assert lines[0] == f"base.image:2:6: DH001 error: {NODE_MESSAGE}"
 
 
 def test_folder_walk_does_not_take_files_by_content(work, capsys):
@@ -510,14 +512,14 @@ def test_stdin_with_filename(work, capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", FakeStdin(b"FROM node:20\n"))
     assert main(["check", "--stdin-filename", "Dockerfile", "-"]) == 1
     lines, _ = out_lines(capsys)
-    assert lines == [f"Dockerfile:1:6: DH001 {NODE_MESSAGE}", "Found 1 problem. [*] 1 fixable with --fix."]
+    assert lines == [f"Dockerfile:1:6: DH001 error: {NODE_MESSAGE}", "Found 1 problem. [*] 1 fixable with --fix."]
 
 
 def test_stdin_without_filename(work, capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", FakeStdin(b"FROM node:20\n"))
     assert main(["check", "-"]) == 1
     lines, _ = out_lines(capsys)
-    assert lines[0] == f"-:1:6: DH001 {NODE_MESSAGE}"
+    assert lines[0] == f"-:1:6: DH001 error: {NODE_MESSAGE}"
 
 
 def test_stdin_json(work, capsys, monkeypatch):
@@ -533,7 +535,7 @@ def test_stdin_fix_prints_fixed_text(work, capsys, monkeypatch):
     assert main(["check", "--fix", "--stdin-filename", "Dockerfile", "-"]) == 1  # DH002 remains
     captured = capsys.readouterr()
     assert captured.out == f"FROM {ECR}node:20\r\nFROM myorg/app:1\r\n"
-    assert captured.err == f"Dockerfile:2:6: DH002 {MYORG_MESSAGE}\nFound 2 problems (1 fixed, 1 remaining).\n"
+    assert captured.err == f"Dockerfile:2:6: DH002 warning: {MYORG_MESSAGE}\nFound 2 problems (1 fixed, 1 remaining).\n"
     assert not (work / "Dockerfile").exists()
 
 
@@ -555,7 +557,7 @@ def test_stdin_fix_keeps_bad_input(work, capsysbinary, monkeypatch):
     assert main(["check", "--fix", "--stdin-filename", "Dockerfile", "-"]) == 1
     captured = capsysbinary.readouterr()
     assert captured.out == data
-    assert b"DH900 not valid UTF-8" in captured.err
+    assert b"DH900 error: not valid UTF-8" in captured.err
 
 
 def test_stdin_diff(work, capsys, monkeypatch):
@@ -579,7 +581,7 @@ def test_stdin_filename_without_paths_reads_stdin(work, capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", FakeStdin(b"FROM node:20\n"))
     assert main(["check", "--stdin-filename", "Dockerfile"]) == 1
     captured = capsys.readouterr()
-    assert captured.out == f"Dockerfile:1:6: DH001 {NODE_MESSAGE}\nFound 1 problem. [*] 1 fixable with --fix.\n"
+    assert captured.out == f"Dockerfile:1:6: DH001 error: {NODE_MESSAGE}\nFound 1 problem. [*] 1 fixable with --fix.\n"
     assert captured.err == ""
 
 
@@ -658,7 +660,9 @@ def test_stdin_filename_reads_real_stdin_in_a_subprocess(work):
     write(work / "Dockerfile", f"FROM {ECR}node:20\n")
     done = run_dehub(work, "check", "--stdin-filename", "Dockerfile", input=b"FROM node:20\n")
     assert (done.returncode, done.stderr) == (1, b"")
-    assert done.stdout == f"Dockerfile:1:6: DH001 {NODE_MESSAGE}\nFound 1 problem. [*] 1 fixable with --fix.\n".encode()
+    assert done.stdout == (
+        f"Dockerfile:1:6: DH001 error: {NODE_MESSAGE}\nFound 1 problem. [*] 1 fixable with --fix.\n".encode()
+    )
     done = run_dehub(work, "check", "--stdin-filename", "Dockerfile", "Dockerfile", input=b"FROM node:20\n")
     assert (done.returncode, done.stdout) == (2, b"")
     assert done.stderr == STDIN_FILENAME_WITH_PATHS.format("'Dockerfile'").encode()
@@ -689,14 +693,14 @@ def test_terminal_stdin_in_a_subprocess(work):
     finally:
         os.close(master)
     assert (process.returncode, err) == (1, b"")
-    assert out == f"Dockerfile:1:6: DH001 {NODE_MESSAGE}\nFound 1 problem. [*] 1 fixable with --fix.\n".encode()
+    assert out == f"Dockerfile:1:6: DH001 error: {NODE_MESSAGE}\nFound 1 problem. [*] 1 fixable with --fix.\n".encode()
 
 
 def test_double_dash_ends_options(work, capsys):
     write(work / "--fix", "FROM node:20\n")
     assert main(["check", "--kind", "dockerfile", "--", "--fix"]) == 1
     lines, _ = out_lines(capsys)
-    assert lines[0] == f"--fix:1:6: DH001 {NODE_MESSAGE}"
+    assert lines[0] == f"--fix:1:6: DH001 error: {NODE_MESSAGE}"
     assert (work / "--fix").read_text() == "FROM node:20\n"
 
 
@@ -854,7 +858,7 @@ def test_show_unused_suppressions(work, capsys):
     assert main(["check", "--show-unused-suppressions"]) == 0  # DH901 is info
     lines, _ = out_lines(capsys)
     assert lines == [
-        "Dockerfile:1:1: DH901 suppression of DH001 suppresses nothing; remove the comment",
+        "Dockerfile:1:1: DH901 info: suppression of DH001 suppresses nothing; remove the comment",
         "Found 1 problem. [*] 1 fixable with --fix.",
     ]
 
@@ -914,8 +918,9 @@ def test_invalid_suppression_fails_the_run(work, capsys):
     assert main(["check"]) == 1
     lines, _ = out_lines(capsys)
     assert lines == [
-        f"Dockerfile:1:1: DH902 this comment suppresses nothing: `ignore` needs `=` and rule codes; {DH902_USAGE}",
-        f"Dockerfile:2:6: DH001 {NODE_MESSAGE}",
+        "Dockerfile:1:1: DH902 warning: this comment suppresses nothing: `ignore` needs `=` and rule codes; "
+        + DH902_USAGE,
+        f"Dockerfile:2:6: DH001 error: {NODE_MESSAGE}",
         "Found 2 problems. [*] 1 fixable with --fix.",
     ]
 
@@ -924,12 +929,157 @@ def test_invalid_suppression_alone_exits_1_and_can_be_ignored(work, capsys):
     write(work / "Dockerfile", f"# dehub ignore=DH01,DH001 legacy\nFROM {ECR}node:20\n")
     assert main(["check", "--format", "concise"]) == 1
     assert capsys.readouterr().out == (
-        "Dockerfile:1:16: DH902 unknown rule code `DH01` in this suppression: it suppresses nothing (DH001 still "
-        "applies); dehub's codes are DH001, DH002, DH003, DH004, DH005, DH006, DH900, DH901, DH902, and hadolint's "
-        "DLnnnn and ShellCheck's SCnnnn codes are accepted\nFound 1 problem.\n"
+        "Dockerfile:1:16: DH902 warning: unknown rule code `DH01` in this suppression: it suppresses nothing "
+        "(DH001 still applies); dehub's codes are DH001, DH002, DH003, DH004, DH005, DH006, DH900, DH901, DH902, "
+        "and hadolint's DLnnnn and ShellCheck's SCnnnn codes are accepted\nFound 1 problem.\n"
     )
     assert main(["check", "--ignore", "DH902"]) == 0
     assert capsys.readouterr().out == "All checks passed!\n"
     write(work / ".dehub.yaml", "ignore: [DH902]\n")
     assert main(["check"]) == 0
     assert capsys.readouterr().out == "All checks passed!\n"
+
+
+# --- notes: once per file, or after each finding with --verbose ------------------------------
+
+WORKFLOW = (
+    "on: push\n"
+    "jobs:\n"
+    "  test:\n"
+    "    runs-on: ubuntu-latest\n"
+    "    container: node:20\n"
+    "    services:\n"
+    '      db: {image: "postgres:16"}\n'
+    '      cache: {image: "myorg/cache:1"}\n'
+    "    steps:\n"
+    "      - uses: docker://alpine:3.20\n"
+    "      - run: docker run --rm node:20 npm test\n"
+    "  lint:\n"
+    "    runs-on: ubuntu-latest\n"
+    "    container: python:3.12\n"
+)
+WORKFLOW_PATH = ".github/workflows/ci.yml"
+SETUP_NOTE = (
+    "pulled while the job is set up, before any step, so a login step cannot cover it (only the mirror, "
+    "or `credentials:` on the container or service, can)"
+)
+ACTIONS_NOTE = (
+    "pulled while the job prepares its actions, before any step, so a login step cannot cover it (only the mirror can)"
+)
+STEP_NOTE = "pulled by this step (a Docker Hub login in an earlier step would also lift the anonymous limit)"
+CACHE_MESSAGE = MYORG_MESSAGE.replace("myorg/app:1", "myorg/cache:1")
+
+
+def hub(image: str) -> str:
+    return f"`{image}` is pulled from Docker Hub; use `{ECR}{image}`"
+
+
+def test_notes_are_printed_once_per_file_after_its_findings(work, capsys):
+    write(work / WORKFLOW_PATH, WORKFLOW)
+    write(work / "Dockerfile", "FROM node:20\n")
+    assert main(["check"]) == 1
+    lines, err = out_lines(capsys)
+    assert lines == [
+        f"{WORKFLOW_PATH}:5:16: DH001 error: {hub('node:20')}",
+        f"{WORKFLOW_PATH}:7:20: DH001 error: {hub('postgres:16')}",
+        f"{WORKFLOW_PATH}:8:23: DH002 warning: {CACHE_MESSAGE}",
+        f"{WORKFLOW_PATH}:10:24: DH001 error: {hub('alpine:3.20')}",
+        f"{WORKFLOW_PATH}:11:30: DH001 error: {hub('node:20')}",
+        f"{WORKFLOW_PATH}:14:16: DH001 error: {hub('python:3.12')}",
+        f"  note (lines 5, 7, 8, 14): {SETUP_NOTE}",
+        f"  note (line 10): {ACTIONS_NOTE}",
+        f"  note (line 11): {STEP_NOTE}",
+        f"Dockerfile:1:6: DH001 error: {hub('node:20')}",
+        "Found 7 problems. [*] 6 fixable with --fix.",
+    ]
+    assert err == ""
+
+
+def test_verbose_prints_the_note_after_each_finding(work, capsys):
+    write(work / WORKFLOW_PATH, WORKFLOW)
+    write(work / "Dockerfile", "FROM node:20\n")
+    for flag in ("-v", "--verbose"):
+        assert main(["check", flag, "--format", "concise"]) == 1
+        lines, _ = out_lines(capsys)
+        assert lines == [
+            f"{WORKFLOW_PATH}:5:16: DH001 error: [*] {hub('node:20')}",
+            f"  note: {SETUP_NOTE}",
+            f"{WORKFLOW_PATH}:7:20: DH001 error: [*] {hub('postgres:16')}",
+            f"  note: {SETUP_NOTE}",
+            f"{WORKFLOW_PATH}:8:23: DH002 warning: {CACHE_MESSAGE}",
+            f"  note: {SETUP_NOTE}",
+            f"{WORKFLOW_PATH}:10:24: DH001 error: [*] {hub('alpine:3.20')}",
+            f"  note: {ACTIONS_NOTE}",
+            f"{WORKFLOW_PATH}:11:30: DH001 error: [*] {hub('node:20')}",
+            f"  note: {STEP_NOTE}",
+            f"{WORKFLOW_PATH}:14:16: DH001 error: [*] {hub('python:3.12')}",
+            f"  note: {SETUP_NOTE}",
+            f"Dockerfile:1:6: DH001 error: [*] {hub('node:20')}",
+            "Found 7 problems. [*] 6 fixable with --fix.",
+        ]
+
+
+def test_each_file_gets_its_own_notes(work, capsys):
+    write(work / ".github/workflows/a.yml", "on: push\njobs:\n  a:\n    container: node:20\n")
+    write(work / ".github/workflows/b.yml", "on: push\njobs:\n  b:\n    runs-on: x\n    container: node:20\n")
+    assert main(["check", "--format", "concise", "--quiet"]) == 1
+    lines, _ = out_lines(capsys)
+    assert lines == [
+        f".github/workflows/a.yml:4:16: DH001 error: [*] {hub('node:20')}",
+        f"  note (line 4): {SETUP_NOTE}",
+        f".github/workflows/b.yml:5:16: DH001 error: [*] {hub('node:20')}",
+        f"  note (line 5): {SETUP_NOTE}",
+    ]
+
+
+def test_two_findings_on_one_line_name_it_once(work, capsys):
+    text = (
+        "on: push\njobs:\n  a:\n    strategy:\n      matrix:\n        image: [node, python]\n"
+        "    container: ${{ matrix.image }}:20\n"
+    )
+    write(work / WORKFLOW_PATH, text)
+    assert main(["check", "--select", "DH001"]) == 1
+    lines, _ = out_lines(capsys)
+    assert lines == [
+        f"{WORKFLOW_PATH}:6:17: DH001 error: `node:20` is pulled from Docker Hub; use `{ECR}node:20`",
+        f"{WORKFLOW_PATH}:6:23: DH001 error: `python:20` is pulled from Docker Hub; use `{ECR}python:20`",
+        f"  note (line 6): {SETUP_NOTE}",
+        "Found 2 problems. [*] 2 fixable with --fix.",
+    ]
+
+
+def test_statistics_print_no_notes(work, capsys):
+    write(work / WORKFLOW_PATH, WORKFLOW)
+    assert main(["check", "--statistics"]) == 1
+    lines, _ = out_lines(capsys)
+    assert lines == [
+        "5  DH001  [*] docker-hub-image",
+        "1  DH002  [ ] docker-hub-no-mirror",
+        "Found 6 problems. [*] 5 fixable with --fix.",
+    ]
+
+
+def test_json_has_the_note_apart_from_the_message(work, capsys):
+    write(work / WORKFLOW_PATH, "on: push\njobs:\n  a:\n    container: node:20\n")
+    assert main(["check", "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out) == {
+        "version": 1,
+        "findings": [
+            {
+                "path": WORKFLOW_PATH, "line": 4, "column": 16, "end_line": 4, "end_column": 23,
+                "code": "DH001", "name": "docker-hub-image", "severity": "error", "message": hub("node:20"),
+                "note": SETUP_NOTE, "site": "gha-container", "kind": "workflow", "image": "node:20",
+                "canonical": "docker.io/library/node:20", "suggestion": ECR + "node:20", "fixable": "safe",
+            },
+        ],
+    }  # fmt: skip
+
+
+def test_github_annotation_keeps_the_note_in_its_message(work, capsys):
+    write(work / WORKFLOW_PATH, "on: push\njobs:\n  a:\n    container: node:20\n")
+    assert main(["check", "--format", "github", "--quiet"]) == 1
+    assert capsys.readouterr().out == (
+        f"::error file={WORKFLOW_PATH},line=4,col=16,endLine=4,endColumn=23,title=DH001 docker-hub-image"
+        f"::{hub('node:20')}; {SETUP_NOTE}\n"
+    )
+

@@ -717,8 +717,8 @@ def test_unsafe_fixes_follow_each_files_configuration(monorepo, capsys):
     code, out, _ = run(capsys, "--format", "concise", "Dockerfile", "sub/Dockerfile")
     assert code == 1
     lines = out.splitlines()
-    assert lines[0].startswith("Dockerfile:1:6: DH001 `centos:7`")  # not marked: --fix leaves it
-    assert lines[1].startswith("sub/Dockerfile:1:6: DH001 [*] `centos:7`")
+    assert lines[0].startswith("Dockerfile:1:6: DH001 error: `centos:7`")  # not marked: --fix leaves it
+    assert lines[1].startswith("sub/Dockerfile:1:6: DH001 error: [*] `centos:7`")
     assert lines[2] == "Found 2 problems. [*] 1 with --fix; 1 more with --fix --unsafe-fixes."
     assert main(["check", "--fix", "-q", "Dockerfile", "sub/Dockerfile"]) == 1
     assert (monorepo / "Dockerfile").read_text() == "FROM centos:7\n"

@@ -16,7 +16,7 @@ def test_module_entry_flushes_output_and_exit_code(tmp_path):
         [sys.executable, "-m", "dehub", "check", "Dockerfile"], capture_output=True, text=True, cwd=tmp_path, timeout=60
     )
     assert done.returncode == 1
-    assert done.stdout.startswith("Dockerfile:1:6: DH001 ")
+    assert done.stdout.startswith("Dockerfile:1:6: DH001 error: ")
     assert done.stdout.endswith("[*] 1 fixable with --fix.\n")
 
 

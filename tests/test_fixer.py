@@ -265,7 +265,7 @@ def test_cli_does_not_write_a_fix_that_does_not_parse(work, capsys, monkeypatch)
     assert main(["check", "--fix", "Dockerfile"]) == 1
     out = capsys.readouterr().out
     assert "Fixing" not in out
-    assert "Dockerfile:1:1: DH900 fix not applied: the fixed text would not parse" in out
+    assert "Dockerfile:1:1: DH900 error: fix not applied: the fixed text would not parse" in out
     assert path.read_bytes() == b"FROM node:20\r\n"
     assert os.listdir(work) == ["Dockerfile"]
 
@@ -337,7 +337,7 @@ def test_cli_reports_a_file_changed_during_the_fix(work, capsys, monkeypatch):
     assert main(["check", "--fix", "Dockerfile"]) == 1
     out = capsys.readouterr().out
     assert "Fixing" not in out
-    assert "Dockerfile:1:1: DH900 could not write the fix: Dockerfile changed while dehub was fixing it" in out
+    assert "Dockerfile:1:1: DH900 error: could not write the fix: Dockerfile changed while dehub was fixing it" in out
     assert path.read_bytes() == b"FROM node:22\n"
     assert os.listdir(work) == ["Dockerfile"]
 

@@ -123,8 +123,8 @@ def test_text_report_merges_hadolint_with_dehub(work, capsys):
     assert code == 1, err
     assert reported(out) == [("Dockerfile", *location) for location in EXPECTED]
     lines = out.splitlines()
-    assert lines[0] == f"Dockerfile:1:6: DH001 {NODE_MESSAGE}"
-    assert lines[1] == f"Dockerfile:2:1: DL3008 {DL3008_MESSAGE}"
+    assert lines[0] == f"Dockerfile:1:6: DH001 error: {NODE_MESSAGE}"
+    assert lines[1] == f"Dockerfile:2:1: DL3008 warning: {DL3008_MESSAGE}"
     assert lines[-1].startswith("Found 5 problems.")
 
 
@@ -155,6 +155,7 @@ def test_json_report_fields(work, capsys):
         "name": "hadolint",
         "severity": "warning",
         "message": DL3008_MESSAGE,
+        "note": None,
         "site": None,
         "kind": "dockerfile",
         "image": None,
@@ -406,7 +407,7 @@ def test_dl3026_is_folded_into_dh001(work, capsys):
     code, out, err = check(capsys, "Dockerfile")
 
     assert code == 1, err
-    assert out.splitlines()[0] == f"Dockerfile:1:6: DH001 {NODE_MESSAGE}{FOLD_NOTE}"
+    assert out.splitlines()[0] == f"Dockerfile:1:6: DH001 error: {NODE_MESSAGE}{FOLD_NOTE}"
     assert [entry[3] for entry in reported(out)] == ["DH001"]
 
 
@@ -668,7 +669,7 @@ def test_findings_status_without_a_complaint_is_not_a_failure(work, capsys, monk
     code, out, err = check(capsys, "Dockerfile")
 
     assert code == 1, err
-    assert out.splitlines()[0] == "Dockerfile:1:1: DL3006 tag it"
+    assert out.splitlines()[0] == "Dockerfile:1:1: DL3006 warning: tag it"
 
 
 def test_hadolint_verbose_log_is_passed_through_once(work, capsys, monkeypatch):

@@ -214,3 +214,22 @@ def test_finding_ranges_equal_the_converted_offsets(lines, newline, prefix):
     result = lint(document, ConfigStore())
     for finding in result.findings:
         assert result.finding_range(finding) == result.range(finding.start, finding.end)
+
+
+def test_diagnostic_and_hover_carry_the_note(tmp_path):
+    """An editor shows one finding at a time: its message ends with the note, as in SARIF."""
+    from dehub.lsp.diagnostics import diagnostic
+    from dehub.lsp.markdown import hover
+
+    (tmp_path / ".git").mkdir()
+    path = tmp_path / ".github" / "workflows" / "ci.yml"
+    document = Document("file:///ci.yml", str(path), "yaml", 3, "on: push\njobs:\n  a:\n    container: node:20\n")
+    result = lint(document, ConfigStore())
+    (finding,) = result.findings
+    message = (
+        "`node:20` is pulled from Docker Hub; use `public.ecr.aws/docker/library/node:20`; pulled while the job "
+        "is set up, before any step, so a login step cannot cover it (only the mirror, or `credentials:` on the "
+        "container or service, can)"
+    )
+    assert diagnostic(finding, result, 3)["message"] == message
+    assert hover([finding]).startswith(f"**dehub DH001** (docker-hub-image, error): {message}\n\n---\n\n")

@@ -40,7 +40,7 @@ MAPPED_PREFIX = "registry.example.com/hub/"
 IMAGE_SITES = ("from", "copy-from", "mount-from")
 CONTRACT_KEYS = {
     "path", "line", "column", "end_line", "end_column", "code", "name", "severity", "message",
-    "site", "kind", "image", "canonical", "suggestion", "fixable",
+    "note", "site", "kind", "image", "canonical", "suggestion", "fixable",
 }  # fmt: skip
 
 # Configurations under which the generated files are fixed: the defaults, and a mirror map
@@ -595,6 +595,7 @@ def test_json_report_contract(text, fix_mode):
         assert (item["line"], item["column"]) <= (item["end_line"], item["end_column"])
         for key in ("image", "canonical", "suggestion"):
             assert item[key] is None or isinstance(item[key], str)
+        assert item["note"] is None  # Dockerfiles do not say when an image is pulled
 
 
 

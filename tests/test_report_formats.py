@@ -63,21 +63,23 @@ CENTOS = (
     "left the Docker Official Images on 2024-07-29; old tags are mirrored, but check that yours is)"
 )
 PYTHON = "`python:3.12` is pulled from Docker Hub; use `public.ecr.aws/docker/library/python:3.12`"
-SETUP = (
-    "; pulled while the job is set up, before any step, so a login step cannot cover it (only the mirror, "
+SETUP_NOTE = (
+    "pulled while the job is set up, before any step, so a login step cannot cover it (only the mirror, "
     "or `credentials:` on the container or service, can)"
 )
-REDIS = "`redis:7` is pulled from Docker Hub; use `public.ecr.aws/docker/library/redis:7`" + SETUP
+SETUP = "; " + SETUP_NOTE  # how formats that show one finding at a time join the note to the message
+REDIS = "`redis:7` is pulled from Docker Hub; use `public.ecr.aws/docker/library/redis:7`"
 
-# (path, line, column, end_line, end_column, code, severity, message, fixable) of the project, in report order.
+# (path, line, column, end_line, end_column, code, severity, message, note, fixable) of the project, in
+# report order.
 EXPECTED = [
-    (".github/workflows/ci.yml", 5, 16, 5, 23, "DH001", "error", NODE + SETUP, SAFE),
-    (".github/workflows/ci.yml", 6, 32, 6, 39, "DH001", "error", REDIS, SAFE),
-    ("Dockerfile", 2, 6, 2, 13, "DH001", "error", NODE, SAFE),
-    ("Dockerfile", 3, 6, 3, 17, "DH002", "warning", ACME, None),
-    ("Dockerfile", 4, 6, 4, 10, "DH003", "info", UNRESOLVED, None),
-    ("Dockerfile", 5, 13, 5, 21, "DH001", "error", CENTOS, UNSAFE),
-    ("Dockerfile", 6, 39, 6, 50, "DH001", "error", PYTHON, SAFE),
+    (".github/workflows/ci.yml", 5, 16, 5, 23, "DH001", "error", NODE, SETUP_NOTE, SAFE),
+    (".github/workflows/ci.yml", 6, 32, 6, 39, "DH001", "error", REDIS, SETUP_NOTE, SAFE),
+    ("Dockerfile", 2, 6, 2, 13, "DH001", "error", NODE, None, SAFE),
+    ("Dockerfile", 3, 6, 3, 17, "DH002", "warning", ACME, None, None),
+    ("Dockerfile", 4, 6, 4, 10, "DH003", "info", UNRESOLVED, None, None),
+    ("Dockerfile", 5, 13, 5, 21, "DH001", "error", CENTOS, None, UNSAFE),
+    ("Dockerfile", 6, 39, 6, 50, "DH001", "error", PYTHON, None, SAFE),
 ]
 SUMMARY = "Found 7 problems. [*] 4 fixable with --fix; 1 more with --fix --unsafe-fixes."
 
@@ -140,17 +142,23 @@ def test_concise_lines(project, capsys):
     code, out, err = run(capsys, "check", "--format", "concise")
     assert code == 1
     assert err == ""
-    expected = [
-        f"{path}:{line}:{column}: {rule}{' [*]' if fixable == SAFE else ''} {message}"
-        for path, line, column, _, _, rule, _, message, fixable in EXPECTED
+    assert out.splitlines() == [
+        f".github/workflows/ci.yml:5:16: DH001 error: [*] {NODE}",
+        f".github/workflows/ci.yml:6:32: DH001 error: [*] {REDIS}",
+        f"  note (lines 5, 6): {SETUP_NOTE}",
+        f"Dockerfile:2:6: DH001 error: [*] {NODE}",
+        f"Dockerfile:3:6: DH002 warning: {ACME}",
+        f"Dockerfile:4:6: DH003 info: {UNRESOLVED}",
+        f"Dockerfile:5:13: DH001 error: {CENTOS}",
+        f"Dockerfile:6:39: DH001 error: [*] {PYTHON}",
+        SUMMARY,
     ]
-    assert out.splitlines() == [*expected, SUMMARY]
 
 
 def test_concise_marks_unsafe_fixes_when_they_are_enabled(project, capsys):
     code, out, _ = run(capsys, "check", "--format", "concise", "--unsafe-fixes", "Dockerfile")
     assert code == 1
-    assert f"Dockerfile:5:13: DH001 [*] {CENTOS}" in out.splitlines()
+    assert f"Dockerfile:5:13: DH001 error: [*] {CENTOS}" in out.splitlines()
     assert out.splitlines()[-1] == "Found 5 problems. [*] 2 fixable with --fix; 1 with --fix."
 
 
@@ -162,7 +170,7 @@ def test_concise_statistics_and_quiet_match_text(project, capsys):
     assert concise_stats.splitlines()[0] == "5  DH001  [*] docker-hub-image"
     code, out, _ = run(capsys, "check", "--format", "concise", "--quiet")
     assert code == 1
-    assert len(out.splitlines()) == len(EXPECTED)
+    assert len(out.splitlines()) == len(EXPECTED) + 1  # and the note
     assert SUMMARY not in out
 
 
@@ -302,7 +310,8 @@ def test_sarif_results_match_the_json_report(project, capsys):
         assert result["ruleId"] == finding["code"]
         assert rules[result["ruleIndex"]]["id"] == finding["code"]
         assert result["level"] == levels[finding["severity"]]
-        assert result["message"]["text"] == finding["message"]
+        note = finding["note"]
+        assert result["message"]["text"] == finding["message"] + (f"; {note}" if note else "")
         (location,) = result["locations"]
         physical = location["physicalLocation"]
         assert physical["artifactLocation"] == {"uri": finding["path"], "uriBaseId": "%SRCROOT%"}
@@ -516,7 +525,11 @@ def test_github_is_the_default_inside_github_actions(project, capsys, monkeypatc
     code, out, _ = run(capsys, "check", "--format", "text")
     assert code == 1
     assert not out.startswith("::")
-    assert out.splitlines()[0] == f".github/workflows/ci.yml:5:16: DH001 {NODE}{SETUP}"
+    assert out.splitlines()[:3] == [
+        f".github/workflows/ci.yml:5:16: DH001 error: {NODE}",
+        f".github/workflows/ci.yml:6:32: DH001 error: {REDIS}",
+        f"  note (lines 5, 6): {SETUP_NOTE}",
+    ]
     monkeypatch.setenv("GITHUB_ACTIONS", "false")
     assert not run(capsys, "check")[1].startswith("::")
 
@@ -534,9 +547,9 @@ def test_gitlab_report_fields(project, capsys):
     issues = gitlab_report(capsys)
     severities = {"error": "major", "warning": "minor", "info": "info"}
     assert len(issues) == len(EXPECTED)
-    for issue, (path, line, _, end_line, _, code, severity, message, _) in zip(issues, EXPECTED, strict=True):
+    for issue, (path, line, _, end_line, _, code, severity, message, note, _) in zip(issues, EXPECTED, strict=True):
         assert issue["check_name"] == code
-        assert issue["description"] == f"{code} {message}"
+        assert issue["description"] == f"{code} {message}" + (f"; {note}" if note else "")
         assert issue["severity"] == severities[severity]
         assert issue["location"] == {"path": path, "lines": {"begin": line, "end": end_line}}
         assert re.fullmatch("[0-9a-f]{64}", issue["fingerprint"])
@@ -602,8 +615,17 @@ def test_junit_counts_and_clean_files(project, capsys):
     assert [c.get("name") for c in cases] == ["DH001 2:6", "DH002 3:6", "DH003 4:6", "DH001 5:13", "DH001 6:39"]
     failure = cases[1].find("failure")
     assert failure.get("message") == ACME
-    assert failure.text == f"Dockerfile:3:6: DH002 {ACME}"
+    assert failure.text == f"Dockerfile:3:6: DH002 warning: {ACME}"
     assert sum(len(s.findall("testcase")) for s in suites.values()) == int(root.get("tests"))
+
+
+def test_junit_failure_keeps_the_note(project, capsys):
+    code, out, _ = run(capsys, "check", "--format", "junit", ".github/workflows/ci.yml")
+    assert code == 1
+    (suite,) = ElementTree.fromstring(out.encode("utf-8")).findall("testsuite")
+    failure = suite.find("testcase/failure")
+    assert failure.get("message") == NODE + SETUP
+    assert failure.text == f".github/workflows/ci.yml:5:16: DH001 error: {NODE}\n  note: {SETUP_NOTE}"
 
 
 def test_junit_clean_run_lists_every_checked_file(work, capsys):
@@ -632,7 +654,7 @@ def test_junit_is_well_formed_for_any_text(work):
     assert (root.get("tests"), root.get("failures")) == ("3", "2")
     failure = suites[1].find("testcase/failure")
     assert failure.get("message") == 'a & b <c> "d" \'e\' ]]> é 😀 end\ttab\nnew line'
-    assert failure.text.startswith('we "ird" <dir>/Dock&file:3:1: DL3008 a & b <c>')
+    assert failure.text.startswith('we "ird" <dir>/Dock&file:3:1: DL3008 warning: a & b <c>')
 
 
 def test_junit_paths_only_in_findings_get_a_suite(work):

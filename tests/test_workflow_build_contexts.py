@@ -110,7 +110,7 @@ def test_build_context_findings_name_their_site_and_span_the_image():
         ("build-context", "node:20"),
         ("build-context", "alpine:3.20@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
     ]
-    assert "pulled by this step" in found[0].message
+    assert "pulled by this step" in found[0].note
 
 
 FIXES = [

@@ -166,7 +166,7 @@ def test_composite_docker_step_is_pulled_when_the_action_step_starts():
     text = "runs:\n  using: composite\n  steps:\n    - uses: docker://alpine:3.20\n"
     (finding,) = findings(text, "action")
     assert (finding.line, finding.column, finding.code) == (4, 22, "DH001")
-    assert "before the action's own steps, so only a login in an earlier step of the calling job" in finding.message
+    assert "before the action's own steps, so only a login in an earlier step of the calling job" in finding.note
 
 
 # --- which builds leave a local image, and which later pulls it spares --------------------

@@ -416,14 +416,14 @@ def test_dh005_severity_can_be_raised():
 # --------------------------------------------------------------------------------------------
 
 SETUP_NOTE = (
-    "; pulled while the job is set up, before any step, so a login step cannot cover it "
+    "pulled while the job is set up, before any step, so a login step cannot cover it "
     "(only the mirror, or `credentials:` on the container or service, can)"
 )
 ACTION_SETUP_NOTE = (
-    "; pulled while the job prepares its actions, before any step, so a login step cannot cover it "
+    "pulled while the job prepares its actions, before any step, so a login step cannot cover it "
     "(only the mirror can)"
 )
-STEP_NOTE = "; pulled by this step (a Docker Hub login in an earlier step would also lift the anonymous limit)"
+STEP_NOTE = "pulled by this step (a Docker Hub login in an earlier step would also lift the anonymous limit)"
 
 TIMING_CASES = [
     pytest.param("on: push\njobs:\n  a:\n    container: node:20\n", W, H1, SETUP_NOTE, id="container"),
@@ -444,25 +444,37 @@ TIMING_CASES = [
 
 
 @pytest.mark.parametrize(("text", "kind", "code", "note"), TIMING_CASES)
-def test_message_says_when_the_image_is_pulled(text, kind, code, note):
+def test_note_says_when_the_image_is_pulled(text, kind, code, note):
     (finding,) = findings(text, kind)
     assert finding.code == code
-    assert finding.message.endswith(note)
+    assert finding.note == note
+    assert "pulled while" not in finding.message and "pulled by" not in finding.message
 
 
-def test_container_message_exact():
+def test_container_message_and_note_exact():
     (finding,) = findings("on: push\njobs:\n  a:\n    container: node:20\n", W)
-    assert finding.message == f"`node:20` is pulled from Docker Hub; use `{MIRROR}node:20`" + SETUP_NOTE
+    assert finding.message == f"`node:20` is pulled from Docker Hub; use `{MIRROR}node:20`"
+    assert finding.note == SETUP_NOTE
+    assert finding.full_message == f"`node:20` is pulled from Docker Hub; use `{MIRROR}node:20`; " + SETUP_NOTE
 
 
-def test_run_message_exact():
+def test_run_message_and_note_exact():
     (finding,) = findings(steps("- run: docker pull node:20\n"), W)
-    assert finding.message == f"`node:20` is pulled from Docker Hub; use `{MIRROR}node:20`" + STEP_NOTE
+    assert finding.message == f"`node:20` is pulled from Docker Hub; use `{MIRROR}node:20`"
+    assert finding.note == STEP_NOTE
+
+
+def test_unsafe_fix_reason_stays_in_the_message_before_the_note():
+    text = "on: push\njobs:\n  a:\n    container: centos:7\n"
+    (finding,) = findings(text, W)
+    assert finding.message.endswith("old tags are mirrored, but check that yours is)")
+    assert finding.full_message.endswith("check that yours is); " + SETUP_NOTE)
 
 
 def test_timing_notes_never_appear_in_dockerfiles():
     (finding,) = findings("FROM node:20\n", "dockerfile")
     assert finding.message == f"`node:20` is pulled from Docker Hub; use `{MIRROR}node:20`"
+    assert finding.note is None
 
 
 def test_sites_in_findings():

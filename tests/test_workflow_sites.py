@@ -1285,7 +1285,7 @@ def test_kind_option_reads_any_name_as_a_workflow(work, capsys):
     write(work / "pipeline.txt", WORKFLOW_TEXT)
     code, lines = check_lines(capsys, "--kind", "workflow", "pipeline.txt")
     assert code == 1
-    assert lines[0].startswith("pipeline.txt:4:16: DH001 `node:20` is pulled from Docker Hub")
+    assert lines[0].startswith("pipeline.txt:4:16: DH001 error: `node:20` is pulled from Docker Hub")
     code, lines = check_lines(capsys, "--kind", "action", "pipeline.txt")
     assert (code, lines) == (0, [])  # no `runs:`: as an action it pulls nothing
 

@@ -21,15 +21,18 @@ from hypothesis import strategies as st
 
 from dehub import yamlcompose as yc
 
-TOO_DEEP = "DH900 invalid YAML: nested too deeply to read (more than 1000 levels)"
+TOO_DEEP = "DH900 error: invalid YAML: nested too deeply to read (more than 1000 levels)"
 WORKFLOW = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    container: node:20\n    steps:\n      - run: make\n"
 GOOD_WORKFLOW_LINE = (
-    ".github/workflows/good.yml:5:16: DH001 `node:20` is pulled from Docker Hub; "
-    "use `public.ecr.aws/docker/library/node:20`; pulled while the job is set up, before any step, "
-    "so a login step cannot cover it (only the mirror, or `credentials:` on the container or service, can)"
+    ".github/workflows/good.yml:5:16: DH001 error: `node:20` is pulled from Docker Hub; "
+    "use `public.ecr.aws/docker/library/node:20`"
+)
+GOOD_WORKFLOW_NOTE = (
+    "  note (line 5): pulled while the job is set up, before any step, so a login step cannot cover it "
+    "(only the mirror, or `credentials:` on the container or service, can)"
 )
 DOCKERFILE_LINE = (
-    "Dockerfile:1:6: DH001 `alpine:3` is pulled from Docker Hub; use `public.ecr.aws/docker/library/alpine:3`"
+    "Dockerfile:1:6: DH001 error: `alpine:3` is pulled from Docker Hub; use `public.ecr.aws/docker/library/alpine:3`"
 )
 
 # name -> (text, 1-based line and column of the collection that goes past 1,000 levels)
@@ -93,6 +96,7 @@ def test_deep_file_among_good_ones(repo):
     assert done.stdout.decode().splitlines() == [
         f".github/workflows/deep.yml:1:1001: {TOO_DEEP}",
         GOOD_WORKFLOW_LINE,
+        GOOD_WORKFLOW_NOTE,
         DOCKERFILE_LINE,
         "Found 3 problems. [*] 2 fixable with --fix.",
     ]
@@ -120,7 +124,9 @@ def test_deep_but_sane_nesting_is_read(repo):
     text = WORKFLOW.replace("    steps:", f"    env:\n      DEEP: {deep}\n    steps:")
     write(repo, ".github/workflows/good.yml", text)
     done = dehub(repo, "check", ".github/workflows/good.yml")
-    assert done.stdout.decode().splitlines() == [GOOD_WORKFLOW_LINE, "Found 1 problem. [*] 1 fixable with --fix."]
+    assert done.stdout.decode().splitlines() == [
+        GOOD_WORKFLOW_LINE, GOOD_WORKFLOW_NOTE, "Found 1 problem. [*] 1 fixable with --fix."
+    ]
 
 
 # --- the pre-check ----------------------------------------------------------------------------

@@ -58,6 +58,7 @@ CHECK_OPTIONS = [
     Option("--statistics", help="count findings per rule instead of listing them"),
     Option("-j", "--jobs", action=VALUE, metavar="N", help="worker processes for large trees (default: CPU count)"),
     Option("-q", "--quiet", help="print findings only: no summary, no `Fixing` lines"),
+    Option("-v", "--verbose", help="text and concise: print each finding's note after it, not once per file"),
     Option("-h", "--help", help="show this help and exit"),
 ]
 INVENTORY_OPTIONS = [
@@ -400,6 +401,7 @@ def _report(findings, options, scopes, settings_of: dict, mode: str, fixed: int,
     summary.paths = list(paths)
     summary.enabled = frozenset().union(*(settings.enabled for settings in used))
     summary.docs_url = _docs_url(used)
+    summary.verbose = options.verbose
     reporter = get(_format(options))
     if not options.output_file:
         reporter.write(findings, stream or sys.stdout, summary)

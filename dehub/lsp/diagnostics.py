@@ -47,7 +47,7 @@ def diagnostic(finding: Finding, result: LintResult, version: int | None) -> dic
         "severity": SEVERITY.get(finding.severity, 2),
         "code": finding.code,
         "source": SOURCE,
-        "message": finding.message,
+        "message": finding.full_message,
     }
     link = href(finding.code, result.loaded.config.docs_url)
     if link is not None:

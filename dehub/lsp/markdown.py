@@ -19,7 +19,7 @@ def hover(findings: list[Finding]) -> str:
     """Markdown for the findings under the cursor: each message, then each rule's docs once."""
     parts = []
     for finding in findings:
-        parts.append(f"**dehub {finding.code}** ({finding.name}, {finding.severity}): {finding.message}")
+        parts.append(f"**dehub {finding.code}** ({finding.name}, {finding.severity}): {finding.full_message}")
     seen = []
     for finding in findings:
         if finding.code not in seen:

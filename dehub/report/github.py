@@ -37,7 +37,7 @@ def command(finding: Finding) -> str:
                 properties.append(("endColumn", str(finding.end_column)))
     properties.append(("title", f"{finding.code} {finding.name}"))
     rendered = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
-    return f"::{COMMAND.get(finding.severity, 'warning')} {rendered}::{escape_data(finding.message)}"
+    return f"::{COMMAND.get(finding.severity, 'warning')} {rendered}::{escape_data(finding.full_message)}"
 
 
 def write(findings: list[Finding], stream: TextIOBase, summary) -> None:  # noqa: ANN001 - text.Summary

@@ -40,7 +40,7 @@ def issue(finding: Finding, fingerprint: str) -> dict:
     lines["end"] = max(finding.end_line, lines["begin"])
     return {
         "type": "issue",
-        "description": f"{finding.code} {finding.message}",
+        "description": f"{finding.code} {finding.full_message}",
         "check_name": finding.code,
         "fingerprint": fingerprint,
         "severity": SEVERITY.get(finding.severity, "info"),

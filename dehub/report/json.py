@@ -1,4 +1,7 @@
-"""`--format json`: the stable machine contract, `{"version": 1, "findings": [...]}`."""
+"""`--format json`: the stable machine contract, `{"version": 1, "findings": [...]}`.
+
+Fields are only ever added (`note` was), never renamed or removed, so version stays 1.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ def finding_dict(finding: Finding) -> dict:
         "name": finding.name,
         "severity": finding.severity,
         "message": finding.message,
+        "note": finding.note,
         "site": finding.site,
         "kind": finding.kind,
         "image": finding.image,

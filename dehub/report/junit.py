@@ -14,6 +14,7 @@ from xml.etree import ElementTree
 
 from ..findings import Finding
 from .text import line as text_line
+from .text import note_line
 
 # Not allowed anywhere in an XML 1.0 document, even as character references.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -44,9 +45,10 @@ def write(findings: list[Finding], stream: TextIOBase, summary: object) -> None:
         for finding in found:
             case = ElementTree.SubElement(suite, "testcase", name=f"{finding.code} {finding.line}:{finding.column}",
                                           classname=name, file=name, line=str(finding.line))
-            failure = ElementTree.SubElement(case, "failure", message=_clean(finding.message),
+            failure = ElementTree.SubElement(case, "failure", message=_clean(finding.full_message),
                                              type=finding.severity)
-            failure.text = _clean(text_line(finding))
+            detail = text_line(finding) + ("\n" + note_line(finding.note) if finding.note else "")
+            failure.text = _clean(detail)
         tests += max(len(found), 1)
         failures += len(found)
     root.set("tests", str(tests))

@@ -92,7 +92,7 @@ def result(finding: Finding, rule_index: int, fingerprint: str) -> dict:
         "ruleId": finding.code,
         "ruleIndex": rule_index,
         "level": LEVEL.get(finding.severity, "warning"),
-        "message": {"text": finding.message},
+        "message": {"text": finding.full_message},
         "locations": [{"physicalLocation": physical}],
         "partialFingerprints": {FINGERPRINT: fingerprint},
     }

@@ -1,4 +1,10 @@
-"""`--format text`: `path:line:col: CODE message`, then a summary a person can act on."""
+"""`--format text`: `path:line:col: CODE severity: message`, then a summary a person can act on.
+
+The layout is hadolint's (`CODE severity: message`) after ruff's position (`path:line:col:`),
+so the severity is on every line and one pattern reads both text and concise reports. A note
+that several findings of a file share (when a workflow pulls the image) is printed once, after
+that file's findings, naming the lines it applies to; `--verbose` prints it after each finding.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +12,19 @@ from io import TextIOBase
 
 from ..findings import Finding
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time
+    from collections.abc import Callable
+
+    Render = Callable[[Finding], str]
+
 
 class Summary:
     """Run-wide counts the text report ends with."""
 
     __slots__ = (
         "fixing", "fixed", "dry_run", "unsafe_hidden", "unsafe_paths", "statistics", "quiet", "paths", "enabled",
-        "docs_url",
+        "docs_url", "verbose",
     )  # fmt: skip
 
     def __init__(self, fixing: bool = False, fixed: int = 0, unsafe_hidden: bool = True, dry_run: bool = False) -> None:
@@ -26,25 +38,62 @@ class Summary:
         self.paths: list[str] = []  # every file checked, clean ones too (JUnit lists them as passed)
         self.enabled: frozenset[str] = frozenset()  # dehub's rule codes that ran (SARIF lists them)
         self.docs_url: str | None = None  # `docs-url` as a template with {code}: links to rule pages
+        self.verbose = False  # each finding's note after it, not once per file
 
     def hides_unsafe(self, path: str) -> bool:
         """Whether `--fix` leaves this file's unsafe fixes alone (each file has its configuration)."""
         return self.unsafe_hidden and path not in self.unsafe_paths
 
 
-def line(finding: Finding) -> str:
-    return f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}"
+def line(finding: Finding, mark: str = "") -> str:
+    """`path:line:col: CODE severity: message`; `mark` (concise's `[*]`) goes before the message."""
+    position = f"{finding.path}:{finding.line}:{finding.column}"
+    return f"{position}: {finding.code} {finding.severity}: {mark}{finding.message}"
+
+
+def note_line(note: str, lines: list[int] | None = None) -> str:
+    """`  note: ...` under one finding, or `  note (lines 5, 9): ...` under a file's findings."""
+    where = ""
+    if lines:
+        where = f" (line {lines[0]})" if len(lines) == 1 else f" (lines {', '.join(map(str, lines))})"
+    return f"  note{where}: {note}"
 
 
 def write(findings: list[Finding], stream: TextIOBase, summary: Summary) -> None:
     if summary.statistics:
         _statistics(findings, stream)
     else:
-        for finding in findings:
-            stream.write(line(finding) + "\n")
+        write_findings(findings, stream, summary, line)
     if summary.quiet:
         return
     stream.write(summary_line(findings, summary) + "\n")
+
+
+def write_findings(findings: list[Finding], stream: TextIOBase, summary: Summary, render: Render) -> None:
+    """One line a finding (`render(finding)`), each file's distinct notes after it."""
+    notes: dict[str, list[int]] = {}  # note -> the lines it applies to, in order of appearance
+    path = None
+    for finding in findings:
+        if finding.path != path:
+            _write_notes(notes, stream)
+            path = finding.path
+        stream.write(render(finding) + "\n")
+        note = finding.note
+        if not note:
+            continue
+        if summary.verbose:
+            stream.write(note_line(note) + "\n")
+            continue
+        lines = notes.setdefault(note, [])
+        if finding.line not in lines:
+            lines.append(finding.line)
+    _write_notes(notes, stream)
+
+
+def _write_notes(notes: dict[str, list[int]], stream: TextIOBase) -> None:
+    for note, lines in notes.items():
+        stream.write(note_line(note, lines) + "\n")
+    notes.clear()
 
 
 def summary_line(findings: list[Finding], summary: Summary) -> str:

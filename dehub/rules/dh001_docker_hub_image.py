@@ -54,7 +54,7 @@ def check(subject: Subject) -> Finding | None:
     if decision is None or decision.verdict != MIRROR:
         return None
     suggestion = subject.suggestion
-    message = f"`{subject.image}` is pulled from Docker Hub; use `{suggestion}`{subject.via}{timing_note(subject)}"
+    message = f"`{subject.image}` is pulled from Docker Hub; use `{suggestion}`{subject.via}"
     fix = None
     span = subject.name_span
     if not _valid_name(decision.replacement):
@@ -70,7 +70,9 @@ def check(subject: Subject) -> Finding | None:
         fix = Fix((Edit(span[0], span[1], decision.replacement or ""),), safety)
     else:
         message += " (no automatic fix: the name is not written as one literal in this file)"
-    return finding(subject, message, fix)
+    result = finding(subject, message, fix)
+    result.note = timing_note(subject)
+    return result
 
 
 def _edits_shared(subject: Subject, span: tuple[int, int]) -> str:

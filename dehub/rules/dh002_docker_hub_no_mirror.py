@@ -52,6 +52,7 @@ def check(subject: Subject) -> Finding | None:
     message = (
         f"`{subject.image}` is pulled from Docker Hub{subject.via} and has no known mirror: {decision.reason}; "
         "copy it to a registry you control and map it under `mirror.map`, or accept it under `allow`"
-        f"{timing_note(subject)}"
     )
-    return finding(subject, message)
+    result = finding(subject, message)
+    result.note = timing_note(subject)
+    return result
