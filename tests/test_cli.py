@@ -1083,3 +1083,196 @@ def test_github_annotation_keeps_the_note_in_its_message(work, capsys):
         f"::{hub('node:20')}; {SETUP_NOTE}\n"
     )
 
+
+# --- colour ---------------------------------------------------------------------------------
+
+BOLD, RED, YELLOW, CYAN, RESET = "\x1b[1m", "\x1b[31m", "\x1b[33m", "\x1b[36m", "\x1b[0m"
+
+
+def painted(path: str, position: str, code: str, severity: str, message: str, mark: bool = False) -> str:
+    """A report line as the colour palette writes it: path bold, code bold in the severity's colour."""
+    colour = {"error": "31", "warning": "33", "info": "36"}[severity]
+    star = f"{CYAN}[*]{RESET} " if mark else ""
+    return (
+        f"{BOLD}{path}{RESET}:{position}: \x1b[1;{colour}m{code}{RESET} "
+        f"\x1b[{colour}m{severity}{RESET}: {star}{message}"
+    )
+
+
+COLOURED_KNOWN = [
+    painted("Dockerfile", "2:6", "DH001", "error", NODE_MESSAGE),
+    painted("Dockerfile", "3:6", "DH003", "info", REG_MESSAGE),
+    painted("Dockerfile", "4:13", "DH001", "error", CENTOS_MESSAGE),
+    painted("Dockerfile", "5:6", "DH002", "warning", MYORG_MESSAGE),
+    "Found 4 problems. [*] 1 fixable with --fix; 1 more with --fix --unsafe-fixes.",
+]
+
+
+def test_color_always_exact_escape_sequences(work, capsys):
+    write(work / "Dockerfile", KNOWN)
+    assert main(["check", "--color", "always"]) == 1
+    lines, _ = out_lines(capsys)
+    assert lines == COLOURED_KNOWN
+    assert lines[0] == (
+        "\x1b[1mDockerfile\x1b[0m:2:6: \x1b[1;31mDH001\x1b[0m \x1b[31merror\x1b[0m: " + NODE_MESSAGE
+    )
+
+
+def test_color_always_concise_marks_and_notes(work, capsys):
+    write(work / WORKFLOW_PATH, "on: push\njobs:\n  a:\n    container: node:20\n")
+    assert main(["check", "--color=always", "--format", "concise", "--quiet"]) == 1
+    lines, _ = out_lines(capsys)
+    assert lines == [
+        painted(WORKFLOW_PATH, "4:16", "DH001", "error", hub("node:20"), mark=True),
+        f"  {BOLD}note{RESET} (line 4): {SETUP_NOTE}",
+    ]
+    assert main(["check", "--color=always", "--format", "concise", "--quiet", "-v"]) == 1
+    assert out_lines(capsys)[0][1] == f"  {BOLD}note{RESET}: {SETUP_NOTE}"
+
+
+@pytest.mark.parametrize(
+    ("environ", "option", "coloured"),
+    [
+        ({}, None, False),  # not a terminal
+        ({"FORCE_COLOR": "1"}, None, True),
+        ({"FORCE_COLOR": "0"}, None, True),  # any non-empty value (force-color.org)
+        ({"FORCE_COLOR": ""}, None, False),
+        ({"NO_COLOR": "1", "FORCE_COLOR": "1"}, None, False),  # NO_COLOR wins between the two
+        ({"NO_COLOR": "", "FORCE_COLOR": "1"}, None, True),  # an empty NO_COLOR is not set (no-color.org)
+        ({"NO_COLOR": "1"}, "always", True),  # the command line beats the environment
+        ({"FORCE_COLOR": "1"}, "never", False),
+        ({"FORCE_COLOR": "1"}, "auto", True),
+        ({}, "always", True),
+    ],
+)
+def test_color_choice(work, capsys, monkeypatch, environ, option, coloured):
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    write(work / "Dockerfile", KNOWN)
+    assert main(["check", *(["--color", option] if option else [])]) == 1
+    lines, _ = out_lines(capsys)
+    assert lines == (COLOURED_KNOWN if coloured else [
+        f"Dockerfile:2:6: DH001 error: {NODE_MESSAGE}",
+        f"Dockerfile:3:6: DH003 info: {REG_MESSAGE}",
+        f"Dockerfile:4:13: DH001 error: {CENTOS_MESSAGE}",
+        f"Dockerfile:5:6: DH002 warning: {MYORG_MESSAGE}",
+        "Found 4 problems. [*] 1 fixable with --fix; 1 more with --fix --unsafe-fixes.",
+    ])  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "github", "gitlab", "junit"])
+def test_color_never_reaches_machine_formats(work, capsys, monkeypatch, fmt):
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    write(work / WORKFLOW_PATH, WORKFLOW)
+    write(work / "Dockerfile", KNOWN)
+    assert main(["check", "--color", "always", "--format", fmt]) == 1
+    captured = capsys.readouterr()
+    assert "\x1b" not in captured.out + captured.err
+    assert "node:20" in captured.out
+
+
+@pytest.mark.parametrize("fmt", ["text", "concise"])
+def test_color_never_reaches_an_output_file(work, capsys, monkeypatch, fmt):
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    write(work / "Dockerfile", KNOWN)
+    assert main(["check", "--color", "always", "--format", fmt, "-o", "report.txt"]) == 1
+    assert capsys.readouterr().out == ""
+    report = (work / "report.txt").read_text(encoding="utf-8")
+    assert "\x1b" not in report
+    assert report.splitlines()[0].startswith("Dockerfile:2:6: DH001 error: ")
+
+
+def test_color_option_needs_a_known_value(work, capsys):
+    assert main(["check", "--color", "sometimes"]) == 2
+    assert "option --color: invalid choice 'sometimes' (choose from auto, always, never)" in capsys.readouterr().err
+
+
+def run_on_terminal(cwd, *args: str, environ: dict[str, str] | None = None, stream: str = "stdout",
+                    stdin: bytes = b"") -> tuple[int, str, str]:
+    """Run `python -m dehub` with `stream` on a pseudo-terminal and the other on a pipe.
+
+    Returns the exit status, what the terminal showed (CR LF read back as LF) and the pipe's text.
+    """
+    import pty
+
+    env = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR", "GITHUB_ACTIONS")}
+    env["TERM"] = "xterm-256color"
+    env.update(environ or {})
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dehub", *args],
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=secondary if stream == "stdout" else subprocess.PIPE,
+        stderr=secondary if stream == "stderr" else subprocess.PIPE,
+    )
+    os.close(secondary)
+    assert process.stdin is not None
+    process.stdin.write(stdin)
+    process.stdin.close()
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # EIO: the terminal's other end is closed, the program has exited
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(primary)
+    piped = (process.stderr if stream == "stdout" else process.stdout).read()  # type: ignore[union-attr]
+    code = process.wait(timeout=60)
+    return code, shown.decode("utf-8").replace("\r\n", "\n"), piped.decode("utf-8")
+
+
+needs_pty = pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+
+
+@needs_pty
+def test_terminal_gets_colour(work):
+    write(work / "Dockerfile", KNOWN)
+    code, shown, piped = run_on_terminal(work, "check")
+    assert code == 1
+    assert shown.splitlines() == COLOURED_KNOWN
+    assert piped == ""
+
+
+@needs_pty
+@pytest.mark.parametrize(
+    ("environ", "args"),
+    [
+        ({"NO_COLOR": "1"}, []),
+        ({"TERM": "dumb"}, []),
+        ({}, ["--color", "never"]),
+        ({}, ["--format", "json"]),
+    ],
+    ids=["NO_COLOR", "TERM=dumb", "never", "json"],
+)
+def test_terminal_without_colour(work, environ, args):
+    write(work / "Dockerfile", KNOWN)
+    code, shown, _ = run_on_terminal(work, "check", *args, environ=environ)
+    assert code == 1
+    assert "\x1b" not in shown
+    assert "Dockerfile" in shown
+
+
+@needs_pty
+def test_pipe_gets_no_colour_while_the_terminal_does(work):
+    """The report on stderr (a terminal) is coloured; the fixed text on stdout (a pipe) never is."""
+    code, shown, piped = run_on_terminal(
+        work, "check", "--fix", "--stdin-filename", "Dockerfile", "-", stream="stderr",
+        stdin=b"FROM node:20\nFROM myorg/app:1\n",
+    )
+    assert code == 1
+    assert piped == f"FROM {ECR}node:20\nFROM myorg/app:1\n"
+    assert shown.splitlines() == [
+        painted("Dockerfile", "2:6", "DH002", "warning", MYORG_MESSAGE),
+        "Found 2 problems (1 fixed, 1 remaining).",
+    ]
+    code, shown, piped = run_on_terminal(work, "check", "--stdin-filename", "Dockerfile", "-", stream="stderr",
+                                         stdin=b"FROM node:20\n")
+    assert code == 1
+    assert shown == ""
+    assert piped == f"Dockerfile:1:6: DH001 error: {NODE_MESSAGE}\nFound 1 problem. [*] 1 fixable with --fix.\n"
+

@@ -20,6 +20,8 @@ from .args import APPEND, VALUE, Option, UsageError, help_text, parse
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 COMMANDS = ("check", "inventory", "rules", "explain", "lsp")
 REPORT_FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "junit")  # dehub.report.FORMATS
+PERSON_FORMATS = ("text", "concise")  # the reports a person reads: colour, `Fixing` notes beside them
+COLOR_CHOICES = ("auto", "always", "never")
 
 CHECK_OPTIONS = [
     Option("--fix", help="apply safe fixes and write the files (prints `Fixing PATH` for each)"),
@@ -59,6 +61,13 @@ CHECK_OPTIONS = [
     Option("-j", "--jobs", action=VALUE, metavar="N", help="worker processes for large trees (default: CPU count)"),
     Option("-q", "--quiet", help="print findings only: no summary, no `Fixing` lines"),
     Option("-v", "--verbose", help="text and concise: print each finding's note after it, not once per file"),
+    Option(
+        "--color",
+        action=VALUE,
+        choices=COLOR_CHOICES,
+        metavar="WHEN",
+        help="colour the text or concise report: auto (on a terminal; see NO_COLOR, FORCE_COLOR), always, never",
+    ),
     Option("-h", "--help", help="show this help and exit"),
 ]
 INVENTORY_OPTIONS = [
@@ -183,7 +192,7 @@ def _check(argv: list[str]) -> int:
     settings_of = {path: settings for path, _, settings in files}
     report_format = _format(options)
     # Notes and diffs go to stdout with a text report there, to stderr beside any other report.
-    notes = sys.stdout if report_format in ("text", "concise") and not options.output_file else sys.stderr
+    notes = sys.stdout if report_format in PERSON_FORMATS and not options.output_file else sys.stderr
     findings = []
     for result in results:
         if result.skipped and not options.quiet:
@@ -363,6 +372,24 @@ def _check_stdin(options, scopes, mode: str) -> int:  # noqa: ANN001 - parsed op
     return _exit_code(findings, [result], options, changed)
 
 
+def _coloured(choice: str, stream: object) -> bool:
+    """Whether a text or concise report written to `stream` is coloured, for `--color CHOICE`.
+
+    Colour helps a person at a terminal and harms files, pipes and editors that parse the
+    lines, so `auto` (the default) colours only a terminal (not `TERM=dumb`), as ruff and
+    hadolint do. `NO_COLOR` set to anything but the empty string turns it off (no-color.org);
+    else `FORCE_COLOR` set likewise turns it on (force-color.org: CI logs that show colour).
+    `always` and `never` beat both. A report written with -o is never coloured (not asked).
+    """
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return os.environ.get("TERM") != "dumb" and _is_terminal(stream)
+
+
 def _is_terminal(stream: object) -> bool:
     try:
         return bool(stream.isatty())  # type: ignore[attr-defined]
@@ -402,9 +429,12 @@ def _report(findings, options, scopes, settings_of: dict, mode: str, fixed: int,
     summary.enabled = frozenset().union(*(settings.enabled for settings in used))
     summary.docs_url = _docs_url(used)
     summary.verbose = options.verbose
-    reporter = get(_format(options))
+    report_format = _format(options)
+    reporter = get(report_format)
     if not options.output_file:
-        reporter.write(findings, stream or sys.stdout, summary)
+        stream = stream or sys.stdout
+        summary.colour = report_format in PERSON_FORMATS and _coloured(options.color or "auto", stream)
+        reporter.write(findings, stream, summary)
         return
     import io
 

@@ -14,16 +14,23 @@ from ..findings import SAFE, UNSAFE, Finding
 from .text import Summary, _statistics, summary_line, write_findings
 from .text import line as text_line
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .style import Palette
 
-def line(finding: Finding, unsafe_hidden: bool = True) -> str:
+
+def line(finding: Finding, unsafe_hidden: bool = True, palette: Palette | None = None) -> str:
     fixable = finding.fixable == SAFE or (finding.fixable == UNSAFE and not unsafe_hidden)
-    return text_line(finding, "[*] " if fixable else "")
+    if not fixable:
+        return text_line(finding, palette)
+    return text_line(finding, palette, ("[*]" if palette is None else palette.fixable("[*]")) + " ")
 
 
 def write(findings: list[Finding], stream: TextIOBase, summary: Summary) -> None:
     if summary.statistics:
         _statistics(findings, stream)
     else:
-        write_findings(findings, stream, summary, lambda finding: line(finding, summary.hides_unsafe(finding.path)))
+        hides = summary.hides_unsafe
+        write_findings(findings, stream, summary, lambda finding, palette: line(finding, hides(finding.path), palette))
     if not summary.quiet:
         stream.write(summary_line(findings, summary) + "\n")

@@ -13,10 +13,12 @@ from io import TextIOBase
 from ..findings import Finding
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:  # typing is not imported at run time
+if TYPE_CHECKING:  # typing is not imported at run time, nor the palette without colour
     from collections.abc import Callable
 
-    Render = Callable[[Finding], str]
+    from .style import Palette
+
+    Render = Callable[[Finding, Palette | None], str]
 
 
 class Summary:
@@ -24,7 +26,7 @@ class Summary:
 
     __slots__ = (
         "fixing", "fixed", "dry_run", "unsafe_hidden", "unsafe_paths", "statistics", "quiet", "paths", "enabled",
-        "docs_url", "verbose",
+        "docs_url", "verbose", "colour",
     )  # fmt: skip
 
     def __init__(self, fixing: bool = False, fixed: int = 0, unsafe_hidden: bool = True, dry_run: bool = False) -> None:
@@ -39,24 +41,27 @@ class Summary:
         self.enabled: frozenset[str] = frozenset()  # dehub's rule codes that ran (SARIF lists them)
         self.docs_url: str | None = None  # `docs-url` as a template with {code}: links to rule pages
         self.verbose = False  # each finding's note after it, not once per file
+        self.colour = False  # ANSI colour (text and concise only; the CLI decides)
 
     def hides_unsafe(self, path: str) -> bool:
         """Whether `--fix` leaves this file's unsafe fixes alone (each file has its configuration)."""
         return self.unsafe_hidden and path not in self.unsafe_paths
 
 
-def line(finding: Finding, mark: str = "") -> str:
+def line(finding: Finding, palette: Palette | None = None, mark: str = "") -> str:
     """`path:line:col: CODE severity: message`; `mark` (concise's `[*]`) goes before the message."""
-    position = f"{finding.path}:{finding.line}:{finding.column}"
-    return f"{position}: {finding.code} {finding.severity}: {mark}{finding.message}"
+    path, code, severity = finding.path, finding.code, finding.severity
+    if palette is not None:
+        path, code, severity = palette.path(path), palette.code(code, severity), palette.severity(severity)
+    return f"{path}:{finding.line}:{finding.column}: {code} {severity}: {mark}{finding.message}"
 
 
-def note_line(note: str, lines: list[int] | None = None) -> str:
+def note_line(note: str, palette: Palette | None = None, lines: list[int] | None = None) -> str:
     """`  note: ...` under one finding, or `  note (lines 5, 9): ...` under a file's findings."""
     where = ""
     if lines:
         where = f" (line {lines[0]})" if len(lines) == 1 else f" (lines {', '.join(map(str, lines))})"
-    return f"  note{where}: {note}"
+    return f"  {'note' if palette is None else palette.label('note')}{where}: {note}"
 
 
 def write(findings: list[Finding], stream: TextIOBase, summary: Summary) -> None:
@@ -70,29 +75,34 @@ def write(findings: list[Finding], stream: TextIOBase, summary: Summary) -> None
 
 
 def write_findings(findings: list[Finding], stream: TextIOBase, summary: Summary, render: Render) -> None:
-    """One line a finding (`render(finding)`), each file's distinct notes after it."""
+    """One line a finding (`render(finding, palette)`), each file's distinct notes after it."""
+    palette = None
+    if summary.colour:
+        from .style import Palette
+
+        palette = Palette()
     notes: dict[str, list[int]] = {}  # note -> the lines it applies to, in order of appearance
     path = None
     for finding in findings:
         if finding.path != path:
-            _write_notes(notes, stream)
+            _write_notes(notes, stream, palette)
             path = finding.path
-        stream.write(render(finding) + "\n")
+        stream.write(render(finding, palette) + "\n")
         note = finding.note
         if not note:
             continue
         if summary.verbose:
-            stream.write(note_line(note) + "\n")
+            stream.write(note_line(note, palette) + "\n")
             continue
         lines = notes.setdefault(note, [])
         if finding.line not in lines:
             lines.append(finding.line)
-    _write_notes(notes, stream)
+    _write_notes(notes, stream, palette)
 
 
-def _write_notes(notes: dict[str, list[int]], stream: TextIOBase) -> None:
+def _write_notes(notes: dict[str, list[int]], stream: TextIOBase, palette: Palette | None) -> None:
     for note, lines in notes.items():
-        stream.write(note_line(note, lines) + "\n")
+        stream.write(note_line(note, palette, lines) + "\n")
     notes.clear()
 
 
