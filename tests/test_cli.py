@@ -309,10 +309,8 @@ def test_diff_prints_and_writes_nothing(work, capsys):
         f"+FROM {ECR}node:20\n"
         " RUN echo hi\n"
         " FROM myorg/app:1\n"
-        f"Dockerfile:3:6: DH002 warning: {MYORG_MESSAGE}\n"
-        "Would fix 1 problem (1 would remain).\n"
     )
-    assert "Fixing" not in captured.out
+    assert captured.err == f"Dockerfile:3:6: DH002 warning: {MYORG_MESSAGE}\nWould fix 1 problem (1 would remain).\n"
     assert (work / "Dockerfile").read_text() == text
 
 
@@ -327,14 +325,16 @@ def test_diff_without_final_newline(work, capsys):
 def test_diff_with_nothing_to_fix_exits_0(work, capsys):
     write(work / "Dockerfile", f"FROM {ECR}node:20\n")
     assert main(["check", "--diff"]) == 0
-    assert capsys.readouterr().out == "All checks passed!\n"
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", "All checks passed!\n")
 
 
 def test_diff_with_only_unfixable_findings(work, capsys):
     write(work / "Dockerfile", "FROM myorg/app:1\n")
     assert main(["check", "--diff"]) == 1  # the warning fails the run, there is no diff
-    out = capsys.readouterr().out
-    assert "---" not in out and "+++" not in out
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"Dockerfile:1:6: DH002 warning: {MYORG_MESSAGE}\nFound 1 problem.\n"
 
 
 def test_unsafe_fixes(work, capsys):
@@ -1275,4 +1275,86 @@ def test_pipe_gets_no_colour_while_the_terminal_does(work):
     assert code == 1
     assert shown == ""
     assert piped == f"Dockerfile:1:6: DH001 error: {NODE_MESSAGE}\nFound 1 problem. [*] 1 fixable with --fix.\n"
+
+
+# --- --diff: the diff alone on stdout, so it pipes into `git apply -p0` or `patch -p0` -------------
+
+DIFF_TREE = {
+    "Dockerfile": "FROM node:20 AS build\nRUN echo hi\nFROM myorg/app:1\n",
+    "sub dir/Containerfile": "FROM alpine:3.20\r\nRUN true\r\n",
+    "no-newline.Dockerfile": "FROM python:3.12",
+    WORKFLOW_PATH: WORKFLOW,
+}
+
+
+@needs_git
+def test_diff_output_applies_with_git_apply(work, capsys):
+    for path, text in DIFF_TREE.items():
+        write(work / path, text)
+    git(work, "init", "-q", ".")
+    git(work, "add", "-A")
+    assert main(["check", "--diff", "--select", "DH001,DH002"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.startswith("--- .github/workflows/ci.yml\n+++ .github/workflows/ci.yml\n")
+    assert captured.err.splitlines() == [
+        f"{WORKFLOW_PATH}:8:23: DH002 warning: {CACHE_MESSAGE}",
+        f"  note (line 8): {SETUP_NOTE}",
+        f"Dockerfile:3:6: DH002 warning: {MYORG_MESSAGE}",
+        "Would fix 8 problems (2 would remain).",
+    ]
+    (work / "fixes.patch").write_text(captured.out, encoding="utf-8", newline="")
+    checked = subprocess.run(
+        ["git", "apply", "-p0", "--check", "fixes.patch"], cwd=work, capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stderr
+    subprocess.run(["git", "apply", "-p0", "fixes.patch"], cwd=work, check=True, capture_output=True)
+    applied = {path: (work / path).read_bytes() for path in DIFF_TREE}
+    for path, text in DIFF_TREE.items():  # the same edits --fix makes
+        write(work / path, text)
+    assert main(["check", "--fix"]) == 1  # the two DH002 remain
+    capsys.readouterr()
+    assert applied == {path: (work / path).read_bytes() for path in DIFF_TREE}
+    assert applied["sub dir/Containerfile"] == f"FROM {ECR}alpine:3.20\r\nRUN true\r\n".encode()
+
+
+@pytest.mark.skipif(shutil.which("patch") is None, reason="patch is not installed")
+def test_diff_output_applies_with_patch(work, capsys):
+    write(work / "Dockerfile", "FROM node:20\nRUN echo hi\n")
+    write(work / "sub" / "app.dockerfile", "FROM python:3.12")
+    assert main(["check", "--diff"]) == 1
+    diff = capsys.readouterr().out
+    done = subprocess.run(["patch", "-p0", "--batch"], cwd=work, input=diff, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (work / "Dockerfile").read_text() == f"FROM {ECR}node:20\nRUN echo hi\n"
+    assert (work / "sub" / "app.dockerfile").read_text() == f"FROM {ECR}python:3.12"
+
+
+def test_diff_report_goes_to_stderr_in_every_format(work, capsys):
+    write(work / "Dockerfile", "FROM node:20\nFROM myorg/app:1\n")
+    assert main(["check", "--diff", "--format", "json"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.startswith("--- Dockerfile\n+++ Dockerfile\n")
+    assert [f["code"] for f in json.loads(captured.err)["findings"]] == ["DH002"]
+
+
+def test_diff_with_output_file(work, capsys):
+    write(work / "Dockerfile", "FROM node:20\nFROM myorg/app:1\n")
+    assert main(["check", "--diff", "-o", "report.txt"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.startswith("--- Dockerfile\n+++ Dockerfile\n")
+    assert captured.err == ""
+    assert (work / "report.txt").read_text() == (
+        f"Dockerfile:2:6: DH002 warning: {MYORG_MESSAGE}\nWould fix 1 problem (1 would remain).\n"
+    )
+
+
+def test_stdin_diff_report_on_stderr(work, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", FakeStdin(b"FROM node:20\nFROM myorg/app:1\n"))
+    assert main(["check", "--diff", "--stdin-filename", "Dockerfile", "-"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == (
+        "--- Dockerfile\n+++ Dockerfile\n@@ -1,2 +1,2 @@\n-FROM node:20\n"
+        f"+FROM {ECR}node:20\n FROM myorg/app:1\n"
+    )
+    assert captured.err == f"Dockerfile:2:6: DH002 warning: {MYORG_MESSAGE}\nWould fix 1 problem (1 would remain).\n"
 

@@ -274,9 +274,9 @@ def test_diff_does_not_show_a_fix_that_does_not_parse(work, capsys, monkeypatch)
     monkeypatch.setattr(dehub.fixer, "lint_source", _breaking_lint(dehub.fixer.lint_source))
     (work / "Dockerfile").write_bytes(b"FROM node:20\n")
     assert main(["check", "--diff", "Dockerfile"]) == 1
-    out = capsys.readouterr().out
-    assert "+++" not in out
-    assert "fix not applied" in out
+    captured = capsys.readouterr()
+    assert captured.out == ""  # no diff
+    assert "Dockerfile:1:1: DH900 error: fix not applied: the fixed text would not parse" in captured.err
 
 
 def test_file_that_does_not_parse_is_not_fixed(work, capsys):

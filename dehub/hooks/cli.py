@@ -26,7 +26,10 @@ COLOR_CHOICES = ("auto", "always", "never")
 CHECK_OPTIONS = [
     Option("--fix", help="apply safe fixes and write the files (prints `Fixing PATH` for each)"),
     Option("--unsafe-fixes", help="with --fix or --diff, apply unsafe fixes too"),
-    Option("--diff", help="print the fixes as a unified diff instead of writing; exit 1 if any"),
+    Option(
+        "--diff",
+        help="print the fixes as a unified diff on stdout, the report on stderr; write nothing; exit 1 if any",
+    ),
     Option("--exit-zero", help="exit 0 even when there are findings"),
     Option(
         "--exit-non-zero-on-fix",
@@ -191,7 +194,7 @@ def _check(argv: list[str]) -> int:
     results = check_files(files, mode, jobs)
     settings_of = {path: settings for path, _, settings in files}
     report_format = _format(options)
-    # Notes and diffs go to stdout with a text report there, to stderr beside any other report.
+    # `Fixing` notes go to stdout with a text report there, to stderr beside any other report.
     notes = sys.stdout if report_format in PERSON_FORMATS and not options.output_file else sys.stderr
     findings = []
     for result in results:
@@ -199,8 +202,8 @@ def _check(argv: list[str]) -> int:
             sys.stderr.write(f"dehub: skipped {result.path}: {result.skipped}\n")
         if result.written and not options.quiet:
             notes.write(f"Fixing {result.path}\n")
-        if result.diff:
-            notes.write(result.diff)
+        if result.diff:  # stdout holds nothing but the diff, so it pipes into `git apply -p0`
+            sys.stdout.write(result.diff)
         findings.extend(result.findings)
     if not targets and not options.quiet:
         sys.stderr.write("dehub: no files to check under the given paths\n")
@@ -211,7 +214,8 @@ def _check(argv: list[str]) -> int:
         except _HadolintFailed:
             return EXIT_ERROR
     checked = [result.path for result in results if not result.skipped]
-    _report(findings, options, scopes, settings_of, mode, sum(result.fixed for result in results), paths=checked)
+    fixed = sum(result.fixed for result in results)
+    _report(findings, options, scopes, settings_of, mode, fixed, stream=_diff_report_stream(mode), paths=checked)
     changed = any(result.written or result.diff for result in results)
     return _exit_code(findings, results, options, changed)
 
@@ -284,6 +288,16 @@ def _scopes(options, build_args: dict[str, str]):  # noqa: ANN001, ANN202 - pars
         )
 
     return Scopes(make_settings, config_file=options.config or None, isolated=options.isolated)
+
+
+def _diff_report_stream(mode: str):  # noqa: ANN202 - a text stream or None
+    """With --diff the report goes to stderr (as ruff's does), after the diff on stdout."""
+    from dehub.runner import DIFF
+
+    if mode != DIFF:
+        return None
+    sys.stdout.flush()  # on a terminal, the diff shows before the report
+    return sys.stderr
 
 
 class _HadolintFailed(Exception):
@@ -365,7 +379,7 @@ def _check_stdin(options, scopes, mode: str) -> int:  # noqa: ANN001 - parsed op
         sys.stdout.flush()
         sys.stdout.buffer.write(result.output if result.output is not None else data)
         sys.stdout.flush()
-    stream = sys.stderr if mode == FIX else None
+    stream = sys.stderr if mode == FIX else _diff_report_stream(mode)
     paths = [] if result.skipped else [name]
     _report(findings, options, scopes, settings_of, mode, result.fixed, stream=stream, paths=paths)
     changed = bool(result.diff) or (options.exit_non_zero_on_fix and result.output not in (None, data))
