@@ -265,7 +265,7 @@ def test_check_help_lists_every_option(work, capsys):
 
 def test_fix_rewrites_then_second_run_is_clean(work, capsys):
     write(work / "Dockerfile", "FROM node:20 AS build\nFROM alpine:3.20\n")
-    assert main(["check", "--fix"]) == 1
+    assert main(["check", "--fix"]) == 0  # as ruff: nothing remains
     lines, _ = out_lines(capsys)
     assert lines == ["Fixing Dockerfile", "Found 2 problems (2 fixed, 0 remaining)."]
     assert (work / "Dockerfile").read_text() == f"FROM {ECR}node:20 AS build\nFROM {ECR}alpine:3.20\n"
@@ -290,7 +290,7 @@ def test_fix_leaves_untouched_files_alone(work, capsys):
     write(work / "a" / "Dockerfile", f"FROM {ECR}node:20\n")
     write(work / "b" / "Dockerfile", "FROM node:20\n")
     before = os.stat(work / "a" / "Dockerfile").st_mtime_ns
-    assert main(["check", "--fix"]) == 1
+    assert main(["check", "--fix"]) == 0
     lines, _ = out_lines(capsys)
     assert lines == ["Fixing b/Dockerfile", "Found 1 problem (1 fixed, 0 remaining)."]
     assert os.stat(work / "a" / "Dockerfile").st_mtime_ns == before
@@ -350,7 +350,7 @@ def test_unsafe_fixes(work, capsys):
     assert f"+FROM {ECR}centos:7\n" in capsys.readouterr().out
     assert (work / "Dockerfile").read_text() == text
 
-    assert main(["check", "--fix", "--unsafe-fixes"]) == 1
+    assert main(["check", "--fix", "--unsafe-fixes"]) == 0
     lines, _ = out_lines(capsys)
     assert lines == ["Fixing Dockerfile", "Found 1 problem (1 fixed, 0 remaining)."]
     assert (work / "Dockerfile").read_text() == f"FROM {ECR}centos:7\n"
@@ -785,7 +785,7 @@ def test_parallel_jobs_give_the_same_report(work, capsys):
 def test_parallel_fix(work, capsys):
     for index in range(205):
         write(work / f"d{index:03}" / "Dockerfile", f"FROM node:{index}\n")
-    assert main(["check", "--fix", "--jobs", "4"]) == 1
+    assert main(["check", "--fix", "--jobs", "4"]) == 0
     lines, _ = out_lines(capsys)
     assert lines == [f"Fixing d{index:03}/Dockerfile" for index in range(205)] + [
         "Found 205 problems (205 fixed, 0 remaining)."
@@ -865,7 +865,7 @@ def test_show_unused_suppressions(work, capsys):
 
 def test_show_unused_suppressions_fix_deletes_the_line(work, capsys):
     write(work / "Dockerfile", f"FROM {ECR}node:20\n# dehub ignore=DH001 legacy\nRUN echo hi\n")
-    assert main(["check", "--show-unused-suppressions", "--fix"]) == 1
+    assert main(["check", "--show-unused-suppressions", "--fix"]) == 0
     lines, _ = out_lines(capsys)
     assert lines == ["Fixing Dockerfile", "Found 1 problem (1 fixed, 0 remaining)."]
     assert (work / "Dockerfile").read_text() == f"FROM {ECR}node:20\nRUN echo hi\n"
@@ -1358,3 +1358,66 @@ def test_stdin_diff_report_on_stderr(work, capsys, monkeypatch):
     )
     assert captured.err == f"Dockerfile:2:6: DH002 warning: {MYORG_MESSAGE}\nWould fix 1 problem (1 would remain).\n"
 
+
+# --- exit status with --fix, as ruff's -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "options", "status"),
+    [
+        ("FROM node:20\n", [], 0),  # everything fixed
+        ("FROM node:20\n", ["--exit-non-zero-on-fix"], 1),  # ... but the file changed
+        ("FROM node:20\nFROM myorg/app:1\n", [], 1),  # a warning remains
+        ("ARG R\nFROM node:20\nFROM ${R}/x:1\n", [], 0),  # only info remains
+        ("ARG R\nFROM node:20\nFROM ${R}/x:1\n", ["--exit-non-zero-on-fix"], 1),
+        (f"FROM {ECR}node:20\n", ["--exit-non-zero-on-fix"], 0),  # nothing to change
+        ("FROM myorg/app:1\n", ["--exit-non-zero-on-fix"], 1),  # nothing changed, a warning
+        ("FROM node:20\n", ["--exit-non-zero-on-fix", "--exit-zero"], 0),  # --exit-zero wins
+        ("FROM centos:7\n", [], 1),  # the unsafe fix was not applied: the error remains
+        ("FROM centos:7\n", ["--unsafe-fixes"], 0),
+    ],
+    ids=[
+        "fixed", "fixed-non-zero", "warning-remains", "info-remains", "info-remains-non-zero", "clean-non-zero",
+        "unfixable-non-zero", "exit-zero", "unsafe-not-applied", "unsafe-applied",
+    ],
+)
+def test_fix_exit_status(work, capsys, monkeypatch, text, options, status):
+    write(work / "Dockerfile", text)
+    assert main(["check", "--fix", *options]) == status
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "stdin", FakeStdin(text.encode()))
+    assert main(["check", "--fix", *options, "--stdin-filename", "Dockerfile", "-"]) == status
+    capsys.readouterr()
+
+
+def test_exit_non_zero_on_fix_counts_any_changed_file(work, capsys):
+    write(work / "a" / "Dockerfile", f"FROM {ECR}node:20\n")
+    write(work / "b" / "Dockerfile", "FROM node:20\n")
+    assert main(["check", "--fix", "--exit-non-zero-on-fix"]) == 1
+    lines, _ = out_lines(capsys)
+    assert lines == ["Fixing b/Dockerfile", "Found 1 problem (1 fixed, 0 remaining)."]
+    assert main(["check", "--fix", "--exit-non-zero-on-fix"]) == 0  # nothing left to change
+    assert out_lines(capsys)[0] == ["All checks passed!"]
+
+
+def test_exit_non_zero_on_fix_without_fix_changes_nothing(work, capsys):
+    write(work / "Dockerfile", f"ARG R\nFROM {ECR}node:20\nFROM ${{R}}/x:1\n")
+    assert main(["check", "--exit-non-zero-on-fix"]) == 0
+    write(work / "Dockerfile", "FROM node:20\n")
+    assert main(["check", "--exit-non-zero-on-fix"]) == 1
+    capsys.readouterr()
+
+
+def test_check_help_documents_the_exit_codes(capsys):
+    assert main(["check", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.endswith(
+        "\nexit status:\n"
+        "  0  clean: no error or warning findings (info findings do not count);\n"
+        "     with --fix, none remain after fixing\n"
+        "  1  error or warning findings (with --fix, those that remain); with --diff, a fix\n"
+        "     would change something; with --fix --exit-non-zero-on-fix, a file or the\n"
+        "     standard input's text was changed\n"
+        "  2  usage, configuration or internal error, or a path that does not exist\n"
+        "     (even with --exit-zero)\n"
+    )

@@ -276,7 +276,7 @@ def test_mirror_map(repo, capsys, pattern, template, image, suggestion):
     assert finding["code"] == "DH001"
     assert finding["suggestion"] == suggestion
     assert finding["fixable"] == "safe"
-    assert main(["check", "--fix", "-q"]) == 1
+    assert main(["check", "--fix", "-q"]) == 0  # fixed: nothing remains
     capsys.readouterr()
     assert (repo / "Dockerfile").read_text() == f"FROM {suggestion}\n"
     assert codes(capsys) == []
@@ -340,7 +340,7 @@ def test_unsafe_fixes(repo, capsys):
     capsys.readouterr()
     assert (repo / "Dockerfile").read_text() == "FROM centos:7\n"
     write(repo / ".dehub.yaml", "unsafe-fixes: true\n")
-    assert main(["check", "--fix"]) == 1
+    assert main(["check", "--fix"]) == 0
     assert "Fixing Dockerfile" in capsys.readouterr().out
     assert (repo / "Dockerfile").read_text() == f"FROM {ECR}centos:7\n"
 

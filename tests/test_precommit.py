@@ -127,7 +127,7 @@ def test_manifest_ids_entries_language():
     hooks = _manifest()
     assert set(hooks) == {"dehub", "dehub-fix", "dehub-hadolint"}
     assert hooks["dehub"]["entry"] == "dehub check --force-exclude"
-    assert hooks["dehub-fix"]["entry"] == "dehub check --fix --force-exclude"
+    assert hooks["dehub-fix"]["entry"] == "dehub check --fix --exit-non-zero-on-fix --force-exclude"
     assert hooks["dehub-hadolint"]["entry"] == "dehub check --hadolint --force-exclude"
     for hook in hooks.values():
         assert hook["language"] == "python"
@@ -156,7 +156,7 @@ def test_manifest_declares_the_hadolint_hook():
     assert hook.get("types", ["file"]) == ["file"]
     # The two older hooks are unchanged.
     assert hooks["dehub"]["entry"] == "dehub check --force-exclude"
-    assert hooks["dehub-fix"]["entry"] == "dehub check --fix --force-exclude"
+    assert hooks["dehub-fix"]["entry"] == "dehub check --fix --exit-non-zero-on-fix --force-exclude"
 
 
 def test_manifest_validates_with_pre_commit():
@@ -389,6 +389,9 @@ def test_fix_hook_rewrites_then_commit_succeeds(pc, tmp_path, original, expected
     assert pc.commits(project) == before
     assert (project / "Dockerfile").read_bytes() == expected
     assert "Fixing Dockerfile" in output(first)
+    # dehub's own status says so (--exit-non-zero-on-fix), besides pre-commit seeing the change.
+    assert "- exit code: 1" in output(first)
+    assert "- files were modified by this hook" in output(first)
 
     pc.git(project, "add", "Dockerfile")
     second = pc.git(project, "commit", "-m", "add a Dockerfile", check=False)

@@ -1296,7 +1296,7 @@ def test_fix_through_the_command_line_keeps_crlf_and_bom(work, capsys):
     path = work / ".github/workflows/ci.yml"
     path.parent.mkdir(parents=True)
     path.write_bytes(b"\xef\xbb\xbfon: push\r\njobs:\r\n  a:\r\n    container: 'node:20'\r\n")
-    assert main(["check", "--isolated", "--fix", "."]) == 1
+    assert main(["check", "--isolated", "--fix", "."]) == 0
     assert path.read_bytes() == f"\ufeffon: push\r\njobs:\r\n  a:\r\n    container: '{MIRROR}node:20'\r\n".encode()
     capsys.readouterr()
     assert main(["check", "--isolated", "."]) == 0

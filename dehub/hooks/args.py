@@ -101,7 +101,7 @@ def _store(parsed: Parsed, option: Option, name: str, value: str) -> None:
         setattr(parsed, option.dest, value)
 
 
-def help_text(usage: str, description: str, options: list[Option]) -> str:
+def help_text(usage: str, description: str, options: list[Option], epilog: str = "") -> str:
     rows = []
     for option in options:
         names = ", ".join(option.names)
@@ -116,4 +116,4 @@ def help_text(usage: str, description: str, options: list[Option]) -> str:
             lines.append(" " * (width + 2) + text)
         else:
             lines.append(f"  {names.ljust(width)}{text}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + ("\n" + epilog if epilog else "")

@@ -1,9 +1,10 @@
 """The `dehub` command: what pre-commit, CI and editors run.
 
-`main(argv) -> int` as in pre-commit-hooks, so tests call it directly. Exit codes: 0 clean,
-1 findings (error or warning severity) or files changed by a fix, 2 usage, configuration or
-internal error. Info findings are reported but do not fail a run; raise their severity in the
-configuration to make them fail.
+`main(argv) -> int` as in pre-commit-hooks, so tests call it directly. Exit codes, as ruff's:
+0 clean, 1 findings of error or warning severity (with --fix, those that remain), a --diff
+that changes something, or a fix that changed a file with --exit-non-zero-on-fix; 2 usage,
+configuration or internal error. Info findings are reported but do not fail a run; raise their
+severity in the configuration to make them fail.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ CHECK_OPTIONS = [
     Option("--exit-zero", help="exit 0 even when there are findings"),
     Option(
         "--exit-non-zero-on-fix",
-        help="with --fix on standard input, exit 1 when the text changed (files written always exit 1)",
+        help="with --fix, also exit 1 when a file (or the standard input's text) was changed",
     ),
     Option(
         "--format",
@@ -73,6 +74,15 @@ CHECK_OPTIONS = [
     ),
     Option("-h", "--help", help="show this help and exit"),
 ]
+CHECK_EPILOG = """exit status:
+  0  clean: no error or warning findings (info findings do not count);
+     with --fix, none remain after fixing
+  1  error or warning findings (with --fix, those that remain); with --diff, a fix
+     would change something; with --fix --exit-non-zero-on-fix, a file or the
+     standard input's text was changed
+  2  usage, configuration or internal error, or a path that does not exist
+     (even with --exit-zero)
+"""
 INVENTORY_OPTIONS = [
     Option("--format", action=VALUE, choices=("text", "json"), metavar="FORMAT", help="output format (default: text)"),
     Option(
@@ -152,7 +162,9 @@ def _check(argv: list[str]) -> int:
     options = parse(argv, CHECK_OPTIONS)
     if options.help:
         sys.stdout.write(
-            help_text("dehub check [OPTIONS] [PATHS...]", "Lint files for Docker Hub pulls.", CHECK_OPTIONS)
+            help_text(
+                "dehub check [OPTIONS] [PATHS...]", "Lint files for Docker Hub pulls.", CHECK_OPTIONS, CHECK_EPILOG
+            )
         )
         return EXIT_CLEAN
     paths = _check_paths(options)
@@ -217,7 +229,7 @@ def _check(argv: list[str]) -> int:
     fixed = sum(result.fixed for result in results)
     _report(findings, options, scopes, settings_of, mode, fixed, stream=_diff_report_stream(mode), paths=checked)
     changed = any(result.written or result.diff for result in results)
-    return _exit_code(findings, results, options, changed)
+    return _exit_code(findings, results, options, mode, changed)
 
 
 def _check_paths(options) -> list[str]:  # noqa: ANN001 - parsed options
@@ -382,8 +394,8 @@ def _check_stdin(options, scopes, mode: str) -> int:  # noqa: ANN001 - parsed op
     stream = sys.stderr if mode == FIX else _diff_report_stream(mode)
     paths = [] if result.skipped else [name]
     _report(findings, options, scopes, settings_of, mode, result.fixed, stream=stream, paths=paths)
-    changed = bool(result.diff) or (options.exit_non_zero_on_fix and result.output not in (None, data))
-    return _exit_code(findings, [result], options, changed)
+    changed = bool(result.diff) or (mode == FIX and result.output not in (None, data))
+    return _exit_code(findings, [result], options, mode, changed)
 
 
 def _coloured(choice: str, stream: object) -> bool:
@@ -468,13 +480,20 @@ def _docs_url(used: list) -> str | None:
     return urls[0] if urls else None
 
 
-def _exit_code(findings, results, options, changed: bool) -> int:  # noqa: ANN001
+def _exit_code(findings, results, options, mode: str, changed: bool) -> int:  # noqa: ANN001
+    """ruff's rule: what remains fails the run; a change fails it only when it was not made
+    (--diff) or when asked (--exit-non-zero-on-fix, as the pre-commit hook `dehub-fix` does)."""
+    from dehub.runner import DIFF, FIX
+
     if any(result.internal_error for result in results):
         return EXIT_ERROR
     if options.exit_zero:
         return EXIT_CLEAN
-    failing = any(finding.severity != "info" for finding in findings)
-    return EXIT_FINDINGS if failing or changed else EXIT_CLEAN
+    if any(finding.severity != "info" for finding in findings):
+        return EXIT_FINDINGS
+    if changed and (mode == DIFF or (mode == FIX and options.exit_non_zero_on_fix)):
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
 
 
 def _inventory(argv: list[str]) -> int:
