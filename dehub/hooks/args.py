@@ -8,6 +8,10 @@ choices, `--` to end options, and `-` as a positional (standard input).
 
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 FLAG, VALUE, APPEND = "flag", "value", "append"
 
 
@@ -42,6 +46,10 @@ class Parsed:
         for option in options:
             setattr(self, option.dest, [] if option.action == APPEND else (False if option.action == FLAG else None))
         self.positionals: list[str] = []
+
+    if TYPE_CHECKING:  # the options' attributes are set from the table above; tell mypy so
+
+        def __getattr__(self, name: str) -> Any: ...
 
 
 def parse(argv: list[str], options: list[Option]) -> Parsed:
