@@ -14,8 +14,12 @@ from .kinds import kind_for_text, skip_reason
 from .lint import Settings, dh900, lint_source
 from .source import DecodeError, SourceText
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
 CHECK, FIX, DIFF = "check", "fix", "diff"
-PARALLEL_THRESHOLD = 200  # below this, starting workers costs more than it saves
+PARALLEL_THRESHOLD = 200  # files; see jobs_for
 
 
 class ReadError(OSError):
@@ -162,53 +166,58 @@ def unified_diff(path: str, before: str, after: str) -> str:
     return "".join(out)
 
 
-def check_files(files: list[tuple[str, str | None, Settings]], mode: str, jobs: int) -> list[FileResult]:
-    """Check many files, each with the settings of its configuration, in the order given;
-    in parallel when there are many and more than one core to use."""
-    if jobs > 1 and len(files) >= PARALLEL_THRESHOLD:
-        return _check_parallel(files, mode, jobs)
-    return [check_file(path, kind, settings, mode) for path, kind, settings in files]
-
-
-def _check_parallel(files: list[tuple[str, str | None, Settings]], mode: str, jobs: int) -> list[FileResult]:
-    """Forked workers check the files round robin; the results come back in input order.
-
-    The settings (one object per configuration, shared by its files) travel to the workers
-    once, in the forked memory; the chunks name them by number.
-    """
-    import multiprocessing
-
+def default_jobs() -> int:
+    """The cores this process may run on (a CPU set or container limit counts, not the machine's)."""
     try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:  # no fork on this platform: one process is still correct
-        return [check_file(path, kind, settings, mode) for path, kind, settings in files]
-    numbers: dict[int, int] = {}  # id(settings) -> its number in the table
-    table: list[Settings] = []
-    work: list[tuple[int, str, str | None, int]] = []
-    for index, (path, kind, settings) in enumerate(files):
-        number = numbers.get(id(settings))
-        if number is None:
-            number = numbers[id(settings)] = len(table)
-            table.append(settings)
-        work.append((index, path, kind, number))
-    global _worker_state
-    _worker_state = (table, mode)
-    try:
-        with context.Pool(jobs) as pool:
-            parts = pool.map(_check_chunk, [work[start::jobs] for start in range(jobs)])
-    finally:
-        _worker_state = None
-    results: list[FileResult | None] = [None] * len(files)
-    for part in parts:
-        for index, result in part:
-            results[index] = result
-    return results  # type: ignore[return-value]  # every index is filled
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # no affinity on this platform
+        return os.cpu_count() or 1
 
 
-_worker_state: tuple[list[Settings], str] | None = None  # set before the workers fork
+def jobs_for(count: int, jobs: int | None) -> int:
+    """Processes to check `count` files with: `jobs` as given, or by default (None) every core
+    from PARALLEL_THRESHOLD files on, and one below it."""
+    if jobs is None:
+        jobs = default_jobs() if count >= PARALLEL_THRESHOLD else 1
+    return max(1, min(jobs, count))
 
 
-def _check_chunk(work: list[tuple[int, str, str | None, int]]) -> list[tuple[int, FileResult]]:
-    assert _worker_state is not None
-    table, mode = _worker_state
-    return [(index, check_file(path, kind, table[number], mode)) for index, path, kind, number in work]
+def check_files(files: list[tuple[str, str | None, Settings]], mode: str, jobs: int | None = None) -> list[FileResult]:
+    """Check many files, each with the settings of its configuration, in `jobs_for(len(files),
+    jobs)` processes; results in the order given. The settings (one object per configuration,
+    shared by its files) reach forked workers in their memory, never through a pipe."""
+    jobs = jobs_for(len(files), jobs)
+
+    def work(chunk: Sequence[tuple[str, str | None, Settings]]) -> list[FileResult]:
+        return [check_file(path, kind, settings, mode) for path, kind, settings in chunk]
+
+    if jobs == 1:
+        return work(files)
+    from .parallel import run_chunks
+
+    return run_chunks(files, jobs, work, _encode_results, _decode_results)
+
+
+_RESULT_FIELDS = tuple(slot for slot in FileResult.__slots__ if slot != "findings")
+
+
+def _encode_results(results: list[FileResult]) -> list[tuple]:
+    from .parallel import encode_findings
+
+    return [
+        (tuple(getattr(result, name) for name in _RESULT_FIELDS), encode_findings(result.findings))
+        for result in results
+    ]
+
+
+def _decode_results(rows: list[tuple]) -> list[FileResult]:
+    from .parallel import decode_findings
+
+    out = []
+    for fields, findings in rows:
+        result = FileResult.__new__(FileResult)
+        for name, value in zip(_RESULT_FIELDS, fields, strict=True):
+            setattr(result, name, value)
+        result.findings = decode_findings(findings)
+        out.append(result)
+    return out
