@@ -664,15 +664,16 @@ def test_settings_are_built_once_per_configuration_file(monorepo, capsys, monkey
 
 
 def test_the_parallel_runner_gives_each_file_its_settings_in_input_order(monorepo, capsys, monkeypatch):
-    import dehub.runner
+    import dehub.parallel
 
     for index in range(3):
         write(monorepo / "many" / f"{index}.Dockerfile", DOCKERFILE)
         write(monorepo / "sub" / "many" / f"{index}.Dockerfile", DOCKERFILE)
-    monkeypatch.setattr(dehub.runner, "PARALLEL_THRESHOLD", 2)
     parallel_runs = []
-    real_parallel = dehub.runner._check_parallel
-    monkeypatch.setattr(dehub.runner, "_check_parallel", lambda *a: parallel_runs.append(a) or real_parallel(*a))
+    real_parallel = dehub.parallel.run_chunks
+    monkeypatch.setattr(
+        dehub.parallel, "run_chunks", lambda *a, **k: parallel_runs.append(a) or real_parallel(*a, **k)
+    )
     many = [f"many/{index}.Dockerfile" for index in range(3)]
     sub_many = [f"sub/many/{index}.Dockerfile" for index in range(3)]
     order = [name for pair in zip(many, sub_many, strict=True) for name in pair]
