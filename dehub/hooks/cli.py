@@ -177,7 +177,7 @@ def _check(argv: list[str]) -> int:
         if not equals or not name:
             raise UsageError(f"--build-arg expects NAME=VALUE, got {pair!r}")
         build_args[name] = value
-    jobs = os.cpu_count() or 1
+    jobs = None  # the runner's default: every core for large trees
     if options.jobs is not None:
         if not (options.jobs.isascii() and options.jobs.isdigit()) or int(options.jobs) < 1:
             raise UsageError(f"--jobs expects a positive number, got {options.jobs!r}")
