@@ -34,7 +34,7 @@ class ConfigError(ValueError):
 class Config:
     __slots__ = (
         "path", "root", "select", "ignore", "severity", "allow", "mirror_map", "exclude",
-        "unsafe_fixes", "build_args", "max_file_size", "docs_url",
+        "unsafe_fixes", "build_args", "max_file_size", "docs_url", "baseline",
     )  # fmt: skip
 
     def __init__(self) -> None:
@@ -50,6 +50,7 @@ class Config:
         self.build_args: dict[str, str] = {}
         self.max_file_size = DEFAULT_MAX_FILE_SIZE
         self.docs_url: str | None = None  # rule pages' URL, a template with {code} (None: no links)
+        self.baseline: str | None = None  # the baseline file, absolute (written relative to the config's folder)
 
 
 def find_config_file(start: str) -> str | None:
@@ -422,6 +423,12 @@ def _set_max_file_size(config: Config, value: object, known: frozenset[str]) -> 
     config.max_file_size = value
 
 
+def _set_baseline(config: Config, value: object, known: frozenset[str]) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise _KeyError(f"expected the path of a baseline file, relative to this file's folder, got {_describe(value)}")
+    config.baseline = os.path.normpath(os.path.join(config.root, value))
+
+
 def _set_build_args(config: Config, value: object, known: frozenset[str]) -> None:
     if not isinstance(value, dict):
         raise _KeyError(f"expected a mapping of argument name to value, got {_describe(value)}")
@@ -496,4 +503,5 @@ SETTERS = {
     "build-args": _set_build_args,
     "max-file-size": _set_max_file_size,
     "docs-url": _set_docs_url,
+    "baseline": _set_baseline,
 }

@@ -18,10 +18,18 @@ from dehub.kinds import PIPELINE_NAMES
 
 from .args import APPEND, VALUE, Option, UsageError, help_text, parse
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from dehub.baseline import InUse
+    from dehub.lint import Settings
+
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 COMMANDS = ("check", "inventory", "rules", "explain", "lsp")
 REPORT_FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "junit")  # dehub.report.FORMATS
 PERSON_FORMATS = ("text", "concise")  # the reports a person reads: colour, `Fixing` notes beside them
+SUMMARY_FORMATS = ("text", "concise", "github")  # the reports that end with the summary (text.summary_line)
 COLOR_CHOICES = ("auto", "always", "never")
 
 CHECK_OPTIONS = [
@@ -59,10 +67,24 @@ CHECK_OPTIONS = [
         "--stdin-filename", action=VALUE, metavar="NAME", help="read standard input as this file (with `-` or no path)"
     ),
     Option("--build-arg", action=APPEND, metavar="NAME=VALUE", help="a build argument, as `docker build` gets it"),
+    Option("--baseline", action=VALUE, metavar="FILE", help="report and fail only on findings not in this baseline"),
+    Option(
+        "--write-baseline",
+        action=VALUE,
+        metavar="FILE",
+        help="record this run's findings in FILE (a new baseline), then report only the rest",
+    ),
+    Option("--no-baseline", help="ignore the configuration's `baseline`: report every finding"),
     Option("--show-unused-suppressions", help="report `# dehub ignore=` comments that suppress nothing (DH901)"),
     Option("--force-exclude", help="apply `exclude` patterns to files named on the command line too"),
     Option("--statistics", help="count findings per rule instead of listing them"),
-    Option("-j", "--jobs", action=VALUE, metavar="N", help="worker processes for large trees (default: CPU count)"),
+    Option(
+        "-j",
+        "--jobs",
+        action=VALUE,
+        metavar="N",
+        help="processes to check with (default: one per core from 200 files on, else 1)",
+    ),
     Option("-q", "--quiet", help="print findings only: no summary, no `Fixing` lines"),
     Option("-v", "--verbose", help="text and concise: print each finding's note after it, not once per file"),
     Option(
@@ -187,10 +209,11 @@ def _check(argv: list[str]) -> int:
     from dehub.runner import CHECK, DIFF, FIX
 
     mode = DIFF if options.diff else FIX if options.fix else CHECK
+    baselines = _baselines(options, mode, stdin="-" in paths)
     if "-" in paths:
         if len(paths) > 1:
             raise UsageError("`-` (standard input) cannot be combined with other paths")
-        return _check_stdin(options, scopes, mode)
+        return _check_stdin(options, scopes, mode, baselines)
 
     from dehub.discover import scoped_targets
     from dehub.runner import check_files
@@ -201,6 +224,10 @@ def _check(argv: list[str]) -> int:
         sys.stderr.write(f"dehub: error: {err}\n")
         return EXIT_ERROR
     if _report_missing(paths):
+        return EXIT_ERROR
+    for target, scope in targets:
+        baselines.assign(target.path, scope.config.baseline, scope.path)
+    if not _load_baselines(baselines):  # before any file is checked or fixed
         return EXIT_ERROR
     files = [(target.path, target.kind, scope.settings) for target, scope in targets]
     results = check_files(files, mode, jobs)
@@ -226,8 +253,14 @@ def _check(argv: list[str]) -> int:
         except _HadolintFailed:
             return EXIT_ERROR
     checked = [result.path for result in results if not result.skipped]
+    try:
+        findings = baselines.apply(findings, checked, _ran(settings_of, options.hadolint))
+    except OSError as err:
+        sys.stderr.write(f"dehub: error: cannot write the baseline {baselines.given}: {err.strerror or err}\n")
+        return EXIT_ERROR
     fixed = sum(result.fixed for result in results)
-    _report(findings, options, scopes, settings_of, mode, fixed, stream=_diff_report_stream(mode), paths=checked)
+    stream = _diff_report_stream(mode)
+    _report(findings, options, scopes, settings_of, mode, fixed, stream=stream, paths=checked, baselines=baselines)
     changed = any(result.written or result.diff for result in results)
     return _exit_code(findings, results, options, mode, changed)
 
@@ -312,6 +345,51 @@ def _diff_report_stream(mode: str):  # noqa: ANN202 - a text stream or None
     return sys.stderr
 
 
+def _baselines(options, mode: str, stdin: bool) -> InUse:  # noqa: ANN001 - parsed options
+    """The run's baselines from --baseline, --write-baseline and --no-baseline (each file's
+    `baseline:` is added as its configuration is found)."""
+    from dehub.baseline import InUse
+    from dehub.runner import DIFF
+
+    if options.write_baseline is not None:
+        if options.baseline is not None:
+            raise UsageError("give --baseline or --write-baseline, not both (--write-baseline also checks against it)")
+        if stdin:
+            raise UsageError("--write-baseline needs files, not standard input")
+        if mode == DIFF:
+            raise UsageError("--write-baseline cannot be combined with --diff (it records findings after --fix)")
+        return InUse(options.write_baseline, write=True)
+    return InUse(options.baseline, configured=not options.no_baseline)
+
+
+def _load_baselines(baselines: InUse) -> bool:
+    """Read the run's baselines; print why one cannot be read and return False."""
+    from dehub.baseline import BaselineError
+
+    try:
+        baselines.load()
+    except BaselineError as err:
+        sys.stderr.write(f"dehub: error: {err}\n")
+        return False
+    return True
+
+
+def _ran(settings_of: dict[str, Settings], hadolint: bool) -> Callable[[str, str], bool]:
+    """Whether the run looked for `code` in the file at `path`: its settings enable the rule
+    (hadolint's and ShellCheck's codes: hadolint ran and they pass the selection)."""
+    from dehub.config import is_foreign_code
+
+    def ran(path: str, code: str) -> bool:
+        settings = settings_of.get(path)
+        if settings is None:
+            return False
+        if is_foreign_code(code):
+            return hadolint and settings.allows_foreign(code)
+        return code in settings.enabled
+
+    return ran
+
+
 class _HadolintFailed(Exception):
     """hadolint is missing or failed; the reason has been printed."""
 
@@ -347,7 +425,7 @@ def _format(options) -> str:  # noqa: ANN001 - parsed options
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
-def _check_stdin(options, scopes, mode: str) -> int:  # noqa: ANN001 - parsed options, Scopes
+def _check_stdin(options, scopes, mode: str, baselines: InUse) -> int:  # noqa: ANN001 - parsed options, Scopes
     """Standard input, configured as a file at `--stdin-filename` would be (else as a file in
     the working folder)."""
     from dehub.config import ConfigError
@@ -362,6 +440,9 @@ def _check_stdin(options, scopes, mode: str) -> int:  # noqa: ANN001 - parsed op
         sys.stderr.write(f"dehub: error: {err}\n")
         return EXIT_ERROR
     settings = scope.settings
+    baselines.assign(name, scope.config.baseline, scope.path)
+    if not _load_baselines(baselines):
+        return EXIT_ERROR
     stdin = sys.stdin
     if stdin is None:  # started with standard input closed
         sys.stderr.write("dehub: error: standard input is closed; name the files to check\n")
@@ -393,7 +474,8 @@ def _check_stdin(options, scopes, mode: str) -> int:  # noqa: ANN001 - parsed op
         sys.stdout.flush()
     stream = sys.stderr if mode == FIX else _diff_report_stream(mode)
     paths = [] if result.skipped else [name]
-    _report(findings, options, scopes, settings_of, mode, result.fixed, stream=stream, paths=paths)
+    findings = baselines.apply(findings, paths, _ran(settings_of, options.hadolint))
+    _report(findings, options, scopes, settings_of, mode, result.fixed, stream=stream, paths=paths, baselines=baselines)
     changed = bool(result.diff) or (mode == FIX and result.output not in (None, data))
     return _exit_code(findings, [result], options, mode, changed)
 
@@ -433,10 +515,13 @@ def _terminal_hint(name: str | None) -> str:
     )
 
 
-def _report(findings, options, scopes, settings_of: dict, mode: str, fixed: int, stream=None, paths=()) -> None:  # noqa: ANN001
+def _report(
+    findings, options, scopes, settings_of: dict, mode: str, fixed: int, stream=None, paths=(),  # noqa: ANN001
+    baselines: InUse | None = None,
+) -> None:
     """The report, with a summary built from the settings of every configuration used."""
     from dehub.report import get
-    from dehub.report.text import Summary
+    from dehub.report.text import Summary, baseline_lines
     from dehub.runner import CHECK, DIFF
 
     # The settings of the files checked (one per configuration); with none, those of the folders named.
@@ -455,7 +540,12 @@ def _report(findings, options, scopes, settings_of: dict, mode: str, fixed: int,
     summary.enabled = frozenset().union(*(settings.enabled for settings in used))
     summary.docs_url = _docs_url(used)
     summary.verbose = options.verbose
+    if baselines is not None:
+        summary.baselines = list(baselines.tallies.values())
     report_format = _format(options)
+    if report_format not in SUMMARY_FORMATS and not options.quiet:
+        for note in baseline_lines(summary):  # the report has no summary line: say it beside it
+            sys.stderr.write(f"dehub: {note}\n")
     reporter = get(report_format)
     if not options.output_file:
         stream = stream or sys.stdout

@@ -8,7 +8,7 @@ from __future__ import annotations
 from io import TextIOBase
 
 from ..findings import Finding
-from .jsonenc import lines
+from .jsonenc import compact, lines
 
 VERSION = 1
 
@@ -35,4 +35,16 @@ def finding_dict(finding: Finding) -> dict:
 
 
 def write(findings: list[Finding], stream: TextIOBase, summary: object) -> None:
-    stream.write(lines(f'{{"version": {VERSION}, "findings": [', [finding_dict(f) for f in findings], "]}"))
+    footer = "]}"
+    baselines = baseline_dicts(summary)
+    if baselines:  # only with a baseline: runs without one print what they always did
+        footer = f'], "baselines": {compact(baselines)}}}'
+    stream.write(lines(f'{{"version": {VERSION}, "findings": [', [finding_dict(f) for f in findings], footer))
+
+
+def baseline_dicts(summary: object) -> list[dict]:
+    """`{"path", "baselined", "stale"}` for each baseline in use: findings not listed, entries not found."""
+    return [
+        {"path": tally.shown, "baselined": tally.baselined, "stale": tally.stale}
+        for tally in getattr(summary, "baselines", ())
+    ]

@@ -23,6 +23,7 @@ from .. import __version__
 from ..findings import UNSAFE, Finding
 from ..ruledocs import RuleDoc, describe, markdown
 from .gitlab import fingerprints
+from .json import baseline_dicts
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -54,6 +55,9 @@ def log(findings: list[Finding], summary: object) -> dict:
         "columnKind": "unicodeCodePoints",
         "results": results,
     }
+    baselines = baseline_dicts(summary)
+    if baselines:  # baselined findings are not results; the run says how many there were
+        run["properties"] = {"baselines": baselines}
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 

@@ -16,6 +16,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported at run time, nor the palette without colour
     from collections.abc import Callable
 
+    from ..baseline import Tally
     from .style import Palette
 
     Render = Callable[[Finding, Palette | None], str]
@@ -26,7 +27,7 @@ class Summary:
 
     __slots__ = (
         "fixing", "fixed", "dry_run", "unsafe_hidden", "unsafe_paths", "statistics", "quiet", "paths", "enabled",
-        "docs_url", "verbose", "colour",
+        "docs_url", "verbose", "colour", "baselines",
     )  # fmt: skip
 
     def __init__(self, fixing: bool = False, fixed: int = 0, unsafe_hidden: bool = True, dry_run: bool = False) -> None:
@@ -42,6 +43,7 @@ class Summary:
         self.docs_url: str | None = None  # `docs-url` as a template with {code}: links to rule pages
         self.verbose = False  # each finding's note after it, not once per file
         self.colour = False  # ANSI colour (text and concise only; the CLI decides)
+        self.baselines: list[Tally] = []  # what each baseline in use did (dehub.baseline)
 
     def hides_unsafe(self, path: str) -> bool:
         """Whether `--fix` leaves this file's unsafe fixes alone (each file has its configuration)."""
@@ -107,6 +109,27 @@ def _write_notes(notes: dict[str, list[int]], stream: TextIOBase, palette: Palet
 
 
 def summary_line(findings: list[Finding], summary: Summary) -> str:
+    """The summary: one line, and one more for each baseline in use that did something."""
+    return "\n".join([_counts_line(findings, summary), *baseline_lines(summary)])
+
+
+def baseline_lines(summary: Summary) -> list[str]:
+    """What each baseline did: findings not shown, entries no longer found (and how to fix that)."""
+    lines = []
+    for tally in summary.baselines:
+        if tally.written:
+            lines.append(f"Wrote the baseline {tally.shown}: {_plural(tally.baselined, 'finding')}.")
+            continue
+        if not tally.baselined and not tally.stale:
+            continue
+        text = f"Baseline {tally.shown}: {_plural(tally.baselined, 'finding')} not shown"
+        if tally.stale:
+            text += f"; {tally.stale} no longer found (rewrite it: dehub check --write-baseline {tally.shown})"
+        lines.append(text + ".")
+    return lines
+
+
+def _counts_line(findings: list[Finding], summary: Summary) -> str:
     count = len(findings)
     if summary.fixing and summary.fixed and summary.dry_run:
         return f"Would fix {_plural(summary.fixed, 'problem')} ({count} would remain)."
