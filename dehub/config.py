@@ -196,6 +196,25 @@ def load(path: str | None, known_codes: frozenset[str]) -> Config:
     return config
 
 
+def loads(data: bytes, path: str, known_codes: frozenset[str]) -> Config:
+    """Load YAML configuration text as if it were the file `path` (`dehub init` checks what it writes)."""
+    config = Config()
+    config.path = path
+    config.root = os.path.dirname(os.path.abspath(path))
+    parsed = _parse_yaml(path, data)
+    if parsed is None:
+        parsed = {}
+    if not isinstance(parsed, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings at the top level")
+    _apply(config, parsed, path, known_codes)
+    return config
+
+
+def has_dehub_table(path: str) -> bool:
+    """Whether the pyproject.toml at `path` configures dehub."""
+    return os.path.isfile(path) and _has_dehub_table(path)
+
+
 def _read(path: str) -> dict:
     try:
         with open(path, "rb") as handle:

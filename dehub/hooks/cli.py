@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from dehub.lint import Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-COMMANDS = ("check", "inventory", "rules", "explain", "lsp")
+COMMANDS = ("check", "init", "inventory", "rules", "explain", "lsp")
 REPORT_FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "junit")  # dehub.report.FORMATS
 PERSON_FORMATS = ("text", "concise")  # the reports a person reads: colour, `Fixing` notes beside them
 SUMMARY_FORMATS = ("text", "concise", "github")  # the reports that end with the summary (text.summary_line)
@@ -117,6 +117,11 @@ INVENTORY_OPTIONS = [
     Option("--kind", action=VALUE, choices=PIPELINE_NAMES, metavar="KIND", help="read every file as this kind"),
     Option("-h", "--help", help="show this help and exit"),
 ]
+INIT_OPTIONS = [
+    Option("--force", help="overwrite this folder's existing configuration"),
+    Option("--stdout", help="print the configuration instead of writing .dehub.yaml"),
+    Option("-h", "--help", help="show this help and exit"),
+]
 RULES_OPTIONS = [
     Option("--format", action=VALUE, choices=("text", "json"), metavar="FORMAT", help="output format"),
     Option("-h", "--help", help="show this help and exit"),
@@ -129,6 +134,7 @@ Find container images pulled from Docker Hub and move them to a mirror
 
 commands:
   check [PATHS...]   lint files and folders (default: .); --fix rewrites them
+  init [PATHS...]    write a .dehub.yaml that allows what dehub cannot move by itself
   inventory [PATHS]  list the images each workflow job pulls, and its Docker Hub pulls per run
   rules              list the rule codes
   explain CODE       print a rule's documentation
@@ -155,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if command == "check":
             return _check(rest)
+        if command == "init":
+            return _init(rest)
         if command == "inventory":
             return _inventory(rest)
         if command == "rules":
@@ -583,6 +591,91 @@ def _exit_code(findings, results, options, mode: str, changed: bool) -> int:  # 
         return EXIT_FINDINGS
     if changed and (mode == DIFF or (mode == FIX and options.exit_non_zero_on_fix)):
         return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _init(argv: list[str]) -> int:
+    """Write `.dehub.yaml` here: `allow` entries for today's DH002 and DH004 images, each explained."""
+    options = parse(argv, INIT_OPTIONS)
+    if options.help:
+        sys.stdout.write(
+            help_text(
+                "dehub init [OPTIONS] [PATHS...]",
+                "Write a .dehub.yaml that allows the Docker Hub images dehub cannot move by itself\n"
+                "(no known mirror, or pulled by an action by default), so that `dehub check` reports\n"
+                "only what `dehub check --fix` moves. Each entry says where the image is used and how\n"
+                "to move it instead.",
+                INIT_OPTIONS,
+            )
+        )
+        return EXIT_CLEAN
+    from dehub import rules
+    from dehub.baseline import relative_path, write_text_atomically
+    from dehub.config import CONFIG_NAMES, ConfigError, ConfigFinder, has_dehub_table, loads
+    from dehub.discover import discover
+    from dehub.init import allowed_images, render, summary
+    from dehub.lint import Settings
+    from dehub.runner import CHECK, check_files
+
+    here = os.getcwd()
+    existing = [name for name in CONFIG_NAMES if os.path.isfile(name)]
+    in_pyproject = has_dehub_table("pyproject.toml")
+    target = existing[0] if existing else CONFIG_NAMES[0]
+    if (existing or in_pyproject) and not options.force and not options.stdout:
+        found = existing[0] if existing else "pyproject.toml ([tool.dehub])"
+        sys.stderr.write(
+            f"dehub: error: {found} already configures dehub here; `dehub init --force` replaces it "
+            "(its settings are not carried over), `dehub init --stdout` prints the new configuration\n"
+        )
+        return EXIT_ERROR
+    notes = sys.stderr if options.stdout else sys.stdout
+    finder = ConfigFinder()
+    above = None if existing or in_pyproject else finder.find(here)  # up the tree, within the repository
+    if above is not None:
+        notes.write(
+            f"dehub: note: {above} configures this tree too; dehub reads only the nearest configuration, "
+            f"so files here will read the new {target} instead (copy the settings you need)\n"
+        )
+    # Files under a configuration of their own below here keep it: the new file does not govern them.
+    inside = here.rstrip(os.sep) + os.sep
+    governed = []
+    kept: dict[str, int] = {}
+    for found_target in discover(options.positionals or ["."], excluded=lambda path: False, force_exclude=False,
+                                 kind=None):  # fmt: skip
+        config = finder.for_file(found_target.path)
+        if config is not None and os.path.dirname(config).startswith(inside):
+            kept[config] = kept.get(config, 0) + 1
+        else:
+            governed.append(found_target)
+    for config, count in kept.items():
+        notes.write(
+            f"dehub: note: {count} file{' under' if count == 1 else 's under'} {os.path.relpath(config)} "
+            f"keep{'s' if count == 1 else ''} that configuration; run `dehub init --force` in its folder for "
+            f"{'it' if count == 1 else 'them'}\n"
+        )
+    settings = Settings(None)
+    results = check_files([(found.path, found.kind, settings) for found in governed], CHECK)
+    findings = [finding for result in results for finding in result.findings]
+    images = allowed_images(findings, lambda path: relative_path(path, here))
+    text = render(images)
+    try:
+        loads(text.encode("utf-8"), os.path.join(here, target), rules.CODES)
+    except ConfigError as err:  # a bug in dehub init: never write a file that does not load
+        sys.stderr.write(f"dehub: internal error: the configuration written would not load: {err}\n")
+        return EXIT_ERROR
+    if options.stdout:
+        sys.stdout.write(text)
+    else:
+        try:
+            write_text_atomically(target, text)
+        except OSError as err:
+            sys.stderr.write(f"dehub: error: cannot write {target}: {err.strerror or err}\n")
+            return EXIT_ERROR
+    if in_pyproject and not existing and not options.stdout:
+        notes.write(f"dehub: note: {target} takes precedence over [tool.dehub] in pyproject.toml; remove that\n")
+    lines = summary(images, findings)
+    lines[0] = ("Configuration" if options.stdout else f"Wrote {target}") + f": {lines[0]}."
+    notes.write("\n".join(lines) + "\n")
     return EXIT_CLEAN
 
 
