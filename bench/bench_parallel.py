@@ -3,23 +3,26 @@
     python bench/bench_parallel.py [--files 3000] [--workflow-share 0.33] [--repeat 5]
         [--sizes 25,50,100,200,400,800,1600] [--jobs N] [--seed 1] [--dehub PATH] [--json]
 
-The question: is the default (every core from `PARALLEL_THRESHOLD` files on, see
-dehub/runner.py) never slower than `-j 1`, and where does `-j N` start to pay for its fork and
-for sending results back? The corpus mixes Dockerfiles (bench/corpus.py) and GitHub workflows
-(bench_workflows.py), `--workflow-share` of them workflows, in a tree like a monorepo's. For
-the full corpus and for each of `--sizes` (the same mix, fewer files), the three commands run
-interleaved, `--repeat` rounds, each round in a different order, over the same explicit file
-list (sorted, as dehub's discovery would order a folder):
+The question: is the default (from `PARALLEL_THRESHOLD` files on, one process per core no
+other process is busy on: dehub/runner.py) never slower than `-j 1`, and where does `-j N`
+start to pay for its fork and for sending results back? The corpus mixes Dockerfiles
+(bench/corpus.py) and GitHub workflows (bench_workflows.py), `--workflow-share` of them
+workflows, in a tree like a monorepo's. For the full corpus and for each of `--sizes` (the
+same mix, fewer files), the three commands run interleaved, `--repeat` rounds, each round in
+a different order, over the same explicit file list (sorted, as dehub's discovery would order
+a folder):
 
     dehub check --isolated --format text -j 1 FILES
     dehub check --isolated --format text -j N FILES     (N: --jobs, default the usable cores)
     dehub check --isolated --format text FILES          (the default)
 
 Wall time is time.perf_counter() around subprocess.run, output captured; CPU time is user +
-system of dehub and its children (getrusage). The three reports must be byte for byte the
-same. Exit status: 0 when the default's median is not above `-j 1`'s on the full corpus, 1
-when it is, 2 when a run failed or the reports differ. Use a non-editable install (the script
-says which it runs): an editable one adds start-up time to every run.
+system of dehub and its children (getrusage); "runnable" is the median number of processes
+running or ready to run on the machine just before each run (/proc/loadavg), the load the
+default sees. The three reports must be byte for byte the same. Exit status: 0 when the
+default's median is not above `-j 1`'s on the full corpus, 1 when it is, 2 when a run failed
+or the reports differ. Use a non-editable install (the script says which it runs): an editable
+one adds start-up time to every run.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import json
 import os
 import random
 import shutil
+import statistics
 import sys
 import tempfile
 
@@ -76,9 +80,11 @@ def measure(commands: dict[str, list[str]], files: list[str], root: str, repeat:
         bd.log(f"bench: the file list needs {len(chunks)} execs; dehub decides -j per exec")
     names = list(commands)
     runs: dict[str, list[bd.Run]] = {name: [] for name in names}
+    runnable: list[int] = []
     for index in range(repeat):
         shift = index % len(names)
         for name in names[shift:] + names[:shift]:
+            runnable.append(runnable_now())
             run = bd.run_tool(commands[name], chunks, root)
             bd.check_codes(name, run, commands[name])
             runs[name].append(run)
@@ -87,7 +93,16 @@ def measure(commands: dict[str, list[str]], files: list[str], root: str, repeat:
         raise bd.ToolError(f"the reports differ between {', '.join(names)} on {len(files)} files")
     result = {name: bd.summary(found) for name, found in runs.items()}
     last_line = reports[names[0]].decode("utf-8", "replace").rstrip("\n").rsplit("\n", 1)[-1]
-    return {"files": len(files), "summary": last_line, "runs": result}
+    return {"files": len(files), "summary": last_line, "runs": result, "runnable_median": statistics.median(runnable)}
+
+
+def runnable_now() -> int:
+    """Processes running or ready to run on the machine right now, this one included (Linux; else -1)."""
+    try:
+        with open("/proc/loadavg", "rb") as handle:
+            return int(handle.read().split()[3].split(b"/")[0])
+    except (OSError, IndexError, ValueError):
+        return -1
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -171,7 +186,7 @@ def print_table(report: dict) -> None:
     print(f"usable cores: {report['usable_cores']}; workflows: {report['workflow_share']:.0%} of the files; "
           f"median of {report['repeat']} rounds; load average before/after: {report['load_average_before_after']}")
     header = f"{'files':>6}  " + "  ".join(f"{name + ' wall (min)':>22}" for name in names)
-    print(header + f"  {'-j N / -j 1':>11}  {'default / -j 1':>14}  {'cpu -j 1 / -j N':>16}")
+    print(header + f"  {'-j N / -j 1':>11}  {'default / -j 1':>14}  {'cpu -j 1 / -j N':>16}  runnable")
     for size in report["sizes"]:
         runs = size["runs"]
         cells = "  ".join(f"{run['median_s']:>9.3f} s ({run['min_s']:.3f})".rjust(22) for run in runs.values())
@@ -179,7 +194,7 @@ def print_table(report: dict) -> None:
         print(
             f"{size['files']:>6}  {cells}  {many['median_s'] / one['median_s']:>11.2f}  "
             f"{default['median_s'] / one['median_s']:>14.2f}  "
-            f"{one['cpu_median_s']:>6.2f} / {many['cpu_median_s']:.2f} s"
+            f"{one['cpu_median_s']:>6.2f} / {many['cpu_median_s']:.2f} s  {size['runnable_median']:>8}"
         )
     verdict = "PASS" if report["default_not_slower"] else "FAIL"
     print(f"default not slower than -j 1 on {report['sizes'][-1]['files']} files: {verdict}")

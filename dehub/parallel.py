@@ -54,22 +54,54 @@ def run_chunks(
     work: Callable[[Sequence[Item]], list],
     encode: Callable[[list], list],
     decode: Callable[[list], list],
+    first: Sequence[int] = (),
 ) -> list:
     """`work` over chunks of `items` in `jobs` processes (this one included), results in order.
 
     `encode` turns a chunk's results into what `marshal` can send (in a child); `decode` turns
-    it back (in the parent). Where there is no fork, or one chunk, everything runs here.
+    it back (in the parent). The items at the indexes `first` are done here before forking,
+    so that what they import on first use (the YAML parser, a kind's modules: tens of
+    milliseconds) is imported once and shared, not once in every process. Where there is no
+    fork, or one chunk, everything runs here.
     """
-    chunks = plan_chunks(len(items), jobs)
+    early = sorted(set(first))
+    if early:
+        skip = set(early)
+        rest = [item for index, item in enumerate(items) if index not in skip]
+    else:
+        rest = list(items)
+    chunks = plan_chunks(len(rest), jobs)
     jobs = min(jobs, len(chunks))
     if jobs < 2 or not hasattr(os, "fork"):
         return work(items)
+    early_results = work([items[index] for index in early])
+    rest_results = _run(rest, chunks, jobs, work, encode, decode)
+    if not early:
+        return rest_results
+    out = []
+    early_iter, rest_iter = iter(early_results), iter(rest_results)
+    skip = set(early)
+    for index in range(len(items)):
+        out.append(next(early_iter) if index in skip else next(rest_iter))
+    return out
+
+
+def _run(
+    items: Sequence[Item],
+    chunks: list[tuple[int, int]],
+    jobs: int,
+    work: Callable[[Sequence[Item]], list],
+    encode: Callable[[list], list],
+    decode: Callable[[list], list],
+) -> list:
+    import gc
     import marshal
 
     results: list[list | None] = [None] * len(chunks)
     queue_read, queue_write = os.pipe()
     children: list[tuple[int, int]] = []  # (pid, result pipe's read end)
     finished = False
+    gc.freeze()  # the children's collections then leave the parent's objects (and their pages) alone
     try:
         _fill(queue_write, len(chunks))
         os.close(queue_write)
@@ -91,6 +123,7 @@ def run_chunks(
                 _receive(marshal.loads(data), results, decode)
         finished = True
     finally:
+        gc.unfreeze()
         for fd in (queue_read, queue_write, *(fd for _, fd in children)):
             if fd >= 0:
                 os.close(fd)

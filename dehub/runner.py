@@ -166,17 +166,64 @@ def unified_diff(path: str, before: str, after: str) -> str:
     return "".join(out)
 
 
-def default_jobs() -> int:
-    """The cores this process may run on (a CPU set or container limit counts, not the machine's)."""
+def usable_cores() -> int:
+    """The cores this process may use: its CPU set, and a container's CPU quota (as Rust's
+    `available_parallelism` counts them), not the machine's."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # no affinity on this platform
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    quota = cgroup_cpu_quota()
+    return max(1, min(cores, quota)) if quota else cores
+
+
+def cgroup_cpu_quota() -> int | None:
+    """Whole cores the cgroup's CPU quota allows (rounded up), or None without a quota."""
+    for path, split in (("/sys/fs/cgroup/cpu.max", None), ("/sys/fs/cgroup/cpu/cpu.cfs_quota_us", "period")):
+        try:
+            with open(path, "rb") as handle:
+                fields = handle.read().split()
+            if split:  # cgroup v1: the period is in a file of its own
+                with open("/sys/fs/cgroup/cpu/cpu.cfs_period_us", "rb") as handle:
+                    fields.append(handle.read().strip())
+            quota, period = int(fields[0]), int(fields[1])
+        except (OSError, IndexError, ValueError):  # no such file, or "max": no quota
+            continue
+        if quota > 0 and period > 0:
+            return -(-quota // period)
+    return None
+
+
+def busy_cores() -> float:
+    """How many cores other processes are using now.
+
+    Linux: the processes running or ready to run at this moment (`/proc/loadavg`), less this
+    one; elsewhere the 1-minute load average. A worker forked onto a busy core gets no more CPU
+    than this process already had (the scheduler shares a core between sessions, not
+    processes), so it only adds the cost of forking and sending results back: measured on a
+    shared 2-core machine, bench/README.md.
+    """
+    try:
+        with open("/proc/loadavg", "rb") as handle:
+            running = handle.read().split()[3].split(b"/")[0]
+        return max(0, int(running) - 1)
+    except (OSError, IndexError, ValueError):
+        pass
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):  # no load average here: assume the cores are free
+        return 0.0
+
+
+def default_jobs() -> int:
+    """One process per usable core that no other process is busy on (at least one)."""
+    cores = usable_cores()
+    return max(1, min(cores, cores - int(busy_cores())))
 
 
 def jobs_for(count: int, jobs: int | None) -> int:
-    """Processes to check `count` files with: `jobs` as given, or by default (None) every core
-    from PARALLEL_THRESHOLD files on, and one below it."""
+    """Processes to check `count` files with: `jobs` as given; by default (None) one below
+    PARALLEL_THRESHOLD files, `default_jobs()` from there on."""
     if jobs is None:
         jobs = default_jobs() if count >= PARALLEL_THRESHOLD else 1
     return max(1, min(jobs, count))
@@ -195,7 +242,10 @@ def check_files(files: list[tuple[str, str | None, Settings]], mode: str, jobs: 
         return work(files)
     from .parallel import run_chunks
 
-    return run_chunks(files, jobs, work, _encode_results, _decode_results)
+    first: dict[str | None, int] = {}  # one file of each kind, checked before forking (see run_chunks)
+    for index, (_, kind, _) in enumerate(files):
+        first.setdefault(kind, index)
+    return run_chunks(files, jobs, work, _encode_results, _decode_results, first=list(first.values()))
 
 
 _RESULT_FIELDS = tuple(slot for slot in FileResult.__slots__ if slot != "findings")
