@@ -3,9 +3,9 @@
     python bench/bench_parallel.py [--files 3000] [--workflow-share 0.33] [--repeat 5]
         [--sizes 25,50,100,200,400,800,1600] [--jobs N] [--seed 1] [--dehub PATH] [--json]
 
-The question: is the default (from `PARALLEL_THRESHOLD` files on, one process per core no
-other process is busy on: dehub/runner.py) never slower than `-j 1`, and where does `-j N`
-start to pay for its fork and for sending results back? The corpus mixes Dockerfiles
+The question: is the default (from `PARALLEL_THRESHOLD` files on, one process per usable
+core: dehub/runner.py) never slower than `-j 1`, and where does `-j N` start to pay for its
+fork and for sending results back? The corpus mixes Dockerfiles
 (bench/corpus.py) and GitHub workflows (bench_workflows.py), `--workflow-share` of them
 workflows, in a tree like a monorepo's. For the full corpus and for each of `--sizes` (the
 same mix, fewer files), the three commands run interleaved, `--repeat` rounds, each round in
@@ -18,11 +18,11 @@ a folder):
 
 Wall time is time.perf_counter() around subprocess.run, output captured; CPU time is user +
 system of dehub and its children (getrusage); "runnable" is the median number of processes
-running or ready to run on the machine just before each run (/proc/loadavg), the load the
-default sees. The three reports must be byte for byte the same. Exit status: 0 when the
-default's median is not above `-j 1`'s on the full corpus, 1 when it is, 2 when a run failed
-or the reports differ. Use a non-editable install (the script says which it runs): an editable
-one adds start-up time to every run.
+running or ready to run on the machine just before each run (/proc/loadavg): on a shared
+machine, how busy the others kept it. The three reports must be byte for byte the same. Exit
+status: 0 when the default's median is not above `-j 1`'s on the full corpus, 1 when it is, 2
+when a run failed or the reports differ. Use a non-editable install (the script says which it
+runs): an editable one adds start-up time to every run.
 """
 
 from __future__ import annotations

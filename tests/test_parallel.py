@@ -28,14 +28,11 @@ def test_the_default_is_one_process_below_the_threshold(monkeypatch):
     assert jobs_for(PARALLEL_THRESHOLD, None) == 2
 
 
-@pytest.mark.parametrize(
-    ("cores", "busy", "expected"),
-    [(2, 0, 2), (2, 0.9, 2), (2, 1, 1), (2, 5, 1), (8, 3.5, 5), (1, 0, 1)],
-)
-def test_the_default_leaves_out_the_cores_other_processes_are_busy_on(monkeypatch, cores, busy, expected):
-    monkeypatch.setattr(dehub.runner, "usable_cores", lambda: cores)
-    monkeypatch.setattr(dehub.runner, "busy_cores", lambda: busy)
-    assert default_jobs() == expected
+def test_the_default_is_one_process_per_usable_core(monkeypatch):
+    monkeypatch.setattr(dehub.runner, "usable_cores", lambda: 4)
+    assert default_jobs() == 4
+    assert jobs_for(PARALLEL_THRESHOLD, None) == 4
+    assert jobs_for(3, None) == 1
 
 
 def test_a_cpu_quota_caps_the_usable_cores(monkeypatch):

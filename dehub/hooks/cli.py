@@ -83,7 +83,7 @@ CHECK_OPTIONS = [
         "--jobs",
         action=VALUE,
         metavar="N",
-        help="processes to check with (default: one per idle core from 200 files on, else 1)",
+        help="processes to check with (default: one per core from 100 files on, else 1)",
     ),
     Option("-q", "--quiet", help="print findings only: no summary, no `Fixing` lines"),
     Option("-v", "--verbose", help="text and concise: print each finding's note after it, not once per file"),
