@@ -29,6 +29,10 @@ from .diagnostics import diagnostic
 from .documents import Document, LintResult, lint_text
 from .edits import changed_spans, text_edits, workspace_edit
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .shapes import ActionData, CodeAction, Diagnostic
+
 QUICKFIX = "quickfix"
 FIX_ALL = "source.fixAll.dehub"
 FIX_ALL_TITLE = "Fix all dehub problems in this file"
@@ -52,7 +56,7 @@ def wanted(kind: str, only: list[str] | None) -> bool:
     return any(kind == prefix or kind.startswith(prefix + ".") for prefix in only)
 
 
-def findings_in(result: LintResult, start: int, end: int, context: list[dict]) -> list[Finding]:
+def findings_in(result: LintResult, start: int, end: int, context: list[Diagnostic]) -> list[Finding]:
     """Findings overlapping [start, end] (engine offsets), or matching a diagnostic the client
     sent in the request's context (same code and range)."""
     wanted_ranges = {(item.get("code"), _range_key(item.get("range"))) for item in context}
@@ -65,7 +69,7 @@ def findings_in(result: LintResult, start: int, end: int, context: list[dict]) -
     return chosen
 
 
-def _range_key(value: object) -> tuple:
+def _range_key(value: object) -> tuple[object, ...]:
     if not isinstance(value, dict):
         return ()
     start, end = value.get("start") or {}, value.get("end") or {}
@@ -85,12 +89,12 @@ def fix_title(finding: Finding) -> str:
 
 
 def actions(
-    document: Document, result: LintResult, start: int, end: int, only: list[str] | None, context: list[dict],
+    document: Document, result: LintResult, start: int, end: int, only: list[str] | None, context: list[Diagnostic],
     client: Client,
-) -> list[dict]:  # fmt: skip
+) -> list[CodeAction]:  # fmt: skip
     """The code actions for a request over [start, end] (engine offsets), as JSON data."""
     uri, version = document.uri, document.version
-    out: list[dict] = []
+    out: list[CodeAction] = []
     found = findings_in(result, start, end, context)
     quickfix = wanted(QUICKFIX, only)
     if quickfix:
@@ -118,7 +122,7 @@ def actions(
         elif quickfix and fixable_here:
             kind = QUICKFIX
         if kind is not None:
-            action = {"title": FIX_ALL_TITLE, "kind": kind, "data": _data(document, "fixAll")}
+            action: CodeAction = {"title": FIX_ALL_TITLE, "kind": kind, "data": _data(document, "fixAll")}
             if not client.resolve_edit:
                 action = resolve(action, document, result, client)
             out.append(action)
@@ -143,14 +147,19 @@ def actions(
     return out
 
 
-def _data(document: Document, action: str, **extra: object) -> dict:
-    return {"uri": document.uri, "version": document.version, "action": action, **extra}
+def _data(document: Document, action: str, code: str | None = None, start: int = -1, end: int = -1) -> ActionData:
+    data: ActionData = {"uri": document.uri, "version": document.version, "action": action}
+    if code is not None:
+        data["code"] = code
+        data["start"] = start
+        data["end"] = end
+    return data
 
 
-def resolve(action: dict, document: Document, result: LintResult, client: Client) -> dict:
+def resolve(action: CodeAction, document: Document, result: LintResult, client: Client) -> CodeAction:
     """Fill in the edit of a fix-all or suppress action (for the document as it is now)."""
-    data = action.get("data") or {}
-    if data.get("version") != document.version or result.text != document.text:
+    data = action.get("data")
+    if not data or data.get("version") != document.version or result.text != document.text:
         return action  # the document changed since the action was offered: no edit
     spans = None
     if data.get("action") == "fixAll":

@@ -18,6 +18,10 @@ from ..findings import Finding
 from ..ruledocs import describe
 from .documents import LintResult
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .shapes import Diagnostic
+
 SOURCE = "dehub"
 SEVERITY = {"error": 1, "warning": 2, "info": 3}  # DiagnosticSeverity: Error, Warning, Information
 _HREFS: dict[tuple[str, str | None], str | None] = {}
@@ -41,8 +45,8 @@ def href(code: str, docs_url: str | None = None) -> str | None:
     return uri
 
 
-def diagnostic(finding: Finding, result: LintResult, version: int | None) -> dict:
-    out = {
+def diagnostic(finding: Finding, result: LintResult, version: int | None) -> Diagnostic:
+    out: Diagnostic = {
         "range": result.finding_range(finding),
         "severity": SEVERITY.get(finding.severity, 2),
         "code": finding.code,
@@ -56,7 +60,7 @@ def diagnostic(finding: Finding, result: LintResult, version: int | None) -> dic
     return out
 
 
-def diagnostics(result: LintResult, version: int | None) -> list[dict]:
+def diagnostics(result: LintResult, version: int | None) -> list[Diagnostic]:
     """The diagnostics for a lint result (built once per result)."""
     built = result.diagnostics
     if built is None or (built and built[0]["data"].get("version") != version):
@@ -64,10 +68,10 @@ def diagnostics(result: LintResult, version: int | None) -> list[dict]:
     return built
 
 
-def problem(message: str, code: str | None = None) -> dict:
+def problem(message: str, code: str | None = None) -> Diagnostic:
     """A diagnostic at the start of a document that has no finding to point at (a configuration
     error shown on the configuration file, an internal error)."""
-    out = {
+    out: Diagnostic = {
         "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
         "severity": 1,
         "source": SOURCE,

@@ -29,6 +29,12 @@ from ..source import BOM
 from .positions import UTF16, LineIndex
 from .workspace import ConfigStore, Loaded
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from asyncio import TimerHandle
+
+    from .shapes import Diagnostic, Range
+
 LANGUAGE_KINDS = {language: kind.name for kind in KINDS for language in kind.language_ids}
 
 # An editor re-lints the same file after every change: keep what unchanged jobs and scripts gave.
@@ -53,9 +59,9 @@ class LintResult:
         self.excluded = excluded
         self._index: LineIndex | None = None
         self._plain: bool | None = None  # ASCII text with LF line ends: engine columns are LSP's
-        self.diagnostics: list[dict] | None = None  # built once, on first publish
+        self.diagnostics: list[Diagnostic] | None = None  # built once, on first publish
 
-    def finding_range(self, finding: Finding) -> dict:
+    def finding_range(self, finding: Finding) -> Range:
         """The LSP range of a finding. In ASCII text with `\n` line ends (nearly every file) the
         engine's 1-based code-point lines and columns already are LSP's, less one."""
         plain = self._plain
@@ -74,7 +80,7 @@ class LintResult:
             self._index = LineIndex(self.text, self.encoding)
         return self._index
 
-    def range(self, start: int, end: int) -> dict:
+    def range(self, start: int, end: int) -> Range:
         """The LSP range of engine offsets [start, end)."""
         return self.index.range(start + self.shift, end + self.shift)
 
@@ -91,7 +97,7 @@ class Document:
         self.version = version
         self.text = text
         self.result: LintResult | None = None
-        self.pending = None  # the debounce timer of a change not linted yet
+        self.pending: TimerHandle | None = None  # the debounce timer of a change not linted yet
 
 
 def detect_kind(path: str | None, language_id: str, text: str) -> str | None:

@@ -16,6 +16,10 @@ from difflib import SequenceMatcher
 
 from .positions import LineIndex
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .shapes import TextEdit, WorkspaceEdit
+
 
 def changed_spans(old: str, new: str) -> list[tuple[int, int, str]]:
     """(start, end, replacement) in `old`, in order and not overlapping, that turn it into `new`."""
@@ -63,19 +67,19 @@ def _narrow(text: str, start: int, end: int, replacement: str) -> tuple[int, int
     return start + prefix, end - suffix, replacement[prefix : len(replacement) - suffix]
 
 
-def text_edits(index: LineIndex, spans: list[tuple[int, int, str]], shift: int = 0) -> list[dict]:
+def text_edits(index: LineIndex, spans: list[tuple[int, int, str]], shift: int = 0) -> list[TextEdit]:
     """TextEdits (JSON data) for spans of engine offsets (`shift`: 1 after a BOM the engine skips)."""
     return [{"range": index.range(start + shift, end + shift), "newText": text} for start, end, text in spans]
 
 
-def workspace_edit(uri: str, version: int | None, edits: list[dict], document_changes: bool) -> dict:
+def workspace_edit(uri: str, version: int | None, edits: list[TextEdit], document_changes: bool) -> WorkspaceEdit:
     """A WorkspaceEdit (JSON data) for edits to one document."""
     if document_changes:
         return {"documentChanges": [{"textDocument": {"uri": uri, "version": version}, "edits": edits}]}
     return {"changes": {uri: edits}}
 
 
-def apply(text: str, index: LineIndex, edits: list[dict]) -> str:
+def apply(text: str, index: LineIndex, edits: list[TextEdit]) -> str:
     """Apply TextEdits (JSON data) to `text`, as a client does; for tests, the benchmark and checks."""
     from ..findings import Edit
     from ..fixer import apply_edits

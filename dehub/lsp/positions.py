@@ -17,6 +17,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .shapes import Range
+
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
 ENCODINGS = (UTF8, UTF16, UTF32)
 
@@ -100,7 +104,7 @@ class LineIndex:
                 return index
         return end
 
-    def range(self, start: int, end: int) -> dict:
+    def range(self, start: int, end: int) -> Range:
         """An LSP Range (as JSON data) for the offsets [start, end)."""
         line, character = self.position(start)
         end_line, end_character = self.position(end)

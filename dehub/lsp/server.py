@@ -33,6 +33,10 @@ from .markdown import hover as hover_markdown
 from .positions import UTF16, normalise_encoding
 from .workspace import WATCH_GLOBS, ConfigStore, is_config_file
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .shapes import Diagnostic, PublishDiagnosticsParams
+
 log = logging.getLogger("dehub.lsp")
 
 DEFAULT_DEBOUNCE = 0.15
@@ -87,12 +91,12 @@ class DehubServer(LanguageServer):
                              "DH900")]  # fmt: skip
         self.publish(uri, document.version, found)
 
-    def publish(self, uri: str, version: int | None, found: list[dict]) -> None:
+    def publish(self, uri: str, version: int | None, found: list[Diagnostic]) -> None:
         """Send diagnostics for a document; a configuration file also shows its own load error."""
         extra = self.config_problems(uri)
         if extra:
             found = [*found, *extra]
-        params: dict = {"uri": uri, "diagnostics": found}
+        params: PublishDiagnosticsParams = {"uri": uri, "diagnostics": found}
         if version is not None:
             params["version"] = version
         send = getattr(self.protocol, "_send_data", None)
@@ -158,7 +162,7 @@ class DehubServer(LanguageServer):
         else:
             self.lint_and_publish(uri)
 
-    def config_problems(self, uri: str) -> list[dict]:
+    def config_problems(self, uri: str) -> list[Diagnostic]:
         path = _path(uri)
         if not path or not is_config_file(path):
             return []

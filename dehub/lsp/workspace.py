@@ -26,7 +26,7 @@ WATCH_GLOBS = ("**/.dehub.{yaml,yml}", "**/pyproject.toml")
 
 def is_config_file(path: str | None) -> bool:
     """Whether a change to this file may change some document's configuration."""
-    return bool(path) and os.path.basename(path) in CONFIG_FILE_NAMES  # type: ignore[arg-type]
+    return bool(path and os.path.basename(path) in CONFIG_FILE_NAMES)
 
 
 class Loaded:
@@ -42,7 +42,7 @@ class Loaded:
         self.generation = generation  # changes on every reload: cached lint results are stale
 
     def excludes(self, path: str | None) -> bool:
-        return bool(path) and is_excluded(path, self.config.exclude, self.config.root)  # type: ignore[arg-type]
+        return bool(path and is_excluded(path, self.config.exclude, self.config.root))
 
 
 class ConfigStore:
