@@ -21,12 +21,28 @@ from __future__ import annotations
 
 from yaml.composer import Composer, ComposerError
 from yaml.constructor import SafeConstructor
-from yaml.events import AliasEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent
+from yaml.events import (
+    AliasEvent,
+    CollectionStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+)
 from yaml.nodes import MappingNode, Node, SequenceNode
 from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner, ScannerError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from yaml.events import Event
+
+# types-PyYAML says nodes and errors hold yaml.error.Mark, but libyaml's events carry its own
+# yaml._yaml.Mark (the same fields), which PyYAML's composers put in nodes as they are; the
+# `arg-type` ignores below are for that, and for compose_scalar_node's anchor (a name, typed
+# as a dict there).
 
 MAX_DEPTH = 1000  # collections nested deeper are an error here (libyaml 0.2.6 stops at 1,000 too)
 LIBYAML_DEPTH = 5000  # what libyaml may be given: about 1.7 MiB of C stack, 8 MiB is the usual
@@ -192,6 +208,16 @@ def _quote_end(text: str, start: int, quote: str) -> tuple[int, int]:
         index = found + 1
 
 
+class _Frame:
+    """An open collection on RedefiningComposer's stack, and its pending mapping key."""
+
+    __slots__ = ("collection", "key")
+
+    def __init__(self, collection: SequenceNode | MappingNode) -> None:
+        self.collection = collection
+        self.key: Node | None = None
+
+
 class RedefiningComposer(Composer):
     """PyYAML's composer without recursion and with YAML 1.2 anchors.
 
@@ -201,12 +227,22 @@ class RedefiningComposer(Composer):
     collection that goes past the limit.
     """
 
+    if TYPE_CHECKING:  # given by the parser (Parser or CParser) and Resolver it is mixed with
+
+        def check_event(self, *choices: type[Event]) -> bool: ...
+        def peek_event(self) -> Event: ...
+        def get_event(self) -> Event: ...
+        def descend_resolver(self, current_node: Node | None, current_index: object) -> None: ...
+        def ascend_resolver(self) -> None: ...
+        def resolve(self, kind: type[Node], value: str | None, implicit: bool) -> str: ...
+
     def compose_node(self, parent: Node | None, index: object) -> Node:
-        stack: list[list] = []  # [collection, pending mapping key or None]
+        stack: list[_Frame] = []
         while True:
             if stack:
-                collection, key = stack[-1]
-                if key is None and self.check_event(
+                frame = stack[-1]
+                collection = frame.collection
+                if frame.key is None and self.check_event(
                     SequenceEndEvent if isinstance(collection, SequenceNode) else MappingEndEvent
                 ):
                     collection.end_mark = self.get_event().end_mark
@@ -216,53 +252,56 @@ class RedefiningComposer(Composer):
                         return collection
                     self._attach(stack[-1], collection)
                     continue
-                parent_node = collection  # what the resolver is told, as PyYAML's composer tells it
-                position = len(collection.value) if isinstance(collection, SequenceNode) else key
+                parent_node: Node | None = collection  # what the resolver is told, as PyYAML's composer tells it
+                position: object = len(collection.value) if isinstance(collection, SequenceNode) else frame.key
             else:
                 parent_node, position = parent, index
             node = self._compose_one(parent_node, position, len(stack))
-            if isinstance(node, list):  # a collection was opened: compose its items next
+            if isinstance(node, _Frame):  # a collection was opened: compose its items next
                 stack.append(node)
                 continue
             if not stack:
                 return node
             self._attach(stack[-1], node)
 
-    def _compose_one(self, parent: Node | None, index: object, depth: int) -> Node | list:
-        if self.check_event(AliasEvent):
-            event = self.get_event()
-            if event.anchor not in self.anchors:
-                raise ComposerError(None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
-            return self.anchors[event.anchor]
+    def _compose_one(self, parent: Node | None, index: object, depth: int) -> Node | _Frame:
         event = self.peek_event()
-        anchor = event.anchor
+        if isinstance(event, AliasEvent):
+            self.get_event()
+            if event.anchor not in self.anchors:
+                raise ComposerError(
+                    None, None, f"found undefined alias {event.anchor!r}", event.start_mark  # type: ignore[arg-type]
+                )
+            return self.anchors[event.anchor]
         self.descend_resolver(parent, index)
-        if self.check_event(ScalarEvent):
-            node = self.compose_scalar_node(anchor)  # registers the anchor, replacing an earlier one
+        if isinstance(event, ScalarEvent):
+            # registers the anchor, replacing an earlier one
+            node = self.compose_scalar_node(event.anchor)  # type: ignore[arg-type]
             self.ascend_resolver()
             return node
+        assert isinstance(event, CollectionStartEvent)  # where a node starts, the parser gives nothing else
         if depth >= MAX_DEPTH:
-            raise ComposerError(None, None, TOO_DEEP, event.start_mark)
-        start = self.get_event()
-        kind = MappingNode if isinstance(start, MappingStartEvent) else SequenceNode
-        tag = start.tag
+            raise ComposerError(None, None, TOO_DEEP, event.start_mark)  # type: ignore[arg-type]
+        self.get_event()
+        kind = MappingNode if isinstance(event, MappingStartEvent) else SequenceNode
+        tag = event.tag
         if tag is None or tag == "!":
-            tag = self.resolve(kind, None, start.implicit)
-        collection = kind(tag, [], start.start_mark, None, flow_style=start.flow_style)
-        if anchor is not None:
-            self.anchors[anchor] = collection
-        return [collection, None]
+            tag = self.resolve(kind, None, event.implicit)
+        collection = kind(tag, [], event.start_mark, None, flow_style=event.flow_style)  # type: ignore[arg-type]
+        if event.anchor is not None:
+            self.anchors[event.anchor] = collection
+        return _Frame(collection)
 
     @staticmethod
-    def _attach(frame: list, node: Node) -> None:
-        collection = frame[0]
+    def _attach(frame: _Frame, node: Node) -> None:
+        collection = frame.collection
         if isinstance(collection, SequenceNode):
             collection.value.append(node)
-        elif frame[1] is None:
-            frame[1] = node
+        elif frame.key is None:
+            frame.key = node
         else:
-            collection.value.append((frame[1], node))
-            frame[1] = None
+            collection.value.append((frame.key, node))
+            frame.key = None
 
 
 class PureLoader(Reader, Scanner, Parser, RedefiningComposer, SafeConstructor, Resolver):
@@ -282,7 +321,8 @@ class PureLoader(Reader, Scanner, Parser, RedefiningComposer, SafeConstructor, R
 
     def next_possible_simple_key(self) -> int | None:
         for key in self.possible_simple_keys.values():
-            return key.token_number
+            number: int = key.token_number
+            return number
         return None
 
     def stale_possible_simple_keys(self) -> None:
@@ -300,7 +340,8 @@ class PureLoader(Reader, Scanner, Parser, RedefiningComposer, SafeConstructor, R
 
 
 try:
-    from yaml.cyaml import CParser, CSafeLoader
+    from yaml._yaml import CParser  # what yaml.cyaml's loaders are built on
+    from yaml.cyaml import CSafeLoader
 except ImportError:  # PyYAML built without libyaml
     LIBYAML_LOADER: type | None = None
     LIBYAML_EVENTS_LOADER: type | None = None

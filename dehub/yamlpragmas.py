@@ -14,10 +14,14 @@ from . import yamlsource as ys
 from .document import PragmaComment
 from .source import SourceText
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from yaml.nodes import Node
+
 MAX_NODES = 200_000  # a walk over more nodes than this stops (alias-heavy files)
 
 
-def pragmas(source: SourceText, roots: list[object]) -> list[PragmaComment]:
+def pragmas(source: SourceText, roots: list[Node]) -> list[PragmaComment]:
     text = source.text
     starts = source.line_starts
     found: list[tuple[int, int, int, bool]] = []  # (line, start, end, own line)
@@ -41,10 +45,10 @@ def pragmas(source: SourceText, roots: list[object]) -> list[PragmaComment]:
         return []
     extents = _extents(source, roots)
     out = []
-    for line, start, end, own_line in found:
-        target_line = _next_content_line(source, line) if own_line else line
+    for number, start, end, own_line in found:
+        target_line = _next_content_line(source, number) if own_line else number
         target = (target_line, extents.get(target_line, target_line)) if target_line else (0, 0)
-        pragma = PragmaComment(line, start, end, text[start + 1 : end], source.line_span(line), target)
+        pragma = PragmaComment(number, start, end, text[start + 1 : end], source.line_span(number), target)
         pragma.removable = own_line
         out.append(pragma)
     return out
@@ -72,7 +76,7 @@ def _next_content_line(source: SourceText, line: int) -> int:
     return 0
 
 
-def _extents(source: SourceText, roots: list[object]) -> dict[int, int]:
+def _extents(source: SourceText, roots: list[Node]) -> dict[int, int]:
     """First line of each mapping entry / list item -> the last line of its value."""
     extents: dict[int, int] = {}
     seen: set[int] = set()
@@ -85,11 +89,11 @@ def _extents(source: SourceText, roots: list[object]) -> dict[int, int]:
         seen.add(id(node))
         budget -= 1
         if ys.is_mapping(node):
-            for key, value in node.value:  # type: ignore[attr-defined]
+            for key, value in node.value:
                 _extend(extents, source, ys.span(key)[0], ys.span(value)[1])
                 stack.append(value)
         elif ys.is_sequence(node):
-            for item in node.value:  # type: ignore[attr-defined]
+            for item in node.value:
                 first, last = ys.span(item)
                 _extend(extents, source, first, last)
                 stack.append(item)

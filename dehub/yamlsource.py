@@ -31,7 +31,25 @@ from .value import SYNTHETIC, Builder, Value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # yaml is imported lazily: it costs ~40 ms, and most runs read no YAML
+    from typing import TypeGuard
+
+    from yaml import nodes
+    from yaml.error import MarkedYAMLError
     from yaml.nodes import Node
+    from yaml.reader import ReaderError
+
+    # PyYAML's stubs leave a node's value untyped; its composers (and RedefiningComposer) always
+    # make these. For the type checker only: the nodes are PyYAML's own classes.
+    class ScalarNode(nodes.ScalarNode):
+        value: str
+
+    class SequenceNode(nodes.SequenceNode):
+        value: list[Node]
+
+    class MappingNode(nodes.MappingNode):
+        value: list[tuple[KeyNode, Node]]  # keys are read by their `id`
+
+    KeyNode = ScalarNode | SequenceNode | MappingNode
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
 NULL_TAG = "tag:yaml.org,2002:null"
@@ -122,7 +140,7 @@ def _compose(text: str, loader: type) -> tuple[list[Node], ParseProblem | Except
     return documents, None
 
 
-def _marked_problem(err: object, length: int) -> ParseProblem:
+def _marked_problem(err: MarkedYAMLError, length: int) -> ParseProblem:
     """'invalid YAML: <problem> (<context> at line L, column C)', spanning the problem mark."""
     problem_mark = err.problem_mark or err.context_mark
     start = min(problem_mark.index, length) if problem_mark is not None else 0
@@ -136,7 +154,7 @@ def _marked_problem(err: object, length: int) -> ParseProblem:
     return ParseProblem(start, min(start + 1, length), message)
 
 
-def _reader_problem(text: str, err: object) -> ParseProblem:
+def _reader_problem(text: str, err: ReaderError) -> ParseProblem:
     """Where the first character YAML forbids is (libyaml reports a byte offset: recompute it)."""
     from yaml.reader import Reader
 
@@ -159,15 +177,15 @@ def top_level_keys(text: str, lines: int = 2000) -> set[str]:
 # --- node kinds ------------------------------------------------------------------------------
 
 
-def is_mapping(node: object) -> bool:
+def is_mapping(node: object) -> TypeGuard[MappingNode]:
     return getattr(node, "id", None) == "mapping"
 
 
-def is_sequence(node: object) -> bool:
+def is_sequence(node: object) -> TypeGuard[SequenceNode]:
     return getattr(node, "id", None) == "sequence"
 
 
-def is_scalar(node: object) -> bool:
+def is_scalar(node: object) -> TypeGuard[ScalarNode]:
     return getattr(node, "id", None) == "scalar"
 
 

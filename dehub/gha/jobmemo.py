@@ -25,36 +25,45 @@ from ..imageuse import ImageUse
 from ..pipeline import Event, HiddenPull, Job, PullContext
 from ..value import Choice, Value
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from yaml.nodes import Node
+
+    Values = dict[str, Value | None]  # input defaults or env values, by name
+    ValueKey = tuple[object, ...]  # a value's text, origins and type name; a Choice's alternatives
+    ValuesKey = tuple[tuple[str, ValueKey | None], ...]
+    MemoKey = tuple[str, int, str, ValuesKey | None, ValuesKey | None]  # slice, column, shell, inputs, env
+
 MAX_ENTRIES = 512
 # Off for the command line, where each file is read once and storing only costs; the language
 # server, which re-lints the same file after every change, turns it on.
 ENABLED = False
-_memo: dict[tuple, tuple[int, int, Job]] = {}
+_memo: dict[MemoKey, tuple[int, int, Job]] = {}
 
 
-def key(text: str, start: int, end: int, shell_name: str, inputs: dict, workflow_env: dict | None) -> tuple:
+def key(text: str, start: int, end: int, shell_name: str, inputs: Values, workflow_env: Values | None) -> MemoKey:
     column = start - (text.rfind("\n", 0, start) + 1)
     return text[start:end], column, shell_name, _values_key(inputs), _values_key(workflow_env)
 
 
-def _values_key(values: dict | None) -> tuple | None:
+def _values_key(values: Values | None) -> ValuesKey | None:
     if values is None:
         return None
     return tuple((name, _value_key(value)) for name, value in values.items())
 
 
-def _value_key(value: Value | None) -> tuple | None:
+def _value_key(value: Value | None) -> ValueKey | None:
     """A value's text and origins; a `Choice` (an env value with several outcomes) adds each
     alternative's, and a typed falsy input default says so: the job reads them all."""
     if value is None:
         return None
-    key: tuple = (value.text, tuple(value.origins), type(value).__name__)
+    key: ValueKey = (value.text, tuple(value.origins), type(value).__name__)
     if isinstance(value, Choice):
         key += tuple((one.text, tuple(one.origins)) for one in value.alternatives)
     return key
 
 
-def lookup(memo_key: tuple, start: int) -> Job | None:
+def lookup(memo_key: MemoKey, start: int) -> Job | None:
     """A fresh copy of the stored job, moved to `start`; None on a miss."""
     entry = _memo.get(memo_key)
     if entry is None:
@@ -65,7 +74,7 @@ def lookup(memo_key: tuple, start: int) -> Job | None:
     return _Mover(old_start, old_end, start - old_start).job(job)
 
 
-def store(memo_key: tuple, start: int, end: int, job: Job, job_node: object, pinned: set[int]) -> None:
+def store(memo_key: MemoKey, start: int, end: int, job: Job, job_node: Node, pinned: set[int]) -> None:
     """Remember a job just read, if it is self-contained and every offset in it is placeable."""
     has_alias = "*" in memo_key[0]  # an alias is written `*name`: without a `*`, there is none
     if has_alias and not _self_contained(job_node, start, end) or not _placeable(job, start, end, pinned):
@@ -75,7 +84,7 @@ def store(memo_key: tuple, start: int, end: int, job: Job, job_node: object, pin
     _memo[memo_key] = (start, end, job)
 
 
-def pinned_offsets(*value_maps: dict | None) -> set[int]:
+def pinned_offsets(*value_maps: Values | None) -> set[int]:
     """The source offsets of the env and input values the key pins."""
     offsets: set[int] = set()
     for values in value_maps:
@@ -109,7 +118,7 @@ def _placeable(job: Job, low: int, high: int, pinned: set[int]) -> bool:
     return all(low <= offset <= high or offset < 0 or offset in pinned for offset in offsets)
 
 
-def _self_contained(node: object, start: int, end: int) -> bool:
+def _self_contained(node: Node, start: int, end: int) -> bool:
     """Whether every node reachable from the job (aliases included) is written inside it."""
     stack = [node]
     seen: set[int] = set()
@@ -118,9 +127,9 @@ def _self_contained(node: object, start: int, end: int) -> bool:
         if id(current) in seen:
             continue
         seen.add(id(current))
-        if not (start <= current.start_mark.index and current.end_mark.index <= end):  # type: ignore[attr-defined]
+        if not (start <= current.start_mark.index and current.end_mark.index <= end):
             return False
-        value = current.value  # type: ignore[attr-defined]
+        value = current.value
         if type(value) is list:
             for item in value:
                 if type(item) is tuple:  # a mapping's (key, value) pair

@@ -73,7 +73,7 @@ def _entries(node: object, text: str) -> list[dict[str, object]] | None:
     if not ys.is_sequence(node):
         return None
     out = []
-    for item in node.value:  # type: ignore[attr-defined]
+    for item in node.value:
         converted = _convert(item, text)
         if not isinstance(converted, dict):
             return None

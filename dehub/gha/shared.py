@@ -60,7 +60,7 @@ def read_outside_images(job: object) -> set[str]:
                 if ys.is_mapping(service):
                     pending.extend(v for k, _, v in ys.mapping_items(service) if k.lower() != "image")
         elif name == "steps" and ys.is_sequence(value):
-            for step in value.value:  # type: ignore[attr-defined]
+            for step in value.value:
                 for step_key, _, step_value in ys.mapping_items(step):
                     lowered = step_key.lower()
                     if lowered in ("uses", "run"):
@@ -82,7 +82,7 @@ def read_outside_images(job: object) -> set[str]:
         elif ys.is_mapping(node):
             pending.extend(value for _, _, value in ys.mapping_items(node))
         elif ys.is_sequence(node):
-            pending.extend(node.value)  # type: ignore[attr-defined]
+            pending.extend(node.value)
     return keys
 
 
@@ -106,5 +106,6 @@ def mark(uses: list[ImageUse], combination: dict[str, object] | None, shared: se
     for use in uses:
         for key in sorted(drawn_keys(use.value, combination) & shared):
             literal = combination[key]
-            known = [origin for origin in literal.origins if origin >= 0]  # type: ignore[attr-defined]
+            assert isinstance(literal, Value)  # drawn_keys keeps only keys whose literal is a Value
+            known = [origin for origin in literal.origins if origin >= 0]
             use.shared = {**(use.shared or {}), f"`matrix.{key}`": (min(known), max(known) + 1)}

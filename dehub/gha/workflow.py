@@ -21,6 +21,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from yaml.nodes import Node
 
+    from ..value import Value
+
 
 def sniff(text: str) -> bool:
     """A workflow has top-level `on:` and `jobs:`."""
@@ -69,10 +71,10 @@ class WorkflowDocument(GhaDocument):
                     pinned = jobmemo.pinned_offsets(inputs, workflow_env)
                 jobmemo.store(memo_key, start, end, job, job_node, pinned)
 
-    def _workflow_inputs(self, root: Node) -> dict:
+    def _workflow_inputs(self, root: Node) -> dict[str, Value | None]:
         """Defaults of `workflow_call` and `workflow_dispatch` inputs (a call's input wins)."""
         on = ys.mapping_get(root, "on")
-        found: dict = {}
+        found: dict[str, Value | None] = {}
         if on is None or not ys.is_mapping(on):
             return found
         for event in ("workflow_dispatch", "workflow_call"):
@@ -86,8 +88,8 @@ class WorkflowDocument(GhaDocument):
         run: JobRun,
         node: Node,
         combination: dict[str, object] | None,
-        inputs: dict,
-        workflow_env: dict | None,
+        inputs: dict[str, Value | None],
+        workflow_env: dict[str, Value | None] | None,
         shell_name: str,
     ) -> None:
         setup_scope = ex.Scope(combination, None, inputs)
