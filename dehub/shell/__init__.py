@@ -55,7 +55,7 @@ def pulls(script: Value, env: dict[str, Value | None] | None = None, shell: str 
     return [pull for _, pull in found]
 
 
-def _sort_key(item: tuple) -> tuple:
+def _sort_key(item: tuple[tuple[int, ...], Pull]) -> tuple[int, ...]:
     return item[0]
 
 

@@ -176,7 +176,7 @@ NERDCTL_BUILD = NERDCTL_GLOBAL | frozenset(
     )
 )
 # tag SOURCE TARGET...: no options of their own.
-DOCKER_TAG = frozenset()
+DOCKER_TAG: frozenset[str] = frozenset()
 PODMAN_TAG = PODMAN_PERSISTENT
 NERDCTL_TAG = NERDCTL_GLOBAL
 BUILDAH_TAG = BUILDAH_GLOBAL

@@ -20,7 +20,11 @@ from .pull import Pull
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
+
+    # subcommand path -> (action, value options, whether several images or names may follow)
+    Commands = dict[tuple[str, ...], tuple[str, frozenset[str], bool]]
 
 # Command groups whose next word is the real subcommand (`docker buildx --builder x build`).
 GROUPS = frozenset(("container", "image", "buildx", "builder"))
@@ -28,12 +32,13 @@ GROUP_OPTIONS = frozenset(("--builder",))
 TAG_OPTIONS = frozenset(("-t", "--tag"))
 BUILD_OPTIONS = frozenset(("-t", "--tag", "--build-context", "--builder", "-o", "--output"))
 DRIVER_OPTIONS = frozenset(("--driver", "--driver-opt", "--name"))
+NO_OPTIONS: frozenset[str] = frozenset()
 BUILDX_DEFAULT_DRIVER = "docker-container"
 
 
 def _engine_commands(
-    run: frozenset, pull: frozenset, login: frozenset, build: frozenset, tag: frozenset, several: bool
-) -> dict:
+    run: frozenset[str], pull: frozenset[str], login: frozenset[str], build: frozenset[str], tag: frozenset[str], several: bool
+) -> Commands:
     """Subcommand path -> (action, value options, whether several images or names may follow).
 
     `several`: podman pulls and tags every image operand, docker and nerdctl only one.
@@ -52,10 +57,10 @@ def _engine_commands(
         ("login",): ("login", login, False),
         ("tag",): ("tag", tag, several),
         ("image", "tag"): ("tag", tag, several),
-        ("load",): ("load", None, False),
-        ("image", "load"): ("load", None, False),
-        ("import",): ("load", None, False),
-        ("image", "import"): ("load", None, False),
+        ("load",): ("load", NO_OPTIONS, False),
+        ("image", "load"): ("load", NO_OPTIONS, False),
+        ("import",): ("load", NO_OPTIONS, False),
+        ("image", "import"): ("load", NO_OPTIONS, False),
     }
 
 
@@ -63,10 +68,10 @@ DOCKER_COMMANDS = _engine_commands(o.DOCKER_RUN, o.DOCKER_PULL, o.DOCKER_LOGIN, 
 DOCKER_COMMANDS[("buildx", "create")] = ("buildx-create", o.BUILDX_CREATE, False)
 DOCKER_COMMANDS[("buildx", "bake")] = ("bake", o.BUILDX_BAKE, False)
 DOCKER_COMMANDS[("buildx", "use")] = ("buildx-use", o.BUILDX_USE, False)
-DOCKER_COMMANDS[("buildx", "install")] = ("buildx-install", frozenset(), False)
-DOCKER_COMMANDS[("buildx", "uninstall")] = ("buildx-uninstall", frozenset(), False)
+DOCKER_COMMANDS[("buildx", "install")] = ("buildx-install", NO_OPTIONS, False)
+DOCKER_COMMANDS[("buildx", "uninstall")] = ("buildx-uninstall", NO_OPTIONS, False)
 # tool -> (global options, subcommands)
-CLI = {
+CLI: dict[str, tuple[frozenset[str], Commands]] = {
     "docker": (o.DOCKER_GLOBAL, DOCKER_COMMANDS),
     "podman": (
         o.PODMAN_GLOBAL,
@@ -162,7 +167,7 @@ class _Command:
         self.emit_word(action, word, self.reader.cooked(word))
 
 
-def _run(command: _Command, action: str, start: int, values: frozenset, several: bool) -> None:
+def _run(command: _Command, action: str, start: int, values: frozenset[str], several: bool) -> None:
     """run / create: the options end at the image; what follows is the container's command."""
     reader, words = command.reader, command.words
     first = first_operand(reader, words, start, values)
@@ -173,7 +178,7 @@ def _run(command: _Command, action: str, start: int, values: frozenset, several:
         command.emit_word(action, word, reader.cooked(word), always=always)
 
 
-def _pull(command: _Command, action: str, start: int, values: frozenset, several: bool) -> None:
+def _pull(command: _Command, action: str, start: int, values: frozenset[str], several: bool) -> None:
     """pull (several images for podman), buildah from."""
     found = operands(command.reader, command.words, start, values)
     always = command.path[-1:] == ("pull",)  # `buildah from` uses a local image, as `docker run` does
@@ -182,7 +187,7 @@ def _pull(command: _Command, action: str, start: int, values: frozenset, several
         command.emit_word(action, word, command.reader.cooked(word), always=always)
 
 
-def _login(command: _Command, action: str, start: int, values: frozenset, several: bool) -> None:
+def _login(command: _Command, action: str, start: int, values: frozenset[str], several: bool) -> None:
     """login [SERVER]: without a server, the login is to Docker Hub (value None)."""
     found = operands(command.reader, command.words, start, values)
     if found:
@@ -191,7 +196,7 @@ def _login(command: _Command, action: str, start: int, values: frozenset, severa
         command.emit_word(action, command.tool_word, None)
 
 
-def _build(command: _Command, action: str, start: int, values: frozenset, several: bool) -> None:
+def _build(command: _Command, action: str, start: int, values: frozenset[str], several: bool) -> None:
     """A build pulls what its Dockerfile names (read elsewhere) and its `docker-image://`
     contexts; its arguments, tags, builder and outputs matter here."""
     reader, words = command.reader, command.words
@@ -224,7 +229,7 @@ def _build(command: _Command, action: str, start: int, values: frozenset, severa
                        away=away)  # fmt: skip
 
 
-def _bake(command: _Command, action: str, start: int, values: frozenset, several: bool) -> None:
+def _bake(command: _Command, action: str, start: int, values: frozenset[str], several: bool) -> None:
     """docker buildx bake: its `--set` overrides may name `docker-image://` contexts and tags
     (what the bake file itself says is not read); reported as a build."""
     reader, words = command.reader, command.words
@@ -252,19 +257,19 @@ def _is_buildx(command: _Command) -> bool:
     return command.tool == "docker" and command.path[:1] == ("buildx",)
 
 
-def _tag(command: _Command, action: str, start: int, values: frozenset, several: bool) -> None:
+def _tag(command: _Command, action: str, start: int, values: frozenset[str], several: bool) -> None:
     """tag SOURCE TARGET...: one report per target name (docker and nerdctl take one)."""
     targets = operands(command.reader, command.words, start, values)[1:]
     for index in targets if several else targets[:1]:
         command.emit_operand(action, index)
 
 
-def _load(command: _Command, action: str, start: int, values: frozenset, several: bool) -> None:
+def _load(command: _Command, action: str, start: int, values: frozenset[str], several: bool) -> None:
     """load / import: images come from an archive, under names only the archive knows."""
     command.emit_word(action, command.tool_word, None)
 
 
-def _buildx_create(command: _Command, action: str, start: int, values: frozenset, several: bool) -> None:
+def _buildx_create(command: _Command, action: str, start: int, values: frozenset[str], several: bool) -> None:
     """docker buildx create: the driver, the name, `--use`, and the BuildKit image a
     `--driver-opt image=X` names.
 
@@ -294,7 +299,7 @@ def _buildx_create(command: _Command, action: str, start: int, values: frozenset
     command.emit(action, begin, end, value, driver=driver, builder=name, use=use)
 
 
-def _buildx_use(command: _Command, action: str, start: int, values: frozenset, several: bool) -> None:
+def _buildx_use(command: _Command, action: str, start: int, values: frozenset[str], several: bool) -> None:
     """docker buildx use NAME: the builder later `docker buildx` builds run on."""
     found = operands(command.reader, command.words, start, values)
     if found:
@@ -303,7 +308,7 @@ def _buildx_use(command: _Command, action: str, start: int, values: frozenset, s
         command.emit_word(action, command.subcommand, None)
 
 
-def _buildx_install(command: _Command, action: str, start: int, values: frozenset, several: bool) -> None:
+def _buildx_install(command: _Command, action: str, start: int, values: frozenset[str], several: bool) -> None:
     """docker buildx install / uninstall: whether `docker build` uses the selected builder."""
     command.emit_word("buildx-install", command.subcommand, None, use=action == "buildx-install")
 
@@ -324,7 +329,7 @@ def _inside(reader: Cooking, word: Word, value: Value) -> tuple[int, int]:
     return word.start, word.end
 
 
-ACTIONS = {
+ACTIONS: dict[str, Callable[[_Command, str, int, frozenset[str], bool], None]] = {
     "run": _run,
     "create": _run,
     "pull": _pull,

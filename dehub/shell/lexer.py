@@ -12,6 +12,10 @@ from .substitutions import Substitutions
 from .text import METACHARS
 from .variables import is_name
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..value import Value
+
 BLANKS = frozenset(" \t\r")  # \r too: CRLF scripts
 OPERATORS = {
     ";": (";;&", ";;", ";&", ";"),
@@ -38,7 +42,7 @@ class Word:
         self.spans = spans  # start -> end of each $(...), `...`, ${...}, $((...)), $'...' inside
         self.plain = plain  # no quote, escape or expansion: the text is the word
         self.fd = False  # `2` in `2>&1`: part of a redirection, not an argument
-        self.cooked = None  # the Value, once cooked
+        self.cooked: Value | None = None  # once cooked
 
 
 class Lexer(Substitutions):

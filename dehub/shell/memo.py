@@ -18,24 +18,31 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    # the script's style, value and source slice, the shell, and each env value's text
+    MemoKey = tuple[str | None, str, str, str, tuple[tuple[str, str | None], ...]]
+    # a value with position-free origins: text, origins (or a run's (first, length)), variables, unresolved
+    StoredValue = tuple[str, list[int] | tuple[int, int], tuple[str, ...], tuple[str, ...]]
+    # the env characters the events refer to (name, index), and each event with its value and relative span
+    Entry = tuple[tuple[tuple[str, int], ...], list[tuple[ScriptEvent, StoredValue | None, tuple[int, int]]]]
+
 MAX_ENTRIES = 4096
 # Off for the command line, where each file is read once and storing only costs; the language
 # server, which re-lints the same file after every change, turns it on.
 ENABLED = False
-_memo: dict[tuple, tuple] = {}
+_memo: dict[MemoKey, Entry] = {}
 
 
 class _Unplaceable(Exception):
     """An offset that is neither in the script nor in an env value: do not memoise."""
 
 
-def key(style: object, value: str, raw: str, shell_name: str, env: dict[str, Value | None] | None) -> tuple:
+def key(style: str | None, value: str, raw: str, shell_name: str, env: dict[str, Value | None] | None) -> MemoKey:
     """Everything a scan reads: the script's style, value and source slice, the shell, the env texts."""
     env_key = () if not env else tuple((name, None if v is None else v.text) for name, v in env.items())
     return style, value, raw, shell_name, env_key
 
 
-def lookup(memo_key: tuple, start: int, env: dict[str, Value | None] | None) -> list[ScriptEvent] | None:
+def lookup(memo_key: MemoKey, start: int, env: dict[str, Value | None] | None) -> list[ScriptEvent] | None:
     """The stored events placed for a script now at `start` with these env values; None on a miss."""
     entry = _memo.get(memo_key)
     if entry is None:
@@ -73,7 +80,7 @@ def _env_value(env: dict[str, Value | None] | None, name: str) -> Value:
 
 
 def store(
-    memo_key: tuple, start: int, end: int, env: dict[str, Value | None] | None, found: list[ScriptEvent]
+    memo_key: MemoKey, start: int, end: int, env: dict[str, Value | None] | None, found: list[ScriptEvent]
 ) -> None:
     """Remember a script's events, unless one refers to text outside the script and its env values."""
     env_at: dict[int, tuple[str, int]] = {}
@@ -96,12 +103,12 @@ def store(
         return -10 - (len(refs) - 1)
 
     try:
-        encoded = []
+        encoded: list[tuple[ScriptEvent, StoredValue | None, tuple[int, int]]] = []
         for event in found:
             span, value = event.span, event.value
             if not (start <= span[0] <= span[1] <= end):
                 raise _Unplaceable
-            stored = None
+            stored: StoredValue | None = None
             if value is not None:
                 stored = (value.text, _encoded(value.origins, start, end, encode), value.variables, value.unresolved)
             encoded.append((event, stored, (span[0] - start, span[1] - start)))

@@ -27,7 +27,7 @@ def option(reader: Cooking, word: Word) -> str | None:
     return None
 
 
-def option_width(option: str, values: frozenset) -> int:
+def option_width(option: str, values: frozenset[str]) -> int:
     """How many words an option takes: 2 when its value is the next word, else 1."""
     if option.startswith("--"):
         return 2 if "=" not in option and option in values else 1
@@ -39,7 +39,7 @@ def option_width(option: str, values: frozenset) -> int:
 
 
 def first_operand(
-    reader: Cooking, words: list[Word], index: int, values: frozenset, refusals: frozenset = frozenset()
+    reader: Cooking, words: list[Word], index: int, values: frozenset[str], refusals: frozenset[str] = frozenset()
 ) -> int:
     """Index of the first operand from `index` (options stop there); len(words) if none, or
     when an option in `refusals` shows the operands are not what they seem."""
@@ -56,7 +56,7 @@ def first_operand(
     return count
 
 
-def operands(reader: Cooking, words: list[Word], index: int, values: frozenset) -> list[int]:
+def operands(reader: Cooking, words: list[Word], index: int, values: frozenset[str]) -> list[int]:
     """Indexes of all operands from `index`; options may come between them."""
     count = len(words)
     found = []
@@ -74,7 +74,7 @@ def operands(reader: Cooking, words: list[Word], index: int, values: frozenset) 
 
 
 def option_values(
-    reader: Cooking, words: list[Word], index: int, values: frozenset, wanted: frozenset
+    reader: Cooking, words: list[Word], index: int, values: frozenset[str], wanted: frozenset[str]
 ) -> list[tuple[str, Value, Word]]:
     """(option, its value, the word holding the value) for each use of a `wanted` value option.
 
@@ -120,7 +120,7 @@ def _tail(value: Value, start: int) -> Value:
     return Value(value.text[start:], value.origins[start:], value.variables, value.unresolved)
 
 
-def flags(reader: Cooking, words: list[Word], index: int, values: frozenset) -> set[str]:
+def flags(reader: Cooking, words: list[Word], index: int, values: frozenset[str]) -> set[str]:
     """The long flags given from `index` (`--load`, `--push`), options that take no value;
     `--flag=true|false` counts as given when true. Stops at `--`."""
     count = len(words)

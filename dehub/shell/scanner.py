@@ -18,6 +18,10 @@ from .text import MARKS, Stop
 from .variables import DECLARATIONS, FORGETTING, Scope, assignment, is_name
 from .wrappers import POSIX_SHELLS, SHELLS, WRAPPERS, inline_script, unwrap
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .pull import Pull
+
 CASE_ENDS = frozenset((";;", ";&", ";;&"))
 KEYWORDS = frozenset(
     ("if", "then", "elif", "else", "fi", "do", "done", "while", "until", "{", "}", "!", "coproc", "case", "esac",
@@ -31,6 +35,7 @@ class Scanner(Lexer, Cooking):
     """Reads one script (or a `$(...)` inside one), analysing each simple command as it ends."""
 
     __slots__ = ("scope", "out", "key")
+    scope: Scope  # Cooking reads it as a plain dict
 
     def __init__(
         self,
@@ -40,7 +45,7 @@ class Scanner(Lexer, Cooking):
         pos: int,
         size: int,
         scope: Scope,
-        out: list,
+        out: list[tuple[tuple[int, ...], Pull]],
         key: tuple[int, ...],
         depth: int,
         unknowns: bool,
@@ -52,7 +57,10 @@ class Scanner(Lexer, Cooking):
         self.key = key  # sort-key prefix placing this text within the outer script
 
     @classmethod
-    def of(cls, script: Value, scope: Scope, out: list, key: tuple[int, ...], depth: int, bash: bool) -> Scanner:
+    def of(
+        cls, script: Value, scope: Scope, out: list[tuple[tuple[int, ...], Pull]], key: tuple[int, ...], depth: int,
+        bash: bool,
+    ) -> Scanner:  # fmt: skip
         """A scanner for a whole script text."""
         text, origins = script.text, script.origins
         return cls(text, origins, text.translate(MARKS), 0, len(text), scope, out, key, depth, UNKNOWN in origins, bash)

@@ -43,7 +43,7 @@ def assignment(text: str, origins: list[int], start: int, end: int) -> tuple[str
     return None
 
 
-class Scope(dict):
+class Scope(dict[str, "Value | None"]):
     """Variables by name; any name not set here is unknown (None).
 
     A child scope (`sh -c` with `NAME=value` before it) holds only its own assignments and
@@ -62,7 +62,7 @@ class Scope(dict):
     def __contains__(self, name: object) -> bool:
         return True
 
-    def get(self, name: str, default: object = None) -> Value | None:  # type: ignore[override]
+    def get(self, name: str, default: object = None) -> Value | None:
         return self[name]
 
     def assign(self, name: str, value: Value, append: bool) -> None:
