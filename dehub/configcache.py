@@ -13,6 +13,13 @@ import marshal
 import os
 import zlib
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import TypeVar
+
+    Data = TypeVar("Data")
+
 VERSION = 1
 
 
@@ -29,22 +36,24 @@ def _entry(path: str) -> str:
     return os.path.join(cache_dir(), f"config-{zlib.crc32(absolute.encode('utf-8', 'surrogateescape')):08x}")
 
 
-def load(path: str, raw: bytes, parse):  # noqa: ANN001, ANN201 - parse(raw) -> plain data
-    """`parse(raw)`, or the value it gave last time for these exact bytes at this path."""
+def load(path: str, raw: bytes, parse: Callable[[bytes], Data]) -> Data:
+    """`parse(raw)` (plain data), or the value it gave last time for these exact bytes at this path."""
     if os.environ.get("DEHUB_NO_CACHE"):
         return parse(raw)
     key = (VERSION, os.path.abspath(path), len(raw), zlib.crc32(raw))
     entry = _entry(path)
     try:
         with open(entry, "rb") as handle:
-            stored_key, value = marshal.loads(handle.read())
+            stored: tuple[object, Data] = marshal.loads(handle.read())  # as written below: (key, parse(raw))
+        stored_key, value = stored
         if stored_key == key:
             return value
     except (OSError, EOFError, ValueError, TypeError):
         pass
     value = parse(raw)
     try:
-        data = marshal.dumps((key, value))
+        # typeshed admits only what marshal can write; anything else raises ValueError, handled here
+        data = marshal.dumps((key, value))  # type: ignore[arg-type]
     except ValueError:  # not plain data (a YAML timestamp, say): just do not cache it
         return value
     try:

@@ -136,7 +136,7 @@ def _git_files(folder: str) -> list[str] | None:
 
 
 def _walk(folder: str) -> list[str]:
-    out = []
+    out: list[str] = []
     for current, folders, files in os.walk(folder):
         folders[:] = [name for name in folders if name not in SKIP_FOLDERS]
         out.extend(os.path.join(current, name) for name in files)

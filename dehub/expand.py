@@ -179,16 +179,17 @@ class _Expander:
             else:
                 outer.add_unknown(shown, name)
             return
-        is_set = declared and (not colon or bool(value.text))  # type: ignore[union-attr]
+        # set (and, with ':', not empty): a declared name has a value here, an undeclared one none
+        set_value = value if value is not None and (not colon or value.text) else None
         if op == "-":
-            outer.extend(value if is_set else word_value)  # type: ignore[arg-type]
+            outer.extend(word_value if set_value is None else set_value)
         elif op == "+":
-            if is_set:
+            if set_value is not None:
                 outer.extend(word_value)
         else:  # '?': the value, or the build fails
-            if not is_set:
+            if set_value is None:
                 raise ExpandError(f"{name}: {word_value.text or 'parameter not set'}")
-            outer.extend(value)  # type: ignore[arg-type]
+            outer.extend(set_value)
         outer.variables.append(name)
 
     def _computed(self, name: str, start: int) -> None:

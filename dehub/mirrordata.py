@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
-_cache: dict[str, object] = {}
+_official: frozenset[str] | None = None  # each read once per process, when first asked for
+_removed: dict[str, str] | None = None
+_exceptions: list[MirrorException] | None = None
 
 
 def _lines(name: str) -> list[str]:
@@ -19,20 +21,18 @@ def _lines(name: str) -> list[str]:
 
 def official_images() -> frozenset[str]:
     """Names of the current Docker Official Images (`library/<name>` on Docker Hub)."""
-    found = _cache.get("official")
-    if found is None:
-        found = _cache["official"] = frozenset(line.strip() for line in _lines("official-images.txt"))
-    return found  # type: ignore[return-value]
+    global _official
+    if _official is None:
+        _official = frozenset(line.strip() for line in _lines("official-images.txt"))
+    return _official
 
 
 def removed_images() -> dict[str, str]:
     """Images removed from the official program -> the date they were removed."""
-    found = _cache.get("removed")
-    if found is None:
-        found = _cache["removed"] = {
-            parts[0]: parts[2] for parts in (line.split() for line in _lines("official-images-removed.txt"))
-        }
-    return found  # type: ignore[return-value]
+    global _removed
+    if _removed is None:
+        _removed = {parts[0]: parts[2] for parts in (line.split() for line in _lines("official-images-removed.txt"))}
+    return _removed
 
 
 class MirrorException:
@@ -46,9 +46,7 @@ class MirrorException:
 
 
 def mirror_exceptions() -> list[MirrorException]:
-    found = _cache.get("exceptions")
-    if found is None:
-        found = _cache["exceptions"] = [
-            MirrorException(*line.split("\t", 3)) for line in _lines("mirror-exceptions.tsv")
-        ]
-    return found  # type: ignore[return-value]
+    global _exceptions
+    if _exceptions is None:
+        _exceptions = [MirrorException(*line.split("\t", 3)) for line in _lines("mirror-exceptions.tsv")]
+    return _exceptions

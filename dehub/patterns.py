@@ -61,7 +61,7 @@ def tail_matches(pattern: str, path: str) -> bool:
     return _segments_match(segments, tuple(path.split("/")), {})
 
 
-def _segments_match(pattern: tuple[str, ...], parts: tuple[str, ...], memo: dict) -> bool:
+def _segments_match(pattern: tuple[str, ...], parts: tuple[str, ...], memo: dict[tuple[int, int], bool]) -> bool:
     key = (len(pattern), len(parts))
     found = memo.get(key)
     if found is not None:

@@ -124,7 +124,7 @@ class DockerfileDocument(Document):
         stage_index = 0
         for instruction in lexed.instructions:
             keyword = instruction.keyword
-            stages = all_stages
+            stages: set[str] | _ChildStages = all_stages
             if keyword == "onbuild":
                 keyword, args = _inner(instruction.args)
                 if keyword not in ("copy", "run"):
@@ -138,10 +138,10 @@ class DockerfileDocument(Document):
                 written = self.base_names[stage_index]
                 if written is not None:
                     _from(written, env, escape, earlier_stages, uses)
-                name = self.stage_names[stage_index]
+                stage_name = self.stage_names[stage_index]
                 stage_index += 1
-                if name:
-                    earlier_stages.add(name)
+                if stage_name:
+                    earlier_stages.add(stage_name)
                 continue
             elif keyword == "arg" and stage_index == 0:
                 args = instruction.args
@@ -153,9 +153,9 @@ class DockerfileDocument(Document):
             elif keyword == "copy":
                 flags, _ = builder_flags(args)
                 for flag in flags:
-                    value = flag_value(flag, "from")
-                    if value is not None:
-                        _from_flag("copy-from", value, stages, uses)
+                    source = flag_value(flag, "from")
+                    if source is not None:
+                        _from_flag("copy-from", source, stages, uses)
             elif keyword == "run":
                 flags, _ = builder_flags(args)
                 for flag in flags:
@@ -242,7 +242,7 @@ def _may_be_stage(value: Value, stages: set[str]) -> bool:
     The unknown parts become `*`; the pattern must keep some literal text, so that a bare
     `FROM ${BASE}` stays unresolved rather than being taken for any stage.
     """
-    pattern = []
+    pattern: list[str] = []
     for char, origin in zip(value.text, value.origins, strict=True):
         if origin == UNKNOWN:
             if not pattern or pattern[-1] != "*":

@@ -175,10 +175,10 @@ def lex(source: SourceText) -> Lexed:
         if escape_directive.value.text in ("\\", "`"):
             result.escape = escape_directive.value.text
         else:
-            value = escape_directive.value
+            token = escape_directive.value
             result.errors.append(
                 ParseProblem(
-                    value.origins[0], value.origins[0] + len(value.text), f"invalid escape token '{value.text}'"
+                    token.origins[0], token.origins[0] + len(token.text), f"invalid escape token '{token.text}'"
                 )
             )
     escape = result.escape

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from importlib import import_module
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import ModuleType
+
 FORMATS = {
     "text": "dehub.report.text",
     "concise": "dehub.report.concise",
@@ -18,5 +22,6 @@ FORMATS = {
 }
 
 
-def get(name: str):  # noqa: ANN201 - returns a reporter module
+def get(name: str) -> ModuleType:
+    """The reporter module of a format: its `write(findings, stream, summary)` writes the report."""
     return import_module(FORMATS[name])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from io import TextIOBase
 
 from ..findings import Finding
-from .text import summary_line
+from .text import Summary, summary_line
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -40,7 +40,7 @@ def command(finding: Finding) -> str:
     return f"::{COMMAND.get(finding.severity, 'warning')} {rendered}::{escape_data(finding.full_message)}"
 
 
-def write(findings: list[Finding], stream: TextIOBase, summary) -> None:  # noqa: ANN001 - text.Summary
+def write(findings: list[Finding], stream: TextIOBase, summary: Summary) -> None:
     for finding in findings:
         stream.write(command(finding) + "\n")
     if not summary.quiet:

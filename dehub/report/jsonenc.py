@@ -6,30 +6,27 @@ needs only CPython's C encoder. Elsewhere the standard module is used.
 
 from __future__ import annotations
 
-try:
-    from _json import encode_basestring as _quote  # type: ignore[import-not-found]
-    from _json import make_encoder as _make_encoder  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - not CPython
-    _make_encoder = None
-
 
 def _unsupported(value: object) -> object:
     raise TypeError(f"cannot encode {type(value).__name__} as JSON")
 
 
-if _make_encoder is not None:
-    _encoder = _make_encoder(None, _unsupported, _quote, None, ": ", ", ", False, False, True)
-
-    def compact(value: object) -> str:
-        """One-line JSON text for dicts, lists, strings, ints, booleans and None."""
-        return "".join(_encoder(value, 0))
-
-else:  # pragma: no cover
+try:
+    from _json import encode_basestring as _quote
+    from _json import make_encoder as _make_encoder
+except ImportError:  # pragma: no cover - not CPython
 
     def compact(value: object) -> str:
         import json
 
         return json.dumps(value, ensure_ascii=False)
+
+else:
+    _encoder = _make_encoder(None, _unsupported, _quote, None, ": ", ", ", False, False, True)
+
+    def compact(value: object) -> str:
+        """One-line JSON text for dicts, lists, strings, ints, booleans and None."""
+        return "".join(_encoder(value, 0))
 
 
 def lines(header: str, items: list[object], footer: str) -> str:
