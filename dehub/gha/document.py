@@ -66,8 +66,8 @@ class GhaDocument(YamlDocument):
             return out
         for name, _, spec in ys.mapping_items(node):
             default = ys.mapping_get(spec, "default") if ys.is_mapping(spec) else None
-            value = self.value(default)
-            out[name.lower()] = ex.typed(default, value) if value is not None else None
+            value = self.value(default)  # None unless `default` is a (non-null) scalar
+            out[name.lower()] = ex.typed(default, value) if value is not None and default is not None else None
         return out
 
     def read_steps(

@@ -23,6 +23,24 @@ from __future__ import annotations
 from ..tracked import Tracked
 from ..value import UNKNOWN, Builder, Choice, Value
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Literal, Union
+
+    from yaml.nodes import Node as YamlNode
+
+    # The parsed expression (see "parsing" below): tuples tagged by their first item.
+    StrNode = tuple[Literal["str"], int, int]
+    NumNode = tuple[Literal["num"], int, int]
+    KwNode = tuple[Literal["kw"], int, int]
+    IdNode = tuple[Literal["id"], int, int]  # inside the parser only: it becomes a path
+    PathNode = tuple[Literal["path"], int, int, "tuple[str, ...] | None"]
+    CallNode = tuple[Literal["call"], int, int, str, "tuple[Node, ...]"]
+    NotNode = tuple[Literal["not"], int, int, "Node"]
+    CmpNode = tuple[Literal["cmp"], int, int]
+    LogicalNode = tuple[Literal["and", "or"], int, int, "Node", "Node"]
+    Node = Union[StrNode, NumNode, KwNode, PathNode, CallNode, NotNode, CmpNode, LogicalNode]
+
 OPEN, CLOSE = "${{", "}}"
 NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 MAX_OUTCOMES = 16  # outcomes of one expression before dehub calls it unknown
@@ -58,7 +76,7 @@ class Falsy(Value):
     __slots__ = ()
 
 
-def typed(node: object, value: Value) -> Value:
+def typed(node: YamlNode, value: Value) -> Value:
     """A scalar's value, marked `Falsy` when it is a plain YAML false, null or zero (YAML 1.2
     core schema, as GitHub reads workflows: `no` and `off` are strings)."""
     from .. import yamlsource as ys
@@ -220,8 +238,9 @@ def evaluate(expression: Value, scope: Scope) -> Value | None:
 def outcomes(expression: Value, scope: Scope) -> list[Outcome]:
     """Every value the expression (the text between `${{` and `}}`) may have, once each."""
     text = expression.text
-    node = _parsed.get(text, _MISSING)
-    if node is _MISSING:
+    try:
+        node = _parsed[text]
+    except KeyError:
         if len(_parsed) >= MAX_PARSED:
             _parsed.clear()
         try:
@@ -243,8 +262,6 @@ def outcomes(expression: Value, scope: Scope) -> list[Outcome]:
 #   ("not", s, e, operand), ("cmp", s, e)   `!x`; a comparison (not evaluated)
 #   ("and", s, e, left, right), ("or", s, e, left, right)
 
-Node = tuple
-_MISSING: Node = ("missing",)
 _parsed: dict[str, Node | None] = {}
 _OPERATORS = ("==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "(", ")", "[", "]", ".", ",", "*")
 _COMPARISONS = frozenset(("==", "!=", "<=", ">=", "<", ">"))
@@ -353,10 +370,15 @@ class _Parser:
         return self.postfix()
 
     def postfix(self) -> Node:
-        node = self.primary()
-        parts: list[str] | None = [self.text[node[1] : node[2]].lower()] if node[0] == "id" else None
-        if node[0] == "id":
-            node = ("path", node[1], node[2], None)
+        first = self.primary()
+        node: Node
+        parts: list[str] | None
+        if first[0] == "id":
+            parts = [self.text[first[1] : first[2]].lower()]
+            node = ("path", first[1], first[2], None)
+        else:
+            parts = None
+            node = first
         while self.peek() in (".", "["):
             if self.take(self.peek())[0] == ".":
                 token = self.tokens[self.index] if self.index < len(self.tokens) else ("", 0, 0)
@@ -379,10 +401,11 @@ class _Parser:
     def _string(self, node: Node) -> str:
         return self.text[node[1] + 1 : node[2] - 1].replace("''", "'")
 
-    def primary(self) -> Node:
+    def primary(self) -> Node | IdNode:
         kind = self.peek()
-        if kind in ("str", "num"):
-            return self.take(kind)
+        if kind == "str" or kind == "num":
+            start, end = self.take(kind)[1:]
+            return ("str", start, end) if kind == "str" else ("num", start, end)
         if kind == "(":
             self.index += 1
             inner = self.or_()
@@ -404,7 +427,7 @@ class _Parser:
             return ("call", token[1], end, word.lower(), tuple(args))
         if word in ("true", "false", "null"):
             return ("kw", token[1], token[2])
-        return token
+        return ("id", token[1], token[2])
 
 
 # --- evaluation --------------------------------------------------------------------------
@@ -436,29 +459,28 @@ class _Evaluator:
         return Value(self.expression.text[start:end], self.expression.origins[start:end])
 
     def node(self, node: Node) -> list[Outcome]:
-        kind = node[0]
-        if kind == "str":
+        if node[0] == "str":
             value = _string_literal(self.slice(node[1], node[2]))
             return [Outcome(value, bool(value.text))]
-        if kind == "path":
+        if node[0] == "path":
             return self.path(node)
-        if kind == "or" or kind == "and":
+        if node[0] == "or" or node[0] == "and":
             return self.logical(node)
-        if kind == "call":
+        if node[0] == "call":
             return self.call(node) if node[3] == "format" else [self.unknown(node)]
-        if kind == "not":
+        if node[0] == "not":
             return _unique([self.negated(outcome, node) for outcome in self.node(node[3])])
-        if kind == "num":
+        if node[0] == "num":
             value = self.slice(node[1], node[2])
             return [Outcome(value, not _is_zero(value.text))]
-        if kind == "kw":
+        if node[0] == "kw":
             word = self.expression.text[node[1] : node[2]]
             if word == "null":
                 return [Outcome(_EMPTY, False)]
             return [Outcome(self.slice(node[1], node[2]), word == "true")]
         return [self.unknown(node)]  # a comparison
 
-    def logical(self, node: Node) -> list[Outcome]:
+    def logical(self, node: LogicalNode) -> list[Outcome]:
         """`a || b`: a if truthy, else b. `a && b`: b if a is truthy, else a. An `a` whose
         truthiness is unknown leads both ways; the way it is falsy, its value is falsy."""
         found: list[Outcome] = []
@@ -483,7 +505,7 @@ class _Evaluator:
             return self.unknown(node)
         return Outcome(Value.synthetic("false" if outcome.truthy else "true"), not outcome.truthy)
 
-    def path(self, node: Node) -> list[Outcome]:
+    def path(self, node: PathNode) -> list[Outcome]:
         parts = node[3]
         scope = self.scope
         name = self.name(node)
@@ -505,7 +527,7 @@ class _Evaluator:
             return _named(scope.inputs, rest[2], name, strings=True)  # the event's inputs are strings
         return [Outcome(None, None, name)]
 
-    def call(self, node: Node) -> list[Outcome]:
+    def call(self, node: CallNode) -> list[Outcome]:
         """`format('{0}:{1}', matrix.image, matrix.tag)`: the template with each `{N}` replaced,
         once per combination of the arguments' outcomes."""
         args = node[4]
