@@ -28,6 +28,25 @@ import sys
 
 from .findings import Finding
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from typing_extensions import NotRequired
+
+    from .dockerfile.lexer import Instruction
+    from .source import SourceText
+
+    class Record(TypedDict):
+        """One hadolint JSON finding, as `_valid` checks it."""
+
+        code: str
+        file: str
+        line: int
+        column: NotRequired[int]
+        level: str
+        message: NotRequired[str]
+
 ENV_BINARY = "DEHUB_HADOLINT"
 LEVELS = {"error": "error", "warning": "warning", "info": "info", "style": "info"}
 FOLDED_CODE = "DL3026"  # "Use only an allowed registry in the FROM image" (trustedRegistries)
@@ -123,7 +142,7 @@ def _chunks(paths: list[str], workers: int) -> list[list[str]]:
     return chunks
 
 
-def _invoke(binary: str, files: list[str], env: dict[str, str], data: bytes | None) -> tuple[list[dict], str]:
+def _invoke(binary: str, files: list[str], env: dict[str, str], data: bytes | None) -> tuple[list[Record], str]:
     """Run hadolint once; its JSON records and any stderr it wrote while succeeding."""
     args = [binary, "--no-fail", "--format", "json"]
     args += [STDIN_NAME] if data is not None else ["--", *files]  # `--`: a file named `-x` is not an option
@@ -177,7 +196,7 @@ def _config_problem(stderr: str) -> str | None:
     )
 
 
-def _parse(stdout: bytes, binary: str) -> list[dict]:
+def _parse(stdout: bytes, binary: str) -> list[Record]:
     import json
 
     try:
@@ -207,7 +226,7 @@ def _valid(record: object) -> bool:
     )
 
 
-def _convert(records: list[dict], names: dict[str, str], texts: dict[str, bytes | None]) -> list[Finding]:
+def _convert(records: list[Record], names: dict[str, str], texts: dict[str, bytes | None]) -> list[Finding]:
     """Findings named as dehub names the file, with spans located in the file's decoded text."""
     findings = []
     lines_cache: dict[str, _Lines] = {}
@@ -253,8 +272,8 @@ class _Lines:
     def __init__(self, data: bytes | None) -> None:
         from .source import DecodeError, SourceText
 
-        self.source = None
-        self.instructions: dict = {}  # first line -> instruction
+        self.source: SourceText | None = None
+        self.instructions: dict[int, Instruction] = {}  # first line -> instruction
         if data is not None:
             try:
                 self.source = SourceText.decode(data)

@@ -21,16 +21,49 @@ from .reference import ReferenceError, parse
 from .resolve import Subject, resolve
 from .source import SourceText
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from typing_extensions import Required
+
+    class PullEntry(TypedDict):
+        image: str
+        site: str
+        phase: str
+        line: int
+        column: int
+        combinations: int  # matrix combinations that pull it
+        docker_hub: bool | None  # None: unknown
+
+    class JobEntry(TypedDict):
+        job: str
+        line: int
+        column: int
+        matrix_size: int | None  # None: the matrix is not static
+        pulls: list[PullEntry]
+        docker_hub_pulls_per_run: int
+
+    class FileEntry(TypedDict, total=False):
+        """A file's inventory, or (with `error` and no counts) a file that could not be read."""
+
+        path: Required[str]
+        kind: Required[str]
+        jobs: list[JobEntry]
+        docker_hub_pulls_per_run: int
+        exact: bool
+        error: str
+
 INVENTORY_KINDS = PIPELINE_NAMES  # kinds with jobs and steps
 
 
-def file_inventory(path: str, document: Document, policy: Policy) -> dict:
+def file_inventory(path: str, document: Document, policy: Policy) -> FileEntry:
     """One file's entry: its jobs, each job's pulls, and the per-run Docker Hub pull count."""
     source = document.source
-    jobs: list[dict] = []
+    jobs: list[JobEntry] = []
     exact = not document.problems
     for job in document.pipeline.jobs if document.pipeline is not None else ():
-        pulls: dict[tuple[object, ...], dict] = {}
+        pulls: dict[tuple[object, ...], PullEntry] = {}
         hub = 0
         for run in job.runs:
             choices: dict[tuple[object, ...], list[bool | None]] = {}  # where it is written -> its images
@@ -39,8 +72,8 @@ def file_inventory(path: str, document: Document, policy: Policy) -> dict:
                 entry = pulls.get(key)
                 if entry is None:
                     phase = use.context.phase.value if use.context is not None else "step"
-                    entry = pulls[key] = _entry(use.site, use.value.text, phase, use.start, source)
-                    entry["docker_hub"] = _is_hub(resolve(use, policy))
+                    hub_pull = _is_hub(resolve(use, policy))
+                    entry = pulls[key] = _entry(use.site, use.value.text, phase, use.start, source, hub_pull)
                 entry["combinations"] += 1
                 choices.setdefault((use.site, use.start, use.end), []).append(entry["docker_hub"])
             for verdicts in choices.values():
@@ -50,8 +83,8 @@ def file_inventory(path: str, document: Document, policy: Policy) -> dict:
             hidden_key = ("hidden", hidden.start, hidden.image)
             entry = pulls.get(hidden_key)
             if entry is None:
-                entry = pulls[hidden_key] = _entry(hidden.action, hidden.image, "step", hidden.start, source)
-                entry["docker_hub"] = _hidden_is_hub(hidden.image, policy)
+                hub_pull = _hidden_is_hub(hidden.image, policy)
+                entry = pulls[hidden_key] = _entry(hidden.action, hidden.image, "step", hidden.start, source, hub_pull)
             entry["combinations"] += 1
             hub += bool(entry["docker_hub"])
         listed = sorted(pulls.values(), key=lambda entry: (entry["line"], entry["column"]))
@@ -75,9 +108,12 @@ def file_inventory(path: str, document: Document, policy: Policy) -> dict:
     return {"path": path, "kind": document.kind, "jobs": jobs, "docker_hub_pulls_per_run": total, "exact": exact}
 
 
-def _entry(site: str, image: str, phase: str, start: int, source: SourceText) -> dict:
+def _entry(site: str, image: str, phase: str, start: int, source: SourceText, docker_hub: bool | None) -> PullEntry:
     line, column = source.position(start)
-    return {"image": image, "site": site, "phase": phase, "line": line, "column": column, "combinations": 0}
+    return {
+        "image": image, "site": site, "phase": phase, "line": line, "column": column, "combinations": 0,
+        "docker_hub": docker_hub,
+    }  # fmt: skip
 
 
 def _is_hub(subject: Subject) -> bool | None:
@@ -95,7 +131,7 @@ def _hidden_is_hub(image: str, policy: Policy) -> bool | None:
         return None
 
 
-def render_text(files: list[dict]) -> str:
+def render_text(files: list[FileEntry]) -> str:
     out = []
     grand = 0
     for entry in files:
@@ -123,7 +159,7 @@ def render_text(files: list[dict]) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_json(files: list[dict]) -> str:
+def render_json(files: list[FileEntry]) -> str:
     import json
 
     total = sum(entry.get("docker_hub_pulls_per_run", 0) for entry in files)
