@@ -161,7 +161,7 @@ def _guard_shared_edits(findings: list[Finding], subjects: list[Subject]) -> Non
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
     """One finding per (code, span, image): an ARG default feeding two FROMs is one problem."""
-    seen: set[tuple] = set()
+    seen: set[tuple[str, int, int, str | None]] = set()
     kept = []
     for finding in findings:
         key = (finding.code, finding.start, finding.end, finding.image)

@@ -333,7 +333,11 @@ def is_registry_host(component: str) -> bool:
     return component == "localhost" or "." in component or ":" in component or component.lower() != component
 
 
-_parsed: dict[str, tuple | str] = {}  # text -> Reference fields, or the error message
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # Reference's constructor arguments, in order
+    _Fields = tuple[str, str, str, str | None, str | None, int, bool]
+
+_parsed: dict[str, _Fields | str] = {}  # text -> Reference fields, or the error message
 MAX_PARSED = 8192
 
 

@@ -60,6 +60,7 @@ def resolve(use: ImageUse, policy: Policy, kind: str = "") -> Subject:
     value = use.value
     text = value.text
     known = value.first_unknown()
+    ref: Reference | None
     try:
         if known == len(text):
             ref = parse(text)

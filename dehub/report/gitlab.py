@@ -35,7 +35,7 @@ def fingerprints(findings: list[Finding]) -> list[str]:
     return result
 
 
-def issue(finding: Finding, fingerprint: str) -> dict:
+def issue(finding: Finding, fingerprint: str) -> dict[str, object]:
     lines = {"begin": max(finding.line, 1)}
     lines["end"] = max(finding.end_line, lines["begin"])
     return {

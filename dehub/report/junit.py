@@ -24,7 +24,7 @@ def _clean(text: str) -> str:
     return _ILLEGAL.sub(_replace, text)
 
 
-def _replace(match: re.Match) -> str:
+def _replace(match: re.Match[str]) -> str:
     """Control characters go; a lone surrogate (a file name that is not UTF-8) reads `\\udcff`, as in text."""
     char = match.group()
     return f"\\u{ord(char):04x}" if "\ud800" <= char <= "\udfff" else ""
