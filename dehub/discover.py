@@ -122,6 +122,7 @@ def _git_files(folder: str) -> list[str] | None:
             ["git", "-C", folder, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
             capture_output=True,
             timeout=60,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None

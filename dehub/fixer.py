@@ -11,6 +11,7 @@ quotes, a missing final newline.
 from __future__ import annotations
 
 import os
+from itertools import pairwise
 
 from .findings import Edit, Finding, Fix
 from .lint import Settings, lint_source
@@ -25,7 +26,7 @@ class EditConflict(ValueError):
 
 def apply_edits(text: str, edits: list[Edit]) -> str:
     unique = sorted({edit.key(): edit for edit in edits}.values(), key=Edit.key)
-    for before, after in zip(unique, unique[1:]):  # noqa: B905 - one shorter by design
+    for before, after in pairwise(unique):
         if after.start < before.end or (after.start == before.start and after.end == before.end):
             raise EditConflict(f"edits at {before.start}-{before.end} and {after.start}-{after.end} overlap")
     pieces = []

@@ -22,14 +22,14 @@ That never changes whether a reference is valid, only how it is canonicalised.
 from __future__ import annotations
 
 __all__ = (
-    "HUB_DOMAIN",
     "HUB_ALIASES",
-    "ReferenceError",
+    "HUB_DOMAIN",
     "Reference",
-    "parse",
+    "ReferenceError",
     "is_registry_host",
-    "is_valid_tag",
     "is_valid_digest",
+    "is_valid_tag",
+    "parse",
 )
 
 HUB_DOMAIN = "docker.io"
@@ -189,10 +189,7 @@ def _is_remote_name(path: str) -> bool:
         return False
     if path[0] not in _ALNUM_LOWER or path[-1] not in _ALNUM_LOWER:
         return False
-    for seq in _BAD_PATH_SEQS[("." in path) + 2 * ("_" in path) + 4 * ("-" in path)]:
-        if seq in path:
-            return False
-    return True
+    return all(seq not in path for seq in _BAD_PATH_SEQS[("." in path) + 2 * ("_" in path) + 4 * ("-" in path)])
 
 
 def _is_domain(domain: str) -> bool:
@@ -255,10 +252,7 @@ def _is_digest_syntax(digest: str) -> bool:
     seps = _ALGO_SEPARATORS
     letters = _LETTERS
     last = len(algo) - 1
-    for i in range(1, last + 1):
-        if algo[i] in seps and (i == last or algo[i + 1] not in letters):
-            return False
-    return True
+    return not any(algo[i] in seps and (i == last or algo[i + 1] not in letters) for i in range(1, last + 1))
 
 
 def _digest_error(digest: str) -> str | None:

@@ -15,8 +15,8 @@ from bisect import bisect_right
 from ..document import Document, ParseProblem, PragmaComment
 from ..expand import ExpandError, expand
 from ..imageuse import ImageUse
-from ..source import SourceText
 from ..patterns import wildcard
+from ..source import SourceText
 from ..value import UNKNOWN, Value
 from .lexer import DIRECTIVE_NAMES, Instruction, directive, lex
 from .words import arg_words, builder_flags, csv_fields, fields, flag_value, key_value

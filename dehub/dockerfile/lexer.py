@@ -216,11 +216,11 @@ def lex(source: SourceText) -> Lexed:
         instruction = _instruction(pieces, first_line, start + lead)
         instruction.end_line = index
         instruction.end = instruction.line_end = last_end
-        if instruction.keyword in HEREDOC_KEYWORDS or (
+        heredoc_keyword = instruction.keyword in HEREDOC_KEYWORDS or (
             instruction.keyword == "onbuild" and _first_word(instruction.text).lower() in HEREDOC_KEYWORDS
-        ):
-            if "<<" in instruction.text and not _json_form(instruction.text):
-                index = _read_heredocs(text, lines, index, instruction, result)
+        )
+        if heredoc_keyword and "<<" in instruction.text and not _json_form(instruction.text):
+            index = _read_heredocs(text, lines, index, instruction, result)
         result.instructions.append(instruction)
     return result
 

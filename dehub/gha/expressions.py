@@ -25,7 +25,7 @@ from ..value import UNKNOWN, Builder, Choice, Value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Literal, Union
+    from typing import Literal
 
     from yaml.nodes import Node as YamlNode
 
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     NotNode = tuple[Literal["not"], int, int, "Node"]
     CmpNode = tuple[Literal["cmp"], int, int]
     LogicalNode = tuple[Literal["and", "or"], int, int, "Node", "Node"]
-    Node = Union[StrNode, NumNode, KwNode, PathNode, CallNode, NotNode, CmpNode, LogicalNode]
+    Node = StrNode | NumNode | KwNode | PathNode | CallNode | NotNode | CmpNode | LogicalNode
 
 OPEN, CLOSE = "${{", "}}"
 NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")

@@ -77,7 +77,7 @@ def lookup(memo_key: MemoKey, start: int) -> Job | None:
 def store(memo_key: MemoKey, start: int, end: int, job: Job, job_node: Node, pinned: set[int]) -> None:
     """Remember a job just read, if it is self-contained and every offset in it is placeable."""
     has_alias = "*" in memo_key[0]  # an alias is written `*name`: without a `*`, there is none
-    if has_alias and not _self_contained(job_node, start, end) or not _placeable(job, start, end, pinned):
+    if (has_alias and not _self_contained(job_node, start, end)) or not _placeable(job, start, end, pinned):
         return
     if len(_memo) >= MAX_ENTRIES:
         _memo.clear()
@@ -169,10 +169,8 @@ class _Mover:
         for run in job.runs:
             copy.runs.append([self.use(use, copy, contexts) for use in run])
         for hidden in job.hidden:
-            copy.hidden.append(
-                HiddenPull(copy, hidden.step, hidden.action, self.span(hidden.start, hidden.end), hidden.image,
-                           hidden.setting)  # fmt: skip
-            )
+            span = self.span(hidden.start, hidden.end)
+            copy.hidden.append(HiddenPull(copy, hidden.step, hidden.action, span, hidden.image, hidden.setting))
         for event in job.events:
             span = self.span(event.start, event.end)
             copy.events.append(Event(copy, event.step, span, event.kind, event.registry, event.mentions_ecr_public))

@@ -62,9 +62,9 @@ def findings_in(result: LintResult, start: int, end: int, context: list[Diagnost
     wanted_ranges = {(item.get("code"), _range_key(item.get("range"))) for item in context}
     chosen = []
     for finding in result.findings:
-        if finding.start <= end and start <= finding.end:
-            chosen.append(finding)
-        elif wanted_ranges and (finding.code, _range_key(result.finding_range(finding))) in wanted_ranges:
+        if (finding.start <= end and start <= finding.end) or (
+            wanted_ranges and (finding.code, _range_key(result.finding_range(finding))) in wanted_ranges
+        ):
             chosen.append(finding)
     return chosen
 

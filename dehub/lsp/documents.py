@@ -22,9 +22,9 @@ import gc
 
 from ..findings import Finding
 from ..gha import jobmemo
-from ..shell import memo as scriptmemo
 from ..kinds import KINDS, kind_for_path, kind_for_text
 from ..runner import check_bytes
+from ..shell import memo as scriptmemo
 from ..source import BOM
 from .positions import UTF16, LineIndex
 from .workspace import ConfigStore, Loaded

@@ -103,7 +103,7 @@ class DehubServer(LanguageServer):
         if send is not None:  # plain JSON data: no cattrs round trip (see diagnostics.py)
             send({"jsonrpc": "2.0", "method": PUBLISH, "params": params})
         else:  # pragma: no cover - a pygls without _send_data: go through the typed API
-            converter = self.protocol._converter  # noqa: SLF001
+            converter = self.protocol._converter
             self.text_document_publish_diagnostics(converter.structure(params, types.PublishDiagnosticsParams))
 
     def schedule(self, document: Document) -> None:
@@ -184,7 +184,7 @@ def _uri(path: str) -> str:
 def _path(uri: str) -> str | None:
     try:
         return to_fs_path(uri)
-    except Exception:  # a malformed URI is not a file
+    except Exception:  # noqa: BLE001 - a malformed URI is not a file, whatever pygls raises
         return None
 
 
@@ -312,7 +312,7 @@ def create_server() -> DehubServer:
             index = result.index
             start = index.offset(params.range.start.line, params.range.start.character) - result.shift
             end = index.offset(params.range.end.line, params.range.end.character) - result.shift
-            converter = ls.protocol._converter  # noqa: SLF001
+            converter = ls.protocol._converter
             context = params.context
             sent = [converter.unstructure(item) for item in context.diagnostics if item.source == SOURCE]
             only = [str(getattr(kind, "value", kind)) for kind in context.only] if context.only is not None else None
@@ -329,7 +329,7 @@ def create_server() -> DehubServer:
             document = ls.documents.get(str(data.get("uri")))
             if document is None:
                 return params
-            converter = ls.protocol._converter  # noqa: SLF001
+            converter = ls.protocol._converter
             action = converter.unstructure(params)
             resolved = code_actions.resolve(action, document, ls.lint(document), ls.client)
             return converter.structure(resolved, types.CodeAction)

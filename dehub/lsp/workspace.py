@@ -34,7 +34,9 @@ class Loaded:
 
     __slots__ = ("path", "config", "settings", "error", "generation")
 
-    def __init__(self, path: str | None, config: Config, settings: Settings, error: str | None, generation: int):
+    def __init__(
+        self, path: str | None, config: Config, settings: Settings, error: str | None, generation: int
+    ) -> None:
         self.path = path  # the file it came from; None for the defaults
         self.config = config
         self.settings = settings
@@ -74,7 +76,7 @@ class ConfigStore:
             config, settings = scope.config, scope.settings
         except (ConfigError, ValueError, OSError) as err:
             error = str(err).strip("'\"")
-        except Exception as err:  # a bug while loading must not stop linting with the defaults
+        except Exception as err:  # noqa: BLE001 - a bug while loading must not stop linting with the defaults
             error = f"{config_path}: could not load the configuration: {type(err).__name__}: {err}"
         if error is not None:
             config = Config()

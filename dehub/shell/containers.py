@@ -37,7 +37,12 @@ BUILDX_DEFAULT_DRIVER = "docker-container"
 
 
 def _engine_commands(
-    run: frozenset[str], pull: frozenset[str], login: frozenset[str], build: frozenset[str], tag: frozenset[str], several: bool
+    run: frozenset[str],
+    pull: frozenset[str],
+    login: frozenset[str],
+    build: frozenset[str],
+    tag: frozenset[str],
+    several: bool,
 ) -> Commands:
     """Subcommand path -> (action, value options, whether several images or names may follow).
 
@@ -323,9 +328,13 @@ def _inside(reader: Cooking, word: Word, value: Value) -> tuple[int, int]:
         except ValueError:
             begin = -1
         end = begin + len(value.text)
-        if begin >= 0 and end <= word.end and origins[begin:end] == value.origins:
-            if reader.text[begin:end] == value.text:
-                return begin, end
+        if (
+            begin >= 0
+            and end <= word.end
+            and origins[begin:end] == value.origins
+            and reader.text[begin:end] == value.text
+        ):
+            return begin, end
     return word.start, word.end
 
 

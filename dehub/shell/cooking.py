@@ -30,10 +30,7 @@ class Cooking(ScriptText):
         """The word after quote removal and expansion."""
         value = word.cooked
         if value is None:
-            if word.plain:
-                value = self.written(word.start, word.end)
-            else:
-                value = self.cook(word.start, word.end, word.spans)
+            value = self.written(word.start, word.end) if word.plain else self.cook(word.start, word.end, word.spans)
             word.cooked = value
         return value
 

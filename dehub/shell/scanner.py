@@ -191,7 +191,7 @@ class Scanner(Lexer, Cooking):
         index, name = unwrap(self, words, index, prefix)
         if name in CLI:
             for position, pull in container_pulls(self, name, words, index, self.first_origin(words[0])):
-                self.out.append((self.key + (position,), pull))
+                self.out.append(((*self.key, position), pull))
         elif name in SHELLS:
             self._shell_script(name, words, index + 1, prefix)
         elif name in DECLARATIONS:
@@ -227,7 +227,7 @@ class Scanner(Lexer, Cooking):
         scope = Scope({}, self.scope)
         for word_before in prefix:
             self._assign(word_before, scope)
-        inner = Scanner.of(script, scope, self.out, self.key + (word.start,), self.depth + 1, name not in POSIX_SHELLS)
+        inner = Scanner.of(script, scope, self.out, (*self.key, word.start), self.depth + 1, name not in POSIX_SHELLS)
         try:
             inner.run(False)
         except Stop:
@@ -257,7 +257,7 @@ class Scanner(Lexer, Cooking):
                 chars.append(text[pos])
                 kept.append(origins[pos])
                 pos += 1
-            inner = Scanner.of(Value("".join(chars), kept), self.scope, self.out, self.key + (start,), depth, self.bash)
+            inner = Scanner.of(Value("".join(chars), kept), self.scope, self.out, (*self.key, start), depth, self.bash)
         try:
             inner.run(False)
         except Stop:
