@@ -36,7 +36,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import corpus  # noqa: E402 - bench/corpus.py, beside this script
+import corpus
 
 TARGET_MANY = 0.05  # dehub/hadolint wall-time ratio on N files
 TARGET_ONE = 1.0  # dehub/hadolint wall-time ratio on one file
@@ -66,7 +66,7 @@ def find_tool(name: str, given: str | None) -> str:
 
 def tool_version(path: str) -> str:
     try:
-        done = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60)
+        done = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60, check=False)
     except (OSError, subprocess.SubprocessError) as err:
         raise ToolError(f"{path} --version: {err}") from None
     return (done.stdout or done.stderr).strip().splitlines()[0] if (done.stdout or done.stderr).strip() else "?"
@@ -89,6 +89,7 @@ def dehub_install(path: str) -> str:
             text=True,
             timeout=60,
             cwd=tempfile.gettempdir(),  # not a folder that holds a `dehub` source tree
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return "unknown"
@@ -180,7 +181,7 @@ def run_tool(prefix: list[str], chunks: list[list[str]], cwd: str) -> Run:
     for files in chunks:
         cpu_before = children_cpu()
         start = time.perf_counter()
-        done = subprocess.run(prefix + files, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True)
+        done = subprocess.run(prefix + files, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, check=False)
         run.wall += time.perf_counter() - start
         run.cpu += children_cpu() - cpu_before
         run.outputs.append(done.stdout)
@@ -347,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(temp or root, ignore_errors=True)
 
 
-def bench(options, commands, versions, install, root, paths, lines) -> int:  # noqa: ANN001, PLR0913
+def bench(options, commands, versions, install, root, paths, lines) -> int:
     budget = options.max_arg_bytes or arg_budget()
     chunks = chunk(list(commands.values()), paths, budget)
     total_lines = sum(lines.values())

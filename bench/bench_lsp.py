@@ -44,9 +44,9 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import bench_dockerfiles as bd  # noqa: E402 - beside this script
-import bench_workflows as bw  # noqa: E402
-import corpus  # noqa: E402
+import bench_dockerfiles as bd
+import bench_workflows as bw
+import corpus
 
 TARGET_MS = 5.0
 LINES = 500
@@ -188,7 +188,7 @@ class StdioClient:
         stdin.flush()
         return sent
 
-    def wait(self, predicate, timeout: float = 30.0) -> tuple[float, dict]:  # noqa: ANN001
+    def wait(self, predicate, timeout: float = 30.0) -> tuple[float, dict]:
         with self.cond:
             found = self.cond.wait_for(lambda: next((m for m in self.messages if predicate(m[1])), None), timeout)
             if not found:
@@ -202,7 +202,7 @@ class StdioClient:
             self.wait(lambda m: m.get("id") == 99)
             self.send({"method": "exit"})
             self.process.wait(timeout=10)
-        except Exception:
+        except Exception:  # noqa: BLE001 - whatever went wrong, the server must not outlive the benchmark
             self.process.kill()
 
 
@@ -230,7 +230,7 @@ def round_trips(command: list[str], files: dict[str, tuple[str, str]], runs: int
                 sent = client.send({"method": "textDocument/didChange", "params": {
                     "textDocument": {"uri": uri, "version": version},
                     "contentChanges": [{"text": edited(text, kind, run)}]}})  # fmt: skip
-                received, message = client.wait(lambda m, v=version, p=published: p(m) and m["params"]["version"] == v)
+                received, _message = client.wait(lambda m, v=version, p=published: p(m) and m["params"]["version"] == v)
                 times.append(received - sent)
             out[kind] = _stats(times)
         return out
@@ -243,11 +243,11 @@ def round_trips(command: list[str], files: dict[str, tuple[str, str]], runs: int
 
 def hadolint_runs(hadolint: str, path: str, runs: int) -> dict:
     command = [hadolint, "--trusted-registry", "public.ecr.aws", "-f", "json", path]
-    subprocess.run(command, capture_output=True, stdin=subprocess.DEVNULL)  # warm-up (page cache)
+    subprocess.run(command, capture_output=True, stdin=subprocess.DEVNULL, check=False)  # warm-up (page cache)
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, stdin=subprocess.DEVNULL)
+        done = subprocess.run(command, capture_output=True, stdin=subprocess.DEVNULL, check=False)
         times.append(time.perf_counter() - start)
         if done.returncode not in (0, 1):
             raise bd.ToolError(f"hadolint exited {done.returncode}: {done.stderr.decode(errors='replace')[-500:]}")
@@ -333,8 +333,8 @@ def print_table(report: dict) -> None:
                    f"{pair(r['unchanged']):>15}{trip:>15}  {verdict:>8}")  # fmt: skip
     if "hadolint" in report:
         h = report["hadolint"]
-        out += ["", f"hadolint {h['version']} on the same 500-line Dockerfile, one process per run: "
-                    f"median {h['median_ms']:.1f} ms, p95 {h['p95_ms']:.1f} ms",
+        out += ["", (f"hadolint {h['version']} on the same 500-line Dockerfile, one process per run: "
+                     f"median {h['median_ms']:.1f} ms, p95 {h['p95_ms']:.1f} ms"),
                 f"ratio dehub re-lint / hadolint run (Dockerfile, medians): {report['ratio']:.4f}"]  # fmt: skip
     out.append(f"dehub from {report['dehub']}")
     sys.stdout.write("\n".join(out) + "\n")

@@ -23,8 +23,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import bench_dockerfiles as bd  # noqa: E402 - beside this script
-import corpus  # noqa: E402
+import bench_dockerfiles as bd
+import corpus
 
 IMAGES = ["node:20", "python:3.12-slim", "postgres:16", "redis:7", "alpine:3.20", "golang:1.23", "mysql:8.4",
           "ghcr.io/acme/tools:1", "public.ecr.aws/docker/library/nginx:1.27", "bitnami/kafka:3.7"]  # fmt: skip
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             bd.log(f"bench: dehub found {found} findings and {problems} parse problems: the corpus is not valid")
             return 2
         one = bd.timed_pair(
-            {"dehub": dehub_cmd + ["one.yml"], "hadolint": hadolint_cmd + [one_dockerfile]},
+            {"dehub": [*dehub_cmd, "one.yml"], "hadolint": [*hadolint_cmd, one_dockerfile]},
             [[]],
             root,
             options.single_repeat,

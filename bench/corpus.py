@@ -135,7 +135,7 @@ def _fill(template: str, rng: random.Random) -> str:
 
 def _spell(image: str, rng: random.Random) -> str:
     """Write an image the ways real files do: mostly short, sometimes docker.io/..., mirrored, or pinned."""
-    if "/" in image.split(":")[0] and "." in image.split("/")[0] or image == "scratch":
+    if ("/" in image.split(":")[0] and "." in image.split("/")[0]) or image == "scratch":
         return image  # already names a registry, or is scratch
     roll = rng.random()
     official = "/" not in image
