@@ -24,7 +24,9 @@ def problems(text: str, kind: str = "dockerfile", config: Config | None = None, 
     return {(f.line, f.column, f.code) for f in findings(text, kind, config, **options)}
 
 
-def fixed(text: str, kind: str = "dockerfile", unsafe: bool = False, config: Config | None = None, **options: object) -> str:
+def fixed(
+    text: str, kind: str = "dockerfile", unsafe: bool = False, config: Config | None = None, **options: object
+) -> str:
     """The text after applying fixes (safe only, unless `unsafe`)."""
     source = SourceText(text)
     return fix_source(source, kind, settings(config, **options), unsafe).source.text

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
+from itertools import pairwise
 from pathlib import Path
 
 from lsprotocol import types as t
@@ -23,14 +24,14 @@ FAST = {"debounce": 0.02}  # initializationOptions: keep the tests quick
 class RecordingProtocol(LanguageClientProtocol):
     """Keeps every publishDiagnostics (with its version), not only the latest list per URI."""
 
-    def _handle_notification(self, method_name, params):  # noqa: ANN001, ANN202 - pygls' signature
+    def _handle_notification(self, method_name, params):
         if method_name == PUBLISH:
             self._server.published.append(params)
         return super()._handle_notification(method_name, params)
 
 
 class RecordingClient(LanguageClient):
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, protocol_cls=RecordingProtocol, **kwargs)
         self.published: list[t.PublishDiagnosticsParams] = []
         self.registrations: list[t.RegistrationParams] = []
@@ -63,7 +64,7 @@ def init_params(root: Path, capabilities: t.ClientCapabilities | None = None, op
     )
 
 
-async def until(predicate, timeout: float = 10.0):  # noqa: ANN001, ANN201
+async def until(predicate, timeout: float = 10.0):
     """Wait until predicate() returns something truthy; return it."""
     deadline = time.monotonic() + timeout
     while True:
@@ -144,7 +145,7 @@ def apply_edit(text: str, edit: t.WorkspaceEdit, uri: str, encoding: str = "utf-
         end = offset_of(text, item.range.end.line, item.range.end.character, encoding)
         spans.append((start, end, item.new_text))
     spans.sort()
-    for (_, end, _), (start, _, _) in zip(spans, spans[1:], strict=False):
+    for (_, end, _), (start, _, _) in pairwise(spans):
         assert end <= start, "overlapping edits"
     for start, end, new_text in reversed(spans):
         text = text[:start] + new_text + text[end:]

@@ -47,8 +47,12 @@ def put(work, path: str, data: bytes) -> None:
 BAD = {
     "binary": ("bin/Dockerfile", b"FROM node:20\n\x00\x01\x02\xff", "binary file (contains NUL bytes)"),
     "png": ("png/Dockerfile", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file (contains NUL bytes)"),
-    "invalid-utf8": ("latin1/Dockerfile", "FROM node:20\n# café\n".encode("latin-1"), "not valid UTF-8 (byte 18, line 2)"),
-    "invalid-utf8-after-bom": ("bomlatin/Dockerfile", b"\xef\xbb\xbfFROM x\n\xe9\n", "not valid UTF-8 (byte 10, line 2)"),
+    "invalid-utf8": (
+        "latin1/Dockerfile", "FROM node:20\n# café\n".encode("latin-1"), "not valid UTF-8 (byte 18, line 2)"
+    ),
+    "invalid-utf8-after-bom": (
+        "bomlatin/Dockerfile", b"\xef\xbb\xbfFROM x\n\xe9\n", "not valid UTF-8 (byte 10, line 2)"
+    ),
     "truncated-utf8": ("trunc/Dockerfile", b"FROM node:20\n# \xe2\x98", "not valid UTF-8 (byte 15, line 2)"),
     "empty": ("empty/Dockerfile", b"", None),
     "whitespace-only": ("blank/Dockerfile", b"  \n\t\n\r\n\n   ", None),
@@ -248,7 +252,9 @@ def test_huge_image_reference(work, capsys):
 
 
 def test_ten_thousand_continuation_lines(work, capsys):
-    data = b"FROM node:20\nRUN echo \\\n" + b"  a \\\n" * 10_000 + b"  end\nFROM \\\n" + b"\\\n" * 10_000 + b" alpine:3\n"
+    data = (
+        b"FROM node:20\nRUN echo \\\n" + b"  a \\\n" * 10_000 + b"  end\nFROM \\\n" + b"\\\n" * 10_000 + b" alpine:3\n"
+    )
     put(work, "cont/Dockerfile", data)
     assert main(["check", GOOD, "cont/Dockerfile"]) == 1
     lines = capsys.readouterr().out.splitlines()

@@ -189,7 +189,10 @@ def test_exit_codes(work, capsys, text, code, summary):
     [
         (["check", "--nope"], "unrecognized option --nope"),
         (["check", "-x"], "unrecognized option -x"),
-        (["check", "--format", "xml"], "option --format: invalid choice 'xml' (choose from text, concise, json, sarif, github, gitlab, junit)"),
+        (
+            ["check", "--format", "xml"],
+            "option --format: invalid choice 'xml' (choose from text, concise, json, sarif, github, gitlab, junit)",
+        ),
         (["check", "--format=xml"], "invalid choice 'xml'"),
         (["check", "--format"], "option --format needs a value"),
         (["check", "--fix=yes"], "option --fix takes no value"),
@@ -318,7 +321,8 @@ def test_diff_without_final_newline(work, capsys):
     write(work / "Dockerfile", "FROM node:20")
     assert main(["check", "--diff"]) == 1
     out = capsys.readouterr().out
-    assert "-FROM node:20\n\\ No newline at end of file\n+FROM " + ECR + "node:20\n\\ No newline at end of file\n" in out
+    no_newline = "\\ No newline at end of file\n"
+    assert "-FROM node:20\n" + no_newline + "+FROM " + ECR + "node:20\n" + no_newline in out
     assert (work / "Dockerfile").read_bytes() == b"FROM node:20"
 
 

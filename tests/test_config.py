@@ -267,7 +267,7 @@ def test_allow(repo, capsys, allow, expected):
         ("node", "registry.example.com/mirror/{name}", "node:20", "registry.example.com/mirror/node:20"),
         ("node", "registry.example.com/mirror/{path}", "node:20", "registry.example.com/mirror/library/node:20"),
         ("*", "registry.example.com/hub/{path}", "docker.io/myorg/app", "registry.example.com/hub/myorg/app"),
-    ],  # fmt: skip
+    ],
 )
 def test_mirror_map(repo, capsys, pattern, template, image, suggestion):
     write(repo / ".dehub.yaml", f'mirror:\n  map:\n    "{pattern}": "{template}"\n')
@@ -288,7 +288,8 @@ def test_mirror_map_first_match_wins(repo, capsys):
         'mirror:\n  map:\n    "myorg/special": "a.example.com/{name}"\n    "myorg/*": "b.example.com/{name}"\n',
     )
     write(repo / "Dockerfile", "FROM myorg/special:1\nFROM myorg/other:1\n")
-    assert [f["suggestion"] for f in findings(capsys)] == ["a.example.com/myorg/special:1", "b.example.com/myorg/other:1"]
+    suggestions = [f["suggestion"] for f in findings(capsys)]
+    assert suggestions == ["a.example.com/myorg/special:1", "b.example.com/myorg/other:1"]
 
 
 def test_mirror_map_empty(repo, capsys):
@@ -406,8 +407,8 @@ def test_docs_url_in_pyproject_and_unset_by_default(repo):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("bogus: 1\n", "unknown key `bogus`; known keys: allow, baseline, build-args, docs-url, exclude, ignore, "
-         "max-file-size, mirror, select, severity, unsafe-fixes"),
+        ("bogus: 1\n", ("unknown key `bogus`; known keys: allow, baseline, build-args, docs-url, exclude, ignore, "
+                        "max-file-size, mirror, select, severity, unsafe-fixes")),
         ("unsafe_fixes: true\n", "unknown key `unsafe_fixes` (did you mean `unsafe-fixes`?)"),
         ("mirror: {foo: 1}\n", "`mirror.foo`: unknown key; known keys: map"),
         ("mirror: [a]\n", "`mirror`: expected a mapping with the key `map`, got a list"),
@@ -420,8 +421,13 @@ def test_docs_url_in_pyproject_and_unset_by_default(repo):
         ("severity: {DH001: loud}\n", "`severity.DH001`: expected one of error, warning, info, got a string ('loud')"),
         ("severity: {DH999: error}\n", "`severity.DH999`: unknown rule code"),
         ("severity: [DH001]\n", "`severity`: expected a mapping of rule code to error|warning|info, got a list"),
-        ("select: [DH999]\n", "`select`: unknown rule code or prefix `DH999`; known: DH001, DH002, DH003, DH004, DH005, DH006, "
-         "DH900, DH901, DH902"),
+        (
+            "select: [DH999]\n",
+            (
+                "`select`: unknown rule code or prefix `DH999`; known: DH001, DH002, DH003, DH004, DH005, DH006, "
+                "DH900, DH901, DH902"
+            ),
+        ),
         ("ignore: [XX]\n", "`ignore`: unknown rule code or prefix `XX`"),
         ("select: 5\n", "`select`: expected a list of rule codes, got a number (5)"),
         ("max-file-size: 0\n", "`max-file-size`: expected a positive number of bytes, got a number (0)"),
@@ -459,7 +465,7 @@ def test_docs_url_in_pyproject_and_unset_by_default(repo):
         ("a: b\n  c: d\n", "not valid YAML"),
         ("- select\n- DH001\n", "expected a mapping of settings at the top level"),
         ("just text\n", "expected a mapping of settings at the top level"),
-    ],  # fmt: skip
+    ],
 )
 def test_errors_exit_2_naming_the_key(repo, capsys, text, message):
     write(repo / ".dehub.yaml", text)
@@ -551,7 +557,7 @@ def test_yaml_alias_bomb_is_a_clear_error_not_a_hang(repo, capsys):
         previous, name = chr(ord("a") + index - 1), chr(ord("a") + index)
         levels.append(f"x-{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
     write(repo / ".dehub.yaml", "\n".join(levels) + "\nallow: *l\n")
-    code, out, err = run(capsys, ".")
+    code, _out, err = run(capsys, ".")
     assert code == 2
     assert "unknown key `x-a`" in err
 

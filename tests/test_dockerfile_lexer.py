@@ -50,7 +50,9 @@ SHAPE_CASES = [
     pytest.param("RUN a\r\nRUN b \\\r\n  c\r\n", [("run", 1, 1), ("run", 2, 3)], id="crlf"),
     pytest.param("# escape=`\nRUN a `\n  b\nRUN c\n", [("run", 2, 3), ("run", 4, 4)], id="backtick"),
     pytest.param(
-        "# escape=`\nCOPY a C:\\dir\\\nRUN c\n", [("copy", 2, 2), ("run", 3, 3)], id="backtick-backslash-not-continuation"
+        "# escape=`\nCOPY a C:\\dir\\\nRUN c\n",
+        [("copy", 2, 2), ("run", 3, 3)],
+        id="backtick-backslash-not-continuation",
     ),
     pytest.param("RUN <<EOF\nFROM x\nEOF\nFROM y\n", [("run", 1, 3), ("from", 4, 4)], id="heredoc"),
     pytest.param("RUN <<-EOF\n\tFROM x\n\tEOF\nFROM y\n", [("run", 1, 3), ("from", 4, 4)], id="heredoc-chomp"),

@@ -80,7 +80,9 @@ NOOP_CASES = [
     pytest.param(BASE + "RUN --mount=type=bind,from=base,target=/t true\n", {}, id="mount-from-stage"),
     pytest.param(BASE + "RUN --mount=from=BASE,target=/t true\n", {}, id="mount-from-stage-case"),
     pytest.param(
-        BASE + "RUN --mount=type=cache,from=later,target=/t true\nFROM scratch AS later\n", {}, id="mount-from-later-stage"
+        BASE + "RUN --mount=type=cache,from=later,target=/t true\nFROM scratch AS later\n",
+        {},
+        id="mount-from-later-stage",
     ),
     pytest.param(BASE + "RUN --mount=type=cache,target=/root/.cache true\n", {}, id="mount-cache-no-from"),
     pytest.param(BASE + "RUN --mount=target=/src true\n", {}, id="mount-bind-default-no-from"),
@@ -92,7 +94,11 @@ NOOP_CASES = [
         {},
         id="mount-several-without-from",
     ),
-    pytest.param(BASE + f"RUN --mount=type=bind,from={MIRROR}golang:1.22,target=/go true\n", {}, id="mount-from-mirrored"),
+    pytest.param(
+        BASE + f"RUN --mount=type=bind,from={MIRROR}golang:1.22,target=/go true\n",
+        {},
+        id="mount-from-mirrored",
+    ),
     pytest.param(BASE + "RUN echo --mount=type=bind,from=nginx:1.27\n", {}, id="mount-in-command-not-flag"),
     pytest.param(BASE + "RUN --network=none true\n", {}, id="run-other-flag"),
     pytest.param(BASE + "RUN --mount=type=bind,from=,target=/t true\n", {}, id="mount-from-empty"),
@@ -114,10 +120,16 @@ NOOP_CASES = [
     ),
     # heredoc bodies are text, not instructions
     pytest.param("FROM scratch\nRUN <<EOF\nFROM ubuntu\nEOF\n", {}, id="heredoc-body"),
-    pytest.param("FROM scratch\nRUN <<EOF\nFROM ubuntu\nEOF \nFROM node:20\nEOF\n", {}, id="heredoc-trailing-space-no-end"),
+    pytest.param(
+        "FROM scratch\nRUN <<EOF\nFROM ubuntu\nEOF \nFROM node:20\nEOF\n",
+        {},
+        id="heredoc-trailing-space-no-end",
+    ),
     pytest.param("FROM scratch\nRUN <<EOF\nFROM ubuntu\n  EOF\nFROM node:20\nEOF\n", {}, id="heredoc-indented-no-end"),
     pytest.param(
-        "FROM scratch\nRUN <<EOF\n# syntax=docker/dockerfile:1\nCOPY --from=nginx /a /b\nEOF\n", {}, id="heredoc-body-sites"
+        "FROM scratch\nRUN <<EOF\n# syntax=docker/dockerfile:1\nCOPY --from=nginx /a /b\nEOF\n",
+        {},
+        id="heredoc-body-sites",
     ),
     pytest.param("FROM scratch\nONBUILD RUN <<EOF\nFROM ubuntu\nEOF\n", {}, id="heredoc-onbuild"),
     # variables
@@ -130,7 +142,11 @@ NOOP_CASES = [
     # configuration
     pytest.param("FROM myorg/app:1\n", {"config": make_config(allow=["myorg/*"])}, id="allow-pattern"),
     pytest.param("FROM node:20\n", {"config": make_config(allow=["node"])}, id="allow-official"),
-    pytest.param("FROM docker.io/library/node:20\n", {"config": make_config(allow=["node"])}, id="allow-official-alias"),
+    pytest.param(
+        "FROM docker.io/library/node:20\n",
+        {"config": make_config(allow=["node"])},
+        id="allow-official-alias",
+    ),
     pytest.param(
         BASE + "COPY --from=myorg/tools:1 /a /b\n", {"config": make_config(allow=["myorg/*"])}, id="allow-copy-from"
     ),
@@ -352,13 +368,19 @@ HEREDOC_PROBLEMS = [
     pytest.param("FROM scratch\nRUN cat <<EOF > /x\nFROM ubuntu\nEOF\nFROM node:20\n", {(5, 6, H1)}, id="cat-redirect"),
     pytest.param("FROM scratch\nRUN 3<<EOF cat /dev/fd/3\nFROM ubuntu\nEOF\nFROM node:20\n", {(5, 6, H1)}, id="fd"),
     pytest.param(
-        "FROM scratch\nRUN cat \\\n  <<EOF\nFROM ubuntu\nEOF\nFROM node:20\n", {(6, 6, H1)}, id="heredoc-on-continuation"
+        "FROM scratch\nRUN cat \\\n  <<EOF\nFROM ubuntu\nEOF\nFROM node:20\n",
+        {(6, 6, H1)},
+        id="heredoc-on-continuation",
     ),
     pytest.param(
-        "FROM scratch\nRUN <<EOF \\\n  && true\nFROM ubuntu\nEOF\nFROM node:20\n", {(6, 6, H1)}, id="body-after-continuation"
+        "FROM scratch\nRUN <<EOF \\\n  && true\nFROM ubuntu\nEOF\nFROM node:20\n",
+        {(6, 6, H1)},
+        id="body-after-continuation",
     ),
     pytest.param(
-        "FROM scratch\nRUN <<EOF\nFROM ubuntu \\\nEOF\nFROM node:20\n", {(5, 6, H1)}, id="body-backslash-not-continuation"
+        "FROM scratch\nRUN <<EOF\nFROM ubuntu \\\nEOF\nFROM node:20\n",
+        {(5, 6, H1)},
+        id="body-backslash-not-continuation",
     ),
     pytest.param("FROM scratch\nRUN <<EOF\nEOF\nFROM node:20\n", {(4, 6, H1)}, id="empty-body"),
     pytest.param("FROM scratch\nRUN <<EOF\r\nFROM ubuntu\r\nEOF\r\nFROM node:20\r\n", {(5, 6, H1)}, id="crlf"),
@@ -646,10 +668,16 @@ FIX_CASES = [
         id="copy-from-among-flags",
     ),
     pytest.param(
-        BASE + 'COPY --from="nginx:1.27" /a /b\n', BASE + f'COPY --from="{MIRROR}nginx:1.27" /a /b\n', {}, id="copy-quoted"
+        BASE + 'COPY --from="nginx:1.27" /a /b\n',
+        BASE + f'COPY --from="{MIRROR}nginx:1.27" /a /b\n',
+        {},
+        id="copy-quoted",
     ),
     pytest.param(
-        BASE + "COPY --from=docker.io/library/nginx /a /b\n", BASE + f"COPY --from={MIRROR}nginx /a /b\n", {}, id="copy-alias"
+        BASE + "COPY --from=docker.io/library/nginx /a /b\n",
+        BASE + f"COPY --from={MIRROR}nginx /a /b\n",
+        {},
+        id="copy-alias",
     ),
     pytest.param(
         BASE + "COPY --from=base /a /b\nCOPY --from=0 /c /d\n",
@@ -682,7 +710,9 @@ FIX_CASES = [
         id="mount-across-lines",
     ),
     pytest.param(
-        BASE + "RUN --mount=type=bind,from=nginx:1.27,target=/t \\\n  --mount=type=cache,from=golang:1.22,target=/g \\\n  true\n",
+        BASE
+        + "RUN --mount=type=bind,from=nginx:1.27,target=/t \\\n"
+        + "  --mount=type=cache,from=golang:1.22,target=/g \\\n  true\n",
         BASE
         + f"RUN --mount=type=bind,from={MIRROR}nginx:1.27,target=/t \\\n"
         + f"  --mount=type=cache,from={MIRROR}golang:1.22,target=/g \\\n  true\n",
@@ -729,7 +759,12 @@ FIX_CASES = [
     pytest.param("FROM node:20 AS\n", "FROM node:20 AS\n", {}, id="bad-from-not-rewritten"),
     # variables
     pytest.param("ARG BASE=node:20\nFROM $BASE\n", f"ARG BASE={MIRROR}node:20\nFROM $BASE\n", {}, id="arg"),
-    pytest.param("ARG BASE=node:20\nFROM ${BASE}\n", f"ARG BASE={MIRROR}node:20\nFROM ${{BASE}}\n", {}, id="arg-braces"),
+    pytest.param(
+        "ARG BASE=node:20\nFROM ${BASE}\n",
+        f"ARG BASE={MIRROR}node:20\nFROM ${{BASE}}\n",
+        {},
+        id="arg-braces",
+    ),
     pytest.param('ARG BASE="node:20"\nFROM $BASE\n', f'ARG BASE="{MIRROR}node:20"\nFROM $BASE\n', {}, id="arg-quoted"),
     pytest.param(
         'ARG BASE="docker.io/library/node:20"\nFROM "$BASE"\n',
@@ -743,7 +778,12 @@ FIX_CASES = [
         {},
         id="backtick-arg-and-copy",
     ),
-    pytest.param("ARG BASE=x\nFROM ${BASE:+node:20}\n", f"ARG BASE=x\nFROM ${{BASE:+{MIRROR}node:20}}\n", {}, id="alternative"),
+    pytest.param(
+        "ARG BASE=x\nFROM ${BASE:+node:20}\n",
+        f"ARG BASE=x\nFROM ${{BASE:+{MIRROR}node:20}}\n",
+        {},
+        id="alternative",
+    ),
     pytest.param(
         "ARG BASE=node:20\nFROM $BASE AS a\nFROM ${BASE} AS b\n",
         f"ARG BASE={MIRROR}node:20\nFROM $BASE AS a\nFROM ${{BASE}} AS b\n",
@@ -763,12 +803,23 @@ FIX_CASES = [
     pytest.param("FROM ${V:-node:20}\n", f"FROM ${{V:-{MIRROR}node:20}}\n", {}, id="default-undeclared"),
     pytest.param("ARG V\nFROM ${V:-node:20}\n", f"ARG V\nFROM ${{V:-{MIRROR}node:20}}\n", {}, id="default-declared"),
     pytest.param(
-        "ARG V=python:3.12\nFROM ${V:-node:20}\n", f"ARG V={MIRROR}python:3.12\nFROM ${{V:-node:20}}\n", {}, id="default-unused"
+        "ARG V=python:3.12\nFROM ${V:-node:20}\n",
+        f"ARG V={MIRROR}python:3.12\nFROM ${{V:-node:20}}\n",
+        {},
+        id="default-unused",
     ),
     pytest.param("ARG TAG\nFROM python:${TAG}\n", f"ARG TAG\nFROM {MIRROR}python:${{TAG}}\n", {}, id="unknown-tag"),
-    pytest.param("ARG TAG=3.12\nFROM python:${TAG}\n", f"ARG TAG=3.12\nFROM {MIRROR}python:${{TAG}}\n", {}, id="known-tag"),
     pytest.param(
-        "ARG REGISTRY\nFROM ${REGISTRY}/app:1\n", "ARG REGISTRY\nFROM ${REGISTRY}/app:1\n", {}, id="unresolved-untouched"
+        "ARG TAG=3.12\nFROM python:${TAG}\n",
+        f"ARG TAG=3.12\nFROM {MIRROR}python:${{TAG}}\n",
+        {},
+        id="known-tag",
+    ),
+    pytest.param(
+        "ARG REGISTRY\nFROM ${REGISTRY}/app:1\n",
+        "ARG REGISTRY\nFROM ${REGISTRY}/app:1\n",
+        {},
+        id="unresolved-untouched",
     ),
     pytest.param(
         "ARG REG=docker.io\nFROM ${REG}/library/node:20\n",

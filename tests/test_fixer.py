@@ -72,7 +72,10 @@ CASES = {
     ),
     "non-ascii": (
         "# café ☃ — ünïcödé 日本\nFROM node:20\nLABEL maintainer=\"Zoë <zoë@example.com>\"\nRUN echo 🐳\n".encode(),
-        f"# café ☃ — ünïcödé 日本\nFROM {ECR}node:20\nLABEL maintainer=\"Zoë <zoë@example.com>\"\nRUN echo 🐳\n".encode(),
+        (
+            f"# café ☃ — ünïcödé 日本\nFROM {ECR}node:20\n"
+            "LABEL maintainer=\"Zoë <zoë@example.com>\"\nRUN echo 🐳\n"
+        ).encode(),
     ),
     "non-ascii-before-the-edit-on-the-same-line": (
         "LABEL a=ü\nFROM --platform=linux/amd64 node:20 AS été\n".encode(),
@@ -91,8 +94,10 @@ CASES = {
         b"FROM " + ECR_B + b"node:20\nRUN <<EOF\nFROM node:18\n  trailing spaces   \nEOF\n",
     ),
     "all-sites": (
-        b"# syntax=docker/dockerfile:1\nFROM node:20 AS a\nCOPY --from=nginx:1.27 /a /b\n"
-        b"RUN --mount=type=cache,from=alpine:3,target=/c true\nONBUILD COPY --from=python:3 /x /y\n",
+        (
+            b"# syntax=docker/dockerfile:1\nFROM node:20 AS a\nCOPY --from=nginx:1.27 /a /b\n"
+            b"RUN --mount=type=cache,from=alpine:3,target=/c true\nONBUILD COPY --from=python:3 /x /y\n"
+        ),
         b"# syntax=docker/dockerfile:1\nFROM " + ECR_B + b"node:20 AS a\nCOPY --from=" + ECR_B + b"nginx:1.27 /a /b\n"
         b"RUN --mount=type=cache,from=" + ECR_B + b"alpine:3,target=/c true\nONBUILD COPY --from=" + ECR_B
         + b"python:3 /x /y\n",
@@ -115,7 +120,7 @@ def test_fix_preserves_every_other_byte(work, capsys, name):
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_fix_is_idempotent(work, capsys, name):
-    before, after = CASES[name]
+    before, _after = CASES[name]
     path = work / "Dockerfile"
     path.write_bytes(before)
     fix_file(path, capsys)

@@ -29,7 +29,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from helpers import findings
 
 MIRROR = "public.ecr.aws/docker/library"
@@ -131,10 +130,15 @@ CASES = {
         "FROM scratch\n"
     ),
     "lowercase-instructions": "from node:20\nrun echo hi\nfrom scratch\nFrom python:3.12 as py\n",
-    "comments-and-blank-lines": "# build image\n\n# FROM node:18 in a comment\nFROM node:20\n\n\nFROM ghcr.io/acme/app:1\n",
+    "comments-and-blank-lines": (
+        "# build image\n\n# FROM node:18 in a comment\nFROM node:20\n\n\nFROM ghcr.io/acme/app:1\n"
+    ),
     "syntax-directive": "# syntax=docker/dockerfile:1\nFROM node:20\nRUN echo hi\n",
     "escape-directive": "# escape=`\nFROM node:20\nRUN echo `\n  hi\nFROM python:3\n",
-    "heredoc-then-blank-line": "FROM alpine:3.20\nRUN <<EOT\necho hi\nEOT\n\nFROM node:20\nCOPY <<EOF /x\nhello\nEOF\n\nFROM python:3.12 AS p\n",
+    "heredoc-then-blank-line": (
+        "FROM alpine:3.20\nRUN <<EOT\necho hi\nEOT\n\nFROM node:20\nCOPY <<EOF /x\nhello\nEOF\n\n"
+        "FROM python:3.12 AS p\n"
+    ),
     "crlf": "# comment\r\nFROM node:20\r\nRUN echo hi\r\nFROM ghcr.io/acme/app:1\r\nFROM alpine:3.20\r\n",
     "mixed": (
         "FROM python:3.12-slim AS deps\n"
@@ -247,8 +251,13 @@ def test_heredoc_without_blank_line(hadolint, tmp_path):
     dehub's lines on the tight form equal hadolint's on the form with a blank line added after
     each terminator (shifted back by the added lines).
     """
-    tight = "FROM alpine:3.20\nRUN <<EOT\necho hi\nEOT\nFROM node:20\nCOPY <<EOF /x\nhello\nEOF\nFROM python:3.12 AS p\n"
-    loose = "FROM alpine:3.20\nRUN <<EOT\necho hi\nEOT\n\nFROM node:20\nCOPY <<EOF /x\nhello\nEOF\n\nFROM python:3.12 AS p\n"
+    tight = (
+        "FROM alpine:3.20\nRUN <<EOT\necho hi\nEOT\nFROM node:20\nCOPY <<EOF /x\nhello\nEOF\nFROM python:3.12 AS p\n"
+    )
+    loose = (
+        "FROM alpine:3.20\nRUN <<EOT\necho hi\nEOT\n\nFROM node:20\nCOPY <<EOF /x\nhello\nEOF\n\n"
+        "FROM python:3.12 AS p\n"
+    )
 
     assert _dehub_from_lines(tight) == {1, 5, 9}
 

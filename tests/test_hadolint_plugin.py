@@ -195,7 +195,7 @@ def test_style_level_maps_to_info(work, capsys):
     write(work / ".hadolint.yaml", "override:\n  style: [DL3008]\n")
     write(work / "Dockerfile", f"FROM {MIRROR}/debian:12\nRUN apt-get install --no-install-recommends -y curl\n")
 
-    code, found = json_findings(capsys, "Dockerfile")
+    _code, found = json_findings(capsys, "Dockerfile")
 
     assert {f["code"]: f["severity"] for f in found}.get("DL3008") == "info"
 
@@ -330,11 +330,11 @@ def test_offsets_index_the_decoded_text(work):
 @pytest.mark.parametrize("name", [".hadolint.yaml", ".hadolint.yml"])
 def test_hadolint_config_in_the_current_folder_is_honoured(work, capsys, name):
     write(work / "Dockerfile", "FROM node\nRUN cd /x && make\n")
-    code, found = json_findings(capsys, "Dockerfile")
+    _code, found = json_findings(capsys, "Dockerfile")
     assert "DL3006" in {f["code"] for f in found}
 
     write(work / name, "ignored: [DL3006]\n")
-    code, found = json_findings(capsys, "Dockerfile")
+    _code, found = json_findings(capsys, "Dockerfile")
 
     assert {f["code"] for f in found} == {"DH001", "DL3003"}
 
@@ -598,7 +598,7 @@ def test_missing_binary_exits_2(work, capsys, monkeypatch):
     monkeypatch.setenv("DEHUB_HADOLINT", str(work / "no-such-hadolint"))
     write(work / "Dockerfile", DOCKERFILE)
 
-    code, out, err = check(capsys, "Dockerfile")
+    code, _out, err = check(capsys, "Dockerfile")
 
     assert code == 2
     assert "hadolint not found" in err
@@ -642,7 +642,7 @@ def test_failing_binary_exits_2_with_its_stderr(work, capsys, monkeypatch):
     monkeypatch.setenv("DEHUB_HADOLINT", str(fake))
     write(work / "Dockerfile", DOCKERFILE)
 
-    code, out, err = check(capsys, "Dockerfile")
+    code, _out, err = check(capsys, "Dockerfile")
 
     assert code == 2
     assert "exit status 3" in err
@@ -654,7 +654,7 @@ def test_failing_binary_exits_2_even_with_exit_zero(work, capsys, monkeypatch):
     monkeypatch.setenv("DEHUB_HADOLINT", str(fake))
     write(work / "Dockerfile", f"FROM {MIRROR}/node:20\n")
 
-    code, out, err = check(capsys, "--exit-zero", "Dockerfile")
+    code, _out, err = check(capsys, "--exit-zero", "Dockerfile")
 
     assert code == 2
     assert "boom" in err
@@ -692,7 +692,7 @@ def test_binary_printing_something_else_exits_2(work, capsys, monkeypatch):
     monkeypatch.setenv("DEHUB_HADOLINT", str(fake))
     write(work / "Dockerfile", DOCKERFILE)
 
-    code, out, err = check(capsys, "Dockerfile")
+    code, _out, err = check(capsys, "Dockerfile")
 
     assert code == 2
     assert "did not print the JSON report dehub expects" in err

@@ -422,7 +422,7 @@ def test_composite_and_docker_actions(work, capsys):
 
 def test_composite_action_pull_positions(work, capsys):
     write(work / ".github/actions/smoke/action.yml", SMOKE)
-    code, report = inventory_json(capsys, ".")
+    _code, report = inventory_json(capsys, ".")
     assert jobs_of(report, ".github/actions/smoke/action.yml") == SMOKE_JOBS
 
 
@@ -556,7 +556,7 @@ def test_matrix_key_missing_from_a_combination_falls_back(work, capsys):
         "          - node: 20\n            image: node:20\n    container: ${{ matrix.image || 'node:18' }}\n"
     )
     write(work / ".github/workflows/m.yml", text)
-    code, report = inventory_json(capsys, ".")
+    _code, report = inventory_json(capsys, ".")
     (job,) = jobs_of(report, ".github/workflows/m.yml")
     assert [(p["image"], p["combinations"]) for p in job["pulls"]] == [("node:18", 1), ("node:20", 1)]
     assert (job["docker_hub_pulls_per_run"], report["files"][0]["exact"]) == (2, True)
@@ -569,7 +569,7 @@ def test_hidden_pull_counts_only_the_combinations_that_pull(work, capsys):
         "          driver: ${{ matrix.driver }}\n"
     )
     write(work / ".github/workflows/b.yml", text)
-    code, report = inventory_json(capsys, ".")
+    _code, report = inventory_json(capsys, ".")
     (job,) = jobs_of(report, ".github/workflows/b.yml")
     assert job["pulls"] == [pull("moby/buildkit:buildx-stable-1", "docker/setup-buildx-action", "step", 8, 15, True)]
     assert job["docker_hub_pulls_per_run"] == 1

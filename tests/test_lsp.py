@@ -9,13 +9,6 @@ import sys
 
 import pytest
 import pytest_lsp
-from lsprotocol import types as t
-from pytest_lsp import ClientServerConfig, client_capabilities
-
-from dehub.fixer import apply_edits, fix_source
-from dehub.lint import Settings, lint_source
-from dehub.source import SourceText
-
 from lsp_support import (
     SERVER,
     RecordingClient,
@@ -30,7 +23,14 @@ from lsp_support import (
     until,
     workspace,
 )
-from monorepo import DOCKERFILE as MONOREPO_DOCKERFILE, EXPECTED, write_monorepo
+from lsprotocol import types as t
+from monorepo import DOCKERFILE as MONOREPO_DOCKERFILE
+from monorepo import EXPECTED, write_monorepo
+from pytest_lsp import ClientServerConfig, client_capabilities
+
+from dehub.fixer import apply_edits, fix_source
+from dehub.lint import Settings, lint_source
+from dehub.source import SourceText
 
 CONFIG = ClientServerConfig(server_command=SERVER, client_factory=make_client)
 VSCODE = client_capabilities("visual-studio-code")  # utf-16, documentChanges, resolve of `edit`, watchers
@@ -69,14 +69,14 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
 @pytest_lsp.fixture(config=CONFIG, scope="module")
-async def vscode(lsp_client: RecordingClient, tmp_path_factory):  # noqa: ANN001, ANN201
+async def vscode(lsp_client: RecordingClient, tmp_path_factory):
     await lsp_client.initialize_session(init_params(workspace(tmp_path_factory.mktemp("vscode")), VSCODE))
     yield
     await lsp_client.shutdown_session()
 
 
 @pytest_lsp.fixture(config=CONFIG, scope="module")
-async def plain(lsp_client: RecordingClient, tmp_path_factory):  # noqa: ANN001, ANN201
+async def plain(lsp_client: RecordingClient, tmp_path_factory):
     """A client with no optional capabilities: no resolve, no documentChanges, no watcher registration."""
     await lsp_client.initialize_session(init_params(workspace(tmp_path_factory.mktemp("plain"))))
     yield
@@ -84,18 +84,18 @@ async def plain(lsp_client: RecordingClient, tmp_path_factory):  # noqa: ANN001,
 
 
 @pytest.fixture
-def client(vscode: RecordingClient, tmp_path) -> RecordingClient:  # noqa: ANN001
+def client(vscode: RecordingClient, tmp_path) -> RecordingClient:
     vscode.root = workspace(tmp_path / "ws")  # type: ignore[attr-defined]
     return vscode
 
 
 @pytest.fixture
-def plain_client(plain: RecordingClient, tmp_path) -> RecordingClient:  # noqa: ANN001
+def plain_client(plain: RecordingClient, tmp_path) -> RecordingClient:
     plain.root = workspace(tmp_path / "ws")  # type: ignore[attr-defined]
     return plain
 
 
-def engine_findings(text: str, kind: str, settings: Settings | None = None):  # noqa: ANN201
+def engine_findings(text: str, kind: str, settings: Settings | None = None):
     return lint_source(SourceText(text), kind, settings or Settings())
 
 
@@ -106,7 +106,7 @@ def by_code(items: list[t.Diagnostic]) -> dict[str, list[t.Diagnostic]]:
     return out
 
 
-async def quick_actions(client: RecordingClient, uri: str, diagnostic: t.Diagnostic, only=None) -> list[t.CodeAction]:  # noqa: ANN001
+async def quick_actions(client: RecordingClient, uri: str, diagnostic: t.Diagnostic, only=None) -> list[t.CodeAction]:
     result = await client.text_document_code_action_async(
         t.CodeActionParams(
             text_document=t.TextDocumentIdentifier(uri=uri),
@@ -137,7 +137,7 @@ async def test_a_watcher_for_configuration_files_is_registered(client: Recording
 
 
 @pytest_lsp.fixture(config=CONFIG, loop_scope="module")
-async def bare(lsp_client: RecordingClient):  # noqa: ANN001, ANN201
+async def bare(lsp_client: RecordingClient):
     yield
 
 
@@ -501,7 +501,7 @@ async def test_a_document_over_max_file_size_is_one_diagnostic(client: Recording
 
 
 @pytest_lsp.fixture(config=CONFIG, loop_scope="module")
-async def utf8_client(lsp_client: RecordingClient, tmp_path):  # noqa: ANN001, ANN201
+async def utf8_client(lsp_client: RecordingClient, tmp_path):
     root = workspace(tmp_path / "ws")
     lsp_client.root = root  # type: ignore[attr-defined]
     capabilities = t.ClientCapabilities(general=t.GeneralClientCapabilities(position_encodings=["utf-8", "utf-16"]))

@@ -60,7 +60,7 @@ class RawClient:
     def send(self, message: dict) -> None:
         self.send_bytes(json.dumps({"jsonrpc": "2.0", **message}).encode())
 
-    def wait(self, predicate, timeout: float = 15.0) -> dict:  # noqa: ANN001
+    def wait(self, predicate, timeout: float = 15.0) -> dict:
         with self.cond:
             found = self.cond.wait_for(lambda: next((m for m in self.messages if predicate(m)), None), timeout)
         assert found, f"no such message; got {self.messages}; stderr {self.stderr[-2000:]!r}"
@@ -78,7 +78,7 @@ class RawClient:
 
 
 @pytest.fixture
-def raw(tmp_path):  # noqa: ANN001, ANN201
+def raw(tmp_path):
     (tmp_path / ".git").mkdir()
     client = RawClient(str(tmp_path))
     options = {"debounce": 0}
@@ -91,7 +91,7 @@ def raw(tmp_path):  # noqa: ANN001, ANN201
         client.process.kill()
 
 
-def publish_for(uri: str):  # noqa: ANN201
+def publish_for(uri: str):
     return lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri
 
 

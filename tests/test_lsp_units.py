@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from itertools import pairwise
 
 import pytest
 from hypothesis import given
@@ -65,7 +66,7 @@ def test_astral_characters_and_line_breaks():
 @given(TEXTS, TEXTS)
 def test_changed_spans_turn_one_text_into_the_other(old, new):
     spans = changed_spans(old, new)
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a[1] <= b[0] for a, b in pairwise(spans))
     out = old
     for start, end, text in reversed(spans):
         out = out[:start] + text + out[end:]
@@ -138,8 +139,8 @@ LINES = [
 def test_fix_all_spans_give_the_fixer_result(lines, unsafe):
     text = "".join(lines)
     configs = ConfigStore()
-    configs._loaded[None] = configs._load(None)  # noqa: SLF001 - no configuration file
-    configs._loaded[None].settings.unsafe_fixes = unsafe  # noqa: SLF001
+    configs._loaded[None] = configs._load(None)
+    configs._loaded[None].settings.unsafe_fixes = unsafe
     document = Document("untitled:1", None, "dockerfile", 1, text)
     result = lint(document, configs)
     spans = actions.fix_all_spans(result)

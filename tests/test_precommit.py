@@ -406,13 +406,15 @@ def test_fix_hook_rewrites_then_commit_succeeds(pc, tmp_path, original, expected
 
 # Scenario C: which files the hooks see ------------------------------------------------------
 
-DOCKERFILE_KIND = ["Dockerfile", "Containerfile", "Dockerfile.prod", "app.Dockerfile", "app.dockerfile", "sub/x.containerfile"]
+DOCKERFILE_KIND = [
+    "Dockerfile", "Containerfile", "Dockerfile.prod", "app.Dockerfile", "app.dockerfile", "sub/x.containerfile"
+]
 NOT_DOCKERFILE = ["Dockerfile.dockerignore", "README.md"]
 
 
 @pytest.fixture
 def filter_project(pc, tmp_path):
-    files = {name: "FROM node:20\n" for name in DOCKERFILE_KIND + NOT_DOCKERFILE}
+    files = dict.fromkeys(DOCKERFILE_KIND + NOT_DOCKERFILE, "FROM node:20\n")
     project = pc.project(tmp_path / "project", ["dehub", "dehub-fix"], files)
     pc.git(project, "add", "-A")
     pc.git(project, "commit", "-q", "--no-verify", "-m", "files")
@@ -538,7 +540,9 @@ def test_try_repo_passes_on_a_clean_project(pc, tmp_path):
     project = tmp_path / "clean"
     project.mkdir()
     pc.git(project, "init", "-q")
-    write(project / "Dockerfile", f"FROM {MIRROR}/node:20 AS build\nFROM build\nCOPY --from={MIRROR}/nginx:1.27 /a /b\n")
+    write(
+        project / "Dockerfile", f"FROM {MIRROR}/node:20 AS build\nFROM build\nCOPY --from={MIRROR}/nginx:1.27 /a /b\n"
+    )
     write(project / "Containerfile", "FROM ghcr.io/acme/app:1\n")
     write(project / "web/app.dockerfile", f"FROM --platform=linux/amd64 {MIRROR}/python:3.12-slim\n")
     write(project / "README.md", "FROM node:20\n")

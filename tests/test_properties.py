@@ -18,7 +18,8 @@ import io
 import json
 import re
 
-from helpers import findings, fixed, make_config, problems, settings as make_settings
+from helpers import findings, fixed, make_config, problems
+from helpers import settings as make_settings
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -144,7 +145,8 @@ def dockerfiles(draw) -> tuple[str, list[str]]:
     if draw(st.integers(0, 7)) == 0:
         lines.append(draw(st.sampled_from(("# dehub ignore=DH001", "# a comment"))))
     if draw(st.booleans()):
-        lines.append("# syntax=" + draw(st.sampled_from(("docker/dockerfile:1", "docker/dockerfile:1.7-labs", "ghcr.io/x/frontend:1"))))
+        frontends = ("docker/dockerfile:1", "docker/dockerfile:1.7-labs", "ghcr.io/x/frontend:1")
+        lines.append("# syntax=" + draw(st.sampled_from(frontends)))
     if escape == "`" or draw(st.integers(0, 9)) == 0:
         lines.append(f"# escape={escape}")
     if draw(st.booleans()):
@@ -160,12 +162,14 @@ def dockerfiles(draw) -> tuple[str, list[str]]:
         elif kind == "tag":
             body = f"{name}={draw(st.sampled_from(('20', '3.12-slim', 'latest', 'bookworm')))}"
         elif kind == "registry":
-            body = f"{name}={draw(st.sampled_from(('docker.io', 'docker.io/library', 'public.ecr.aws/docker/library', 'ghcr.io/acme')))}"
+            registries = ("docker.io", "docker.io/library", "public.ecr.aws/docker/library", "ghcr.io/acme")
+            body = f"{name}={draw(st.sampled_from(registries))}"
         elif kind == "quoted":
             quote = draw(st.sampled_from(('"', "'")))
             body = f"{name}={quote}{draw(image_refs())}{quote}"
         elif kind == "name":
-            body = f"{name}={draw(st.sampled_from(('node', 'python', 'docker.io/library/node', 'myorg/app', 'centos')))}"
+            names = ("node", "python", "docker.io/library/node", "myorg/app", "centos")
+            body = f"{name}={draw(st.sampled_from(names))}"
         elif kind == "derived" and arg_names:
             body = f"{name}=${{{draw(st.sampled_from(arg_names))}}}{draw(st.sampled_from(('', ':20', '-slim')))}"
         elif kind == "pair":
@@ -221,7 +225,8 @@ def _from_line(draw, doc: Doc, arg_names: list[str], stages: list[str]) -> None:
         ref = draw(image_refs())
     flags = ""
     if draw(st.integers(0, 3)) == 0:
-        flags = draw(st.sampled_from(("--platform=$BUILDPLATFORM ", "--platform=linux/amd64 ", "--platform=${TARGETPLATFORM} ")))
+        platforms = ("--platform=$BUILDPLATFORM ", "--platform=linux/amd64 ", "--platform=${TARGETPLATFORM} ")
+        flags = draw(st.sampled_from(platforms))
     stage = None
     if draw(st.booleans()):
         stage = draw(st.sampled_from(STAGE_NAMES))
@@ -302,14 +307,16 @@ def _body_instruction(draw, doc: Doc, stages: list[str]) -> None:
         lines.append("    && rm -rf /var/lib/apt/lists/*")
     elif kind == "comment":
         marker = doc.mark()
-        comment = draw(st.sampled_from(("# FROM node:20", "#COPY --from=alpine /a /b", "# see python:3.12"))) + f" {marker}"
+        comments = ("# FROM node:20", "#COPY --from=alpine /a /b", "# see python:3.12")
+        comment = draw(st.sampled_from(comments)) + f" {marker}"
         lines.append(lead + comment)
         doc.protected.append(comment)
     elif kind == "onbuild":
         source = draw(image_refs())
         lines.append(f"{lead}{case(draw, 'onbuild')} {case(draw, 'copy')} --from={source} /a /b")
     else:
-        lines.append(lead + draw(st.sampled_from(("ENV A=1", "workdir /app", "CMD [\"node\", \"main.js\"]", "EXPOSE 80", "USER node", "LABEL a=b"))))
+        others = ("ENV A=1", "workdir /app", "CMD [\"node\", \"main.js\"]", "EXPOSE 80", "USER node", "LABEL a=b")
+        lines.append(lead + draw(st.sampled_from(others)))
 
 
 def with_bom(text: str, bom: bool) -> bytes:
@@ -330,7 +337,11 @@ TOKENS = (
 
 token_soup = st.lists(st.sampled_from(TOKENS), max_size=40).map("".join)
 any_text = st.one_of(st.text(max_size=300), token_soup)
-any_bytes = st.one_of(st.binary(max_size=300), token_soup.map(lambda t: t.encode("utf-8")), st.text(max_size=200).map(lambda t: BOM_BYTES + t.encode("utf-8")))
+any_bytes = st.one_of(
+    st.binary(max_size=300),
+    token_soup.map(lambda t: t.encode("utf-8")),
+    st.text(max_size=200).map(lambda t: BOM_BYTES + t.encode("utf-8")),
+)
 
 
 def generated_text():
@@ -450,7 +461,11 @@ def test_no_fixable_dh001_remains(text):
 
 build_args = st.one_of(
     st.just({}),
-    st.dictionaries(st.sampled_from(("BASE", "IMAGE", "TAG", "REGISTRY")), st.one_of(image_refs(), st.sampled_from(("20", "docker.io"))), max_size=2),
+    st.dictionaries(
+        st.sampled_from(("BASE", "IMAGE", "TAG", "REGISTRY")),
+        st.one_of(image_refs(), st.sampled_from(("20", "docker.io"))),
+        max_size=2,
+    ),
 )
 
 
@@ -490,7 +505,8 @@ def test_line_endings_and_bom_are_transparent(text, unsafe):
     # at the same places, and the same fix.
     seen = set()
     for variant, bom in ((lf, False), (crlf, False), (lf, True), (crlf, True)):
-        result = check_bytes("-", with_bom(variant, bom), "dockerfile", UNSAFE_SETTINGS if unsafe else DEFAULT_SETTINGS, "check")
+        settings = UNSAFE_SETTINGS if unsafe else DEFAULT_SETTINGS
+        result = check_bytes("-", with_bom(variant, bom), "dockerfile", settings, "check")
         seen.add(tuple((f.code, f.line, f.column, f.message, f.fixable) for f in result.findings))
     assert len(seen) == 1, seen
     assert fixed(crlf, unsafe=unsafe) == fixed(lf, unsafe=unsafe).replace("\n", "\r\n")
@@ -576,13 +592,14 @@ def test_findings_point_at_image_text(pair):
 
 @given(st.one_of(generated_text(), token_soup), st.booleans())
 def test_json_report_contract(text, fix_mode):
-    result = check_bytes("Dockerfile", text.encode("utf-8"), "dockerfile", DEFAULT_SETTINGS, "fix" if fix_mode else "check")
+    mode = "fix" if fix_mode else "check"
+    result = check_bytes("Dockerfile", text.encode("utf-8"), "dockerfile", DEFAULT_SETTINGS, mode)
     stream = io.StringIO()
     json_report.write(result.findings, stream, None)
     report = json.loads(stream.getvalue())
     assert report["version"] == 1
     assert len(report["findings"]) == len(result.findings)
-    for item, f in zip(report["findings"], result.findings):
+    for item, f in zip(report["findings"], result.findings, strict=True):
         assert set(item) == CONTRACT_KEYS
         assert item == json.loads(json.dumps(json_report.finding_dict(f)))
         assert item["path"] == "Dockerfile" and item["kind"] == "dockerfile"
@@ -616,7 +633,7 @@ def use_changes(text: str, unsafe: bool, settings_: Settings = None):
     assert [u.site for u in before] == [u.site for u in after]
     return [
         (index, old.value.text, new.value.text, resolve(old, settings_.policy))
-        for index, (old, new) in enumerate(zip(before, after))
+        for index, (old, new) in enumerate(zip(before, after, strict=True))
         if old.value.text != new.value.text
     ]
 
@@ -645,7 +662,7 @@ def test_fix_introduces_no_invalid_reference(text, unsafe):
     after = image_uses(fixed(text, unsafe=unsafe))
     assert len(before) == len(after)
     policy = DEFAULT_SETTINGS.policy
-    for old, new in zip(before, after):
+    for old, new in zip(before, after, strict=True):
         if resolve(old, policy).problem is None:
             assert resolve(new, policy).problem is None, (old.value.text, new.value.text)
 

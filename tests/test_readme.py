@@ -103,9 +103,8 @@ def command_lines(block: Block) -> list[str]:
         line = raw.strip()
         if not pending and (not line or line.startswith("#")):
             continue
-        if not pending and block.info in ("console", "shell-session"):
-            if not line.startswith(("$ ", "% ")):
-                continue  # output, not a command
+        if not pending and block.info in ("console", "shell-session") and not line.startswith(("$ ", "% ")):
+            continue  # output, not a command
         if not pending:
             line = re.sub(r"^[$%]\s+", "", line)
         if line.endswith("\\"):
@@ -405,7 +404,10 @@ def test_precommit_snippet_pins_this_version_and_existing_hooks(snippet, tmp_pat
 # --- the reader itself -----------------------------------------------------------------------
 
 def test_reader_ignores_hashes_inside_fences():
-    text = "# Title\n\n## Quick start\n\n```sh\n# a comment, not a heading\n$ pip install .\ntrue \\\n  && x\n```\n\n## Next\n```sh\nls\n```\n"
+    text = (
+        "# Title\n\n## Quick start\n\n```sh\n# a comment, not a heading\n$ pip install .\ntrue \\\n  && x\n```\n\n"
+        "## Next\n```sh\nls\n```\n"
+    )
     (body,) = sections(text, "quick start")
     blocks = [value for kind, value in body if kind == "fence"]
     assert len(blocks) == 1

@@ -11,7 +11,10 @@ from dehub.kinds import kind_for_path
 
 @pytest.mark.parametrize(
     "name",
-    ["ci/Dockerfile-envoy", "Dockerfile-alpine", "Dockerfile_dev", "Dockerfile-windows.template", "Containerfile-centos"],
+    [
+        "ci/Dockerfile-envoy", "Dockerfile-alpine", "Dockerfile_dev", "Dockerfile-windows.template",
+        "Containerfile-centos",
+    ],
 )
 def test_dash_and_underscore_suffixed_names_are_dockerfiles(name):
     assert kind_for_path(name) == "dockerfile"

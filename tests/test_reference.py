@@ -103,7 +103,10 @@ REFERENCE_PARSE_VALID = [
     ("a/" * 127 + "a:tag-puts-this-over-max", "docker.io", "a/" * 127 + "a", "tag-puts-this-over-max", None),
     ("sub-dom1.foo.com/bar/baz/quux", "sub-dom1.foo.com", "bar/baz/quux", None, None),
     ("sub-dom1.foo.com/bar/baz/quux:some-long-tag", "sub-dom1.foo.com", "bar/baz/quux", "some-long-tag", None),
-    ("b.gcr.io/test.example.com/my-app:test.example.com", "b.gcr.io", "test.example.com/my-app", "test.example.com", None),
+    (
+        "b.gcr.io/test.example.com/my-app:test.example.com", "b.gcr.io", "test.example.com/my-app", "test.example.com",
+        None,
+    ),
     ("xn--n3h.com/myimage:xn--n3h.com", "xn--n3h.com", "myimage", "xn--n3h.com", None),
     (
         "xn--7o8h.com/myimage:xn--7o8h.com@sha512:" + F128,
@@ -332,7 +335,10 @@ REPOSITORY_INFO = [
     ("privatebase", "127.0.0.1:8000/privatebase", "127.0.0.1:8000/privatebase", "", "127.0.0.1:8000"),
     ("private/moonbase", "example.com/private/moonbase", "example.com/private/moonbase", "", "example.com"),
     ("privatebase", "example.com/privatebase", "example.com/privatebase", "", "example.com"),
-    ("private/moonbase", "example.com:8000/private/moonbase", "example.com:8000/private/moonbase", "", "example.com:8000"),
+    (
+        "private/moonbase", "example.com:8000/private/moonbase", "example.com:8000/private/moonbase", "",
+        "example.com:8000",
+    ),
     ("privatebasee", "example.com:8000/privatebasee", "example.com:8000/privatebasee", "", "example.com:8000"),
     (
         "library/ubuntu-12.04-base", "ubuntu-12.04-base", "docker.io/library/ubuntu-12.04-base",
@@ -851,9 +857,9 @@ def test_hub_aliases_and_registries(text, domain, path, explicit, hub, familiar,
 
 def test_hub_aliases_constant():
     assert HUB_DOMAIN == "docker.io"
-    assert HUB_ALIASES == frozenset(
+    assert frozenset(
         {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
-    )
+    ) == HUB_ALIASES
 
 
 @pytest.mark.parametrize(
@@ -1014,9 +1020,7 @@ def oracle_split_docker_domain(name: str) -> tuple[str, str, bool]:
         domain, remote = maybe_domain, maybe_remote
     elif maybe_domain == "index.docker.io":
         domain, remote = "docker.io", maybe_remote
-    elif "." in maybe_domain or ":" in maybe_domain:
-        domain, remote = maybe_domain, maybe_remote
-    elif maybe_domain.lower() != maybe_domain:
+    elif "." in maybe_domain or ":" in maybe_domain or maybe_domain.lower() != maybe_domain:
         domain, remote = maybe_domain, maybe_remote
     else:
         domain, remote, explicit = "docker.io", name, False

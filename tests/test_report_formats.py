@@ -386,7 +386,7 @@ def test_sarif_fixes_reproduce_dehub_fix(project, capsys, unsafe):
     run_ = sarif_run(capsys, *flags)
     from_sarif = apply_sarif_fixes(run_, project, unsafe)
     assert sorted(from_sarif) == [".github/workflows/ci.yml", "Dockerfile"]
-    code, out, _ = run(capsys, "check", "--fix", *flags)
+    _code, out, _ = run(capsys, "check", "--fix", *flags)
     assert "Fixing Dockerfile" in out
     for uri, text in from_sarif.items():
         assert (project / uri).read_bytes().decode("utf-8") == text

@@ -815,8 +815,8 @@ DC = "docker-container"
 BUILDX_CREATE_CASES = [
     ("docker buildx create --use", [(None, "create", DC)]),
     ("docker buildx create", [(None, "create", DC)]),
-    ("docker buildx create --use --name x --driver docker-container "
-     "--driver-opt image=moby/buildkit:master,network=host --bootstrap",
+    (("docker buildx create --use --name x --driver docker-container "
+      "--driver-opt image=moby/buildkit:master,network=host --bootstrap"),
      [("moby/buildkit:master", "moby/buildkit:master", DC)]),
     ("docker buildx create --driver-opt=image=a/b:1", [("a/b:1", "a/b:1", DC)]),
     ("docker buildx create --driver-opt network=host,image=a/b", [("a/b", "a/b", DC)]),
@@ -835,8 +835,8 @@ BUILDX_CREATE_CASES = [
     ("docker buildx create --name image=x ctx", [(None, "create", DC)]),  # --name's value is no driver option
     ("docker buildx create --append --name b --node n2 --platform linux/arm64 --driver-opt image=a ctx",
      [("a", "a", DC)]),
-    ("docker buildx create --config c.toml --buildkitd-flags '--debug' --buildkitd-config c --leave "
-     "--timeout 20s --bootstrap --driver-opt image=a", [("a", "a", DC)]),
+    (("docker buildx create --config c.toml --buildkitd-flags '--debug' --buildkitd-config c --leave "
+      "--timeout 20s --bootstrap --driver-opt image=a"), [("a", "a", DC)]),
     ("docker buildx create --buildkitd-flags --driver-opt image=a", [(None, "create", DC)]),  # a flags value
     ("docker buildx create ctx --driver-opt image=a", [("a", "a", DC)]),  # options after the context
     ("docker buildx create -- --driver-opt image=a", [(None, "create", DC)]),
@@ -995,8 +995,8 @@ CONTEXT_CASES = [
      [("context", "a/b:1", "a/b:1", "", False, False, False), (*B, "", False, False, False)]),
     ("docker buildx build --builder x --build-context b=docker-image://a .",
      [("context", "a", "a", "x", True, False, False), (*B, "x", True, False, False)]),
-    ("docker buildx build --build-context src=../src --build-context t=oci-layout://x "
-     "--build-context g=https://github.com/a/b.git .", [(*B, "", True, False, False)]),
+    (("docker buildx build --build-context src=../src --build-context t=oci-layout://x "
+      "--build-context g=https://github.com/a/b.git ."), [(*B, "", True, False, False)]),
     ("docker buildx build --push -t app .", [(*B, "", True, False, True)]),
     ("docker buildx build --push=false -t app .", [(*B, "", True, False, False)]),
     ("docker buildx build -o type=docker -t app .", [(*B, "", True, True, False)]),

@@ -341,7 +341,7 @@ def test_memos_give_what_a_fresh_read_gives(pair, prefix, other):
     _described(text)
     lines = text.split("\n")
     middle = len(lines) // 2
-    edited = "\n".join(lines[:middle] + ["    # edited"] + lines[middle:])
+    edited = "\n".join([*lines[:middle], "    # edited", *lines[middle:]])
     for variant in (text, prefix + text, text.replace("jobs:", "# moved\njobs:", 1), edited):
         warm = _described(variant)
         _forget()
@@ -434,7 +434,10 @@ def _jobs(text: str) -> list:
 
 
 def test_job_memo_shares_jobs_above_an_edit_and_moves_jobs_below_it():
-    job = "  {name}:\n    runs-on: ubuntu-latest\n    container: node:20\n    steps:\n      - run: docker run alpine:3.20 x\n"
+    job = (
+        "  {name}:\n    runs-on: ubuntu-latest\n    container: node:20\n"
+        "    steps:\n      - run: docker run alpine:3.20 x\n"
+    )
     text = "on: push\njobs:\n" + job.format(name="a") + job.format(name="b") + job.format(name="c")
     before = _jobs(text)
     edited = text.replace("container: node:20", "container: node:22", 2).replace("node:22", "node:20", 1)

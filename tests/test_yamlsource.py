@@ -297,7 +297,7 @@ def test_any_text_composes_without_raising(loader: type, text: str) -> None:
     ],
 )
 def test_invalid_yaml_is_a_problem_at_its_mark(loader: type, text: str, start: int, words: str) -> None:
-    documents, problem = ys.compose_documents(text, loader=loader)
+    _documents, problem = ys.compose_documents(text, loader=loader)
     assert problem is not None
     assert problem.message.startswith("invalid YAML: ") and words in problem.message
     assert abs(problem.start - start) <= 1  # the loaders put some marks a character apart
@@ -332,21 +332,21 @@ def test_absurd_nesting_is_a_problem(loader: type, text: str) -> None:
 @with_loaders
 @pytest.mark.parametrize(("text", "start"), [("k: a\x07b\n", 4), ("k: é😀\x07\n", 5), ("k: x\n\x1b", 5)])
 def test_control_characters_are_a_problem_where_they_are(loader: type, text: str, start: int) -> None:
-    documents, problem = ys.compose_documents(text, loader=loader)
+    _documents, problem = ys.compose_documents(text, loader=loader)
     assert problem is not None and (problem.start, problem.end) == (start, start + 1)
     assert f"U+{ord(text[start]):04X}" in problem.message
 
 
 @with_loaders
 def test_lone_surrogate_is_a_problem(loader: type) -> None:
-    documents, problem = ys.compose_documents("k: \ud800\n", loader=loader)
+    _documents, problem = ys.compose_documents("k: \ud800\n", loader=loader)
     assert problem is not None and problem.start == 3
 
 
 def test_leading_bom_keeps_offsets() -> None:
     """libyaml does not count a leading BOM; the default loader then is PyYAML, which does."""
     text = "\ufeffk: nginx\n"
-    documents, problem = ys.compose_documents(text)
+    documents, _problem = ys.compose_documents(text)
     node = ys.mapping_get(documents[0], "k")
     assert ys.span(node) == (4, 9)
     assert ys.scalar_value(node, text).source_run(0, 5) == (4, 9)
