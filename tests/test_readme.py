@@ -1,5 +1,6 @@
 """README.md stays consistent with the code: hook ids, rule codes, rule pages, the quick start,
-install lines, the pre-commit snippets, and no link to a placeholder domain.
+install lines, the pre-commit snippets, no link to a placeholder domain, and the development
+tooling (the `lint` extra, .pre-commit-config.yaml and .ci/run agree on ruff and mypy).
 
 Written to the spec; while README.md is being written these may fail, and that is the point.
 """
@@ -11,6 +12,8 @@ import os
 import re
 import shlex
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 HOOKS_FILE = ROOT / ".pre-commit-hooks.yaml"
 CI_RUN = ROOT / ".ci" / "run"
+PROJECT_PRECOMMIT = ROOT / ".pre-commit-config.yaml"
 RULE_SECTIONS = ("What it finds", "Why it matters", "The fix", "How to suppress")
 SHELL_INFO = {"", "sh", "bash", "shell", "console", "shell-session", "zsh"}
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)")
@@ -190,13 +194,77 @@ def test_ci_run_exists_and_is_executable():
     assert os.access(CI_RUN, os.X_OK)
 
 
+def _development_commands() -> list[str]:
+    """The shell commands README's Development section shows, without their comments."""
+    (body,) = sections(readme(), "Development")
+    blocks = [value for kind, value in body if kind == "fence" and value.info in SHELL_INFO]  # type: ignore[union-attr]
+    return [command.split(" #")[0].strip() for block in blocks for command in command_lines(block)]  # type: ignore[arg-type]
+
+
 def test_development_section_documents_the_rule_pages_command():
     from dehub.rulepages import COMMAND
 
-    (body,) = sections(readme(), "Development")
-    blocks = [value for kind, value in body if kind == "fence" and value.info in SHELL_INFO]  # type: ignore[union-attr]
-    commands = [command.split(" #")[0].strip() for block in blocks for command in command_lines(block)]  # type: ignore[arg-type]
-    assert COMMAND in commands
+    assert COMMAND in _development_commands()
+
+
+# --- types and lint: the tools, their pinned versions, where they run ----------------------------
+
+
+def _lint_extra() -> set[str]:
+    parser = configparser.ConfigParser()
+    parser.read(ROOT / "setup.cfg", encoding="utf-8")
+    return {line.strip() for line in parser["options.extras_require"]["lint"].splitlines() if line.strip()}
+
+
+def _validate_config(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-config", str(path)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_development_section_documents_the_lint_commands():
+    commands = _development_commands()
+    for command in ("pip install -e '.[test,lint]' && pytest", "ruff check .", "mypy", "pre-commit install"):
+        assert command in commands
+
+
+def test_lint_extra_pins_the_tools():
+    pins = {requirement.split("==")[0]: requirement for requirement in _lint_extra() if "==" in requirement}
+    assert sorted(pins) == ["mypy", "ruff", "types-PyYAML"]
+
+
+def test_project_precommit_config_is_valid(tmp_path):
+    accepted = _validate_config(PROJECT_PRECOMMIT)
+    assert (accepted.returncode, accepted.stdout, accepted.stderr) == (0, "", "")
+    # The same check refuses a hook without its command, so it is not a check that cannot fail.
+    broken = yaml.safe_load(PROJECT_PRECOMMIT.read_text(encoding="utf-8"))
+    del broken["repos"][0]["hooks"][0]["entry"]
+    (tmp_path / "broken.yaml").write_text(yaml.safe_dump(broken), encoding="utf-8")
+    refused = _validate_config(tmp_path / "broken.yaml")
+    assert refused.returncode == 1
+    assert "Missing required key: entry" in refused.stdout
+
+
+def test_project_precommit_runs_ruff_and_mypy_at_the_lint_extra_versions():
+    (repo,) = yaml.safe_load(PROJECT_PRECOMMIT.read_text(encoding="utf-8"))["repos"]
+    assert repo["repo"] == "local"
+    hooks = {hook["id"]: hook for hook in repo["hooks"]}
+    assert sorted(hooks) == ["mypy", "ruff"]
+    assert {hook["language"] for hook in hooks.values()} == {"python"}
+    assert hooks["ruff"]["entry"] == "ruff check --force-exclude"
+    assert (hooks["mypy"]["entry"], hooks["mypy"]["pass_filenames"]) == ("mypy", False)
+    extra = _lint_extra()
+    ruff = {requirement for requirement in extra if requirement.startswith("ruff")}
+    assert set(hooks["ruff"]["additional_dependencies"]) == ruff
+    assert set(hooks["mypy"]["additional_dependencies"]) == extra - ruff
+
+
+def test_ci_runs_ruff_and_mypy_after_the_tests():
+    lines = [line.strip() for line in CI_RUN.read_text(encoding="utf-8").splitlines()]
+    tests = lines.index('bash -c "${steps[1]}"')
+    install = lines.index("python -m pip install --quiet '.[lint]'")
+    assert tests < install < lines.index("ruff check .") < lines.index("mypy")
 
 
 # --- the rule pages in docs/rules/ and rules/README.md ------------------------------------------
