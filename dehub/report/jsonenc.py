@@ -6,6 +6,10 @@ needs only CPython's C encoder. Elsewhere the standard module is used.
 
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
 
 def _unsupported(value: object) -> object:
     raise TypeError(f"cannot encode {type(value).__name__} as JSON")
@@ -29,7 +33,7 @@ else:
         return "".join(_encoder(value, 0))
 
 
-def lines(header: str, items: list[object], footer: str) -> str:
+def lines(header: str, items: Sequence[object], footer: str) -> str:
     """`header`, one compact item a line (indented), `footer`: readable and greppable."""
     if not items:
         return header + footer + "\n"
