@@ -13,6 +13,7 @@ never a silent default.
 from __future__ import annotations
 
 import os
+import sys
 
 from . import configcache
 
@@ -126,12 +127,12 @@ def _has_dehub_table(path: str) -> bool:
         return b"[tool.dehub" in raw
 
 
-def _parse_pyproject(path: str, raw: bytes) -> dict | None:
-    """The [tool.dehub] table (None when there is none), through the cache."""
+def _parse_pyproject(path: str, raw: bytes) -> object:
+    """The [tool.dehub] value (None when there is none; a table when well formed), through the cache."""
 
-    def parse(data: bytes) -> dict | None:
+    def parse(data: bytes) -> object:
         try:
-            document = _toml().loads(data.decode("utf-8"))
+            document = _toml_loads(data.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as err:
             raise ConfigError(f"{path}: not valid TOML: {err}") from None
         tool = document.get("tool", {})
@@ -139,7 +140,7 @@ def _parse_pyproject(path: str, raw: bytes) -> dict | None:
             raise ConfigError(f"{path}: `tool` must be a table holding [tool.dehub]")
         return tool.get("dehub")
 
-    return configcache.load(path, raw, parse)  # type: ignore[no-any-return]
+    return configcache.load(path, raw, parse)
 
 
 def _parse_yaml(path: str, raw: bytes) -> object:
@@ -176,12 +177,13 @@ def _parse_yaml(path: str, raw: bytes) -> object:
     return configcache.load(path, raw, parse)
 
 
-def _toml():  # noqa: ANN202 - the tomllib module (tomli on Python 3.10)
-    try:
-        import tomllib  # type: ignore[import-not-found]
-    except ImportError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    return tomllib
+def _toml_loads(text: str) -> dict[str, object]:
+    """TOML text as data: tomllib, or tomli on Python 3.10."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        import tomli as tomllib
+    return tomllib.loads(text)
 
 
 def load(path: str | None, known_codes: frozenset[str]) -> Config:
@@ -215,12 +217,13 @@ def has_dehub_table(path: str) -> bool:
     return os.path.isfile(path) and _has_dehub_table(path)
 
 
-def _read(path: str) -> dict:
+def _read(path: str) -> dict[object, object]:
     try:
         with open(path, "rb") as handle:
             raw = handle.read()
     except OSError as err:
         raise ConfigError(f"{path}: cannot read: {err.strerror or err}") from None
+    data: object
     if path.endswith(".toml"):
         data = _parse_pyproject(path, raw) or {}
     else:
@@ -317,7 +320,7 @@ class Scopes:
         return list(self._loaded.values())
 
 
-def _apply(config: Config, data: dict, path: str, known_codes: frozenset[str]) -> None:
+def _apply(config: Config, data: dict[object, object], path: str, known_codes: frozenset[str]) -> None:
     for key, value in data.items():
         if not isinstance(key, str):
             raise ConfigError(f"{path}: unknown key `{key}`; known keys: {', '.join(sorted(SETTERS))}")
@@ -360,7 +363,7 @@ def is_foreign_code(selector: str) -> bool:
     selectors for them are accepted as written and matched when hadolint's findings arrive.
     """
     upper = selector.strip().upper()
-    return upper[:2] in ("DL", "SC") and upper[2:].isdigit() or upper in ("DL", "SC")
+    return (upper[:2] in ("DL", "SC") and upper[2:].isdigit()) or upper in ("DL", "SC")
 
 
 def select_codes(selectors: tuple[str, ...], known_codes: frozenset[str]) -> set[str]:

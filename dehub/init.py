@@ -9,11 +9,16 @@ the file is also the to-do list for finishing the move.
 
 from __future__ import annotations
 
+import os
+
 from .findings import Finding
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from .config import ConfigFinder
+    from .reference import Reference
 
 MIRROR_EXAMPLE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/dockerhub/{name}"
 MAX_PLACES = 5  # places listed per image; the rest are counted
@@ -45,6 +50,27 @@ class Allowed:
         self.places: list[str] = []  # path:line
 
 
+def governed_findings(paths: list[str], here: str, finder: ConfigFinder) -> tuple[list[Finding], dict[str, int]]:
+    """The default configuration's findings in the files a new configuration in `here` would
+    govern, and how many files below keep a configuration of their own (by that file)."""
+    from .discover import discover
+    from .lint import Settings
+    from .runner import CHECK, check_files
+
+    inside = here.rstrip(os.sep) + os.sep
+    governed = []
+    kept: dict[str, int] = {}
+    for target in discover(paths, excluded=lambda path: False, force_exclude=False, kind=None):
+        config = finder.for_file(target.path)
+        if config is not None and os.path.dirname(config).startswith(inside):
+            kept[config] = kept.get(config, 0) + 1
+        else:
+            governed.append(target)
+    settings = Settings(None)
+    results = check_files([(target.path, target.kind, settings) for target in governed], CHECK)
+    return [finding for result in results for finding in result.findings], kept
+
+
 def allowed_images(findings: list[Finding], relative: Callable[[str], str]) -> list[Allowed]:
     """The images to allow for the DH002 and DH004 findings; `relative(path)` names their places.
 
@@ -54,7 +80,7 @@ def allowed_images(findings: list[Finding], relative: Callable[[str], str]) -> l
     from .policy import Policy
     from .reference import ReferenceError, parse
 
-    def reference(finding: Finding):  # noqa: ANN202 - a Reference, or None
+    def reference(finding: Finding) -> Reference | None:
         try:
             return parse(finding.canonical or finding.image or "")
         except ReferenceError:

@@ -16,12 +16,11 @@ from .findings import UNSAFE, Edit, Finding, Fix
 from .kinds import parse
 from .policy import MIRROR, Policy
 from .resolve import Subject, resolve
+from .rules import dh900_parse_error as dh900  # the rules the engine calls itself
+from .rules import dh901_unused_suppression as dh901
+from .rules import dh902_invalid_suppression as dh902
 from .source import SourceText
 from .suppress import apply, read_pragmas
-
-dh900 = rule_registry.RULES["DH900"]
-dh901 = rule_registry.RULES["DH901"]
-dh902 = rule_registry.RULES["DH902"]
 
 
 class Settings:

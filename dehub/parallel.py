@@ -31,6 +31,10 @@ if TYPE_CHECKING:
     from typing import TypeVar
 
     Item = TypeVar("Item")
+    Result = TypeVar("Result")  # one item's result
+    Wire = TypeVar("Wire")  # one item's result as `marshal` sends it
+    # A finding on the wire: its fields but the fix, and (safety, each edit's fields) or None.
+    FindingRow = tuple[tuple[object, ...], tuple[str, tuple[tuple[object, ...], ...]] | None]
 
 MAX_CHUNKS = 255  # one byte per chunk number in the queue: a read of one byte is always whole
 MIN_CHUNK = 4  # files; smaller chunks only add reads of the queue
@@ -51,11 +55,11 @@ def plan_chunks(count: int, jobs: int) -> list[tuple[int, int]]:
 def run_chunks(
     items: Sequence[Item],
     jobs: int,
-    work: Callable[[Sequence[Item]], list],
-    encode: Callable[[list], list],
-    decode: Callable[[list], list],
+    work: Callable[[Sequence[Item]], list[Result]],
+    encode: Callable[[list[Result]], list[Wire]],
+    decode: Callable[[list[Wire]], list[Result]],
     first: Sequence[int] = (),
-) -> list:
+) -> list[Result]:
     """`work` over chunks of `items` in `jobs` processes (this one included), results in order.
 
     `encode` turns a chunk's results into what `marshal` can send (in a child); `decode` turns
@@ -90,14 +94,14 @@ def _run(
     items: Sequence[Item],
     chunks: list[tuple[int, int]],
     jobs: int,
-    work: Callable[[Sequence[Item]], list],
-    encode: Callable[[list], list],
-    decode: Callable[[list], list],
-) -> list:
+    work: Callable[[Sequence[Item]], list[Result]],
+    encode: Callable[[list[Result]], list[Wire]],
+    decode: Callable[[list[Wire]], list[Result]],
+) -> list[Result]:
     import gc
     import marshal
 
-    results: list[list | None] = [None] * len(chunks)
+    results: list[list[Result] | None] = [None] * len(chunks)
     queue_read, queue_write = os.pipe()
     children: list[tuple[int, int]] = []  # (pid, result pipe's read end)
     finished = False
@@ -173,7 +177,11 @@ def _read_all(fd: int) -> bytes:
         parts.append(part)
 
 
-def _receive(sent: list[tuple[int, list]], results: list, decode: Callable[[list], list]) -> None:
+def _receive(
+    sent: list[tuple[int, list[Wire]]],
+    results: list[list[Result] | None],
+    decode: Callable[[list[Wire]], list[Result]],
+) -> None:
     import gc
 
     enabled = gc.isenabled()
@@ -192,8 +200,8 @@ def _child(
     inherited: list[int],
     items: Sequence[Item],
     chunks: list[tuple[int, int]],
-    work: Callable[[Sequence[Item]], list],
-    encode: Callable[[list], list],
+    work: Callable[[Sequence[Item]], list[Result]],
+    encode: Callable[[list[Result]], list[Wire]],
 ) -> None:
     """Check chunks from the queue, send them all back at the end, exit (never return)."""
     code = 1
@@ -226,7 +234,7 @@ _finding_row = attrgetter(*_FINDING_FIELDS)
 _edit_row = attrgetter(*_EDIT_FIELDS)
 
 
-def encode_findings(findings: list[Finding]) -> list[tuple]:
+def encode_findings(findings: list[Finding]) -> list[FindingRow]:
     """Findings as tuples of str, int, None and tuples: what `marshal` sends."""
     return [
         (_finding_row(finding), None if finding.fix is None else
@@ -235,7 +243,7 @@ def encode_findings(findings: list[Finding]) -> list[tuple]:
     ]  # fmt: skip
 
 
-def decode_findings(rows: list[tuple]) -> list[Finding]:
+def decode_findings(rows: list[FindingRow]) -> list[Finding]:
     new = object.__new__
     out = []
     for row, fix in rows:

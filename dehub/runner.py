@@ -11,12 +11,17 @@ import os
 
 from .findings import Finding
 from .kinds import kind_for_text, skip_reason
-from .lint import Settings, dh900, lint_source
+from .lint import Settings, lint_source
+from .rules import dh900_parse_error as dh900
 from .source import DecodeError, SourceText
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from .parallel import FindingRow
+
+    ResultRow = tuple[tuple[object, ...], list[FindingRow]]  # a FileResult on the wire
 
 CHECK, FIX, DIFF = "check", "fix", "diff"
 # Files from which the default forks: on a quiet 2-core machine a second process already saves
@@ -75,7 +80,7 @@ def check_file(path: str, kind: str | None, settings: Settings, mode: str = CHEC
     result = FileResult(path, kind)
     try:
         _check(result, settings, mode, None)
-    except Exception as err:  # a bug in dehub: report it for this file, go on with the rest
+    except Exception as err:  # noqa: BLE001 - a bug in dehub: report it for this file, go on with the rest
         _internal_error(result, err)
     return result
 
@@ -85,7 +90,7 @@ def check_bytes(path: str, data: bytes, kind: str | None, settings: Settings, mo
     result = FileResult(path, kind)
     try:
         _check(result, settings, mode, data)
-    except Exception as err:
+    except Exception as err:  # noqa: BLE001 - as in check_file
         _internal_error(result, err)
     return result
 
@@ -238,7 +243,7 @@ def check_files(files: list[tuple[str, str | None, Settings]], mode: str, jobs: 
 _RESULT_FIELDS = tuple(slot for slot in FileResult.__slots__ if slot != "findings")
 
 
-def _encode_results(results: list[FileResult]) -> list[tuple]:
+def _encode_results(results: list[FileResult]) -> list[ResultRow]:
     from .parallel import encode_findings
 
     return [
@@ -247,7 +252,7 @@ def _encode_results(results: list[FileResult]) -> list[tuple]:
     ]
 
 
-def _decode_results(rows: list[tuple]) -> list[FileResult]:
+def _decode_results(rows: list[ResultRow]) -> list[FileResult]:
     from .parallel import decode_findings
 
     out = []

@@ -14,7 +14,8 @@ import pytest
 from dehub import __version__
 from dehub import rules as rule_registry
 from dehub.config import find_config_file
-from dehub.hooks.cli import CHECK_OPTIONS, main
+from dehub.hooks.check_command import CHECK_OPTIONS
+from dehub.hooks.cli import main
 
 ECR = "public.ecr.aws/docker/library/"
 NODE_MESSAGE = "`node:20` is pulled from Docker Hub; use `public.ecr.aws/docker/library/node:20`"

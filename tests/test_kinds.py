@@ -12,7 +12,7 @@ import yaml
 from helpers import findings
 
 from dehub import kinds
-from dehub.hooks import cli
+from dehub.hooks import check_command, inventory_command
 from dehub.lsp.documents import LANGUAGE_KINDS, detect_kind
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,9 +71,9 @@ def test_every_kind_has_its_table_on_the_shared_harness(kind):
 
 
 def test_cli_and_lsp_read_the_registry():
-    check_kind = next(option for option in cli.CHECK_OPTIONS if "--kind" in option.names)
+    check_kind = next(option for option in check_command.CHECK_OPTIONS if "--kind" in option.names)
     assert check_kind.choices == tuple(KIND_NAMES)
-    inventory_kind = next(option for option in cli.INVENTORY_OPTIONS if "--kind" in option.names)
+    inventory_kind = next(option for option in inventory_command.INVENTORY_OPTIONS if "--kind" in option.names)
     assert inventory_kind.choices == tuple(kind.name for kind in kinds.KINDS if kind.pipeline)
     expected = {language: kind.name for kind in kinds.KINDS for language in kind.language_ids}
     assert expected == LANGUAGE_KINDS

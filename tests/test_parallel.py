@@ -9,7 +9,7 @@ import pytest
 
 import dehub.runner
 from dehub.findings import Edit, Finding, Fix
-from dehub.hooks.cli import CHECK_OPTIONS
+from dehub.hooks.check_command import CHECK_OPTIONS
 from dehub.parallel import MAX_CHUNKS, decode_findings, encode_findings, plan_chunks, run_chunks
 from dehub.runner import PARALLEL_THRESHOLD, default_jobs, jobs_for
 

@@ -29,7 +29,7 @@ class Option:
         dest: str | None = None,
         choices: tuple[str, ...] | None = None,
         metavar: str = "",
-        help: str = "",  # noqa: A002 - the word every CLI library uses
+        help: str = "",
     ) -> None:
         self.names = names
         self.dest = dest or names[-1].lstrip("-").replace("-", "_")

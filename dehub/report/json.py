@@ -13,7 +13,7 @@ from .jsonenc import compact, lines
 VERSION = 1
 
 
-def finding_dict(finding: Finding) -> dict:
+def finding_dict(finding: Finding) -> dict[str, object]:
     return {
         "path": finding.path,
         "line": finding.line,
@@ -42,7 +42,7 @@ def write(findings: list[Finding], stream: TextIOBase, summary: object) -> None:
     stream.write(lines(f'{{"version": {VERSION}, "findings": [', [finding_dict(f) for f in findings], footer))
 
 
-def baseline_dicts(summary: object) -> list[dict]:
+def baseline_dicts(summary: object) -> list[dict[str, object]]:
     """`{"path", "baselined", "stale"}` for each baseline in use: findings not listed, entries not found."""
     return [
         {"path": tally.shown, "baselined": tally.baselined, "stale": tally.stale}

@@ -35,7 +35,7 @@ def write(findings: list[Finding], stream: TextIOBase, summary: object) -> None:
     stream.write(json.dumps(log(findings, summary), indent=2, ensure_ascii=False) + "\n")
 
 
-def log(findings: list[Finding], summary: object) -> dict:
+def log(findings: list[Finding], summary: object) -> dict[str, object]:
     codes = sorted(set(getattr(summary, "enabled", ())) | {finding.code for finding in findings})
     docs_url = getattr(summary, "docs_url", None)
     index = {code: number for number, code in enumerate(codes)}
@@ -61,7 +61,7 @@ def log(findings: list[Finding], summary: object) -> dict:
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-def rule(code: str, docs_url: str | None = None) -> dict:
+def rule(code: str, docs_url: str | None = None) -> dict[str, object]:
     """A reportingDescriptor; `docs_url` is the `docs-url` template (None: no `helpUri`)."""
     try:
         doc = describe(code, docs_url)
@@ -73,7 +73,7 @@ def rule(code: str, docs_url: str | None = None) -> dict:
         tags = ["hadolint", "shellcheck"]
     else:
         tags = ["docker-hub"]
-    descriptor = {
+    descriptor: dict[str, object] = {
         "id": code,
         "name": doc.name,
         "shortDescription": {"text": doc.summary},
@@ -87,12 +87,12 @@ def rule(code: str, docs_url: str | None = None) -> dict:
     return descriptor
 
 
-def result(finding: Finding, rule_index: int, fingerprint: str) -> dict:
+def result(finding: Finding, rule_index: int, fingerprint: str) -> dict[str, object]:
     location = artifact_location(finding.path)
-    physical: dict = {"artifactLocation": location}
+    physical: dict[str, object] = {"artifactLocation": location}
     if finding.line >= 1:
         physical["region"] = _region(finding.line, finding.column, finding.end_line, finding.end_column)
-    entry = {
+    entry: dict[str, object] = {
         "ruleId": finding.code,
         "ruleIndex": rule_index,
         "level": LEVEL.get(finding.severity, "warning"),
@@ -106,7 +106,7 @@ def result(finding: Finding, rule_index: int, fingerprint: str) -> dict:
     return entry
 
 
-def artifact_location(path: str) -> dict:
+def artifact_location(path: str) -> dict[str, object]:
     """A relative path as a URI reference under %SRCROOT%; any other path as a file:// URI."""
     posix = path.replace(os.sep, "/") if os.sep != "/" else path
     if os.path.isabs(path) or posixpath.normpath(posix).startswith("../"):
@@ -120,15 +120,15 @@ def _directory_uri(path: str) -> str:
     return uri if uri.endswith("/") else uri + "/"
 
 
-def _region(line: int, column: int, end_line: int, end_column: int) -> dict:
-    region = {"startLine": line, "startColumn": max(column, 1)}
+def _region(line: int, column: int, end_line: int, end_column: int) -> dict[str, object]:
+    region: dict[str, object] = {"startLine": line, "startColumn": max(column, 1)}
     if end_line >= line and end_column >= 1:
         region["endLine"] = end_line
         region["endColumn"] = end_column
     return region
 
 
-def _fix(finding: Finding, location: dict) -> dict | None:
+def _fix(finding: Finding, location: dict[str, object]) -> dict[str, object] | None:
     fix = finding.fix
     if fix is None or not fix.edits or any(edit.line < 1 or edit.end_line < 1 for edit in fix.edits):
         return None  # edits without positions (never set by the engine) cannot be described

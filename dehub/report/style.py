@@ -3,7 +3,7 @@
 As ruff and hadolint colour theirs: the path bold, the code bold in the severity's colour and
 the severity word in it (error red, warning yellow, info cyan), `[*]` cyan. Imported only when
 the report is coloured; whether it is (a terminal, `NO_COLOR`, `FORCE_COLOR`, `--color`) is the
-command line's decision (`dehub.hooks.cli`).
+command line's decision (`dehub.hooks.check_command`).
 """
 
 from __future__ import annotations

@@ -154,11 +154,10 @@ def _counts_line(findings: list[Finding], summary: Summary) -> str:
 
 
 def _statistics(findings: list[Finding], stream: TextIOBase) -> None:
-    counts: dict[str, list] = {}
+    counts: dict[str, tuple[int, str, bool]] = {}  # code -> (findings, name, any safely fixable)
     for finding in findings:
-        entry = counts.setdefault(finding.code, [0, finding.name, False])
-        entry[0] += 1
-        entry[2] = entry[2] or finding.fixable == "safe"
+        count, name, fixable = counts.get(finding.code, (0, finding.name, False))
+        counts[finding.code] = (count + 1, name, fixable or finding.fixable == "safe")
     width = max((len(str(entry[0])) for entry in counts.values()), default=1)
     for code, (count, name, fixable) in sorted(counts.items(), key=lambda item: (-item[1][0], item[0])):
         stream.write(f"{count:>{width}}  {code}  {'[*]' if fixable else '[ ]'} {name}\n")

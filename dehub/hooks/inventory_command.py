@@ -1,0 +1,84 @@
+"""`dehub inventory`: the images each CI job pulls, and the Docker Hub pulls one run makes."""
+
+from __future__ import annotations
+
+import sys
+
+from dehub.kinds import PIPELINE_NAMES
+
+from .args import VALUE, Option, help_text, parse
+from .common import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, report_missing
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dehub.inventory import FileEntry
+
+INVENTORY_OPTIONS = [
+    Option("--format", action=VALUE, choices=("text", "json"), metavar="FORMAT", help="output format (default: text)"),
+    Option(
+        "--config",
+        action=VALUE,
+        metavar="PATH",
+        help="use this configuration file for every input (default: each file's nearest)",
+    ),
+    Option("--isolated", help="ignore every configuration file"),
+    Option("--kind", action=VALUE, choices=PIPELINE_NAMES, metavar="KIND", help="read every file as this kind"),
+    Option("-h", "--help", help="show this help and exit"),
+]
+
+
+def inventory(argv: list[str]) -> int:
+    """Per workflow and job: each image pulled, where, whether from Docker Hub, pulls per run."""
+    options = parse(argv, INVENTORY_OPTIONS)
+    if options.help:
+        sys.stdout.write(
+            help_text(
+                "dehub inventory [OPTIONS] [PATHS...]",
+                "List the images each workflow job pulls and count its Docker Hub pulls per run.",
+                INVENTORY_OPTIONS,
+            )
+        )
+        return EXIT_CLEAN
+    from dehub.config import ConfigError, Scopes
+    from dehub.discover import scoped_targets
+    from dehub.inventory import INVENTORY_KINDS, file_inventory, render_json, render_text
+    from dehub.kinds import kind_for_text
+    from dehub.kinds import parse as parse_kind
+    from dehub.runner import ReadError, read_source
+
+    scopes = Scopes(config_file=options.config or None, isolated=options.isolated)
+    try:
+        targets = scoped_targets(options.positionals or ["."], scopes, force_exclude=False, kind=options.kind)
+    except ConfigError as err:
+        sys.stderr.write(f"dehub: error: {err}\n")
+        return EXIT_ERROR
+    if report_missing(options.positionals or ["."]):
+        return EXIT_ERROR
+    files: list[FileEntry] = []
+    failed = unreadable = False
+    for target, scope in targets:
+        settings = scope.settings
+        kind = target.kind
+        try:
+            source, _ = read_source(target.path, settings.max_file_size)
+        except ReadError as err:
+            if kind in INVENTORY_KINDS:
+                files.append({"path": target.path, "kind": kind, "error": str(err)})
+                failed = True
+            if err.unreadable and (kind in INVENTORY_KINDS or (kind is None and target.explicit)):
+                # No count can be given for it: an error, as for a missing path (exit 2).
+                sys.stderr.write(f"dehub: error: {target.path}: {err}\n")
+                unreadable = True
+            continue
+        kind = kind or kind_for_text(source.text, target.path)
+        if kind not in INVENTORY_KINDS:
+            continue
+        document = parse_kind(kind, source)
+        if document.problems:
+            failed = True
+            problem = document.problems[0]
+            line, column = source.position(problem.start)
+            sys.stderr.write(f"dehub: {target.path}:{line}:{column}: {problem.message}\n")
+        files.append(file_inventory(target.path, document, settings.policy))
+    sys.stdout.write(render_json(files) if options.format == "json" else render_text(files))
+    return EXIT_ERROR if unreadable else EXIT_FINDINGS if failed else EXIT_CLEAN
