@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import zlib
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -33,6 +32,8 @@ def cache_dir() -> str:
 
 def _entry(path: str) -> str:
     absolute = os.path.abspath(path)
+    import zlib
+
     return os.path.join(cache_dir(), f"config-{zlib.crc32(absolute.encode('utf-8', 'surrogateescape')):08x}")
 
 
@@ -40,6 +41,8 @@ def load(path: str, raw: bytes, parse: Callable[[bytes], Data]) -> Data:
     """`parse(raw)` (plain data), or the value it gave last time for these exact bytes at this path."""
     if os.environ.get("DEHUB_NO_CACHE"):
         return parse(raw)
+    import zlib  # only when a configuration file is read
+
     key = (VERSION, os.path.abspath(path), len(raw), zlib.crc32(raw))
     entry = _entry(path)
     try:

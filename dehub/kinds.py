@@ -15,12 +15,12 @@ or name, `**` across folders); the first kind in `KINDS` whose patterns match wi
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from .patterns import tail_matches
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from .document import Document
     from .source import SourceText
 
@@ -68,11 +68,19 @@ class KindSpec:
         return any(tail_matches(glob, path) for glob in self.not_paths)
 
     def parse(self, source: SourceText) -> Document:
-        parsed: Document = import_module(self.module).parse(source)
+        parsed: Document = _module(self.module).parse(source)
         return parsed
 
     def sniff(self, text: str) -> bool:
-        return self.sniff_priority is not None and bool(import_module(self.module).sniff(text))
+        return self.sniff_priority is not None and bool(_module(self.module).sniff(text))
+
+
+def _module(name: str) -> ModuleType:
+    """The module `name`, imported on first use. `__import__` with a `fromlist` returns the
+    submodule itself; `importlib.import_module` would cost an import of `importlib` (and
+    `warnings`) on every run."""
+    module: ModuleType = __import__(name, fromlist=["parse"])
+    return module
 
 
 def _dockerfile_names(base: str) -> tuple[str, ...]:

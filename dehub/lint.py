@@ -10,7 +10,7 @@ from bisect import bisect_left, bisect_right
 
 from dehub import rules as rule_registry
 
-from .config import Config, is_foreign_code, select_codes
+from .config import Config, select_codes
 from .document import Document
 from .findings import UNSAFE, Edit, Finding, Fix
 from .kinds import parse
@@ -20,7 +20,6 @@ from .rules import dh900_parse_error as dh900  # the rules the engine calls itse
 from .rules import dh901_unused_suppression as dh901
 from .rules import dh902_invalid_suppression as dh902
 from .source import SourceText
-from .suppress import apply, read_pragmas
 
 
 class Settings:
@@ -187,14 +186,16 @@ def _locate(findings: list[Finding], source: SourceText) -> None:
 
 
 def _is_rule_code(code: str) -> bool:
-    """One of dehub's codes, or a hadolint (`DL3006`) or ShellCheck (`SC2086`) code: an exact
-    code (upper case), since a pragma names codes, not prefixes."""
-    return code in rule_registry.CODES or (len(code) == 6 and is_foreign_code(code))
+    """One of dehub's codes, exactly (a pragma names codes, not prefixes). hadolint's and
+    ShellCheck's are not: their findings are hidden by hadolint's own comment (DH902 says so)."""
+    return code in rule_registry.CODES
 
 
 def _suppress(findings: list[Finding], document: Document, enabled: frozenset[str]) -> list[Finding]:
     """Drop the findings pragmas suppress; add DH901 (unused) and DH902 (cannot be honoured).
     Those two are about pragmas, so they come after the pragmas were applied: none hides them."""
+    from .suppress import apply, read_pragmas  # only for files that mention dehub
+
     found, invalid = read_pragmas(document.pragmas(), document.source.text, _is_rule_code)
     if not found and not invalid:
         return findings

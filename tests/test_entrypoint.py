@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_python(code: str, *args: str, cwd: str | None = None) -> subprocess.CompletedProcess:
@@ -50,3 +54,35 @@ def test_reader_closing_the_pipe_is_not_a_traceback(tmp_path):
     stderr = process.stderr.read().decode()
     assert process.wait(timeout=60) == 141
     assert "Traceback" not in stderr
+
+
+HEAVY = {"re", "enum", "typing", "yaml", "json", "argparse", "dataclasses", "multiprocessing", "importlib.util"}
+
+
+def test_the_installed_command_is_the_plain_script():
+    """`hooks/dehub`, not pip's console-script wrapper, which imports `re` before dehub starts."""
+    import shutil
+
+    installed = shutil.which("dehub", path=os.path.dirname(sys.executable))
+    assert installed is not None, "dehub is not installed beside this Python"
+    text = Path(installed).read_text(encoding="utf-8")
+    assert "import re" not in text
+    assert text.splitlines()[1:] == (ROOT / "hooks" / "dehub").read_text(encoding="utf-8").splitlines()[1:]
+
+
+def test_a_dockerfile_check_imports_nothing_heavy(tmp_path):
+    """A single-file check must start fast: what it imports, without `site`, is dehub and a few
+    small stdlib modules; none of the modules that cost as much as the whole check."""
+    import dehub
+
+    (tmp_path / "Dockerfile").write_text("FROM node:20\n")
+    package_parent = os.path.dirname(os.path.dirname(os.path.abspath(dehub.__file__)))
+    done = subprocess.run(
+        [sys.executable, "-S", "-X", "importtime", str(ROOT / "hooks" / "dehub"), "check", "--isolated", "Dockerfile"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=60,
+        env={**os.environ, "PYTHONPATH": package_parent},
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "dehub.dockerfile" in imported
+    assert not imported & HEAVY, sorted(imported & HEAVY)

@@ -268,10 +268,7 @@ def test_fix_with_bom():
 # --- comments dehub cannot honour (DH902) --------------------------------------------------
 
 USAGE = "write `# dehub ignore=CODE[,CODE...] [reason]` (or `# dehub global ignore=...` for the whole file)"
-KNOWN_CODES = (
-    "dehub's codes are DH001, DH002, DH003, DH004, DH005, DH006, DH900, DH901, DH902, and hadolint's DLnnnn and "
-    "ShellCheck's SCnnnn codes are accepted"
-)
+KNOWN_CODES = "dehub's codes are DH001, DH002, DH003, DH004, DH005, DH006, DH900, DH901, DH902"
 
 
 @pytest.mark.parametrize(
@@ -353,9 +350,9 @@ def test_what_addresses_dehub(body, problem):
         ("# dehub ignore=DH0\nFROM node:20\n", {(1, 16, "DH902"), (2, 6, "DH001")}),  # a prefix is no code
         ("# dehub ignore=DL\nFROM node:20\n", {(1, 16, "DH902"), (2, 6, "DH001")}),
         ("# dehub ignore=SC20861\nFROM node:20\n", {(1, 16, "DH902"), (2, 6, "DH001")}),
-        # hadolint's and ShellCheck's codes are codes
-        ("# dehub ignore=DL3006,SC2086\nFROM node:20\n", {(2, 6, "DH001")}),
-        ("# dehub ignore=dl3006,DH001\nFROM node:20\n", set()),
+        # hadolint's and ShellCheck's codes are theirs: a dehub comment cannot hide their findings
+        ("# dehub ignore=DL3006,SC2086\nFROM node:20\n", {(1, 16, "DH902"), (2, 6, "DH001")}),
+        ("# dehub ignore=dl3006,DH001\nFROM node:20\n", {(1, 16, "DH902")}),
         # prose is left alone, and so are comments where no pragma can be
         ("# dehub is run by CI\nFROM node:20\n", {(2, 6, "DH001")}),
         ("# dehub: see the docs\nFROM node:20\n", {(2, 6, "DH001")}),
@@ -473,3 +470,31 @@ def test_dh902_in_an_action():
         "  image: docker://node:20\n"
     )
     assert problems(text, "action") == {(4, 18, "DH902"), (5, 19, "DH001")}
+
+
+def test_dh902_hadolint_codes_point_to_hadolint_comment():
+    (finding, _) = findings("# dehub ignore=DL3006,SC2086 reason\nFROM node:20\n")
+    assert finding.message == (
+        "`DL3006`, `SC2086` are hadolint's: a `# dehub` comment does not hide hadolint's findings: they suppress "
+        "nothing; write `# hadolint ignore=DL3006,SC2086` above the instruction, or list them under `ignore:`"
+    )
+    assert (finding.line, finding.column, finding.end_line, finding.end_column) == (1, 16, 1, 29)
+    (finding,) = findings("# dehub ignore=DH01,DL3006,DH001\nFROM node:20\n")
+    assert finding.message == (
+        "unknown rule code `DH01` in this suppression; `DL3006` is hadolint's: a `# dehub` comment does not hide "
+        f"hadolint's findings: they suppress nothing (DH001 still applies); {KNOWN_CODES}; write "
+        "`# hadolint ignore=DL3006` above the instruction, or list them under `ignore:`"
+    )
+
+
+def test_hadolint_comment_hides_hadolint_finding_in_the_merged_report(tmp_path, monkeypatch, capsys):
+    """What DH902 advises works: hadolint's own comment hides its finding under --hadolint."""
+    from dehub.hooks.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Dockerfile").write_text(f"# hadolint ignore=DL3007\nFROM {MIRRORED.split(':')[0]}:latest\n")
+    main(["check", "--isolated", "--hadolint", "--format", "json", "Dockerfile"])
+    assert '"DL3007"' not in capsys.readouterr().out
+    (tmp_path / "Dockerfile").write_text(f"FROM {MIRRORED.split(':')[0]}:latest\n")
+    main(["check", "--isolated", "--hadolint", "--format", "json", "Dockerfile"])
+    assert '"DL3007"' in capsys.readouterr().out

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import os
 import sys
-from importlib import import_module
 
 from dehub import __version__
 
@@ -21,14 +20,14 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-# command -> (module, function taking the rest of the command line)
+# command -> (module, function taking the rest of the command line); imported when it runs
 COMMANDS = {
-    "check": (".check_command", "check"),
-    "init": (".init_command", "init"),
-    "inventory": (".inventory_command", "inventory"),
-    "rules": (".rules_command", "rules"),
-    "explain": (".rules_command", "explain"),
-    "lsp": (".lsp", "main"),
+    "check": ("dehub.hooks.check_command", "check"),
+    "init": ("dehub.hooks.init_command", "init"),
+    "inventory": ("dehub.hooks.inventory_command", "inventory"),
+    "rules": ("dehub.hooks.rules_command", "rules"),
+    "explain": ("dehub.hooks.rules_command", "explain"),
+    "lsp": ("dehub.hooks.lsp", "main"),
 }
 
 MAIN_HELP = f"""usage: dehub [--version] COMMAND [OPTIONS]
@@ -66,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if command in COMMANDS:
             module, function = COMMANDS[command]
-            run_command: Callable[[list[str]], int] = getattr(import_module(module, __package__), function)
+            # `__import__` with a fromlist returns the module itself, without importing importlib
+            run_command: Callable[[list[str]], int] = getattr(__import__(module, fromlist=[function]), function)
             return run_command(rest)
         raise UsageError(f"unknown command {command!r} (choose from {', '.join(COMMANDS)})")
     except UsageError as err:
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """Console-script entry: `main`, then exit without tearing the interpreter down.
+    """The `dehub` script's entry (hooks/dehub): `main`, then exit without tearing the interpreter down.
 
     Interpreter teardown (module and object cleanup) costs several milliseconds on every
     editor save and commit; all output is flushed first, and dehub holds no other resources

@@ -47,12 +47,16 @@ Examples
 
 from __future__ import annotations
 
-from dehub.document import Document
 from dehub.findings import Finding
 from dehub.kinds import PIPELINE_NAMES
-from dehub.policy import ALLOWED, MIRROR, Policy
+from dehub.policy import ALLOWED, MIRROR
 from dehub.reference import parse
-from dehub.resolve import Subject
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dehub.document import Document
+    from dehub.policy import Policy
+    from dehub.resolve import Subject
 
 CODE = "DH004"
 NAME = "hidden-docker-hub-pull"

@@ -57,12 +57,14 @@ Examples
 
 from __future__ import annotations
 
-from dehub.document import Document
 from dehub.findings import Finding
 from dehub.kinds import PIPELINE_NAMES
-from dehub.pipeline import ECR_PUBLIC, EventKind, Phase
-from dehub.policy import Policy
-from dehub.resolve import Subject
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dehub.document import Document
+    from dehub.policy import Policy
+    from dehub.resolve import Subject
 
 CODE = "DH005"
 NAME = "ecr-public-unauthenticated"
@@ -81,6 +83,8 @@ def check_document(document: Document, subjects: list[Subject], policy: Policy) 
     out: list[Finding] = []
     if document.pipeline is None:
         return out
+    from dehub.pipeline import ECR_PUBLIC, EventKind, Phase  # CI kinds only: not on a Dockerfile's path
+
     by_job: dict[int, list[Subject]] = {}
     for subject in subjects:
         context = subject.use.context

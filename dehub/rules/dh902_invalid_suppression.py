@@ -9,9 +9,10 @@ What it finds
   `global`), by any word with `=`, or by a rule code; prose such as `# dehub is run by CI`
   or `# dehub: see the docs` is left alone.
 
-  And a suppression that names a code no linter has (`# dehub ignore=DH01`, `ignore=DL3006x`):
-  the finding covers the unknown codes; the valid codes in the same comment still suppress.
-  dehub's codes and hadolint's (`DL3006`) and ShellCheck's (`SC2086`) are known.
+  And a suppression that names a code it cannot suppress: one no linter has (`# dehub
+  ignore=DH01`, `ignore=DL3006x`), or hadolint's (`DL3006`) or ShellCheck's (`SC2086`), whose
+  findings `dehub check --hadolint` merges in but which only hadolint's own comment hides.
+  The finding covers those codes; dehub's codes in the same comment still suppress.
 
   In Dockerfiles, in workflow and action YAML comments, and in shell comments inside `run:`
   scripts: wherever a suppression can be written.
@@ -24,7 +25,9 @@ Why it matters
 The fix
   Write `# dehub ignore=CODE[,CODE...] [reason]` on its own line above the statement, or
   `# dehub global ignore=CODE[,CODE...] [reason]` for the whole file, with codes from
-  `dehub rules`. There is no automatic fix: which code was meant is for a person to say.
+  `dehub rules`. For hadolint's and ShellCheck's codes, write hadolint's comment on the line
+  above the instruction, `# hadolint ignore=DL3006`, or `ignore: [DL3006]` in `.dehub.yaml`.
+  There is no automatic fix: which code was meant is for a person to say.
 
 How to suppress
   `ignore: [DH902]` in the configuration, or `--ignore DH902`. A pragma cannot suppress it
@@ -34,15 +37,21 @@ Examples
   FAIL  # dehub ignore DH001 legacy base
         FROM node:20
   FAIL  # dehub ignore=DH01,DH002
+  FAIL  # dehub ignore=DL3006
+  PASS  # hadolint ignore=DL3006
   PASS  # dehub ignore=DH001 legacy base
   PASS  # dehub is run by CI on every pull request
 """
 
 from __future__ import annotations
 
+from dehub.config import is_foreign_code
 from dehub.findings import Finding
 from dehub.kinds import NAMES
-from dehub.suppress import InvalidPragma
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dehub.suppress import InvalidPragma
 
 CODE = "DH902"
 NAME = "invalid-suppression"
@@ -56,16 +65,25 @@ def check(invalid: InvalidPragma, known_codes: frozenset[str]) -> Finding:
     if invalid.problem:
         message = f"this comment suppresses nothing: {invalid.problem}; write {USAGE}"
     else:
-        several = len(invalid.unknown) > 1
-        named = ", ".join(f"`{code}`" for code in invalid.unknown)
-        message = (
-            f"unknown rule code{'s' if several else ''} {named} in this suppression: "
-            f"{'they suppress' if several else 'it suppresses'} nothing"
-        )
+        foreign = [code for code in invalid.unknown if len(code) == 6 and is_foreign_code(code)]
+        unknown = [code for code in invalid.unknown if code not in foreign]
+        parts = []
+        if unknown:
+            several = len(unknown) > 1
+            named = ", ".join(f"`{code}`" for code in unknown)
+            parts.append(f"unknown rule code{'s' if several else ''} {named} in this suppression")
+        if foreign:
+            named = ", ".join(f"`{code}`" for code in foreign)
+            parts.append(
+                f"{named} {'are' if len(foreign) > 1 else 'is'} hadolint's: a `# dehub` comment does not hide "
+                "hadolint's findings"
+            )
+        message = "; ".join(parts) + f": {'they suppress' if len(invalid.unknown) > 1 else 'it suppresses'} nothing"
         if invalid.known:
             message += f" ({', '.join(invalid.known)} still {'apply' if len(invalid.known) > 1 else 'applies'})"
-        message += (
-            f"; dehub's codes are {', '.join(sorted(known_codes))}, and hadolint's DLnnnn and ShellCheck's "
-            "SCnnnn codes are accepted"
-        )
+        if unknown:
+            message += f"; dehub's codes are {', '.join(sorted(known_codes))}"
+        if foreign:
+            codes = ",".join(code.upper() for code in foreign)
+            message += f"; write `# hadolint ignore={codes}` above the instruction, or list them under `ignore:`"
     return Finding(CODE, NAME, SEVERITY, message, invalid.start, invalid.end)
