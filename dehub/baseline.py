@@ -310,28 +310,7 @@ def write(path: str, findings: list[Finding]) -> Baseline:
 
 
 def write_text_atomically(path: str, text: str) -> None:
-    """A temporary file in the same folder, renamed over `path`: readers see the old or the new file."""
-    import tempfile
+    """Write `text` (UTF-8, `\n` line ends) so that readers see the old or the new file."""
+    from .atomic import write_atomically
 
-    target = os.path.realpath(path)
-    folder, name = os.path.split(target)
-    try:
-        mode = os.stat(target).st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".dehub", dir=folder or ".")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    write_atomically(path, text.encode("utf-8"), None)

@@ -10,7 +10,6 @@ quotes, a missing final newline.
 
 from __future__ import annotations
 
-import os
 from itertools import pairwise
 
 from .findings import Edit, Finding, Fix
@@ -102,40 +101,3 @@ def fix_source(source: SourceText, kind: str, settings: Settings, unsafe: bool) 
         current, findings = candidate, new_findings
         applied += len(fixes)
     return FixOutcome(current, findings, applied, None)
-
-
-def write_atomically(path: str, data: bytes, expected: bytes) -> None:
-    """Replace the file's bytes via a temporary file in the same folder, keeping its mode.
-
-    Refuses (OSError) when the file no longer holds `expected`: someone changed it meanwhile.
-    Symbolic links are followed, so the link stays a link; the owner is kept where the OS
-    lets us. A hard link to the file keeps the old content (the rename makes a new inode).
-    """
-    import tempfile
-
-    target = os.path.realpath(path)
-    with open(target, "rb") as handle:
-        if handle.read() != expected:
-            raise OSError(f"{path} changed while dehub was fixing it; not written")
-    status = os.stat(target)
-    mode = status.st_mode & 0o7777
-    folder, name = os.path.split(target)
-    handle_fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".dehub", dir=folder)
-    try:
-        with os.fdopen(handle_fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if (status.st_uid, status.st_gid) != (os.getuid(), os.getgid()):
-            try:  # keep the owner too (possible as root, or for a group we belong to)
-                os.chown(temporary, status.st_uid, status.st_gid)
-            except OSError:
-                pass
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise

@@ -135,7 +135,8 @@ def _check(result: FileResult, settings: Settings, mode: str, data: bytes | None
     if mode == CHECK:
         findings = lint_source(source, kind, settings)
     else:
-        from .fixer import fix_source, write_atomically
+        from .atomic import write_atomically
+        from .fixer import fix_source
 
         outcome = fix_source(source, kind, settings, settings.unsafe_fixes)
         findings = outcome.findings

@@ -9,9 +9,10 @@ import pytest
 from helpers import fixed, problems
 
 import dehub.fixer
+from dehub.atomic import write_atomically
 from dehub.config import find_config_file
 from dehub.findings import Edit
-from dehub.fixer import EditConflict, apply_edits, fix_source, write_atomically
+from dehub.fixer import EditConflict, apply_edits, fix_source
 from dehub.hooks.cli import main
 from dehub.lint import Settings, dh900
 from dehub.source import SourceText
@@ -315,6 +316,25 @@ def test_write_atomically_refuses_when_the_file_changed(tmp_path):
         write_atomically(str(path), b"new", b"old")
     assert path.read_bytes() == b"changed by someone else"
     assert os.listdir(tmp_path) == ["Dockerfile"]
+
+
+def test_write_atomically_without_expected_bytes_creates_or_replaces(tmp_path):
+    """A baseline or a new .dehub.yaml: a new file gets the umask's mode, an old one keeps its own."""
+    old_umask = os.umask(0o027)
+    try:
+        new = tmp_path / "baseline.json"
+        write_atomically(str(new), b"{}", None)
+        assert new.read_bytes() == b"{}"
+        assert stat.S_IMODE(os.stat(new).st_mode) == 0o640
+        os.chmod(new, 0o604)
+        write_atomically(str(new), b"[]", None)
+        assert new.read_bytes() == b"[]"
+        assert stat.S_IMODE(os.stat(new).st_mode) == 0o604
+    finally:
+        os.umask(old_umask)
+    assert os.listdir(tmp_path) == ["baseline.json"]
+    with pytest.raises(FileNotFoundError):
+        write_atomically(str(tmp_path / "gone"), b"new", b"old")  # expected bytes: the file must exist
 
 
 def test_write_atomically_follows_links(tmp_path):
