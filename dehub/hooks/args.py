@@ -125,3 +125,28 @@ def help_text(usage: str, description: str, options: list[Option], epilog: str =
         else:
             lines.append(f"  {names.ljust(width)}{text}")
     return "\n".join(lines) + "\n" + ("\n" + epilog if epilog else "")
+
+
+HELP = Option("-h", "--help", help="show this help and exit")
+
+
+class Command:
+    """A command's line: what `--help` prints, and its options (`-h/--help` included)."""
+
+    __slots__ = ("usage", "description", "options", "epilog")
+
+    def __init__(self, usage: str, description: str, options: list[Option], epilog: str = "") -> None:
+        self.usage = usage
+        self.description = description
+        self.options = [*options, HELP]
+        self.epilog = epilog
+
+    def parse(self, argv: list[str]) -> Parsed | None:
+        """The parsed options, or None when `--help` was asked for (and printed)."""
+        import sys
+
+        options = parse(argv, self.options)
+        if options.help:
+            sys.stdout.write(help_text(self.usage, self.description, self.options, self.epilog))
+            return None
+        return options

@@ -13,8 +13,8 @@ import sys
 
 from dehub.kinds import NAMES as KIND_CHOICES
 
-from .args import APPEND, VALUE, Option, UsageError, help_text, parse
-from .common import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, codes, report_missing
+from .args import APPEND, VALUE, Command, Option, UsageError
+from .common import CONFIG_OPTIONS, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, codes, report_missing
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -57,13 +57,7 @@ CHECK_OPTIONS = [
     Option("--hadolint", help="also run hadolint on the Dockerfiles and merge its findings (DL..., SC...)"),
     Option("--select", action=APPEND, metavar="CODES", help="only these rule codes or prefixes (comma-separated)"),
     Option("--ignore", action=APPEND, metavar="CODES", help="skip these rule codes or prefixes (comma-separated)"),
-    Option(
-        "--config",
-        action=VALUE,
-        metavar="PATH",
-        help="use this configuration file for every input (default: each file's nearest)",
-    ),
-    Option("--isolated", help="ignore every configuration file"),
+    *CONFIG_OPTIONS,
     Option("--kind", action=VALUE, choices=KIND_CHOICES, metavar="KIND", help="read every file as this kind"),
     Option(
         "--stdin-filename", action=VALUE, metavar="NAME", help="read standard input as this file (with `-` or no path)"
@@ -96,7 +90,6 @@ CHECK_OPTIONS = [
         metavar="WHEN",
         help="colour the text or concise report: auto (on a terminal; see NO_COLOR, FORCE_COLOR), always, never",
     ),
-    Option("-h", "--help", help="show this help and exit"),
 ]
 CHECK_EPILOG = """exit status:
   0  clean: no error or warning findings (info findings do not count);
@@ -107,17 +100,15 @@ CHECK_EPILOG = """exit status:
   2  usage, configuration or internal error, or a path that does not exist
      (even with --exit-zero)
 """
+CHECK_COMMAND = Command(
+    "dehub check [OPTIONS] [PATHS...]", "Lint files for Docker Hub pulls.", CHECK_OPTIONS, CHECK_EPILOG
+)
 
 
 def check(argv: list[str]) -> int:
     """`dehub check`: lint (or fix) files, folders or standard input."""
-    options = parse(argv, CHECK_OPTIONS)
-    if options.help:
-        sys.stdout.write(
-            help_text(
-                "dehub check [OPTIONS] [PATHS...]", "Lint files for Docker Hub pulls.", CHECK_OPTIONS, CHECK_EPILOG
-            )
-        )
+    options = CHECK_COMMAND.parse(argv)
+    if options is None:
         return EXIT_CLEAN
     paths = _check_paths(options)
 

@@ -5,9 +5,19 @@ from __future__ import annotations
 import os
 import sys
 
-from .args import UsageError
+from .args import VALUE, Option, UsageError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+CONFIG_OPTIONS = [  # every command that reads files finds their configuration the same way
+    Option(
+        "--config",
+        action=VALUE,
+        metavar="PATH",
+        help="use this configuration file for every input (default: each file's nearest)",
+    ),
+    Option("--isolated", help="ignore every configuration file"),
+]
 
 
 def codes(values: list[str], option: str) -> tuple[str, ...]:

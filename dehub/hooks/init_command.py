@@ -5,30 +5,26 @@ from __future__ import annotations
 import os
 import sys
 
-from .args import Option, help_text, parse
+from .args import Command, Option
 from .common import EXIT_CLEAN, EXIT_ERROR
 
-INIT_OPTIONS = [
-    Option("--force", help="overwrite this folder's existing configuration"),
-    Option("--stdout", help="print the configuration instead of writing .dehub.yaml"),
-    Option("-h", "--help", help="show this help and exit"),
-]
+INIT = Command(
+    "dehub init [OPTIONS] [PATHS...]",
+    "Write a .dehub.yaml that allows the Docker Hub images dehub cannot move by itself\n"
+    "(no known mirror, or pulled by an action by default), so that `dehub check` reports\n"
+    "only what `dehub check --fix` moves. Each entry says where the image is used and how\n"
+    "to move it instead.",
+    [
+        Option("--force", help="overwrite this folder's existing configuration"),
+        Option("--stdout", help="print the configuration instead of writing .dehub.yaml"),
+    ],
+)
 
 
 def init(argv: list[str]) -> int:
     """Write `.dehub.yaml` here: `allow` entries for today's DH002 and DH004 images, each explained."""
-    options = parse(argv, INIT_OPTIONS)
-    if options.help:
-        sys.stdout.write(
-            help_text(
-                "dehub init [OPTIONS] [PATHS...]",
-                "Write a .dehub.yaml that allows the Docker Hub images dehub cannot move by itself\n"
-                "(no known mirror, or pulled by an action by default), so that `dehub check` reports\n"
-                "only what `dehub check --fix` moves. Each entry says where the image is used and how\n"
-                "to move it instead.",
-                INIT_OPTIONS,
-            )
-        )
+    options = INIT.parse(argv)
+    if options is None:
         return EXIT_CLEAN
     from dehub import rules
     from dehub.baseline import relative_path, write_text_atomically

@@ -6,8 +6,8 @@ import sys
 
 from dehub.kinds import PIPELINE_NAMES
 
-from .args import VALUE, Option, help_text, parse
-from .common import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, report_missing
+from .args import VALUE, Command, Option
+from .common import CONFIG_OPTIONS, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, report_missing
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -15,29 +15,20 @@ if TYPE_CHECKING:
 
 INVENTORY_OPTIONS = [
     Option("--format", action=VALUE, choices=("text", "json"), metavar="FORMAT", help="output format (default: text)"),
-    Option(
-        "--config",
-        action=VALUE,
-        metavar="PATH",
-        help="use this configuration file for every input (default: each file's nearest)",
-    ),
-    Option("--isolated", help="ignore every configuration file"),
+    *CONFIG_OPTIONS,
     Option("--kind", action=VALUE, choices=PIPELINE_NAMES, metavar="KIND", help="read every file as this kind"),
-    Option("-h", "--help", help="show this help and exit"),
 ]
+INVENTORY = Command(
+    "dehub inventory [OPTIONS] [PATHS...]",
+    "List the images each workflow job pulls and count its Docker Hub pulls per run.",
+    INVENTORY_OPTIONS,
+)
 
 
 def inventory(argv: list[str]) -> int:
     """Per workflow and job: each image pulled, where, whether from Docker Hub, pulls per run."""
-    options = parse(argv, INVENTORY_OPTIONS)
-    if options.help:
-        sys.stdout.write(
-            help_text(
-                "dehub inventory [OPTIONS] [PATHS...]",
-                "List the images each workflow job pulls and count its Docker Hub pulls per run.",
-                INVENTORY_OPTIONS,
-            )
-        )
+    options = INVENTORY.parse(argv)
+    if options is None:
         return EXIT_CLEAN
     from dehub.config import ConfigError, Scopes
     from dehub.discover import scoped_targets

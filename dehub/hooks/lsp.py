@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from .args import VALUE, Option, UsageError, help_text, parse
+from .args import VALUE, Command, Option, UsageError
 
 LSP_OPTIONS = [
     Option("--stdio", help="talk LSP over standard input and output (the default and only transport)"),
@@ -19,22 +19,19 @@ LSP_OPTIONS = [
         metavar="PID",
         help="accepted and ignored (some LSP clients pass it); the server exits when its input closes",
     ),
-    Option("-h", "--help", help="show this help and exit"),
 ]
+LSP = Command(
+    "dehub lsp [--stdio] [--log-file PATH]",
+    "Start the language server (diagnostics, quick fixes, fix all, hovers) for editors.",
+    LSP_OPTIONS,
+)
 # dehub is not on PyPI: the extra is installed from a clone (README.md, Editors, says the same).
 MISSING_PYGLS = "dehub lsp needs pygls: pip install '.[lsp]' in your dehub clone\n"
 
 
 def main(argv: list[str]) -> int:
-    options = parse(argv, LSP_OPTIONS)
-    if options.help:
-        sys.stdout.write(
-            help_text(
-                "dehub lsp [--stdio] [--log-file PATH]",
-                "Start the language server (diagnostics, quick fixes, fix all, hovers) for editors.",
-                LSP_OPTIONS,
-            )
-        )
+    options = LSP.parse(argv)
+    if options is None:
         return 0
     if options.positionals:
         raise UsageError(f"unexpected argument {options.positionals[0]!r}")

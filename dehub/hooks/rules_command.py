@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import sys
 
-from .args import VALUE, Option, UsageError, help_text, parse
+from .args import VALUE, Command, Option, UsageError
 from .common import EXIT_CLEAN
 
-RULES_OPTIONS = [
-    Option("--format", action=VALUE, choices=("text", "json"), metavar="FORMAT", help="output format"),
-    Option("-h", "--help", help="show this help and exit"),
-]
+RULES = Command(
+    "dehub rules [--format text|json]",
+    "List the rule codes.",
+    [Option("--format", action=VALUE, choices=("text", "json"), metavar="FORMAT", help="output format")],
+)
 
 
 def rules(argv: list[str]) -> int:
     """`dehub rules`: the rule codes, one a line (or JSON)."""
-    options = parse(argv, RULES_OPTIONS)
-    if options.help:
-        sys.stdout.write(help_text("dehub rules [--format text|json]", "List the rule codes.", RULES_OPTIONS))
+    options = RULES.parse(argv)
+    if options is None:
         return EXIT_CLEAN
     if options.positionals:
         raise UsageError(f"unexpected argument {options.positionals[0]!r}")
