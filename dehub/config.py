@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import sys
 
-from . import configcache
 
 TYPE_CHECKING = False  # typing itself is not imported on the check path
 if TYPE_CHECKING:
@@ -140,6 +139,8 @@ def _parse_pyproject(path: str, raw: bytes) -> object:
             raise ConfigError(f"{path}: `tool` must be a table holding [tool.dehub]")
         return tool.get("dehub")
 
+    from . import configcache  # only when a configuration file is read
+
     return configcache.load(path, raw, parse)
 
 
@@ -173,6 +174,8 @@ def _parse_yaml(path: str, raw: bytes) -> object:
             raise ConfigError(f"{path}: not valid YAML: {err}") from None
         except RecursionError:  # merge keys that merge themselves, or chains of them
             raise ConfigError(f"{path}: not valid YAML: merge keys nested too deeply") from None
+
+    from . import configcache  # only when a configuration file is read
 
     return configcache.load(path, raw, parse)
 
