@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import sys
 
-
 TYPE_CHECKING = False  # typing itself is not imported on the check path
 if TYPE_CHECKING:
     from collections.abc import Callable
