@@ -24,6 +24,8 @@ class Tracked:
     def plain(cls, value: Value) -> Tracked:
         """A text nothing was substituted in: each character was written where it comes from."""
         origins = value.origins
+        if origins and origins[0] >= 0 and origins == list(range(origins[0], origins[0] + len(origins))):
+            return cls(value, list(origins), list(range(origins[0] + 1, origins[0] + len(origins) + 1)))
         return cls(value, list(origins), [origin + 1 if origin >= 0 else origin for origin in origins])
 
     def __init__(self, value: Value, written_start: list[int], written_end: list[int]) -> None:
@@ -34,6 +36,8 @@ class Tracked:
     @property
     def indexed(self) -> Value:
         origins = self.value.origins
+        if UNKNOWN not in origins:  # the common case, built in C
+            return Value(self.value.text, list(range(INDEX_BASE, INDEX_BASE + len(origins))))
         return Value(self.value.text, [UNKNOWN if o == UNKNOWN else INDEX_BASE + i for i, o in enumerate(origins)])
 
     def restore(self, value: Value) -> Value:
