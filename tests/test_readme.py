@@ -299,13 +299,19 @@ def test_rule_pages_generator_rewrites_what_differs_and_removes_only_its_own_orp
     assert stale_files(tmp_path) == []
 
 
-def test_rule_pages_command_checks_by_default(capsys):
-    from dehub.rulepages import main
+def test_rule_pages_command_checks_by_default(capsys, monkeypatch):
+    from dehub import rulepages
 
-    assert main([]) == 0 and main(["--check"]) == 0
+    # The pages are made from the docstrings of the code they are committed with: this checkout's
+    # (the imported dehub may be an installed copy of it, as in CI).
+    monkeypatch.setattr(rulepages, "checkout_root", lambda: ROOT)
+    assert rulepages.main([]) == 0 and rulepages.main(["--check"]) == 0
     assert capsys.readouterr().out == ""
-    assert main(["--wrte"]) == 2
+    assert rulepages.main(["--wrte"]) == 2
     assert capsys.readouterr().err.startswith("usage: python -m dehub.rulepages [--check | --write]\n")
+    monkeypatch.setattr(rulepages, "checkout_root", lambda: None)  # an installed copy, run elsewhere
+    assert rulepages.main([]) == 2
+    assert capsys.readouterr().err.endswith("is not in a dehub checkout; run it from a clone\n")
 
 
 @pytest.mark.parametrize("code", sorted(RULES))
