@@ -3,7 +3,9 @@
 A folder is listed with `git ls-files` when it is inside a git work tree, so ignored files
 (build output, vendored trees) are skipped as git skips them; elsewhere it is walked, skipping
 VCS folders and dependency caches. Only files whose name says they are a kind dehub reads are
-taken from a folder. A file named on the command line is always checked (its kind may come
+taken from a folder, and those a kind reads by content (`KindSpec.sniff_paths`, e.g. any
+YAML file for Kubernetes manifests), which the runner sniffs and skips quietly when they are
+no kind. A file named on the command line is always checked (its kind may come
 from its content); `exclude` patterns apply to it only with `--force-exclude`, as in ruff, so
 that pre-commit, which names files, can honour them. Each file is excluded (or not) by the
 configuration that governs it, so a project's own `.dehub.yaml` decides for its files.
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import os
 
-from .kinds import kind_for_path
+from .kinds import kind_for_path, walk_kind
 from .patterns import path_matches
 
 TYPE_CHECKING = False  # typing itself is not imported on the check path
@@ -55,7 +57,7 @@ def discover(
     for given in paths:
         if os.path.isdir(given):
             for path in _list_folder(given):
-                file_kind = kind or kind_for_path(path)
+                file_kind = kind or walk_kind(path)
                 if file_kind is None or excluded(path) or not os.path.isfile(path):
                     continue
                 _add(targets, seen, Target(display_path(path), file_kind, False))

@@ -30,7 +30,7 @@ class KindSpec:
 
     __slots__ = (
         "name", "module", "title", "paths", "not_paths", "sniff_priority", "language_ids", "unresolved_hint",
-        "pipeline", "continuations", "examples",
+        "pipeline", "continuations", "examples", "sniff_paths",
     )  # fmt: skip
 
     def __init__(
@@ -47,6 +47,7 @@ class KindSpec:
         pipeline: bool = False,
         continuations: tuple[str, ...] = (),
         examples: tuple[str, ...] = (),
+        sniff_paths: tuple[str, ...] = (),
     ) -> None:
         self.name = name  # `--kind` value, the JSON `kind` field
         self.module = module  # parse(source) -> Document; sniff(text) -> bool if sniff_priority is set
@@ -59,6 +60,9 @@ class KindSpec:
         self.pipeline = pipeline  # jobs and steps (DH004, DH005, inventory)
         self.continuations = continuations  # characters that continue a statement on the next line
         self.examples = examples  # paths of this kind (tests and the README table)
+        # globs of files a folder walk reads and sniffs for this kind when no kind's `paths`
+        # match (Kubernetes manifests have any name); those that are not this kind are skipped quietly
+        self.sniff_paths = sniff_paths
 
     def matches(self, path: str) -> bool:
         """Whether a lower-cased, `/`-separated path names a file of this kind."""
@@ -116,6 +120,7 @@ KINDS: tuple[KindSpec, ...] = (
 BY_NAME = {spec.name: spec for spec in KINDS}
 NAMES = tuple(BY_NAME)
 PIPELINE_NAMES = tuple(spec.name for spec in KINDS if spec.pipeline)
+_SNIFF_GLOBS = tuple(dict.fromkeys(glob for spec in KINDS for glob in spec.sniff_paths))
 _SNIFFING = sorted((spec for spec in KINDS if spec.sniff_priority is not None), key=lambda s: s.sniff_priority or 0)
 
 
@@ -134,6 +139,22 @@ def kind_for_path(path: str) -> str | None:
         if kind.matches(normal):
             return kind.name
     return None
+
+
+# The kind a folder walk gives a file to be told by content (`KindSpec.sniff_paths`): the
+# runner sniffs it, and skips it without a word when it is no kind dehub reads.
+SNIFF = "sniff"
+QUIET_SKIP = "no kind dehub reads (found by walking a folder)"
+
+
+def walk_kind(path: str) -> str | None:
+    """The kind a file found by walking a folder is checked as: by its path, else SNIFF when a
+    kind reads files of that name by content, else None (not taken)."""
+    found = kind_for_path(path)
+    if found is not None or not _SNIFF_GLOBS:
+        return found
+    normal = normal_path(path)
+    return SNIFF if any(tail_matches(glob, normal) for glob in _SNIFF_GLOBS) else None
 
 
 def kind_for_text(text: str, path: str = "") -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from .findings import Finding
-from .kinds import kind_for_text, skip_reason
+from .kinds import QUIET_SKIP, SNIFF, kind_for_text, skip_reason
 from .lint import Settings, lint_source
 from .rules import dh900_parse_error as dh900
 from .source import DecodeError, SourceText
@@ -121,15 +121,18 @@ def _check(result: FileResult, settings: Settings, mode: str, data: bytes | None
             except DecodeError as err:
                 raise ReadError(str(err), undecodable=True) from None
     except ReadError as err:
-        if result.kind is None and err.undecodable:
+        if result.kind == SNIFF:  # found by walking, its kind unknown: not ours to report
+            result.kind, result.skipped = None, QUIET_SKIP
+        elif result.kind is None and err.undecodable:
             result.skipped = "not UTF-8 text, so not a kind of file dehub reads"
         elif dh900.CODE in settings.enabled:
             result.findings = [_problem(path, result.kind, str(err))]
         return
-    if result.kind is None:
+    if result.kind is None or result.kind == SNIFF:
+        walked = result.kind == SNIFF
         result.kind = kind_for_text(source.text, path)
         if result.kind is None:
-            result.skipped = skip_reason(path)
+            result.skipped = QUIET_SKIP if walked else skip_reason(path)
             return
     kind = result.kind
     if mode == CHECK:

@@ -4,6 +4,7 @@ kinds agrees with it, and each kind has what a kind needs (module, table, exampl
 from __future__ import annotations
 
 import importlib
+import json
 import re
 from pathlib import Path
 
@@ -127,3 +128,25 @@ def test_sniffing_order_and_exclusions():
 )
 def test_first_matching_kind_wins(path, kind):
     assert kinds.kind_for_path(path) == kind
+
+
+def test_a_walk_sniffs_the_names_a_kind_reads_by_content_and_skips_the_rest_quietly(tmp_path, monkeypatch, capsys):
+    """`KindSpec.sniff_paths`: a folder walk takes `*.yaml` for a kind told by content; a
+    file of that name that is no kind is skipped without a word, one named explicitly is not."""
+    from dehub.hooks.cli import main
+
+    monkeypatch.setattr(kinds, "_SNIFF_GLOBS", ("*.yaml",))
+    (tmp_path / "deploy.yaml").write_text("on: push\njobs:\n  a:\n    container: node:20\n", encoding="utf-8")
+    (tmp_path / "notes.yaml").write_text("just: data\n", encoding="utf-8")
+    (tmp_path / "binary.yaml").write_bytes(b"\xff\xfe\x00bin")
+    (tmp_path / "other.txt").write_text("on: push\njobs:\n  a:\n    container: node:20\n", encoding="utf-8")
+    assert kinds.walk_kind("a/notes.yaml") == kinds.SNIFF
+    assert kinds.walk_kind("a/Dockerfile") == "dockerfile"
+    assert kinds.walk_kind("a/other.txt") is None
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--format", "json", "."]) == 1
+    out, err = capsys.readouterr()
+    assert [(f["path"], f["kind"], f["code"]) for f in json.loads(out)["findings"]] == [("deploy.yaml", "workflow", "DH001")]
+    assert err == ""
+    assert main(["check", "notes.yaml"]) == 0
+    assert "skipped notes.yaml: not a kind of file dehub reads" in capsys.readouterr().err

@@ -12,6 +12,7 @@ import os
 import sys
 
 from dehub.kinds import NAMES as KIND_CHOICES
+from dehub.kinds import QUIET_SKIP
 
 from .args import APPEND, VALUE, Command, Option, UsageError
 from .common import CONFIG_OPTIONS, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, codes, report_missing
@@ -158,7 +159,7 @@ def check(argv: list[str]) -> int:
     notes = sys.stdout if report_format in PERSON_FORMATS and not options.output_file else sys.stderr
     findings = []
     for result in results:
-        if result.skipped and not options.quiet:
+        if result.skipped and result.skipped != QUIET_SKIP and not options.quiet:
             sys.stderr.write(f"dehub: skipped {result.path}: {result.skipped}\n")
         if result.written and not options.quiet:
             notes.write(f"Fixing {result.path}\n")

@@ -33,7 +33,7 @@ def inventory(argv: list[str]) -> int:
     from dehub.config import ConfigError, Scopes
     from dehub.discover import scoped_targets
     from dehub.inventory import INVENTORY_KINDS, file_inventory, render_json, render_text
-    from dehub.kinds import kind_for_text
+    from dehub.kinds import SNIFF, kind_for_text
     from dehub.kinds import parse as parse_kind
     from dehub.runner import ReadError, read_source
 
@@ -49,7 +49,7 @@ def inventory(argv: list[str]) -> int:
     failed = unreadable = False
     for target, scope in targets:
         settings = scope.settings
-        kind = target.kind
+        kind = None if target.kind == SNIFF else target.kind
         try:
             source, _ = read_source(target.path, settings.max_file_size)
         except ReadError as err:
