@@ -19,7 +19,7 @@ import pytest
 import pytest_lsp
 from lsp_support import RecordingClient, init_params, make_client, open_document, workspace
 from pytest_lsp import ClientServerConfig
-from test_precommit import pc, output  # noqa: F401 - `pc` is the session fixture: one hook environment
+from test_precommit import output, pc  # noqa: F401 - `pc` is the session fixture: one hook environment
 
 from dehub import kinds
 from dehub.hooks.cli import main

@@ -146,7 +146,8 @@ def test_a_walk_sniffs_the_names_a_kind_reads_by_content_and_skips_the_rest_quie
     monkeypatch.chdir(tmp_path)
     assert main(["check", "--format", "json", "."]) == 1
     out, err = capsys.readouterr()
-    assert [(f["path"], f["kind"], f["code"]) for f in json.loads(out)["findings"]] == [("deploy.yaml", "workflow", "DH001")]
+    found = json.loads(out)["findings"]
+    assert [(f["path"], f["kind"], f["code"]) for f in found] == [("deploy.yaml", "workflow", "DH001")]
     assert err == ""
     assert main(["check", "notes.yaml"]) == 0
     assert "skipped notes.yaml: not a kind of file dehub reads" in capsys.readouterr().err
