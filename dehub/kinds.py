@@ -92,6 +92,10 @@ def _dockerfile_names(base: str) -> tuple[str, ...]:
 
 
 NOT_DOCKERFILES = ("*.dockerignore", "*.md", "*.rst", "*.txt", "*.orig", "*.rej", "*.swp", "*.bak")
+CIRCLECI_HINT = (
+    "dehub reads parameter defaults, the values workflows pass to jobs (matrix included) and pipeline "
+    "parameter defaults written in the file"
+)
 GHA_HINT = "dehub reads static matrix values, `env:` literals and input defaults written in the file"
 
 KINDS: tuple[KindSpec, ...] = (
@@ -107,6 +111,12 @@ KINDS: tuple[KindSpec, ...] = (
         paths=("action.yml", "action.yaml", ".github/actions/**/*.yml", ".github/actions/**/*.yaml"),
         sniff_priority=20, unresolved_hint=GHA_HINT, pipeline=True,
         examples=("action.yml", "tools/setup/action.yaml", ".github/actions/build/helper.yml"),
+    ),
+    KindSpec(
+        "circleci", "dehub.circleci", title="CircleCI configuration",
+        paths=(".circleci/config.yml", ".circleci/config.yaml", ".circleci/*.yml", ".circleci/*.yaml"),
+        sniff_priority=34, unresolved_hint=CIRCLECI_HINT, pipeline=True,
+        examples=(".circleci/config.yml", ".circleci/config.yaml", ".circleci/continue.yml"),
     ),
     KindSpec(
         "dockerfile", "dehub.dockerfile", title="Dockerfiles",
@@ -186,7 +196,6 @@ NOT_YET: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Compose files", ("compose.yml", "compose.yaml", "docker-compose*.yml", "docker-compose*.yaml",
                        "*.compose.yml", "*.compose.yaml")),
     ("GitLab CI files", (".gitlab-ci.yml", ".gitlab-ci.yaml", "*.gitlab-ci.yml", "*.gitlab-ci.yaml")),
-    ("CircleCI configuration", (".circleci/config.yml", ".circleci/config.yaml")),
     ("Bitbucket Pipelines files", ("bitbucket-pipelines.yml", "bitbucket-pipelines.yaml")),
     ("Azure Pipelines files", ("azure-pipelines.yml", "azure-pipelines.yaml", ".azure-pipelines/*.yml",
                                ".azure-pipelines/*.yaml")),

@@ -1,0 +1,328 @@
+"""CircleCI configuration (`.circleci/config.yml`, and continuation configs beside it).
+
+Per job: every entry of its `docker:` list (the first is the primary container, the rest are
+service containers; CircleCI pulls them all while it spins up the environment, before any
+step), written in the job or in the executor it uses (`executor: name`, or `executor: {name:
+x, param: value}`), and the `run:` steps, read by the shared script reader. `<< parameters.x
+>>` takes the value a workflow passes to the job (`workflows.*.jobs: - job: {x: value}`, each
+`matrix: parameters:` combination a run of its own), else the parameter's `default:`; `<<
+pipeline.parameters.x >>` the top-level parameter's default. Reusable `commands:` are read
+where a job's steps invoke them, with their parameters.
+
+Not pulls: `machine:` and `macos:` (virtual machine images, not containers). Not read: orb
+executors, jobs and commands (`orb/name`: their definitions are not in the file).
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import yamlsource as ys
+from .imageuse import ImageUse
+from .pipeline import Job, JobRun, Phase, Pipeline
+from .source import SourceText
+from .templating import Reference, substitute
+from .value import Value
+from .yamldoc import YamlDocument
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from yaml.nodes import Node
+
+    from .shell.events import ScriptEvent
+    from .tracked import Tracked
+
+    Scope = dict[str, Value | None]
+
+PARAMETER = re.compile(r"<<\s*((?:pipeline\.parameters|parameters|matrix|pipeline)\.[A-Za-z0-9_.\-]+)\s*>>")
+SHELLS_DEHUB_READS = ("bash", "sh", "dash", "zsh", "ksh", "busybox")
+INVOCATION_KEYS = frozenset((
+    "name", "requires", "context", "filters", "type", "matrix", "pre-steps", "post-steps", "serial-group",
+    "override-with",
+))  # fmt: skip
+BUILTIN_STEPS = frozenset((
+    "checkout", "setup_remote_docker", "save_cache", "restore_cache", "store_artifacts", "store_test_results",
+    "persist_to_workspace", "attach_workspace", "add_ssh_keys", "deploy",
+))  # fmt: skip
+MAX_COMBINATIONS = 64  # runs of one job (workflow invocations times matrix combinations)
+MAX_DEPTH = 8  # commands invoking commands
+IMAGE_SITE, SERVICE_SITE, RUN_SITE = "circleci-image", "circleci-service", "circleci-run"
+SETUP_NOTE = (
+    "pulled while CircleCI spins up the job's environment, before any step, so no step can cover it "
+    "(only the mirror, or `auth:` / `aws_auth:` credentials on the image, can)"
+)
+AUTH_NOTE = (
+    "pulled while CircleCI spins up the job's environment, with the `auth:` / `aws_auth:` credentials "
+    "written on the image: an authenticated pull, but still from Docker Hub (the mirror removes that)"
+)
+
+
+def sniff(text: str) -> bool:
+    """A CircleCI configuration has top-level `version:` and `jobs:` or `workflows:`, and no `on:`."""
+    keys = ys.top_level_keys(text)
+    return "version" in keys and ("jobs" in keys or "workflows" in keys) and "on" not in keys
+
+
+class CircleDocument(YamlDocument):
+    kind = "circleci"
+    pipeline: Pipeline
+
+    def __init__(self, source: SourceText) -> None:
+        self.pipeline = Pipeline()
+        self.scanned: dict[tuple[object, ...], list[ScriptEvent]] = {}
+        self.executors: Node | None = None  # the file's `executors:` and `commands:`
+        self.commands: Node | None = None
+        super().__init__(source)
+
+    def image_uses(self, build_args: dict[str, str]) -> list[ImageUse]:
+        return self.pipeline.image_uses()
+
+    # --- values ---------------------------------------------------------------------------
+
+    def expand(self, value: Value, scope: Scope) -> list[Tracked]:
+        """The value with its `<< parameters.x >>` substituted from `scope`."""
+        text = value.text
+        if "<<" not in text:
+            return substitute(value, [])
+        references = []
+        for found in PARAMETER.finditer(text):
+            name = found.group(1)
+            references.append(Reference(found.start(), found.end(), name, (scope.get(name),)))
+        return substitute(value, references)
+
+    def expanded(self, node: Node | None, scope: Scope) -> Value | None:
+        value = self.value(node)
+        return self.expand(value, scope)[0].value if value is not None else None
+
+    def parameter_defaults(self, node: Node | None, scope: Scope, prefix: str = "parameters.") -> Scope:
+        """`parameters: {x: {default: ...}}` as scope entries (defaults expanded in `scope`)."""
+        out: Scope = {}
+        for name, _, spec in ys.mapping_items(node):
+            default = ys.mapping_get(spec, "default") if ys.is_mapping(spec) else None
+            out[prefix + name] = self.expanded(default, scope)
+        return out
+
+    def given(self, node: Node, scope: Scope, skip: frozenset[str] = frozenset()) -> Scope:
+        """Parameter values passed in an invocation mapping (`- job: {x: value}`)."""
+        out: Scope = {}
+        for name, _, value_node in ys.mapping_items(node):
+            if name not in skip:
+                out["parameters." + name] = self.expanded(value_node, scope)
+        return out
+
+    def environment(self, node: Node | None, scope: Scope) -> dict[str, Value | None]:
+        out: dict[str, Value | None] = {}
+        for name, _, value_node in ys.mapping_items(node):
+            out[name] = self.expanded(value_node, scope)
+        return out
+
+    # --- the file -------------------------------------------------------------------------
+
+    def read(self, root: Node) -> None:
+        jobs = ys.mapping_get(root, "jobs")
+        if not ys.is_mapping(jobs):
+            return
+        self.executors = ys.mapping_get(root, "executors")
+        self.commands = ys.mapping_get(root, "commands")
+        pipeline_scope = self.parameter_defaults(ys.mapping_get(root, "parameters"), {}, "pipeline.parameters.")
+        invocations = self.invocations(ys.mapping_get(root, "workflows"), pipeline_scope)
+        for job_id, key, job_node in ys.mapping_items(jobs):
+            if not ys.is_mapping(job_node):
+                continue
+            scopes = invocations.get(job_id) or [pipeline_scope]
+            job = Job(job_id, ys.span(key), len(scopes), notes={Phase.SETUP: SETUP_NOTE})
+            self.pipeline.jobs.append(job)
+            for given in scopes:
+                defaults = self.parameter_defaults(ys.mapping_get(job_node, "parameters"), pipeline_scope)
+                scope = {**pipeline_scope, **defaults, **{k: v for k, v in given.items() if k in defaults}}
+                run = JobRun(job)
+                self.read_job(run, job_node, scope)
+                job.runs.append(run.uses)
+
+    def invocations(self, workflows: Node | None, pipeline_scope: Scope) -> dict[str, list[Scope]]:
+        """The parameter values each job is run with, per workflow invocation and matrix combination."""
+        out: dict[str, list[Scope]] = {}
+        for _, _, workflow in ys.mapping_items(workflows):
+            listed = ys.mapping_get(workflow, "jobs")
+            if not ys.is_sequence(listed):
+                continue
+            for item in listed.value:
+                if ys.is_scalar(item):
+                    out.setdefault(item.value, []).append(dict(pipeline_scope))
+                    continue
+                for job_id, _, spec in ys.mapping_items(item):
+                    found = out.setdefault(job_id, [])
+                    base = {**pipeline_scope, **self.given(spec, pipeline_scope, INVOCATION_KEYS)}
+                    for combination in self.matrix(ys.mapping_get(spec, "matrix"), pipeline_scope):
+                        if len(found) < MAX_COMBINATIONS:
+                            found.append({**base, **combination})
+        return out
+
+    def matrix(self, node: Node | None, scope: Scope) -> list[Scope]:
+        """Each combination of a `matrix: parameters:` (less `exclude:`); [{}] without one."""
+        parameters = ys.mapping_get(node, "parameters")
+        if not ys.is_mapping(parameters):
+            return [{}]
+        combinations: list[Scope] = [{}]
+        for name, _, values in ys.mapping_items(parameters):
+            items = values.value if ys.is_sequence(values) else [values]
+            options = [self.expanded(item, scope) for item in items] or [None]
+            if len(combinations) * len(options) > MAX_COMBINATIONS:
+                options = [None]
+            combinations = [{**c, "parameters." + name: option} for c in combinations for option in options]
+        excluded = ys.mapping_get(node, "exclude")
+        if ys.is_sequence(excluded):
+            for rule in excluded.value:
+                wanted = {"parameters." + name: ys.scalar_text(value) for name, _, value in ys.mapping_items(rule)}
+                combinations = [
+                    c for c in combinations
+                    if not all((c.get(k) or Value("", [])).text == v for k, v in wanted.items())
+                ]  # fmt: skip
+        return combinations
+
+    def read_job(self, run: JobRun, job: Node, scope: Scope) -> None:
+        env: dict[str, Value | None] = {}
+        shell = self.value(ys.mapping_get(job, "shell"))
+        executor = ys.mapping_get(job, "executor")
+        if executor is not None:
+            found = self.executor(executor, scope)
+            if found is not None:
+                definition, executor_scope = found
+                env.update(self.images(run, ys.mapping_get(definition, "docker"), executor_scope))
+                env.update(self.environment(ys.mapping_get(definition, "environment"), executor_scope))
+                shell = shell or self.value(ys.mapping_get(definition, "shell"))
+        env.update(self.images(run, ys.mapping_get(job, "docker"), scope))
+        env.update(self.environment(ys.mapping_get(job, "environment"), scope))
+        shell_name = _shell(shell, "bash")
+        self.steps(run, ys.mapping_get(job, "steps"), scope, env, shell_name, [0], 0)
+
+    def executor(self, node: Node, scope: Scope) -> tuple[Node, Scope] | None:
+        """The executor a job uses, and the scope its definition is read in; None for an orb's."""
+        given: Scope = {}
+        name_node = node
+        if ys.is_mapping(node):
+            name_node = ys.mapping_get(node, "name")
+            given = self.given(node, scope, frozenset(("name",)))
+        name = self.expanded(name_node, scope)
+        if name is None or not name.is_known or "/" in name.text:
+            return None  # an orb's executor, or one dehub cannot name
+        definition = ys.mapping_get(self.executors, name.text.strip())
+        if not ys.is_mapping(definition):
+            return None
+        pipeline = {k: v for k, v in scope.items() if k.startswith("pipeline.")}
+        defaults = self.parameter_defaults(ys.mapping_get(definition, "parameters"), pipeline)
+        return definition, {**pipeline, **defaults, **{k: v for k, v in given.items() if k in defaults}}
+
+    def images(self, run: JobRun, docker: Node | None, scope: Scope) -> dict[str, Value | None]:
+        """A `docker:` list's images, pulled at set-up; the primary container's environment."""
+        env: dict[str, Value | None] = {}
+        if not ys.is_sequence(docker):
+            return env
+        entries = [entry for entry in docker.value if ys.is_mapping(entry)]
+        if entries and all(ys.mapping_get(e, "auth") or ys.mapping_get(e, "aws_auth") for e in entries):
+            run.job.notes = {Phase.SETUP: AUTH_NOTE}  # every image of the job is pulled with credentials
+        for index, entry in enumerate(docker.value):
+            written = self.value(ys.mapping_get(entry, "image"))
+            if written is None:
+                continue
+            site = IMAGE_SITE if index == 0 else SERVICE_SITE
+            for tracked in self.expand(written, scope):
+                run.pull(site, tracked.value, -1, Phase.SETUP, written=written)
+            if index == 0:
+                env.update(self.environment(ys.mapping_get(entry, "environment"), scope))
+        return env
+
+    def steps(
+        self,
+        run: JobRun,
+        steps: Node | None,
+        scope: Scope,
+        env: dict[str, Value | None],
+        shell_name: str,
+        counter: list[int],
+        depth: int,
+    ) -> None:
+        """A list of steps, in order; `counter` numbers them across invoked commands."""
+        if not ys.is_sequence(steps) or depth > MAX_DEPTH:
+            return
+        for step in steps.value:
+            if ys.is_scalar(step):
+                self.command(run, step.value, None, scope, env, shell_name, counter, depth)
+                continue
+            for name, _, body in ys.mapping_items(step):
+                if name == "run":
+                    self.run_step(run, body, scope, env, shell_name, counter)
+                elif name in ("when", "unless"):
+                    self.steps(run, ys.mapping_get(body, "steps"), scope, env, shell_name, counter, depth + 1)
+                else:
+                    self.command(run, name, body, scope, env, shell_name, counter, depth)
+
+    def command(
+        self,
+        run: JobRun,
+        name: str,
+        body: Node | None,
+        scope: Scope,
+        env: dict[str, Value | None],
+        shell_name: str,
+        counter: list[int],
+        depth: int,
+    ) -> None:
+        """A reusable command of this file, invoked as a step; built-in steps and orbs' are not read."""
+        if name in BUILTIN_STEPS or "/" in name:
+            counter[0] += 1
+            return
+        definition = ys.mapping_get(self.commands, name)
+        if not ys.is_mapping(definition):
+            counter[0] += 1
+            return
+        pipeline = {k: v for k, v in scope.items() if k.startswith("pipeline.")}
+        defaults = self.parameter_defaults(ys.mapping_get(definition, "parameters"), pipeline)
+        given = self.given(body, scope) if ys.is_mapping(body) else {}
+        inner = {**pipeline, **defaults, **{k: v for k, v in given.items() if k in defaults}}
+        self.steps(run, ys.mapping_get(definition, "steps"), inner, env, shell_name, counter, depth + 1)
+
+    def run_step(
+        self, run: JobRun, body: Node, scope: Scope, env: dict[str, Value | None], shell_name: str, counter: list[int]
+    ) -> None:
+        index = counter[0]
+        counter[0] += 1
+        command = body
+        if ys.is_mapping(body):
+            command = ys.mapping_get(body, "command")
+            step_env = self.environment(ys.mapping_get(body, "environment"), scope)
+            env = {**env, **step_env} if step_env else env
+            given_shell = ys.mapping_get(body, "shell")
+            if given_shell is not None:
+                shell_name = _shell(self.value(given_shell), shell_name)
+        if not shell_name:
+            return
+        script = self.value(command)
+        if script is None:
+            return
+        from .shell.events import script_events
+
+        variants = []
+        for tracked in self.expand(script, scope):
+            key = (id(command), shell_name, tracked.value.text, tuple(tracked.value.origins), _env_key(env))
+            found = self.scanned.get(key)
+            if found is None:
+                found = self.scanned[key] = script_events(tracked, env, shell_name)
+            variants.append(found)
+        run.scripts(index, variants, RUN_SITE)
+
+
+def _shell(given: Value | None, default: str) -> str:
+    """The shell a `run:` uses when dehub reads its syntax (sh-like), else ''."""
+    if given is None or not given.text.strip():
+        return default
+    base = given.text.split(None, 1)[0].rsplit("/", 1)[-1].lower()
+    return base if base in SHELLS_DEHUB_READS else ""
+
+
+def _env_key(env: dict[str, Value | None]) -> tuple[object, ...]:
+    return tuple((name, None if value is None else (value.text, tuple(value.origins))) for name, value in env.items())
+
+
+def parse(source: SourceText) -> CircleDocument:
+    return CircleDocument(source)
