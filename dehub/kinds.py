@@ -96,6 +96,10 @@ CIRCLECI_HINT = (
     "dehub reads parameter defaults, the values workflows pass to jobs (matrix included) and pipeline "
     "parameter defaults written in the file"
 )
+AZURE_HINT = (
+    "dehub reads `variables:` literals (pipeline, stage, job, matrix) and parameter defaults written in the file; "
+    "variable groups, templates and pipeline settings are not read"
+)
 GHA_HINT = "dehub reads static matrix values, `env:` literals and input defaults written in the file"
 
 KINDS: tuple[KindSpec, ...] = (
@@ -117,6 +121,14 @@ KINDS: tuple[KindSpec, ...] = (
         paths=(".circleci/config.yml", ".circleci/config.yaml", ".circleci/*.yml", ".circleci/*.yaml"),
         sniff_priority=34, unresolved_hint=CIRCLECI_HINT, pipeline=True,
         examples=(".circleci/config.yml", ".circleci/config.yaml", ".circleci/continue.yml"),
+    ),
+    KindSpec(
+        "azure", "dehub.azure", title="Azure Pipelines files",
+        paths=("azure-pipelines.yml", "azure-pipelines.yaml", ".azure-pipelines/*.yml", ".azure-pipelines/*.yaml",
+               "azure-pipelines/*.yml", "azure-pipelines/*.yaml"),
+        sniff_priority=38, unresolved_hint=AZURE_HINT, pipeline=True,
+        examples=("azure-pipelines.yml", "azure-pipelines.yaml", ".azure-pipelines/ci.yml",
+                  "azure-pipelines/release.yaml"),
     ),
     KindSpec(
         "dockerfile", "dehub.dockerfile", title="Dockerfiles",
@@ -197,8 +209,6 @@ NOT_YET: tuple[tuple[str, tuple[str, ...]], ...] = (
                        "*.compose.yml", "*.compose.yaml")),
     ("GitLab CI files", (".gitlab-ci.yml", ".gitlab-ci.yaml", "*.gitlab-ci.yml", "*.gitlab-ci.yaml")),
     ("Bitbucket Pipelines files", ("bitbucket-pipelines.yml", "bitbucket-pipelines.yaml")),
-    ("Azure Pipelines files", ("azure-pipelines.yml", "azure-pipelines.yaml", ".azure-pipelines/*.yml",
-                               ".azure-pipelines/*.yaml")),
     ("Drone and Woodpecker files", (".drone.yml", ".drone.yaml", ".woodpecker.yml", ".woodpecker.yaml",
                                     ".woodpecker/*.yml", ".woodpecker/*.yaml")),
     ("Jenkinsfiles", ("jenkinsfile", "*.jenkinsfile", "jenkinsfile.*")),
