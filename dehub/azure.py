@@ -194,9 +194,12 @@ class AzureDocument(YamlDocument):
             self.jobs(ys.mapping_get(stage, "jobs"), stage_scope, stage_windows, name)
         self.jobs(ys.mapping_get(root, "jobs"), scope, windows, "")
         for key_text, key, _ in ys.mapping_items(root):
-            if key_text == "steps":  # a single-job pipeline: the file is the job
+            if key_text in ("steps", "container", "services"):  # a single-job pipeline: the file is the job
                 job = Job("job", ys.span(key), label="the pipeline's job", notes={Phase.SETUP: SETUP_NOTE})
-                self.job(job, root, [{}], scope, windows)
+                legs = self.matrix(ys.mapping_get(ys.mapping_get(root, "strategy"), "matrix"), scope)
+                job.combinations = len(legs)
+                self.job(job, root, legs, scope, windows)
+                break
         self.unused_resources()
 
     def jobs(self, node: Node | None, scope: Scope, windows: bool, stage: str) -> None:

@@ -199,7 +199,7 @@ class CircleDocument(YamlDocument):
     def executor(self, node: Node, scope: Scope) -> tuple[Node, Scope] | None:
         """The executor a job uses, and the scope its definition is read in; None for an orb's."""
         given: Scope = {}
-        name_node = node
+        name_node: Node | None = node
         if ys.is_mapping(node):
             name_node = ys.mapping_get(node, "name")
             given = self.given(node, scope, frozenset(("name",)))
@@ -287,7 +287,7 @@ class CircleDocument(YamlDocument):
     ) -> None:
         index = counter[0]
         counter[0] += 1
-        command = body
+        command: Node | None = body
         if ys.is_mapping(body):
             command = ys.mapping_get(body, "command")
             step_env = self.environment(ys.mapping_get(body, "environment"), scope)
