@@ -111,9 +111,18 @@ class CircleDocument(YamlDocument):
         return out
 
     def environment(self, node: Node | None, scope: Scope) -> dict[str, Value | None]:
+        """`environment:` as a map, or a list of one-key maps (`- NAME: value`) and `NAME=value` strings."""
         out: dict[str, Value | None] = {}
-        for name, _, value_node in ys.mapping_items(node):
-            out[name] = self.expanded(value_node, scope)
+        items = node.value if ys.is_sequence(node) else [node]
+        for item in items:
+            if ys.is_scalar(item) and "=" in item.value:
+                value = self.expanded(item, scope)
+                if value is not None:
+                    cut = value.text.index("=")
+                    out[value.text[:cut]] = Value(value.text[cut + 1 :], value.origins[cut + 1 :])
+                continue
+            for name, _, value_node in ys.mapping_items(item):
+                out[name] = self.expanded(value_node, scope)
         return out
 
     # --- the file -------------------------------------------------------------------------
@@ -184,6 +193,8 @@ class CircleDocument(YamlDocument):
         env: dict[str, Value | None] = {}
         shell = self.value(ys.mapping_get(job, "shell"))
         executor = ys.mapping_get(job, "executor")
+        if ys.is_mapping(executor):  # `shell:` passed to an executor (an orb's too) sets the steps' shell
+            shell = shell or self.value(ys.mapping_get(executor, "shell"))
         if executor is not None:
             found = self.executor(executor, scope)
             if found is not None:

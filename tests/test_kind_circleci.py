@@ -30,6 +30,12 @@ NOOP = [
         {},
         id="powershell-not-read",
     ),
+    pytest.param(
+        V + "jobs:\n  a:\n    executor: {name: win/default, shell: powershell.exe}\n    steps:\n"
+        "      - run: docker pull node:20\n",
+        {},
+        id="orb-executor-shell-powershell",
+    ),
 ]
 
 EXECUTOR = (
@@ -77,6 +83,12 @@ PROBLEM = [
         "      - run:\n          name: pull\n          command: |\n            docker pull ubuntu:22.04\n",
         {(8, 30, "DH001"), (12, 25, "DH001")},
         id="run-steps",
+    ),
+    pytest.param(
+        V + "jobs:\n  a:\n    machine: true\n    environment:\n      - IMG: redis:7\n      - TAG=3.20\n"
+        "    steps:\n      - run: docker pull $IMG && docker run alpine:$TAG\n",
+        {(6, 14, "DH001"), (9, 45, "DH001")},
+        id="environment-list-forms",
     ),
     pytest.param(
         V + "commands:\n  warm:\n    parameters:\n      img: {type: string, default: 'busybox:1'}\n"
