@@ -280,7 +280,8 @@ class AzureDocument(YamlDocument):
             key = ys.mapping_get(entry, "container")
             if key is None:
                 continue
-            job = Job(alias, ys.span(key), label=f"container resource `{alias}`", notes={Phase.SETUP: RESOURCE_NOTE})
+            label = f"container resource `{alias}`"
+            job = Job(f"resources.containers.{alias}", ys.span(key), label=label, notes={Phase.SETUP: RESOURCE_NOTE})
             run = JobRun(job)
             self.image(run, ys.mapping_get(entry, "image"), self.root_scope, "azure-resource")
             job.runs.append(run.uses)

@@ -81,6 +81,13 @@ PROBLEM = [
         id="scripts-and-macros",
     ),
     pytest.param(
+        "parameters:\n  base: debian\nvariables:\n  - name: tag\n    value: '12'\n"
+        "jobs:\n  - job: a\n    container: ${{ parameters.base }}:${{ variables.tag }}\n"
+        "    services:\n      ${{ if true }}:\n        db: postgres:16\n",
+        {(2, 9, "DH001"), (11, 13, "DH001")},
+        id="old-parameters-variables-expression-conditional-key",
+    ),
+    pytest.param(
         "x: &c\n  image: node:20\njobs:\n  - job: a\n    container: *c\n  - job: b\n    container:\n      <<: *c\n",
         {(2, 10, "DH001")},
         id="anchor-alias-merge",
@@ -178,3 +185,11 @@ def test_sniff_and_paths():
     assert kinds.kind_for_path("azure-pipelines.yml") == "azure"
     assert kinds.kind_for_path("ci/azure-pipelines/build.yaml") == "azure"
     assert kinds.kind_for_path(".azure-pipelines/templates/steps.yml") is None
+
+
+def test_a_container_resource_no_job_uses_is_a_job_of_its_own():
+    text = "resources:\n  containers:\n    - container: db\n      image: postgres:16\njobs:\n  - job: a\n"
+    jobs = _pipeline(text).jobs
+    expected = [("a", "job `a`"), ("resources.containers.db", "container resource `db`")]
+    assert [(job.id, job.label) for job in jobs] == expected
+    assert [[use.value.text for use in run] for run in jobs[1].runs] == [["postgres:16"]]

@@ -156,6 +156,21 @@ FIX = [
     ),
 ]
 
+FIX.append(
+    pytest.param(
+        V + "jobs:\n  a:\n    parameters:\n      img: {type: string, default: ''}\n"
+        "    docker:\n      - image: << parameters.img >>\n"
+        "workflows:\n  w:\n    jobs:\n      - a:\n          name: old\n          img: ubuntu:18.04\n"
+        "      - a:\n          name: new\n          img: \"ubuntu:24.04\"  # latest LTS\n",
+        V + "jobs:\n  a:\n    parameters:\n      img: {type: string, default: ''}\n"
+        "    docker:\n      - image: << parameters.img >>\n"
+        f"workflows:\n  w:\n    jobs:\n      - a:\n          name: old\n          img: {M}ubuntu:18.04\n"
+        f"      - a:\n          name: new\n          img: \"{M}ubuntu:24.04\"  # latest LTS\n",
+        {},
+        id="each-workflow-value-fixed",
+    )
+)
+
 test_noop, test_problem, test_fix = KindTable("circleci").tests(NOOP, PROBLEM, FIX)
 
 
