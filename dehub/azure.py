@@ -184,25 +184,25 @@ class AzureDocument(YamlDocument):
             if alias:
                 self.resources[alias.lower()] = entry
         self.root_scope = scope
-        windows = _windows(ys.mapping_get(root, "pool"))
+        pool = _pool(ys.mapping_get(root, "pool"), None)
         for stage in _flatten(ys.mapping_get(root, "stages")):
             name = ys.scalar_text(ys.mapping_get(stage, "stage"))
             if name is None:
                 continue  # a stage template in another file
             stage_scope = scope.with_variables(self.variables(ys.mapping_get(stage, "variables"), scope))
-            stage_windows = _windows(ys.mapping_get(stage, "pool"), windows)
-            self.jobs(ys.mapping_get(stage, "jobs"), stage_scope, stage_windows, name)
-        self.jobs(ys.mapping_get(root, "jobs"), scope, windows, "")
+            stage_pool = _pool(ys.mapping_get(stage, "pool"), pool)
+            self.jobs(ys.mapping_get(stage, "jobs"), stage_scope, stage_pool, name)
+        self.jobs(ys.mapping_get(root, "jobs"), scope, pool, "")
         for key_text, key, _ in ys.mapping_items(root):
             if key_text in ("steps", "container", "services"):  # a single-job pipeline: the file is the job
                 job = Job("job", ys.span(key), label="the pipeline's job", notes={Phase.SETUP: SETUP_NOTE})
                 legs = self.matrix(ys.mapping_get(ys.mapping_get(root, "strategy"), "matrix"), scope)
                 job.combinations = len(legs)
-                self.job(job, root, legs, scope, windows)
+                self.job(job, root, legs, scope, pool)
                 break
         self.unused_resources()
 
-    def jobs(self, node: Node | None, scope: Scope, windows: bool, stage: str) -> None:
+    def jobs(self, node: Node | None, scope: Scope, pool: Node | None, stage: str) -> None:
         for item in _flatten(node):
             name_node = ys.mapping_get(item, "job") or ys.mapping_get(item, "deployment")
             if name_node is None:
@@ -213,7 +213,7 @@ class AzureDocument(YamlDocument):
             job_scope = scope.with_variables(self.variables(ys.mapping_get(item, "variables"), scope))
             legs = self.matrix(ys.mapping_get(ys.mapping_get(item, "strategy"), "matrix"), job_scope)
             job.combinations = len(legs)
-            self.job(job, item, legs, job_scope, _windows(ys.mapping_get(item, "pool"), windows))
+            self.job(job, item, legs, job_scope, _pool(ys.mapping_get(item, "pool"), pool))
 
     def matrix(self, node: Node | None, scope: Scope) -> list[Names]:
         """Each leg's variables; [{}] without a static matrix."""
@@ -223,11 +223,12 @@ class AzureDocument(YamlDocument):
                 legs.append(self.variables(leg, scope))
         return legs or [{}]
 
-    def job(self, job: Job, node: Node, legs: list[Names], scope: Scope, windows: bool) -> None:
+    def job(self, job: Job, node: Node, legs: list[Names], scope: Scope, pool: Node | None) -> None:
         self.pipeline.jobs.append(job)
         for leg in legs:
             run = JobRun(job)
             leg_scope = scope.with_variables(leg)
+            windows = self.windows(pool, leg_scope)
             authenticated = [self.container(run, ys.mapping_get(node, "container"), leg_scope, CONTAINER_SITE)]
             for _, _, service in _flat_items(ys.mapping_get(node, "services")):
                 authenticated.append(self.container(run, service, leg_scope, SERVICE_SITE))
@@ -286,6 +287,12 @@ class AzureDocument(YamlDocument):
             self.image(run, ys.mapping_get(entry, "image"), self.root_scope, "azure-resource")
             job.runs.append(run.uses)
             self.pipeline.jobs.append(job)
+
+    def windows(self, pool: Node | None, scope: Scope) -> bool:
+        """Whether a pool's `vmImage` (a matrix leg's `$(imageName)` too) is a Windows one,
+        where `script:` is cmd.exe, not read here."""
+        image = self.expanded(ys.mapping_get(pool, "vmImage"), scope)
+        return image is not None and image.text.strip().lower().startswith(("windows", "win", "vs20"))
 
     # --- steps ----------------------------------------------------------------------------
 
@@ -390,13 +397,9 @@ def _flat_items(node: Node | None, depth: int = 0) -> list[tuple[str, Node, Node
     return out
 
 
-def _windows(pool: Node | None, default: bool = False) -> bool:
-    """Whether a `pool:` runs Windows agents (where `script:` is cmd.exe, not read here)."""
-    image = ys.scalar_text(ys.mapping_get(pool, "vmImage")) if ys.is_mapping(pool) else None
-    if image is None:
-        return default
-    image = image.lower()
-    return image.startswith(("windows", "win", "vs20"))
+def _pool(node: Node | None, outer: Node | None) -> Node | None:
+    """The pool a job runs on: its own, else the stage's, else the pipeline's."""
+    return outer if node is None or ys.is_null(node) else node
 
 
 def _env_key(env: Names) -> tuple[object, ...]:

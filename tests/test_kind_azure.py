@@ -17,6 +17,12 @@ NOOP = [
     pytest.param(POOL + "steps:\n  - script: echo hi\n", {}, id="pool-is-a-vm"),
     pytest.param("pool:\n  vmImage: windows-latest\nsteps:\n  - script: docker pull node:20\n", {}, id="windows-cmd"),
     pytest.param(POOL + "steps:\n  - powershell: docker pull node:20\n", {}, id="powershell-not-read"),
+    pytest.param(
+        "strategy:\n  matrix:\n    win:\n      imageName: windows-2022\npool:\n  vmImage: $(imageName)\n"
+        "steps:\n  - script: docker pull node:20\n",
+        {},
+        id="windows-leg-cmd",
+    ),
     pytest.param(POOL + "steps:\n  - script: echo docker pull node:20\n", {}, id="echo-is-no-pull"),
     pytest.param(
         POOL + "jobs:\n  - template: jobs/build.yml\n    parameters:\n      image: node:20\n",
@@ -86,6 +92,13 @@ PROBLEM = [
         "    services:\n      ${{ if true }}:\n        db: postgres:16\n",
         {(2, 9, "DH001"), (11, 13, "DH001")},
         id="old-parameters-variables-expression-conditional-key",
+    ),
+    pytest.param(
+        "jobs:\n  - job: a\n    strategy:\n      matrix:\n        linux: {imageName: ubuntu-latest}\n"
+        "        windows: {imageName: windows-latest}\n    pool: {vmImage: $(imageName)}\n"
+        "    steps:\n      - script: docker pull node:20\n",
+        {(9, 29, "DH001")},
+        id="linux-leg-only",
     ),
     pytest.param(
         "x: &c\n  image: node:20\njobs:\n  - job: a\n    container: *c\n  - job: b\n    container:\n      <<: *c\n",
@@ -193,3 +206,12 @@ def test_a_container_resource_no_job_uses_is_a_job_of_its_own():
     expected = [("a", "job `a`"), ("resources.containers.db", "container resource `db`")]
     assert [(job.id, job.label) for job in jobs] == expected
     assert [[use.value.text for use in run] for run in jobs[1].runs] == [["postgres:16"]]
+
+
+def test_a_windows_leg_does_not_read_script_steps():
+    text = (
+        "strategy:\n  matrix:\n    linux: {imageName: ubuntu-latest}\n    windows: {imageName: windows-latest}\n"
+        "pool: {vmImage: $(imageName)}\nsteps:\n  - script: docker pull node:20\n  - bash: docker pull redis:7\n"
+    )
+    [job] = _pipeline(text).jobs
+    assert [[use.value.text for use in run] for run in job.runs] == [["node:20", "redis:7"], ["redis:7"]]
