@@ -98,9 +98,11 @@ class AzureDocument(YamlDocument):
 
     # --- values ---------------------------------------------------------------------------
 
-    def expand(self, value: Value, scope: Scope, keep_macros: bool = False) -> list[Tracked]:
+    def expand(self, value: Value, scope: Scope, keep_macros: bool = False, depth: int = 0) -> list[Tracked]:
         """The value with its template expressions, runtime expressions and macros substituted.
-        An unknown macro stays as written when `keep_macros` (Azure leaves it in a script)."""
+        An unknown macro stays as written when `keep_macros` (Azure leaves it in a script).
+        A variable's own macros are expanded where it is used (as Azure does, at run time), so
+        a job variable may read a matrix leg's."""
         text = value.text
         if "$" not in text:
             return substitute(value, [])
@@ -112,33 +114,43 @@ class AzureDocument(YamlDocument):
                 close = text.find("}}", index + 3)
                 if close != -1:
                     end = close + 2
-                    references.append(self.template(text, index, end, index + 3, close, scope))
+                    references.append(self.template(text, index, end, index + 3, close, scope, depth))
             elif text.startswith("$[", index):
                 close = _bracket_end(text, index + 1)
                 if close != -1:
                     end = close + 1
-                    references.append(self.template(text, index, end, index + 2, close, scope, runtime=True))
+                    references.append(self.template(text, index, end, index + 2, close, scope, depth, runtime=True))
             else:
                 found = MACRO.match(text, index)
                 if found is not None:
                     end = found.end()
                     name = found.group(1)
                     known = name.lower() in scope.variables
-                    alternatives = KEEP if keep_macros and not known else (scope.variables.get(name.lower()),)
+                    found_value = self.resolve(scope.variables.get(name.lower()), scope, depth)
+                    alternatives = KEEP if keep_macros and not known else (found_value,)
                     references.append(Reference(index, end, name, alternatives))
             index = text.find("$", max(end, index + 1))
         return substitute(value, references)
 
     def template(
-        self, text: str, start: int, end: int, inner_start: int, inner_end: int, scope: Scope, runtime: bool = False
+        self, text: str, start: int, end: int, inner_start: int, inner_end: int, scope: Scope, depth: int,
+        runtime: bool = False,
     ) -> Reference:
         inner = text[inner_start:inner_end]
         found = TEMPLATE_PATH.match(inner)
         value: Value | None = None
         if found is not None and not (runtime and found.group(1) == "parameters"):
             names = scope.parameters if found.group(1) == "parameters" else scope.variables
-            value = names.get((found.group(2) or found.group(3) or "").lower())
+            value = self.resolve(names.get((found.group(2) or found.group(3) or "").lower()), scope, depth)
         return Reference(start, end, inner.strip(), (value,))
+
+    def resolve(self, value: Value | None, scope: Scope, depth: int) -> Value | None:
+        """A variable's value with its own references expanded; None past MAX_NESTING (a cycle)."""
+        if value is None or "$" not in value.text:
+            return value
+        if depth >= MAX_NESTING:
+            return None
+        return self.expand(value, scope, False, depth + 1)[0].value
 
     def expanded(self, node: Node | None, scope: Scope) -> Value | None:
         value = self.value(node)
@@ -157,7 +169,7 @@ class AzureDocument(YamlDocument):
                 out[name.lower()] = self.value(default)
         return out
 
-    def variables(self, node: Node | None, scope: Scope) -> Names:
+    def variables(self, node: Node | None) -> Names:
         """`variables:` as a map or a list of `- name: x / value: y` (groups and templates are not read)."""
         out: Names = {}
         if ys.is_sequence(node):
@@ -170,14 +182,14 @@ class AzureDocument(YamlDocument):
             pairs = [(name, value) for name, _, value in _flat_items(node)]
         for name, value_node in pairs:
             if name:
-                out[name.lower()] = self.expanded(value_node, scope.with_variables(out))
+                out[name.lower()] = self.value(value_node)  # expanded where it is used
         return out
 
     # --- the file -------------------------------------------------------------------------
 
     def read(self, root: Node) -> None:
         scope = Scope(self.parameters(ys.mapping_get(root, "parameters")), {})
-        scope = scope.with_variables(self.variables(ys.mapping_get(root, "variables"), scope))
+        scope = scope.with_variables(self.variables(ys.mapping_get(root, "variables")))
         containers = ys.mapping_get(ys.mapping_get(root, "resources"), "containers")
         for entry in _flatten(containers):
             alias = ys.scalar_text(ys.mapping_get(entry, "container"))
@@ -189,14 +201,14 @@ class AzureDocument(YamlDocument):
             name = ys.scalar_text(ys.mapping_get(stage, "stage"))
             if name is None:
                 continue  # a stage template in another file
-            stage_scope = scope.with_variables(self.variables(ys.mapping_get(stage, "variables"), scope))
+            stage_scope = scope.with_variables(self.variables(ys.mapping_get(stage, "variables")))
             stage_pool = _pool(ys.mapping_get(stage, "pool"), pool)
             self.jobs(ys.mapping_get(stage, "jobs"), stage_scope, stage_pool, name)
         self.jobs(ys.mapping_get(root, "jobs"), scope, pool, "")
         for key_text, key, _ in ys.mapping_items(root):
             if key_text in ("steps", "container", "services"):  # a single-job pipeline: the file is the job
                 job = Job("job", ys.span(key), label="the pipeline's job", notes={Phase.SETUP: SETUP_NOTE})
-                legs = self.matrix(ys.mapping_get(ys.mapping_get(root, "strategy"), "matrix"), scope)
+                legs = self.matrix(ys.mapping_get(ys.mapping_get(root, "strategy"), "matrix"))
                 job.combinations = len(legs)
                 self.job(job, root, legs, scope, pool)
                 break
@@ -210,17 +222,17 @@ class AzureDocument(YamlDocument):
             name = ys.scalar_text(name_node) or ""
             label = f"job `{stage}.{name}`" if stage else f"job `{name}`"
             job = Job(name, ys.span(name_node), label=label, notes={Phase.SETUP: SETUP_NOTE})
-            job_scope = scope.with_variables(self.variables(ys.mapping_get(item, "variables"), scope))
-            legs = self.matrix(ys.mapping_get(ys.mapping_get(item, "strategy"), "matrix"), job_scope)
+            job_scope = scope.with_variables(self.variables(ys.mapping_get(item, "variables")))
+            legs = self.matrix(ys.mapping_get(ys.mapping_get(item, "strategy"), "matrix"))
             job.combinations = len(legs)
             self.job(job, item, legs, job_scope, _pool(ys.mapping_get(item, "pool"), pool))
 
-    def matrix(self, node: Node | None, scope: Scope) -> list[Names]:
+    def matrix(self, node: Node | None) -> list[Names]:
         """Each leg's variables; [{}] without a static matrix."""
         legs: list[Names] = []
         for _, _, leg in ys.mapping_items(node):
             if len(legs) < MAX_LEGS:
-                legs.append(self.variables(leg, scope))
+                legs.append(self.variables(leg))
         return legs or [{}]
 
     def job(self, job: Job, node: Node, legs: list[Names], scope: Scope, pool: Node | None) -> None:
@@ -332,7 +344,9 @@ class AzureDocument(YamlDocument):
             return
         from .shell.events import script_events
 
-        env: Names = {name.upper().replace(".", "_"): value for name, value in scope.variables.items()}
+        env: Names = {
+            name.upper().replace(".", "_"): self.resolve(value, scope, 0) for name, value in scope.variables.items()
+        }
         env.update(step_env)
         variants = []
         for tracked in self.expand(script, scope, keep_macros=True):

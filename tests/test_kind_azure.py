@@ -101,6 +101,12 @@ PROBLEM = [
         id="linux-leg-only",
     ),
     pytest.param(
+        "variables:\n  a: $(b)\n  b: $(a)\njobs:\n  - job: j\n    strategy:\n      matrix:\n        one: {ver: '18'}\n"
+        "    variables:\n      img: node:$(ver)\n    container: $(img)\n  - job: k\n    container: $(a)\n",
+        {(10, 12, "DH001"), (13, 16, "DH003")},
+        id="variable-reads-leg-and-cycle",
+    ),
+    pytest.param(
         "x: &c\n  image: node:20\njobs:\n  - job: a\n    container: *c\n  - job: b\n    container:\n      <<: *c\n",
         {(2, 10, "DH001")},
         id="anchor-alias-merge",
