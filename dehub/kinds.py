@@ -126,7 +126,7 @@ KINDS: tuple[KindSpec, ...] = (
         "azure", "dehub.azure", title="Azure Pipelines files",
         paths=("azure-pipelines.yml", "azure-pipelines.yaml", ".azure-pipelines/*.yml", ".azure-pipelines/*.yaml",
                "azure-pipelines/*.yml", "azure-pipelines/*.yaml"),
-        sniff_priority=38, unresolved_hint=AZURE_HINT, pipeline=True,
+        sniff_priority=38, language_ids=("azure-pipelines",), unresolved_hint=AZURE_HINT, pipeline=True,
         examples=("azure-pipelines.yml", "azure-pipelines.yaml", ".azure-pipelines/ci.yml",
                   "azure-pipelines/release.yaml"),
     ),

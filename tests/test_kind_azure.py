@@ -221,3 +221,9 @@ def test_a_windows_leg_does_not_read_script_steps():
     )
     [job] = _pipeline(text).jobs
     assert [[use.value.text for use in run] for run in job.runs] == [["node:20", "redis:7"], ["redis:7"]]
+
+
+def test_the_azure_pipelines_editor_language_is_this_kind():
+    from dehub.lsp.documents import detect_kind
+
+    assert detect_kind("/repo/ci/build.yml", "azure-pipelines", "steps:\n  - script: make\n") == "azure"
