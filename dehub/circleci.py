@@ -138,33 +138,34 @@ class CircleDocument(YamlDocument):
         for job_id, key, job_node in ys.mapping_items(jobs):
             if not ys.is_mapping(job_node):
                 continue
-            scopes = invocations.get(job_id) or [pipeline_scope]
-            job = Job(job_id, ys.span(key), len(scopes), notes={Phase.SETUP: SETUP_NOTE})
+            runs = invocations.get(job_id) or [(pipeline_scope, None)]
+            job = Job(job_id, ys.span(key), len(runs), notes={Phase.SETUP: SETUP_NOTE})
             self.pipeline.jobs.append(job)
-            for given in scopes:
-                defaults = self.parameter_defaults(ys.mapping_get(job_node, "parameters"), pipeline_scope)
+            defaults = self.parameter_defaults(ys.mapping_get(job_node, "parameters"), pipeline_scope)
+            for given, invocation in runs:
                 scope = {**pipeline_scope, **defaults, **{k: v for k, v in given.items() if k in defaults}}
                 run = JobRun(job)
-                self.read_job(run, job_node, scope)
+                self.read_job(run, job_node, scope, invocation, pipeline_scope)
                 job.runs.append(run.uses)
 
-    def invocations(self, workflows: Node | None, pipeline_scope: Scope) -> dict[str, list[Scope]]:
-        """The parameter values each job is run with, per workflow invocation and matrix combination."""
-        out: dict[str, list[Scope]] = {}
+    def invocations(self, workflows: Node | None, pipeline_scope: Scope) -> dict[str, list[tuple[Scope, Node | None]]]:
+        """The parameter values each job is run with, per workflow invocation and matrix
+        combination, with the invocation (its `pre-steps:` and `post-steps:` run too)."""
+        out: dict[str, list[tuple[Scope, Node | None]]] = {}
         for _, _, workflow in ys.mapping_items(workflows):
             listed = ys.mapping_get(workflow, "jobs")
             if not ys.is_sequence(listed):
                 continue
             for item in listed.value:
                 if ys.is_scalar(item):
-                    out.setdefault(item.value, []).append(dict(pipeline_scope))
+                    out.setdefault(item.value, []).append((dict(pipeline_scope), None))
                     continue
                 for job_id, _, spec in ys.mapping_items(item):
                     found = out.setdefault(job_id, [])
                     base = {**pipeline_scope, **self.given(spec, pipeline_scope, INVOCATION_KEYS)}
                     for combination in self.matrix(ys.mapping_get(spec, "matrix"), pipeline_scope):
                         if len(found) < MAX_COMBINATIONS:
-                            found.append({**base, **combination})
+                            found.append(({**base, **combination}, spec))
         return out
 
     def matrix(self, node: Node | None, scope: Scope) -> list[Scope]:
@@ -189,7 +190,7 @@ class CircleDocument(YamlDocument):
                 ]  # fmt: skip
         return combinations
 
-    def read_job(self, run: JobRun, job: Node, scope: Scope) -> None:
+    def read_job(self, run: JobRun, job: Node, scope: Scope, invocation: Node | None, pipeline: Scope) -> None:
         env: dict[str, Value | None] = {}
         shell = self.value(ys.mapping_get(job, "shell"))
         executor = ys.mapping_get(job, "executor")
@@ -205,7 +206,10 @@ class CircleDocument(YamlDocument):
         env.update(self.images(run, ys.mapping_get(job, "docker"), scope))
         env.update(self.environment(ys.mapping_get(job, "environment"), scope))
         shell_name = _shell(shell, "bash")
-        self.steps(run, ys.mapping_get(job, "steps"), scope, env, shell_name, [0], 0)
+        counter = [0]
+        self.steps(run, ys.mapping_get(invocation, "pre-steps"), pipeline, env, shell_name, counter, 0)
+        self.steps(run, ys.mapping_get(job, "steps"), scope, env, shell_name, counter, 0)
+        self.steps(run, ys.mapping_get(invocation, "post-steps"), pipeline, env, shell_name, counter, 0)
 
     def executor(self, node: Node, scope: Scope) -> tuple[Node, Scope] | None:
         """The executor a job uses, and the scope its definition is read in; None for an orb's."""

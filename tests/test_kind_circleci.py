@@ -113,6 +113,13 @@ PROBLEM = [
         id="workflow-passes-a-value",
     ),
     pytest.param(
+        V + "jobs:\n  a:\n    machine: true\n    steps:\n      - run: docker login -u u -p p\n"
+        "workflows:\n  w:\n    jobs:\n      - a:\n          pre-steps:\n            - run: docker pull busybox:1\n"
+        "          post-steps:\n            - run: docker pull debian:12\n",
+        {(12, 32, "DH001"), (14, 32, "DH001")},
+        id="pre-and-post-steps",
+    ),
+    pytest.param(
         V + "x: &img\n  image: node:20\njobs:\n  a:\n    docker:\n      - *img\n  b:\n    docker:\n"
         "      - <<: *img\n        name: db\n",
         {(3, 10, "DH001")},
@@ -217,3 +224,15 @@ def test_sniff_and_paths():
     assert kinds.kind_for_path(".circleci/config.yml") == "circleci"
     assert kinds.kind_for_path("repo/.circleci/continue_config.yml") == "circleci"
     assert kinds.kind_for_path("circleci/config.yml") is None
+
+
+def test_pre_steps_run_before_the_job_steps_and_post_steps_after():
+    text = (
+        V + "jobs:\n  a:\n    machine: true\n    steps:\n      - run: docker login -u u -p p\n"
+        "workflows:\n  w:\n    jobs:\n      - a:\n          pre-steps:\n            - run: docker pull busybox:1\n"
+        "          post-steps:\n            - run: docker pull debian:12\n"
+    )
+    [job] = _pipeline(text).jobs
+    [run] = job.runs
+    assert [(use.value.text, use.context.step) for use in run] == [("busybox:1", 0), ("debian:12", 2)]
+    assert [event.step for event in job.events] == [1]
