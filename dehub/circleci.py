@@ -7,7 +7,8 @@ x, param: value}`), and the `run:` steps, read by the shared script reader. `<< 
 >>` takes the value a workflow passes to the job (`workflows.*.jobs: - job: {x: value}`, each
 `matrix: parameters:` combination a run of its own), else the parameter's `default:`; `<<
 pipeline.parameters.x >>` the top-level parameter's default. Reusable `commands:` are read
-where a job's steps invoke them, with their parameters.
+where a job's steps invoke them, with their parameters; an invocation's `pre-steps:` and
+`post-steps:` run before and after the job's steps.
 
 Not pulls: `machine:` and `macos:` (virtual machine images, not containers). Not read: orb
 executors, jobs and commands (`orb/name`: their definitions are not in the file).
