@@ -488,10 +488,15 @@ def test_kind_needed_when_content_does_not_say(work, capsys):
     write(work / "notes.txt", "RUN echo\nFROM node:20\n")
     assert main(["check", "notes.txt"]) == 0
     captured = capsys.readouterr()
+    from dehub import kinds
+
     assert captured.err == (
-        "dehub: skipped notes.txt: not a kind of file dehub reads (GitHub Actions workflows, action metadata "
-        "(action.yml) and Dockerfiles); if it is one of those, say so with --kind workflow|action|dockerfile\n"
+        f"dehub: skipped notes.txt: not a kind of file dehub reads ({kinds.titles()}); "
+        f"if it is one of those, say so with --kind {'|'.join(kinds.NAMES)}\n"
     )
+    titles = kinds.titles()  # every kind, in the registry's order, spelled once there
+    assert titles.startswith("GitHub Actions workflows, action metadata (action.yml), ")
+    assert titles.endswith(" and Dockerfiles")
     assert captured.out == "All checks passed!\n"
     assert main(["check", "--kind", "dockerfile", "notes.txt"]) == 1
     assert codes_in(capsys.readouterr().out.replace("notes.txt:", "Dockerfile:")) == ["DH001"]
