@@ -24,18 +24,23 @@ class ParseProblem:
 class PragmaComment:
     """A comment that may hold a suppression, and the lines it would apply to."""
 
-    __slots__ = ("line", "start", "end", "text", "line_start", "line_end", "target_first", "target_last", "removable")
+    __slots__ = (
+        "line", "start", "end", "text", "line_start", "line_end", "target_first", "target_last", "removable",
+        "body_start",
+    )  # fmt: skip
 
     def __init__(
         self, line: int, start: int, end: int, text: str, line_span: tuple[int, int], target: tuple[int, int]
     ) -> None:
         self.line = line
-        self.start = start  # the comment itself, '#' included
+        self.start = start  # the comment itself, its marker ('#', '//', '/*') included
         self.end = end
-        self.text = text  # the comment body after '#'
+        self.text = text  # the comment body after the marker
         self.line_start, self.line_end = line_span  # the whole line with its newline, to delete it
         self.target_first, self.target_last = target  # the statement it precedes; (0, 0) if none
         self.removable = True  # whether deleting the line leaves the rest of the file's meaning
+        # where `text` starts: after the comment marker (`#`; a kind with `//` or `/*` sets it)
+        self.body_start = start + 1
 
 
 class Document:

@@ -201,7 +201,7 @@ def read_pragmas(
     found: list[Suppression] = []
     invalid: list[InvalidPragma] = []
     for pragma in pragmas:
-        body_start = pragma.start + 1  # after the '#'
+        body_start = pragma.body_start  # after the '#' (or '//', '/*')
         directive = read_directive(text[body_start : pragma.end], body_start)
         if directive is None:
             continue

@@ -1,0 +1,66 @@
+"""Suppression comments in kinds whose parser keeps its comments (JSONC, HCL).
+
+A comment whose body starts with `dehub` is a pragma: `// dehub ignore=DH001`, `# dehub
+ignore=DH001`, `/* dehub ignore=DH001 */`. On a line of its own it covers the next line
+that holds more than comments; at the end of a line it covers that line. When the covered
+line starts a statement (a JSON member, an HCL attribute or block), the pragma covers the
+statement to its last line, so a pragma above `"contexts": {` or `target "app" {` covers
+everything inside.
+"""
+
+from __future__ import annotations
+
+from .document import PragmaComment
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .source import SourceText
+
+COMMENT_STARTS = ("//", "#", "/*")
+
+
+def pragmas(
+    source: SourceText, comments: list[tuple[int, int, int, int]], extents: dict[int, int]
+) -> list[PragmaComment]:
+    """`comments`: (start, end, body_start, body_end) of each comment; `extents`: the first line
+    of each statement -> its last line."""
+    text = source.text
+    out = []
+    for start, end, body_start, body_end in comments:
+        if text[body_start:body_end].lstrip(" \t")[:5].lower() != "dehub":
+            continue
+        line, _ = source.position(start)
+        end_line, _ = source.position(max(start, end - 1))
+        line_start, line_end = source.line_span(line)
+        before = text[line_start:start]
+        after = text[end : source.line_span(end_line)[1]]
+        own_line = not before.strip()
+        if own_line and after.strip():
+            own_line = False  # `/* dehub ... */ "image": ...`: the comment is on that statement's line
+        target_line = _next_content_line(source, end_line) if own_line else line
+        target = (target_line, extents.get(target_line, target_line)) if target_line else (0, 0)
+        pragma = PragmaComment(line, start, body_end, text[body_start:body_end], (line_start, line_end), target)
+        pragma.body_start = body_start
+        pragma.removable = own_line and end_line == line
+        out.append(pragma)
+    return out
+
+
+def _next_content_line(source: SourceText, line: int) -> int:
+    starts = source.line_starts
+    text = source.text
+    for index in range(line, len(starts)):
+        start = starts[index]
+        end = starts[index + 1] if index + 1 < len(starts) else len(text)
+        stripped = text[start:end].strip()
+        if stripped and not stripped.startswith(COMMENT_STARTS):
+            return index + 1
+    return 0
+
+
+def add_extent(extents: dict[int, int], source: SourceText, start: int, end: int) -> None:
+    """Record that the statement spanning [start, end) runs from its first line to its last."""
+    first = source.position(start)[0]
+    last = source.position(max(start, end - 1))[0]
+    if last > extents.get(first, first):
+        extents[first] = last
