@@ -1,0 +1,392 @@
+"""docker-bake files (`docker-bake.hcl`, `docker-bake.json`, `*.bake.hcl`, ...): the images
+BuildKit pulls for a target's named contexts.
+
+HCL files are read by `dehub.hcl`, JSON files by `dehub.jsonc`, both with exact spans; a
+file is JSON when its first character (after blanks) is `{`.
+
+Site: `target.contexts` values `docker-image://<ref>` (BuildKit pulls the image as that
+named context; site `build-context`). Values are evaluated as bake does, as far as the file
+tells: string templates of literals and `${NAME}` where NAME is a `variable` with a
+`default` (or a top-level attribute); the fix goes on the default's literal. A default that
+something besides an image reads too (a tag, an arg) gets an unsafe fix: the fix would change
+that as well. Anything else (function calls, operators, matrix values, `target.x.args`) is
+unknown. A target that `inherits` another inherits its contexts: each is reported once, where
+it is written.
+
+Not read: `target.args` feed the target's Dockerfile (a `FROM ${BASE}` there takes a `BASE`
+arg from here), but that Dockerfile is another file, and a kind reads only its own file: such
+args are not reported here (the Dockerfile's own `ARG` defaults are checked as a Dockerfile).
+Not pulls: `tags` (pushed), `cache-from` / `cache-to` (`type=registry,ref=...`: a cache
+import that BuildKit skips when it fails, of your own image, which a mirror has no copy of),
+`output`, `context` (a folder or a Git URL).
+
+Suppression: `# dehub ignore=DH001` (or `//`, `/* */`) on its own line covers the next
+attribute or block (to its end); at the end of a line it covers that line. JSON files have
+no comments.
+"""
+
+from __future__ import annotations
+
+from . import hcl, jsonc
+from .document import Document, ParseProblem, PragmaComment
+from .imageuse import ImageUse
+from .source import SourceText
+from .value import SYNTHETIC, Builder, Value
+
+DOCKER_IMAGE = "docker-image://"
+SITE = "build-context"
+
+
+def sniff(text: str) -> bool:
+    """HCL with a top-level `target "name" {` block, or JSON whose top-level object has a
+    `target` object (and nothing but `target`, `group`, `variable`, `function` besides)."""
+    stripped = text.lstrip(" \t\r\n\ufeff")
+    if stripped.startswith("{"):
+        try:
+            root = jsonc.parse(text).root
+        except jsonc.JsoncError:
+            return False
+        if not isinstance(root, jsonc.Object):
+            return False
+        keys = {key.text for key, _ in root.members}
+        return "target" in keys and keys <= {"target", "group", "variable", "function"}
+    if 'target "' not in text and "target '" not in text:
+        return False
+    try:
+        body = hcl.parse(text).body
+    except hcl.HclError:
+        return False
+    return any(isinstance(item, hcl.Block) and item.type == "target" and item.labels for item in body)
+
+
+class BakeDocument(Document):
+    kind = "bake"
+
+    def __init__(self, source: SourceText) -> None:
+        super().__init__(source)
+        text = source.text
+        self.is_json = text.lstrip(" \t\r\n\ufeff").startswith("{")
+        self.hcl: hcl.Parsed | None = None
+        self.json: jsonc.Parsed | None = None
+        try:
+            if self.is_json:
+                self.json = jsonc.parse(text)
+            else:
+                self.hcl = hcl.parse(text)
+        except (hcl.HclError, jsonc.JsoncError) as err:
+            offset = err.offset
+            what = "JSON" if self.is_json else "HCL"
+            self.problems.append(
+                ParseProblem(offset, min(offset + 1, len(text)), f"not a valid bake file ({what}): {err.message}")
+            )
+
+    def pragmas(self) -> list[PragmaComment]:
+        from .commentpragmas import add_extent, pragmas
+
+        extents: dict[int, int] = {}
+        source = self.source
+        if self.hcl is not None:
+            comments = [(c.start, c.end, c.body_start, c.body_end) for c in self.hcl.comments]
+            stack: list[hcl.Attribute | hcl.Block] = list(self.hcl.body)
+            while stack:
+                item = stack.pop()
+                add_extent(extents, source, item.start, item.end)
+                if isinstance(item, hcl.Block):
+                    stack.extend(item.body)
+                else:
+                    for expr in hcl.walk(item.expr):
+                        if isinstance(expr, hcl.ObjectExpr):
+                            for key, value in expr.items:
+                                add_extent(extents, source, key.start, value.end)
+                        elif isinstance(expr, hcl.TupleExpr):
+                            for element in expr.items:
+                                add_extent(extents, source, element.start, element.end)
+        elif self.json is not None:
+            comments = [(c.start, c.end, c.body_start, c.body_end) for c in self.json.comments]
+            for node in jsonc.walk(self.json.root):
+                if isinstance(node, jsonc.Object):
+                    for key, value in node.members:
+                        add_extent(extents, source, key.start, value.end)
+        else:
+            return []
+        return pragmas(source, comments, extents)
+
+    def image_uses(self, build_args: dict[str, str]) -> list[ImageUse]:
+        if self.hcl is not None:
+            return _HclReader(self.hcl).uses()
+        if self.json is not None and isinstance(self.json.root, jsonc.Object):
+            return _JsonReader(self.json.root).uses()
+        return []
+
+
+def _context_use(value: Value, start: int, end: int) -> ImageUse | None:
+    """The image of a `docker-image://` context value, written at [start, end); None for any
+    other context (a folder, `target:x`, `oci-layout://`, a URL, or one whose start is unknown)."""
+    if not value.text.startswith(DOCKER_IMAGE):
+        return None
+    cut = len(DOCKER_IMAGE)
+    image = Value(value.text[cut:], value.origins[cut:], value.variables, value.unresolved)
+    if value.source_run(0, cut) == (start, start + cut):
+        start += cut  # the reference as written starts after the scheme
+    return ImageUse(SITE, image, start, end)
+
+
+def _mark_shared(use: ImageUse, read_elsewhere: set[str], spans: dict[str, tuple[int, int]]) -> None:
+    shared = {name: spans[name] for name in use.value.variables if name in read_elsewhere and name in spans}
+    if shared:
+        use.shared = shared
+
+
+class _HclReader:
+    """Evaluates what a bake HCL file tells: variable defaults and the contexts of targets."""
+
+    def __init__(self, parsed: hcl.Parsed) -> None:
+        self.defaults: dict[str, hcl.Expr] = {}
+        self.targets: list[hcl.Block] = []
+        self.variable_exprs: list[hcl.Expr] = []
+        self.other_exprs: list[hcl.Expr] = []
+        for item in parsed.body:
+            if isinstance(item, hcl.Attribute):
+                self.defaults[item.name] = item.expr  # a top-level attribute is a value targets read
+                self.variable_exprs.append(item.expr)
+            elif item.type == "variable" and item.labels:
+                default = item.attribute("default")
+                if default is not None:
+                    self.defaults[item.labels[0]] = default.expr
+                    self.variable_exprs.append(default.expr)
+                skip = default.expr if default is not None else None
+                self.other_exprs.extend(expr for expr in _attribute_exprs(item) if expr is not skip)  # `validation`
+            elif item.type == "target" and item.labels:
+                self.targets.append(item)
+            else:
+                self.other_exprs.extend(_attribute_exprs(item))
+
+    def uses(self) -> list[ImageUse]:
+        uses: list[ImageUse] = []
+        site_exprs: set[int] = set()
+        for target in self.targets:
+            contexts = target.attribute("contexts")
+            for item in target.body:
+                if isinstance(item, hcl.Attribute) and (item is not contexts or not isinstance(item.expr, hcl.ObjectExpr)):
+                    self.other_exprs.append(item.expr)
+                elif isinstance(item, hcl.Block):
+                    self.other_exprs.extend(_attribute_exprs(item))
+            if contexts is None or not isinstance(contexts.expr, hcl.ObjectExpr):
+                continue
+            for key, expr in contexts.expr.items:
+                self.other_exprs.append(key)
+                use = self.context(expr)
+                if use is None:
+                    self.other_exprs.append(expr)
+                else:
+                    site_exprs.add(id(expr))
+                    uses.append(use)
+        read_elsewhere = self.read_elsewhere()
+        spans = {name: (expr.start, expr.end) for name, expr in self.defaults.items()}
+        for use in uses:
+            _mark_shared(use, read_elsewhere, spans)
+        return uses
+
+    def context(self, expr: hcl.Expr) -> ImageUse | None:
+        value = self.evaluate(expr, frozenset())
+        quoted = isinstance(expr, hcl.Template) and not expr.heredoc
+        start, end = (expr.start + 1, expr.end - 1) if quoted else (expr.start, expr.end)
+        return _context_use(value, start, end)
+
+    def read_elsewhere(self) -> set[str]:
+        """Variables that something besides an image site reads, directly or through another
+        variable's default."""
+        names = {ref.name for expr in self.other_exprs for ref in _refs(expr)}
+        pending = list(names)
+        while pending:
+            default = self.defaults.get(pending.pop())
+            if default is None:
+                continue
+            for ref in _refs(default):
+                if ref.name not in names:
+                    names.add(ref.name)
+                    pending.append(ref.name)
+        return names
+
+    def evaluate(self, expr: hcl.Expr, seen: frozenset[str]) -> Value:
+        if isinstance(expr, hcl.Template):
+            parts = expr.parts
+            if len(parts) == 1 and isinstance(parts[0], hcl.Expr) and not expr.heredoc:
+                return self.evaluate(parts[0], seen)  # `"${X}"` is X
+            out = Builder()
+            for part in parts:
+                if isinstance(part, Value):
+                    out.extend(part)
+                elif part is None:
+                    out.add_unknown("%{...}", "%{...}")
+                else:
+                    out.extend(self.evaluate(part, seen))
+            value = out.build()
+            return _unindent(value) if expr.flush else value
+        if isinstance(expr, hcl.Paren):
+            return self.evaluate(expr.inner, seen)
+        if isinstance(expr, hcl.Literal) and expr.text != "null":
+            return Value.literal(expr.text, expr.start)
+        if isinstance(expr, hcl.Ref):
+            name = expr.name
+            default = self.defaults.get(name)
+            if default is not None and name not in seen:
+                value = self.evaluate(default, seen | {name})
+                return Value(value.text, value.origins, (name, *value.variables), value.unresolved)
+            return _unknown(name, name)
+        return _unknown("${...}", "an expression")
+
+
+def _attribute_exprs(block: hcl.Block) -> list[hcl.Expr]:
+    out: list[hcl.Expr] = []
+    stack: list[hcl.Attribute | hcl.Block] = list(block.body)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, hcl.Block):
+            stack.extend(item.body)
+        else:
+            out.append(item.expr)
+    return out
+
+
+def _refs(expr: hcl.Expr) -> list[hcl.Ref]:
+    return [node for node in hcl.walk(expr) if isinstance(node, hcl.Ref)]
+
+
+def _unknown(shown: str, name: str) -> Value:
+    out = Builder()
+    out.add_unknown("${" + shown + "}" if not shown.startswith("$") else shown, name)
+    return out.build()
+
+
+def _unindent(value: Value) -> Value:
+    """`<<-EOT`: remove the common leading blanks of the non-blank lines."""
+    lines = value.text.split("\n")
+    indents = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
+    cut = min(indents, default=0)
+    if not cut:
+        return value
+    chars: list[str] = []
+    origins: list[int] = []
+    at = 0
+    for line in lines:
+        skip = min(cut, len(line) - len(line.lstrip(" \t")))
+        chars.append(line[skip:])
+        origins.extend(value.origins[at + skip : at + len(line)])
+        at += len(line)
+        if at < len(value.text):
+            chars.append("\n")
+            origins.append(value.origins[at])
+            at += 1
+    return Value("".join(chars), origins, value.variables, value.unresolved)
+
+
+class _JsonReader:
+    """The same for the JSON form: `{"variable": {"X": {"default": ...}}, "target": {...}}`;
+    strings are templates there too (`${X}`, `$${`)."""
+
+    def __init__(self, root: jsonc.Object) -> None:
+        self.root = root
+        self.defaults: dict[str, jsonc.Node] = {}
+        for name, variable in _blocks(root.get("variable")):
+            default = variable.get("default") if isinstance(variable, jsonc.Object) else None
+            if default is not None:
+                self.defaults[name] = default
+
+    def uses(self) -> list[ImageUse]:
+        uses: list[ImageUse] = []
+        site_nodes: set[int] = set()
+        for _, target in _blocks(self.root.get("target")):
+            contexts = target.get("contexts") if isinstance(target, jsonc.Object) else None
+            if not isinstance(contexts, jsonc.Object):
+                continue
+            for _, node in contexts.members:
+                if isinstance(node, jsonc.String):
+                    use = _context_use(self.evaluate(node, frozenset()), node.start + 1, node.end - 1)
+                    if use is not None:
+                        uses.append(use)
+                        site_nodes.add(id(node))
+        read_elsewhere = self.read_elsewhere(site_nodes)
+        spans = {name: (node.start, node.end) for name, node in self.defaults.items()}
+        for use in uses:
+            _mark_shared(use, read_elsewhere, spans)
+        return uses
+
+    def read_elsewhere(self, site_nodes: set[int]) -> set[str]:
+        defaults = {id(node) for node in self.defaults.values()}
+        names: set[str] = set()
+        for node in jsonc.walk(self.root):
+            if isinstance(node, jsonc.String) and id(node) not in site_nodes and id(node) not in defaults:
+                names.update(_json_refs(node.text))
+        pending = list(names)
+        while pending:
+            default = self.defaults.get(pending.pop())
+            if isinstance(default, jsonc.String):
+                for name in _json_refs(default.text):
+                    if name not in names:
+                        names.add(name)
+                        pending.append(name)
+        return names
+
+    def evaluate(self, node: jsonc.Node, seen: frozenset[str]) -> Value:
+        if isinstance(node, jsonc.Scalar) and node.text != "null":
+            return Value.literal(node.text, node.start)
+        if not isinstance(node, jsonc.String):
+            return _unknown("${...}", "a value")
+        value = node.value
+        text = value.text
+        out = Builder()
+        at = 0
+        while at < len(text):
+            if text.startswith("$${", at):
+                out.add("$", SYNTHETIC)
+                out.add("{", SYNTHETIC)
+                at += 3
+                continue
+            if text.startswith("${", at):
+                close = text.find("}", at + 2)
+                if close == -1:
+                    break
+                name = text[at + 2 : close].strip()
+                default = self.defaults.get(name)
+                if default is not None and name not in seen:
+                    found = self.evaluate(default, seen | {name})
+                    out.extend(Value(found.text, found.origins, (name, *found.variables), found.unresolved))
+                else:
+                    out.add_unknown(text[at : close + 1], name)
+                at = close + 1
+                continue
+            out.add(text[at], value.origins[at])
+            at += 1
+        for index in range(at, len(text)):
+            out.add(text[index], value.origins[index])
+        return out.build()
+
+
+def _blocks(node: jsonc.Node | None) -> list[tuple[str, jsonc.Object]]:
+    """`{"name": {...}}` (or a list of such objects, as HCL's JSON form allows) -> (name, body)."""
+    objects = node.items if isinstance(node, jsonc.Array) else [node]
+    out = []
+    for item in objects:
+        if isinstance(item, jsonc.Object):
+            for key, body in item.members:
+                if isinstance(body, jsonc.Object):
+                    out.append((key.text, body))
+    return out
+
+
+def _json_refs(text: str) -> list[str]:
+    names = []
+    at = text.find("${")
+    while at != -1:
+        close = text.find("}", at)
+        if close == -1:
+            break
+        if at == 0 or text[at - 1] != "$":  # `$${` is a literal
+            names.append(text[at + 2 : close].strip())
+        at = text.find("${", close)
+    return names
+
+
+def parse(source: SourceText) -> BakeDocument:
+    return BakeDocument(source)
