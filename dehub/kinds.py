@@ -134,7 +134,7 @@ KINDS: tuple[KindSpec, ...] = (
         "devcontainer", "dehub.devcontainer", title="Dev Container configuration (devcontainer.json)",
         paths=(".devcontainer/devcontainer.json", ".devcontainer.json", ".devcontainer/**/devcontainer.json"),
         sniff_priority=62, language_ids=(),
-        unresolved_hint="dehub reads `${localEnv:NAME:default}` defaults written in the file; give {name} one",
+        unresolved_hint="dehub reads `${{localEnv:NAME:default}}` defaults written in the file; give {name} one",
         examples=(".devcontainer/devcontainer.json", ".devcontainer.json", ".devcontainer/python/devcontainer.json",
                   "app/.devcontainer/devcontainer.json"),
     ),
