@@ -105,15 +105,15 @@ class BakeDocument(Document):
             comments = [(c.start, c.end, c.body_start, c.body_end) for c in self.json.comments]
             for node in jsonc.walk(self.json.root):
                 if isinstance(node, jsonc.Object):
-                    for key, value in node.members:
-                        add_extent(extents, source, key.start, value.end)
+                    for name, member in node.members:
+                        add_extent(extents, source, name.start, member.end)
         else:
             return []
         return pragmas(source, comments, extents)
 
     def image_uses(self, build_args: dict[str, str]) -> list[ImageUse]:
         if self.hcl is not None:
-            return _HclReader(self.hcl).uses()
+            return _HclReader(self.hcl, self.source.text).uses()
         if self.json is not None and isinstance(self.json.root, jsonc.Object):
             return _JsonReader(self.json.root).uses()
         return []
@@ -140,7 +140,8 @@ def _mark_shared(use: ImageUse, read_elsewhere: set[str], spans: dict[str, tuple
 class _HclReader:
     """Evaluates what a bake HCL file tells: variable defaults and the contexts of targets."""
 
-    def __init__(self, parsed: hcl.Parsed) -> None:
+    def __init__(self, parsed: hcl.Parsed, text: str) -> None:
+        self.text = text
         self.defaults: dict[str, hcl.Expr] = {}
         self.targets: list[hcl.Block] = []
         self.variable_exprs: list[hcl.Expr] = []
@@ -167,7 +168,9 @@ class _HclReader:
         for target in self.targets:
             contexts = target.attribute("contexts")
             for item in target.body:
-                if isinstance(item, hcl.Attribute) and (item is not contexts or not isinstance(item.expr, hcl.ObjectExpr)):
+                if isinstance(item, hcl.Attribute) and (
+                    item is not contexts or not isinstance(item.expr, hcl.ObjectExpr)
+                ):
                     self.other_exprs.append(item.expr)
                 elif isinstance(item, hcl.Block):
                     self.other_exprs.extend(_attribute_exprs(item))
@@ -234,7 +237,8 @@ class _HclReader:
                 value = self.evaluate(default, seen | {name})
                 return Value(value.text, value.origins, (name, *value.variables), value.unresolved)
             return _unknown(name, name)
-        return _unknown("${...}", "an expression")
+        written = " ".join(self.text[expr.start : expr.end].split())
+        return _unknown(written, written if len(written) <= 40 else written[:37] + "...")
 
 
 def _attribute_exprs(block: hcl.Block) -> list[hcl.Expr]:

@@ -138,4 +138,3 @@ def substitute(value: Value) -> Value:
 
 def parse(source: SourceText) -> DevcontainerDocument:
     return DevcontainerDocument(source)
-

@@ -290,14 +290,14 @@ class _Parser:
 
     # -- bodies
 
-    def body(self, top: bool) -> list[Attribute | Block]:
+    def body(self, top: bool, opening: int = 0) -> list[Attribute | Block]:
         items: list[Attribute | Block] = []
         text = self.text
         while True:
             self.skip(newlines=True)
             if self.at >= len(text):
                 if not top:
-                    raise HclError(self.at, "unexpected end of file: a block has no closing `}`")
+                    raise HclError(opening, "this block has no closing `}`")
                 return items
             if text[self.at] == "}":
                 if top:
@@ -339,10 +339,11 @@ class _Parser:
                 labels.append(self.identifier()[0])
             else:
                 raise HclError(self.at, f"expected `=` or a block after `{type_}`, found {self._found()}")
+        opening = self.at
         self.at += 1
         self.depth += 1
         self.newlines.append(False)
-        body = self.body(top=False)
+        body = self.body(top=False, opening=opening)
         self.newlines.pop()
         self.depth -= 1
         self.at += 1  # the `}`
@@ -398,8 +399,10 @@ class _Parser:
         text = self.text
         while True:
             at = self.at
-            if text.startswith(".", at) and at + 1 < len(text) and (
-                _id_start(text[at + 1]) or text[at + 1].isdigit() or text[at + 1] == "*"
+            if (
+                text.startswith(".", at)
+                and at + 1 < len(text)
+                and (_id_start(text[at + 1]) or text[at + 1].isdigit() or text[at + 1] == "*")
             ):
                 self.at = at + 1
                 if text[self.at] == "*":
@@ -495,10 +498,15 @@ class _Parser:
                 self.at += 1
                 continue
             if self.peek() != ")":
+                self._unclosed(start, "(")
                 raise HclError(self.at, f"expected `,` or `)` in a function call, found {self._found()}")
         self.at += 1
         self.newlines.pop()
         return Other(start, self.at, args, "call")
+
+    def _unclosed(self, opening: int, char: str) -> None:
+        if self.at >= len(self.text):
+            raise HclError(opening, f"this `{char}` is never closed")
 
     def _keyword(self, word: str) -> bool:
         text = self.text
@@ -525,6 +533,7 @@ class _Parser:
                 self.at += 1
                 continue
             if self.peek() != "]":
+                self._unclosed(start, "[")
                 raise HclError(self.at, f"expected `,` or `]` in a list, found {self._found()}")
         self.at += 1
         self.newlines.pop()
@@ -557,6 +566,7 @@ class _Parser:
             if char == ",":
                 self.at += 1
             elif char not in ("\n", "}"):
+                self._unclosed(start, "{")
                 raise HclError(self.at, f"expected `,`, a newline or `}}` in an object, found {self._found()}")
         self.at += 1
         self.newlines.pop()
@@ -598,7 +608,7 @@ class _Parser:
     def quoted(self) -> Template:
         start = self.at
         self.at += 1
-        parts = self.template_parts(quoted=True, end=len(self.text))
+        parts = self.template_parts(quoted=True, end=len(self.text), opening=start)
         if not self.text.startswith('"', self.at):
             raise HclError(start, "unterminated string")
         self.at += 1
@@ -631,7 +641,7 @@ class _Parser:
         self.at = close + len(marker)
         return Template(start, self.at, parts, heredoc=True, flush=flush)
 
-    def template_parts(self, quoted: bool, end: int) -> list[Value | Expr | None]:
+    def template_parts(self, quoted: bool, end: int, opening: int = 0) -> list[Value | Expr | None]:
         """Literal pieces and interpolations up to `end` (a heredoc) or the closing quote."""
         text = self.text
         parts: list[Value | Expr | None] = []
@@ -650,7 +660,7 @@ class _Parser:
             if quoted and char == '"':
                 break
             if quoted and char == "\n":
-                raise HclError(at, "a quoted string cannot span lines (use a heredoc)")
+                raise HclError(opening, "unterminated string (a quoted string cannot span lines: use a heredoc)")
             if quoted and char == "\\":
                 at = self._escape(at, chars, origins)
                 continue

@@ -210,7 +210,9 @@ class _Parser:
             if text[self.at] == "}":
                 break
             if text[self.at] != '"':
-                raise JsoncError(self.at, f"unexpected {_shown(text, self.at)}: expected a property name in double quotes")
+                raise JsoncError(
+                    self.at, f"unexpected {_shown(text, self.at)}: expected a property name in double quotes"
+                )
             key = self.string()
             self.skip()
             if not text.startswith(":", self.at):

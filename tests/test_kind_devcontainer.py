@@ -57,7 +57,9 @@ PROBLEM = [
         id="feature-on-docker-hub",
     ),
     pytest.param(
-        '{\n  // dehub ignore=DH001\n  "name": "x",\n  "image": "node:20"\n}\n', {(4, 13, "DH001")}, id="pragma-covers-next-member-only"
+        '{\n  // dehub ignore=DH001\n  "name": "x",\n  "image": "node:20"\n}\n',
+        {(4, 13, "DH001")},
+        id="pragma-covers-next-member-only",
     ),
 ]
 
