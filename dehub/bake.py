@@ -4,25 +4,29 @@ BuildKit pulls for a target's named contexts.
 HCL files are read by `dehub.hcl`, JSON files by `dehub.jsonc`, both with exact spans; a
 file is JSON when its first character (after blanks) is `{`.
 
-Site: `target.contexts` values `docker-image://<ref>` (BuildKit pulls the image as that
-named context; site `build-context`). Values are evaluated as bake does, as far as the file
-tells: string templates of literals and `${NAME}` where NAME is a `variable` with a
-`default` (or a top-level attribute); the fix goes on the default's literal. A default that
-something besides an image reads too (a tag, an arg) gets an unsafe fix: the fix would change
-that as well. Anything else (function calls, operators, matrix values, `target.x.args`) is
-unknown. A target that `inherits` another inherits its contexts: each is reported once, where
-it is written.
+Sites: `target.contexts` values `docker-image://<ref>` (BuildKit pulls the image as that
+named context; site `build-context`), and `target.dockerfile-inline` (the Dockerfile is in
+this file: it is read by the Dockerfile kind, `FROM`, `COPY --from`, `--mount from=` and
+`# syntax=`, and each offset is taken back to the bake file). Values are evaluated as bake
+does, as far as the file tells: string templates and heredocs of literals and `${NAME}`
+where NAME is a `variable` with a `default` (or a top-level attribute); the fix goes on the
+default's literal. A default that something besides an image reads too (a tag, an arg, a
+second place in an inline Dockerfile) gets an unsafe fix: the fix would change that as well.
+Anything else (function calls, operators, matrix values, `target.x.args`) is unknown. A
+target that `inherits` another inherits its contexts: each is reported once, where it is
+written.
 
 Not read: `target.args` feed the target's Dockerfile (a `FROM ${BASE}` there takes a `BASE`
 arg from here), but that Dockerfile is another file, and a kind reads only its own file: such
 args are not reported here (the Dockerfile's own `ARG` defaults are checked as a Dockerfile).
+An inline Dockerfile is read with its own `ARG` defaults, not the target's `args`, likewise.
 Not pulls: `tags` (pushed), `cache-from` / `cache-to` (`type=registry,ref=...`: a cache
 import that BuildKit skips when it fails, of your own image, which a mirror has no copy of),
 `output`, `context` (a folder or a Git URL).
 
 Suppression: `# dehub ignore=DH001` (or `//`, `/* */`) on its own line covers the next
-attribute or block (to its end); at the end of a line it covers that line. JSON files have
-no comments.
+attribute or block (to its end); at the end of a line it covers that line. JSON has no comments
+(bake rejects them there): use the configuration's `allow` or `ignore`.
 """
 
 from __future__ import annotations
@@ -31,9 +35,10 @@ from . import hcl, jsonc
 from .document import Document, ParseProblem, PragmaComment
 from .imageuse import ImageUse
 from .source import SourceText
-from .value import SYNTHETIC, Builder, Value
+from .value import SYNTHETIC, UNKNOWN, Builder, Value
 
 DOCKER_IMAGE = "docker-image://"
+INLINE = "dockerfile-inline"
 SITE = "build-context"
 
 
@@ -131,6 +136,58 @@ def _context_use(value: Value, start: int, end: int) -> ImageUse | None:
     return ImageUse(SITE, image, start, end)
 
 
+def _inline_uses(value: Value, start: int, end: int, spans: dict[str, tuple[int, int]]) -> list[ImageUse]:
+    """The images a `dockerfile-inline` Dockerfile pulls, read by the Dockerfile kind, with
+    every offset taken back to the bake file through the inline text's origins. The target's
+    `args` are not passed in: its `FROM ${ARG}` take the Dockerfile's own `ARG` defaults. A
+    part bake cannot know (`${VAR}` without a default) is escaped (`\\$`) so that the
+    Dockerfile keeps it as written, unknown, rather than expanding it to nothing."""
+    from .dockerfile import DockerfileDocument
+
+    chars: list[str] = []
+    index: list[int] = []  # position in the text given to the Dockerfile kind -> position in `value`
+    for at, (char, origin) in enumerate(zip(value.text, value.origins, strict=True)):
+        if char == "$" and origin == UNKNOWN:
+            chars.append("\\")
+            index.append(at)
+        chars.append(char)
+        index.append(at)
+    document = DockerfileDocument(SourceText("".join(chars)))
+    origins = [value.origins[at] for at in index]
+    uses = []
+    for use in document.image_uses({}):
+        inner = use.value
+        mapped = [origins[origin] if origin >= 0 else origin for origin in inner.origins]
+        use_start, use_end = _written_span(origins, use.start, use.end, start, end)
+        fed = [name for name, (first, last) in spans.items() if any(first <= at < last for at in mapped)]
+        unknown = tuple(name for name in value.unresolved if "${" + name + "}" in inner.text)
+        if UNKNOWN in mapped and not unknown:
+            unknown = value.unresolved[:1]
+        moved = ImageUse(
+            use.site,
+            Value(inner.text, mapped, tuple(dict.fromkeys((*fed, *inner.variables))), (*unknown, *inner.unresolved)),
+            use_start,
+            use_end,
+            use.problem,
+        )
+        uses.append(moved)
+    return uses
+
+
+def _written_span(origins: list[int], first: int, last: int, start: int, end: int) -> tuple[int, int]:
+    """Where [first, last) of an inline text is written in the bake file: its characters that
+    have a place; when none has (`FROM ${UNSET}`), just after the last one before it."""
+    written = [origins[at] for at in range(first, last) if origins[at] >= 0]
+    if written:
+        return written[0], written[-1] + 1
+    before = [origin for origin in origins[:first] if origin >= 0]
+    after = [origin for origin in origins[last:] if origin >= 0]
+    if before:
+        at = before[-1] + 1
+        return at, max(at + 1, after[0]) if after else at + 1
+    return start, end
+
+
 def _mark_shared(use: ImageUse, read_elsewhere: set[str], spans: dict[str, tuple[int, int]]) -> None:
     shared = {name: spans[name] for name in use.value.variables if name in read_elsewhere and name in spans}
     if shared:
@@ -164,16 +221,23 @@ class _HclReader:
 
     def uses(self) -> list[ImageUse]:
         uses: list[ImageUse] = []
-        site_exprs: set[int] = set()
+        seeds: set[str] = set()
         for target in self.targets:
             contexts = target.attribute("contexts")
+            inline = target.attribute(INLINE)
             for item in target.body:
-                if isinstance(item, hcl.Attribute) and (
-                    item is not contexts or not isinstance(item.expr, hcl.ObjectExpr)
-                ):
-                    self.other_exprs.append(item.expr)
-                elif isinstance(item, hcl.Block):
+                if isinstance(item, hcl.Block):
                     self.other_exprs.extend(_attribute_exprs(item))
+                elif item is inline:
+                    # one reference there is the FROM it feeds; more are read by other instructions too
+                    counts: dict[str, int] = {}
+                    for ref in _refs(item.expr):
+                        counts[ref.name] = counts.get(ref.name, 0) + 1
+                    seeds.update(name for name, count in counts.items() if count > 1)
+                    value = self.evaluate(item.expr, frozenset())
+                    uses.extend(_inline_uses(value, item.expr.start, item.expr.end, self.spans()))
+                elif item is not contexts or not isinstance(item.expr, hcl.ObjectExpr):
+                    self.other_exprs.append(item.expr)
             if contexts is None or not isinstance(contexts.expr, hcl.ObjectExpr):
                 continue
             for key, expr in contexts.expr.items:
@@ -182,13 +246,15 @@ class _HclReader:
                 if use is None:
                     self.other_exprs.append(expr)
                 else:
-                    site_exprs.add(id(expr))
                     uses.append(use)
-        read_elsewhere = self.read_elsewhere()
-        spans = {name: (expr.start, expr.end) for name, expr in self.defaults.items()}
+        read_elsewhere = self.read_elsewhere(seeds)
+        spans = self.spans()
         for use in uses:
             _mark_shared(use, read_elsewhere, spans)
         return uses
+
+    def spans(self) -> dict[str, tuple[int, int]]:
+        return {name: (expr.start, expr.end) for name, expr in self.defaults.items()}
 
     def context(self, expr: hcl.Expr) -> ImageUse | None:
         value = self.evaluate(expr, frozenset())
@@ -196,10 +262,10 @@ class _HclReader:
         start, end = (expr.start + 1, expr.end - 1) if quoted else (expr.start, expr.end)
         return _context_use(value, start, end)
 
-    def read_elsewhere(self) -> set[str]:
+    def read_elsewhere(self, seeds: set[str]) -> set[str]:
         """Variables that something besides an image site reads, directly or through another
         variable's default."""
-        names = {ref.name for expr in self.other_exprs for ref in _refs(expr)}
+        names = {ref.name for expr in self.other_exprs for ref in _refs(expr)} | seeds
         pending = list(names)
         while pending:
             default = self.defaults.get(pending.pop())
@@ -237,8 +303,12 @@ class _HclReader:
                 value = self.evaluate(default, seen | {name})
                 return Value(value.text, value.origins, (name, *value.variables), value.unresolved)
             return _unknown(name, name)
-        written = " ".join(self.text[expr.start : expr.end].split())
-        return _unknown(written, written if len(written) <= 40 else written[:37] + "...")
+        written = self.text[expr.start : expr.end]
+        if len(written) > 40 or not all(char.isalnum() or char in "._-()[]*" for char in written):
+            # shown without blanks or quotes, so that an inline Dockerfile reads it as one word
+            is_call = isinstance(expr, hcl.Other) and expr.what == "call"
+            written = written[: written.find("(")] + "(...)" if is_call else "..."
+        return _unknown(written, written)
 
 
 def _attribute_exprs(block: hcl.Block) -> list[hcl.Expr]:
@@ -301,7 +371,12 @@ class _JsonReader:
         uses: list[ImageUse] = []
         site_nodes: set[int] = set()
         for _, target in _blocks(self.root.get("target")):
-            contexts = target.get("contexts") if isinstance(target, jsonc.Object) else None
+            inline = target.get(INLINE)
+            if isinstance(inline, jsonc.String):
+                spans = {name: (node.start, node.end) for name, node in self.defaults.items()}
+                uses.extend(_inline_uses(self.evaluate(inline, frozenset()), inline.start, inline.end, spans))
+                site_nodes.add(id(inline))
+            contexts = target.get("contexts")
             if not isinstance(contexts, jsonc.Object):
                 continue
             for _, node in contexts.members:

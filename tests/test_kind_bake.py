@@ -92,6 +92,16 @@ PROBLEM = [
     ),
     pytest.param('{"target": {"app": {]}}\n', {(1, 21, "DH900")}, id="json-invalid"),
     pytest.param(
+        target('  dockerfile-inline = <<EOT\nFROM ${UNSET}\nFROM ${trimspace(" a ")}\nEOT\n'),
+        {(3, 6, "DH003"), (4, 6, "DH003")},
+        id="inline-unknown-kept-unknown",
+    ),
+    pytest.param(
+        target("  dockerfile-inline = <<-EOT\n    # syntax=docker/dockerfile:1\n    FROM ghcr.io/a/b\n  EOT\n"),
+        {(3, 14, "DH002")},
+        id="inline-syntax-directive",
+    ),
+    pytest.param(
         target('  contexts = { b = "docker-image://\\u006eode:20" }\n'), {(2, 36, "DH001")}, id="escape-in-name-no-fix"
     ),
     pytest.param(
@@ -177,6 +187,42 @@ FIX = [
         + target('  contexts = { b = "docker-image://${BASE}" }\n  args = { BASE = BASE }\n'),
         {"unsafe": True},
         id="shared-default-unsafe-fix",
+    ),
+]
+
+FIX += [
+    pytest.param(
+        'variable "UP" { default = "python" }\nvariable "TAG" { default = "3.12" }\n'
+        + target(
+            "  dockerfile-inline = <<-EOT\n    FROM ${UP}:${TAG} AS base\n    COPY --from=nginx:1.27 /a /b\n"
+            "    RUN echo ${TAG}\n  EOT\n"
+        ),
+        f'variable "UP" {{ default = "{M}python" }}\nvariable "TAG" {{ default = "3.12" }}\n'
+        + target(
+            f"  dockerfile-inline = <<-EOT\n    FROM ${{UP}}:${{TAG}} AS base\n    COPY --from={M}nginx:1.27 /a /b\n"
+            "    RUN echo ${TAG}\n  EOT\n"
+        ),
+        {},
+        id="inline-heredoc-through-variables",
+    ),
+    pytest.param(
+        target('  dockerfile-inline = "FROM alpine:3.20\\nRUN echo \\"hi\\"\\n"\n'),
+        target(f'  dockerfile-inline = "FROM {M}alpine:3.20\\nRUN echo \\"hi\\"\\n"\n'),
+        {},
+        id="inline-quoted-with-escapes",
+    ),
+    pytest.param(
+        '{"target": {"a": {"dockerfile-inline": "FROM node:20 AS b\\nFROM b\\n"}}}\n',
+        '{"target": {"a": {"dockerfile-inline": "FROM ' + M + 'node:20 AS b\\nFROM b\\n"}}}\n',
+        {},
+        id="inline-json",
+    ),
+    pytest.param(
+        'variable "B" { default = "node:20" }\n' + target('  dockerfile-inline = "FROM ${B}\\nRUN echo ${B}\\n"\n'),
+        f'variable "B" {{ default = "{M}node:20" }}\n'
+        + target('  dockerfile-inline = "FROM ${B}\\nRUN echo ${B}\\n"\n'),
+        {"unsafe": True},
+        id="inline-variable-read-twice-unsafe",
     ),
 ]
 
