@@ -174,6 +174,23 @@ def _inline_uses(value: Value, start: int, end: int, spans: dict[str, tuple[int,
     return uses
 
 
+def _not_named_contexts(uses: list[ImageUse], keys: set[str]) -> list[ImageUse]:
+    """Drop the images of an inline Dockerfile that the target's named contexts replace: BuildKit
+    looks up `context:<name>` for a `FROM` or `--from` image by its familiar name, `:latest`
+    trimmed (`FROM base_image` with `contexts = { base_image = "target:base" }`)."""
+    if not keys:
+        return uses
+    return [use for use in uses if use.site == "syntax" or _familiar(use.value.text) not in keys]
+
+
+def _familiar(name: str) -> str:
+    for prefix in ("docker.io/library/", "index.docker.io/library/", "docker.io/", "index.docker.io/"):
+        if name.startswith(prefix):
+            name = name[len(prefix) :]
+            break
+    return name.removesuffix(":latest")
+
+
 def _written_span(origins: list[int], first: int, last: int, start: int, end: int) -> tuple[int, int]:
     """Where [first, last) of an inline text is written in the bake file: its characters that
     have a place; when none has (`FROM ${UNSET}`), just after the last one before it."""
@@ -201,6 +218,7 @@ class _HclReader:
         self.text = text
         self.defaults: dict[str, hcl.Expr] = {}
         self.targets: list[hcl.Block] = []
+        self.by_name: dict[str, list[hcl.Block]] = {}  # a target may be written in several blocks
         self.variable_exprs: list[hcl.Expr] = []
         self.other_exprs: list[hcl.Expr] = []
         for item in parsed.body:
@@ -216,6 +234,7 @@ class _HclReader:
                 self.other_exprs.extend(expr for expr in _attribute_exprs(item) if expr is not skip)  # `validation`
             elif item.type == "target" and item.labels:
                 self.targets.append(item)
+                self.by_name.setdefault(item.labels[0], []).append(item)
             else:
                 self.other_exprs.extend(_attribute_exprs(item))
 
@@ -235,7 +254,8 @@ class _HclReader:
                         counts[ref.name] = counts.get(ref.name, 0) + 1
                     seeds.update(name for name, count in counts.items() if count > 1)
                     value = self.evaluate(item.expr, frozenset())
-                    uses.extend(_inline_uses(value, item.expr.start, item.expr.end, self.spans()))
+                    inline_uses = _inline_uses(value, item.expr.start, item.expr.end, self.spans())
+                    uses.extend(_not_named_contexts(inline_uses, self.context_keys(target.labels[0], set())))
                 elif item is not contexts or not isinstance(item.expr, hcl.ObjectExpr):
                     self.other_exprs.append(item.expr)
             if contexts is None or not isinstance(contexts.expr, hcl.ObjectExpr):
@@ -252,6 +272,22 @@ class _HclReader:
         for use in uses:
             _mark_shared(use, read_elsewhere, spans)
         return uses
+
+    def context_keys(self, name: str, seen: set[str]) -> set[str]:
+        """The names of a target's named contexts, its own and those it inherits."""
+        seen.add(name)
+        keys: set[str] = set()
+        for block in self.by_name.get(name, []):
+            contexts = block.attribute("contexts")
+            if contexts is not None and isinstance(contexts.expr, hcl.ObjectExpr):
+                keys.update(key for key in map(hcl.key_name, (k for k, _ in contexts.expr.items)) if key)
+            inherits = block.attribute("inherits")
+            if inherits is not None and isinstance(inherits.expr, hcl.TupleExpr):
+                for item in inherits.expr.items:
+                    parent = self.evaluate(item, frozenset())
+                    if parent.is_known and parent.text not in seen:
+                        keys |= self.context_keys(parent.text, seen)
+        return keys
 
     def spans(self) -> dict[str, tuple[int, int]]:
         return {name: (expr.start, expr.end) for name, expr in self.defaults.items()}
@@ -370,11 +406,13 @@ class _JsonReader:
     def uses(self) -> list[ImageUse]:
         uses: list[ImageUse] = []
         site_nodes: set[int] = set()
-        for _, target in _blocks(self.root.get("target")):
+        targets = _blocks(self.root.get("target"))
+        for name, target in targets:
             inline = target.get(INLINE)
             if isinstance(inline, jsonc.String):
                 spans = {name: (node.start, node.end) for name, node in self.defaults.items()}
-                uses.extend(_inline_uses(self.evaluate(inline, frozenset()), inline.start, inline.end, spans))
+                inline_uses = _inline_uses(self.evaluate(inline, frozenset()), inline.start, inline.end, spans)
+                uses.extend(_not_named_contexts(inline_uses, _json_context_keys(targets, name, set())))
                 site_nodes.add(id(inline))
             contexts = target.get("contexts")
             if not isinstance(contexts, jsonc.Object):
@@ -440,6 +478,23 @@ class _JsonReader:
         for index in range(at, len(text)):
             out.add(text[index], value.origins[index])
         return out.build()
+
+
+def _json_context_keys(targets: list[tuple[str, jsonc.Object]], name: str, seen: set[str]) -> set[str]:
+    seen.add(name)
+    keys: set[str] = set()
+    for label, body in targets:
+        if label != name:
+            continue
+        contexts = body.get("contexts")
+        if isinstance(contexts, jsonc.Object):
+            keys.update(key.text for key, _ in contexts.members)
+        inherits = body.get("inherits")
+        if isinstance(inherits, jsonc.Array):
+            for item in inherits.items:
+                if isinstance(item, jsonc.String) and item.text not in seen:
+                    keys |= _json_context_keys(targets, item.text, seen)
+    return keys
 
 
 def _blocks(node: jsonc.Node | None) -> list[tuple[str, jsonc.Object]]:

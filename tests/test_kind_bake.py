@@ -58,6 +58,23 @@ NOOP = [
         id="group-and-inherits",
     ),
     pytest.param('{"target": {"app": {"context": ".", "tags": ["node:20"]}}}\n', {}, id="json-no-context"),
+    pytest.param(
+        target('  dockerfile-inline = "FROM ghcr.io/a/b:1\\n"\n', "base")
+        + target(
+            '  contexts = { base_image = "target:base" }\n  dockerfile-inline = <<EOT\nFROM base_image\n'
+            "COPY --from=docker.io/library/tools /x /y\nEOT\n",
+            "test",
+        )
+        + target('  contexts = { tools = "target:base" }\n', "parent")
+        + target('  inherits = ["parent"]\n', "test"),
+        {},
+        id="inline-from-named-contexts-own-and-inherited",
+    ),
+    pytest.param(
+        '{"target": {"a": {"contexts": {"img": "target:b"}, "dockerfile-inline": "FROM img\\n"}}}\n',
+        {},
+        id="inline-named-context-json",
+    ),
 ]
 
 PROBLEM = [
