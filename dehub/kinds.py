@@ -143,7 +143,10 @@ KINDS: tuple[KindSpec, ...] = (
         paths=("docker-bake.hcl", "docker-bake.json", "docker-bake.*.hcl", "docker-bake.*.json", "*.bake.hcl",
                "*.bake.json"),
         sniff_priority=60,
-        unresolved_hint="dehub reads `variable` defaults written in the file; give {name} a default",
+        unresolved_hint=(
+            "dehub reads `variable` defaults and literals written in the file (not the environment, "
+            "function calls or matrix values)"
+        ),
         examples=("docker-bake.hcl", "docker-bake.json", "docker-bake.override.hcl", "ci/release.bake.hcl",
                   "app.bake.json"),
     ),
