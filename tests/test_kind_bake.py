@@ -79,6 +79,11 @@ NOOP = [
 
 PROBLEM = [
     pytest.param(
+        "# dehub ignore=DH999\n" + target('  contexts = { b = "docker-image://node:20" }\n', "a"),
+        {(1, 16, "DH902"), (3, 36, "DH001")},
+        id="pragma-unknown-code",
+    ),
+    pytest.param(
         target('  contexts = {\n    base = "docker-image://node:20"\n  }\n'), {(3, 28, "DH001")}, id="context"
     ),
     pytest.param(

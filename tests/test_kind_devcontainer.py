@@ -40,6 +40,14 @@ NOOP = [
 ]
 
 PROBLEM = [
+    pytest.param(
+        '{\n  // dehub ignore=DH999\n  "image": "node:20"\n}\n',
+        {(2, 19, "DH902"), (3, 13, "DH001")},
+        id="pragma-unknown-code-located-after-slashes",  # PragmaComment.body_start
+    ),
+    pytest.param(
+        '{\n  /* dehub ignore */\n  "image": "node:20"\n}\n', {(2, 3, "DH902"), (3, 13, "DH001")}, id="pragma-invalid"
+    ),
     pytest.param('{"image": "node:20"}\n', {(1, 12, "DH001")}, id="image"),
     pytest.param('{\n\t"image":\n\t\t"node:20" ,\n}', {(3, 4, "DH001")}, id="spread-over-lines"),
     pytest.param('{"image": "node:20",,}\n', {(1, 21, "DH900")}, id="double-comma"),
