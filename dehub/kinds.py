@@ -117,6 +117,16 @@ KINDS: tuple[KindSpec, ...] = (
         examples=("action.yml", "tools/setup/action.yaml", ".github/actions/build/helper.yml"),
     ),
     KindSpec(
+        "compose", "dehub.compose", title="Compose files",
+        paths=("compose.yml", "compose.yaml", "compose.*.yml", "compose.*.yaml", "docker-compose*.yml",
+               "docker-compose*.yaml", "*.compose.yml", "*.compose.yaml"),
+        sniff_priority=30, sniff_paths=("*.yml", "*.yaml"), language_ids=("dockercompose",),
+        unresolved_hint="compose takes {name} from the environment or `.env`, which dehub does not read; "
+        "give it a default in the file (`${{{name}:-...}}`)",
+        examples=("compose.yaml", "compose.yml", "compose.override.yaml", "docker-compose.yml",
+                  "deploy/docker-compose.prod.yaml", "docker-compose-dev.yml", "stack.compose.yml"),
+    ),
+    KindSpec(
         "circleci", "dehub.circleci", title="CircleCI configuration",
         paths=(".circleci/config.yml", ".circleci/config.yaml", ".circleci/*.yml", ".circleci/*.yaml"),
         sniff_priority=34, unresolved_hint=CIRCLECI_HINT, pipeline=True,
@@ -225,8 +235,6 @@ def titles() -> str:
 # Files people expect dehub to read that it does not read yet: named plainly when they are
 # given explicitly, rather than suggesting a `--kind` that cannot help.
 NOT_YET: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Compose files", ("compose.yml", "compose.yaml", "docker-compose*.yml", "docker-compose*.yaml",
-                       "*.compose.yml", "*.compose.yaml")),
     ("GitLab CI files", (".gitlab-ci.yml", ".gitlab-ci.yaml", "*.gitlab-ci.yml", "*.gitlab-ci.yaml")),
     ("Bitbucket Pipelines files", ("bitbucket-pipelines.yml", "bitbucket-pipelines.yaml")),
     ("Drone and Woodpecker files", (".drone.yml", ".drone.yaml", ".woodpecker.yml", ".woodpecker.yaml",
