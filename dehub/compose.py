@@ -4,8 +4,10 @@ What compose pulls, and what dehub reads for it:
 - `services.<name>.image`, unless the service is built: an `image:` beside `build:` names the
   image compose builds and tags, and is pulled only when `pull_policy` says so (`always`,
   `missing`/`if_not_present`, `daily`, `weekly`, `every_<duration>`); `pull_policy: build`
-  and `never` never pull. `extends:` is followed within the file (`service:`); a base in
-  another `file:` is not read, so what it adds (a `build:`, an `image:`) is not known.
+  and `never` never pull. A service that runs the image another service builds (the same
+  `image:` text) is not a pull either: compose ignores a failed pull of an image it builds.
+  `extends:` is followed within the file (`service:`); a base in another `file:` is not
+  read, so what it adds (a `build:`, an `image:`) is not known.
 - `services.<name>.volumes[]` of `type: image` (the volume's `source` is an image compose pulls);
 - `services.<name>.build.additional_contexts` values `docker-image://<image>` (BuildKit pulls them).
 
@@ -68,7 +70,7 @@ def sniff(text: str) -> bool:
     `pipelines:`, Azure's `stages:`) or a data file that happens to have a `services:` key is
     not taken for one.
     """
-    keys = ys.top_level_keys(text)
+    keys = ys.top_level_keys(text) - {""}  # an empty line reads as the key ""
     if "services" not in keys or not all(key in TOP_LEVEL_KEYS or key.startswith("x-") for key in keys):
         return False
     roots, problem = ys.compose_documents(text)
@@ -187,14 +189,23 @@ class ComposeDocument(YamlDocument):
             services = root  # the first file format: services at the top level
         if not ys.is_mapping(services):
             return
-        for name, _, service in ys.mapping_items(services):
-            if not ys.is_mapping(service) or (services is root and name.startswith("x-")):
-                continue
-            self.service(services, service)
+        entries = [
+            service
+            for name, _, service in ys.mapping_items(services)
+            if ys.is_mapping(service) and not (services is root and name.startswith("x-"))
+        ]
+        built = set()  # the images services build: another service that names one runs the build
+        for service in entries:
+            image = _lookup(services, service, "image")
+            build = _lookup(services, service, "build")
+            if image is not None and build is not None and not ys.is_null(build) and not self.pulled(services, service):
+                built.add(self.text(image))
+        for service in entries:
+            self.service(services, service, built)
 
-    def service(self, services: Node, service: Node) -> None:
+    def service(self, services: Node, service: Node, built: set[str | None]) -> None:
         image = _lookup(services, service, "image")
-        if image is not None and self.pulled(services, service):
+        if image is not None and self.pulled(services, service) and self.text(image) not in built:
             self.image("image", image)
         volumes = _lookup(services, service, "volumes")
         if ys.is_sequence(volumes):

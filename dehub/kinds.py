@@ -118,13 +118,13 @@ KINDS: tuple[KindSpec, ...] = (
     ),
     KindSpec(
         "compose", "dehub.compose", title="Compose files",
-        paths=("compose.yml", "compose.yaml", "compose.*.yml", "compose.*.yaml", "docker-compose*.yml",
-               "docker-compose*.yaml", "*.compose.yml", "*.compose.yaml"),
+        paths=("compose.yml", "compose.yaml", "compose.*.yml", "compose.*.yaml", "compose-*.yml", "compose-*.yaml",
+               "docker-compose*.yml", "docker-compose*.yaml", "*.compose.yml", "*.compose.yaml"),
         sniff_priority=30, sniff_paths=("*.yml", "*.yaml"), language_ids=("dockercompose",),
         unresolved_hint="compose takes {name} from the environment or `.env`, which dehub does not read; "
         "give it a default in the file (`${{{name}:-...}}`)",
         examples=("compose.yaml", "compose.yml", "compose.override.yaml", "docker-compose.yml",
-                  "deploy/docker-compose.prod.yaml", "docker-compose-dev.yml", "stack.compose.yml"),
+                  "deploy/docker-compose.prod.yaml", "docker-compose-dev.yml", "compose-dev.yaml", "stack.compose.yml"),
     ),
     KindSpec(
         "circleci", "dehub.circleci", title="CircleCI configuration",
