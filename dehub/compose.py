@@ -5,7 +5,8 @@ What compose pulls, and what dehub reads for it:
   image compose builds and tags, and is pulled only when `pull_policy` says so (`always`,
   `missing`/`if_not_present`, `daily`, `weekly`, `every_<duration>`); `pull_policy: build`
   and `never` never pull. A service that runs the image another service builds (the same
-  `image:` text) is not a pull either: compose ignores a failed pull of an image it builds.
+  `image:` text) is not a pull either, unless its own `pull_policy` says it is: compose ignores
+  a failed pull of an image it builds.
   `extends:` is followed within the file (`service:`); a base in another `file:` is not
   read, so what it adds (a `build:`, an `image:`) is not known.
 - `services.<name>.volumes[]` of `type: image` (the volume's `source` is an image compose pulls);
@@ -205,8 +206,9 @@ class ComposeDocument(YamlDocument):
 
     def service(self, services: Node, service: Node, built: set[str | None]) -> None:
         image = _lookup(services, service, "image")
-        if image is not None and self.pulled(services, service) and self.text(image) not in built:
-            self.image("image", image)
+        if image is not None and self.pulled(services, service):
+            if self.text(image) not in built or self.policy(services, service) in BUILT_PULLS:
+                self.image("image", image)
         volumes = _lookup(services, service, "volumes")
         if ys.is_sequence(volumes):
             for volume in volumes.value:
@@ -224,13 +226,16 @@ class ComposeDocument(YamlDocument):
 
     def pulled(self, services: Node, service: Node) -> bool:
         """Whether compose pulls the service's `image:` (rather than building it, or never)."""
-        policy = (self.text(_lookup(services, service, "pull_policy")) or "").strip().lower()
+        policy = self.policy(services, service)
         if policy in NEVER_PULLS:
             return False
         build = _lookup(services, service, "build")
-        if build is None or ys.is_null(build):
-            return True
-        return policy in BUILT_PULLS or policy.startswith("every_")
+        return build is None or ys.is_null(build) or policy in BUILT_PULLS
+
+    def policy(self, services: Node, service: Node) -> str:
+        """The service's `pull_policy`, lower case; `every_<duration>` reads as `daily` (it pulls)."""
+        policy = (self.text(_lookup(services, service, "pull_policy")) or "").strip().lower()
+        return "daily" if policy.startswith("every_") else policy
 
     def text(self, node: Node | None) -> str | None:
         """A scalar's interpolated text (unknown parts as written); None when there is none."""
