@@ -66,10 +66,10 @@ def sniff(text: str) -> bool:
     `extends:`) and only the top-level keys compose allows (`version`, `name`, `networks`,
     `volumes`, `configs`, `secrets`, `include`, `models`, `x-*`).
 
-    Every service key must be one compose knows, so a CI file (GitLab's `services:` list,
-    Woodpecker's `steps:`, Drone's `kind: pipeline`, CircleCI's `jobs:`, Bitbucket's
-    `pipelines:`, Azure's `stages:`) or a data file that happens to have a `services:` key is
-    not taken for one.
+    Every service key must be one compose knows and each `image:` a plain value (not a
+    `{{ template }}`), so a CI file (GitLab's `services:` list, Woodpecker's `steps:`, Drone's
+    `kind: pipeline`, CircleCI's `jobs:`, Bitbucket's `pipelines:`, Azure's `stages:`), a
+    Helm template or a data file that happens to have a `services:` key is not taken for one.
     """
     keys = ys.top_level_keys(text) - {""}  # an empty line reads as the key ""
     if "services" not in keys or not all(key in TOP_LEVEL_KEYS or key.startswith("x-") for key in keys):
@@ -87,6 +87,9 @@ def sniff(text: str) -> bool:
         keys = {key for key, _, _ in ys.mapping_items(service)}
         if not ys.is_mapping(service) or not all(key in SERVICE_KEYS or key.startswith("x-") for key in keys):
             return False
+        image = ys.mapping_get(service, "image")
+        if image is not None and (not ys.is_scalar(image) or "{{" in (ys.scalar_text(image) or "")):
+            return False  # `image: {{ .Values.image }}`: a template, not compose
     return any(SERVICE_MARKS & {key for key, _, _ in ys.mapping_items(service)} for _, _, service in services)
 
 
@@ -206,9 +209,12 @@ class ComposeDocument(YamlDocument):
 
     def service(self, services: Node, service: Node, built: set[str | None]) -> None:
         image = _lookup(services, service, "image")
-        if image is not None and self.pulled(services, service):
-            if self.text(image) not in built or self.policy(services, service) in BUILT_PULLS:
-                self.image("image", image)
+        if (
+            image is not None
+            and self.pulled(services, service)
+            and (self.text(image) not in built or self.policy(services, service) in BUILT_PULLS)
+        ):
+            self.image("image", image)
         volumes = _lookup(services, service, "volumes")
         if ys.is_sequence(volumes):
             for volume in volumes.value:

@@ -18,7 +18,7 @@ NOOP = [
     ),
     pytest.param("services:\n  db:\n    image: postgres:16\n    pull_policy: never\n", {}, id="pull-policy-never"),
     pytest.param(
-        "services:\n  web:\n    image: ghcr.io/acme/web:1\n  db:\n    image: public.ecr.aws/docker/library/postgres:16\n",
+        f"services:\n  web:\n    image: ghcr.io/acme/web:1\n  db:\n    image: {M}postgres:16\n",
         {},
         id="other-registries",
     ),
@@ -177,13 +177,15 @@ FIX = [
     ),
     pytest.param(
         "services:\n  cache:\n    image: ${REDIS_IMAGE-redis:7}\n  db:\n    image: ${A:-${B:-postgres:16}}\n",
-        f"services:\n  cache:\n    image: ${{REDIS_IMAGE-{M}redis:7}}\n  db:\n    image: ${{A:-${{B:-{M}postgres:16}}}}\n",
+        f"services:\n  cache:\n    image: ${{REDIS_IMAGE-{M}redis:7}}\n"
+        f"  db:\n    image: ${{A:-${{B:-{M}postgres:16}}}}\n",
         {},
         id="unset-only-default-and-nested",
     ),
     pytest.param(
         "services:\n  py:\n    image: python:${PY:-3.12}-slim\n  node:\n    image: ${NODE:-node}:${TAG:-20}\n",
-        f"services:\n  py:\n    image: {M}python:${{PY:-3.12}}-slim\n  node:\n    image: ${{NODE:-{M}node}}:${{TAG:-20}}\n",
+        f"services:\n  py:\n    image: {M}python:${{PY:-3.12}}-slim\n"
+        f"  node:\n    image: ${{NODE:-{M}node}}:${{TAG:-20}}\n",
         {},
         id="variables-in-tag",
     ),
