@@ -16,16 +16,23 @@ from dehub.value import SYNTHETIC, UNKNOWN, Value
 COMPOSE_TEXTS = [
     "services:\n  web:\n    image: node:20\n",
     "\nversion: '3.8'\n\nservices:\n\n  web:\n    build: .\n",  # blank lines
-    "name: app\nx-base: &base\n  restart: always\nservices:\n  web:\n    <<: *base\n    image: node:20\n"
-    "networks:\n  default: {}\nvolumes:\n  data: {}\nconfigs:\n  c:\n    file: ./c\nsecrets:\n  s:\n    file: ./s\n",
-    "include:\n  - other.yaml\nmodels:\n  llm:\n    model: ai/smollm2\nservices:\n  api:\n    extends: base\n"
-    "  base:\n    image: acme/api\n    x-note: keep\n",
+    (
+        "name: app\nx-base: &base\n  restart: always\nservices:\n  web:\n    <<: *base\n    image: node:20\n"
+        "networks:\n  default: {}\nvolumes:\n  data: {}\nconfigs:\n  c:\n    file: ./c\nsecrets:\n  s:\n"
+        "    file: ./s\n"
+    ),
+    (
+        "include:\n  - other.yaml\nmodels:\n  llm:\n    model: ai/smollm2\nservices:\n  api:\n    extends: base\n"
+        "  base:\n    image: acme/api\n    x-note: keep\n"
+    ),
     "services:\n  web:\n    image: nginx\n    deploy:\n      replicas: 2\n",  # a swarm stack file
     "services: {web: {image: node:20}}\n",
 ]
 
 NOT_COMPOSE_TEXTS = [
-    pytest.param("image: node:20\nservices:\n  - postgres:16\nstages: [test]\ntest:\n  script: [npm test]\n", id="gitlab"),
+    pytest.param(
+        "image: node:20\nservices:\n  - postgres:16\nstages: [test]\ntest:\n  script: [npm test]\n", id="gitlab"
+    ),
     pytest.param("services:\n  - docker:dind\nbuild:\n  script: docker build .\n", id="gitlab-services-list"),
     pytest.param("services:\n  - name: postgres:16\n    alias: db\n", id="gitlab-services-only"),
     pytest.param(
