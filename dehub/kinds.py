@@ -213,9 +213,12 @@ def kind_for_text(text: str, path: str = "") -> str | None:
     """The kind a file's content implies, for a file whose name says nothing; None if none.
 
     A kind whose `not_paths` rule the name out is not sniffed (`README.md` that begins "FROM
-    the start..." is prose).
+    the start..." is prose), and no kind is sniffed in a file whose name says it is one dehub
+    does not read yet (`NOT_YET`: a `.gitlab-ci.yml` is not a compose file, whatever it holds).
     """
     normal = normal_path(path)
+    if normal and not_read_yet(normal) is not None:
+        return None
     for kind in _SNIFFING:
         if not (normal and kind.excluded(normal)) and kind.sniff(text):
             return kind.name

@@ -83,6 +83,13 @@ def test_sniff_refuses_other_yaml(text):
     assert kinds.kind_for_text(text, "x.yml") != "compose"
 
 
+def test_a_name_dehub_does_not_read_yet_is_not_sniffed():
+    text = "services:\n  web:\n    image: node:20\n"
+    assert kinds.kind_for_text(text, "deploy/stack.yml") == "compose"
+    assert kinds.kind_for_text(text, ".gitlab-ci.yml") is None
+    assert kinds.kind_for_text(text, ".drone.yml") is None
+
+
 @pytest.mark.parametrize(
     ("path", "kind"),
     [

@@ -48,7 +48,7 @@ from dehub.patterns import path_matches, wildcard
         ("Dockerfiles", None),
         ("mydockerfile", None),
         ("Dockerfile-prod", "dockerfile"),  # envoy and others name them Dockerfile-<variant>
-        ("docker-compose.yml", None),
+        ("docker-compose.yml", "compose"),
         ("Dockerfile/", None),
         ("", None),
     ],
