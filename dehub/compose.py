@@ -10,7 +10,9 @@ What compose pulls, and what dehub reads for it:
   `extends:` is followed within the file (`service:`); a base in another `file:` is not
   read, so what it adds (a `build:`, an `image:`) is not known.
 - `services.<name>.volumes[]` of `type: image` (the volume's `source` is an image compose pulls);
-- `services.<name>.build.additional_contexts` values `docker-image://<image>` (BuildKit pulls them).
+- `services.<name>.build.additional_contexts` values `docker-image://<image>` (BuildKit pulls them);
+- `services.<name>.build.dockerfile_inline`, read as a Dockerfile (`FROM`, `COPY --from`,
+  mounts) with the known `build.args`; its offsets map back to the compose file.
 
 Values are interpolated as compose does (`$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`,
 `${VAR:?err}`, `${VAR?err}`, `${VAR:+alt}`, `${VAR+alt}`, `$$`, nested defaults). dehub reads
@@ -19,7 +21,7 @@ is taken as its value (the fix then edits the default). Anchors, aliases and `<<
 (`x-*` extension fields) are read where the text is written, so a finding and its fix land in
 the anchor. Not read: top-level `include:` (other files), `models:` (AI models the Docker
 Model Runner fetches, not container images), `configs`/`secrets`/`networks`/`volumes`
-(no images), `build.dockerfile_inline`, `build.cache_from`.
+(no images), `build.cache_from`.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from __future__ import annotations
 from . import yamlsource as ys
 from .imageuse import ImageUse
 from .source import SourceText
-from .value import SYNTHETIC, Builder, Value
+from .value import SYNTHETIC, UNKNOWN, Builder, Value
 from .yamldoc import YamlDocument
 
 TYPE_CHECKING = False
@@ -229,6 +231,57 @@ class ComposeDocument(YamlDocument):
         elif ys.is_sequence(contexts):
             for item in contexts.value:
                 self.image("build-context", item, DOCKER_IMAGE_SCHEME, "=")
+        self.inline_dockerfile(build)
+
+    def inline_dockerfile(self, build: Node | None) -> None:
+        """`build.dockerfile_inline`: a Dockerfile written in the compose file, read as one (its
+        `FROM` images, `COPY --from`, mounts), with the service's `build.args` as build arguments;
+        offsets map back through the scalar (and compose's interpolation) to the file."""
+        node = ys.mapping_get(build, "dockerfile_inline")
+        written = self.value(node)
+        if node is None or written is None or ("inline", id(node)) in self._seen:
+            return
+        self._seen.add(("inline", id(node)))
+        try:
+            inline = interpolate(written)
+        except InterpolationError:
+            return
+        from .dockerfile import parse as parse_dockerfile
+
+        origins = inline.origins
+        fallback = written.source_span() or ys.span(node)
+        for use in parse_dockerfile(SourceText(inline.text)).image_uses(self.build_args(build)):
+            value = use.value
+            mapped = [origins[origin] if 0 <= origin < len(origins) else origin for origin in value.origins]
+            placed = [origin for origin in origins[use.start : use.end] if origin >= 0]
+            span = (min(placed), max(placed) + 1) if placed else _between(origins, use.start, use.end, fallback)
+            moved = Value(value.text, mapped, value.variables, value.unresolved)
+            if UNKNOWN in origins[use.start : use.end]:  # compose substitutes its own variable here first
+                shown = inline.text[use.start : use.end]
+                moved = Value(shown, [UNKNOWN] * len(shown), inline.variables, inline.unresolved)
+            self.uses.append(ImageUse(use.site, moved, span[0], span[1], use.problem))
+
+    def build_args(self, build: Node | None) -> dict[str, str]:
+        """`build.args` whose values are known (a mapping, or a list of `NAME=value`)."""
+        args = ys.mapping_get(build, "args")
+        written: list[tuple[str, Value | None]] = []
+        if ys.is_mapping(args):
+            written = [(name, self.value(value)) for name, _, value in ys.mapping_items(args)]
+        elif ys.is_sequence(args):
+            for item in args.value:
+                entry = self.value(item)
+                cut = entry.text.find("=") if entry is not None else -1
+                if entry is not None and cut > 0:
+                    written.append((entry.text[:cut], Value(entry.text[cut + 1 :], entry.origins[cut + 1 :])))
+        out = {}
+        for name, value in written:
+            try:
+                known = interpolate(value) if value is not None else None
+            except InterpolationError:
+                continue
+            if known is not None and known.is_known:
+                out[name] = known.text
+        return out
 
     def pulled(self, services: Node, service: Node) -> bool:
         """Whether compose pulls the service's `image:` (rather than building it, or never)."""
@@ -283,6 +336,16 @@ class ComposeDocument(YamlDocument):
             builder.add_unknown(written.text, value.variables[0])
             value = builder.build()
         self.uses.append(ImageUse(site, value, span[0], span[1]))
+
+
+def _between(origins: list[int], start: int, end: int, fallback: tuple[int, int]) -> tuple[int, int]:
+    """Where text without source offsets (a variable compose substitutes) was written: after
+    the placed character before it, up to the placed one after it."""
+    before = next((origins[index] + 1 for index in range(start - 1, -1, -1) if origins[index] >= 0), None)
+    after = next((origins[index] for index in range(end, len(origins)) if origins[index] >= 0), None)
+    if before is None or after is None or not before < after:
+        return fallback
+    return before, after
 
 
 def _lookup(services: Node, service: Node, key: str) -> Node | None:

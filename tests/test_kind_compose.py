@@ -66,6 +66,18 @@ NOOP = [
         id="local-build-contexts",
     ),
     pytest.param("services: {}\n", {}, id="no-services"),
+    pytest.param(
+        "services:\n  web:\n    # dehub ignore=DH001 the demo pins it\n    image: node:20\n"
+        "  db:\n    image: postgres:16  # dehub ignore=DH001 legacy\n",
+        {},
+        id="suppressed",
+    ),
+    pytest.param(
+        "services:\n  web:\n    build:\n      context: .\n      dockerfile_inline: |\n"
+        "        FROM ghcr.io/acme/base:1 AS base\n        FROM base\n        RUN echo $${HOME}\n",
+        {},
+        id="inline-dockerfile-no-hub-pull",
+    ),
     pytest.param('services:\n  web:\n    image: ""\n', {}, id="empty-image"),
 ]
 
@@ -137,6 +149,18 @@ PROBLEM = [
         "      additional_contexts:\n        tools: docker-image://busybox:1.36\n",
         {(6, 31, "DH001"), (11, 31, "DH001")},
         id="docker-image-build-contexts",
+    ),
+    pytest.param(
+        "services:\n  web:\n    build:\n      context: .\n      args:\n        - BASE=python:3.12\n"
+        "      dockerfile_inline: |\n        ARG BASE=node:20\n        FROM $${BASE}\n"
+        "        COPY --from=busybox:1.36 /bin/busybox /bin/\n",
+        {(9, 16, "DH001"), (10, 21, "DH001")},
+        id="inline-dockerfile-with-build-args",
+    ),
+    pytest.param(
+        "services:\n  web:\n    build:\n      context: .\n      dockerfile_inline: |\n        FROM ${BASE}\n",
+        {(6, 14, "DH003")},
+        id="inline-dockerfile-compose-variable",
     ),
     pytest.param("web:\n  image: node:20\n  ports:\n    - 80\n", {(2, 10, "DH001")}, id="first-file-format"),
     pytest.param("services:\n  web:\n    image: ${WEB_IMAGE:-node:20\n", {(3, 12, "DH006")}, id="unclosed-brace"),
@@ -212,6 +236,18 @@ FIX = [
         f"        - base=docker-image://{M}busybox:1.36\n",
         {},
         id="volume-and-build-context",
+    ),
+    pytest.param(
+        "services:\n  web:\n    build:\n      context: .\n      dockerfile_inline: |\n"
+        "        FROM node:20 AS build\n        RUN npm ci\n        FROM nginx:1.27\n"
+        "        COPY --from=build /app /usr/share/nginx/html\n"
+        "  api:\n    build:\n      context: .\n      dockerfile_inline: \"FROM python:3.12-slim\\nRUN true\\n\"\n",
+        f"services:\n  web:\n    build:\n      context: .\n      dockerfile_inline: |\n"
+        f"        FROM {M}node:20 AS build\n        RUN npm ci\n        FROM {M}nginx:1.27\n"
+        "        COPY --from=build /app /usr/share/nginx/html\n"
+        f"  api:\n    build:\n      context: .\n      dockerfile_inline: \"FROM {M}python:3.12-slim\\nRUN true\\n\"\n",
+        {},
+        id="inline-dockerfile",
     ),
     pytest.param(
         "services:\n  web:\n    image: nginx:1.27\n    command: echo $$HOME ${X:-y}\n",
