@@ -65,6 +65,13 @@ NOOP = [
         {},
         id="local-build-contexts",
     ),
+    pytest.param(
+        "services:\n  web:\n    build: .\n    develop:\n      watch:\n        - path: ./src\n"
+        "          action: rebuild\n"
+        "  llm:\n    provider:\n      type: model\n      options:\n        model: ai/smollm2\n",
+        {},
+        id="develop-and-provider",
+    ),
     pytest.param("services: {}\n", {}, id="no-services"),
     pytest.param(
         "services:\n  web:\n    # dehub ignore=DH001 the demo pins it\n    image: node:20\n"
