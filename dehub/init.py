@@ -54,6 +54,7 @@ def governed_findings(paths: list[str], here: str, finder: ConfigFinder) -> tupl
     """The default configuration's findings in the files a new configuration in `here` would
     govern, and how many files below keep a configuration of their own (by that file)."""
     from .discover import discover
+    from .kinds import SNIFF
     from .lint import Settings
     from .runner import CHECK, check_files
 
@@ -63,12 +64,26 @@ def governed_findings(paths: list[str], here: str, finder: ConfigFinder) -> tupl
     for target in discover(paths, excluded=lambda path: False, force_exclude=False, kind=None):
         config = finder.for_file(target.path)
         if config is not None and os.path.dirname(config).startswith(inside):
-            kept[config] = kept.get(config, 0) + 1
+            if target.kind != SNIFF or _sniffed(target.path):  # a YAML file of no kind is not kept
+                kept[config] = kept.get(config, 0) + 1
         else:
             governed.append(target)
     settings = Settings(None)
     results = check_files([(target.path, target.kind, settings) for target in governed], CHECK)
     return [finding for result in results for finding in result.findings], kept
+
+
+def _sniffed(path: str) -> bool:
+    """Whether a file a folder walk took to be told by content (`kinds.SNIFF`) is a kind dehub reads."""
+    from .config import DEFAULT_MAX_FILE_SIZE
+    from .kinds import kind_for_text
+    from .runner import ReadError, read_source
+
+    try:
+        source, _ = read_source(path, DEFAULT_MAX_FILE_SIZE)
+    except ReadError:
+        return False
+    return kind_for_text(source.text, path, walked=True) is not None
 
 
 def allowed_images(findings: list[Finding], relative: Callable[[str], str]) -> list[Allowed]:

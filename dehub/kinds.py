@@ -209,8 +209,12 @@ def walk_kind(path: str) -> str | None:
     return SNIFF if any(tail_matches(glob, normal) for glob in _SNIFF_GLOBS) else None
 
 
-def kind_for_text(text: str, path: str = "") -> str | None:
+def kind_for_text(text: str, path: str = "", walked: bool = False) -> str | None:
     """The kind a file's content implies, for a file whose name says nothing; None if none.
+
+    A file a folder walk took to sniff (`walked`) is sniffed only for the kinds whose
+    `sniff_paths` take its name: a workflow in a subfolder of `.github/workflows/`, which
+    GitHub ignores, is not read as a workflow because a compose or Kubernetes sniff took it.
 
     A kind whose `not_paths` rule the name out is not sniffed (`README.md` that begins "FROM
     the start..." is prose), and no kind is sniffed in a file whose name says it is one dehub
@@ -220,6 +224,8 @@ def kind_for_text(text: str, path: str = "") -> str | None:
     if normal and not_read_yet(normal) is not None:
         return None
     for kind in _SNIFFING:
+        if walked and not any(tail_matches(glob, normal) for glob in kind.sniff_paths):
+            continue
         if not (normal and kind.excluded(normal)) and kind.sniff(text):
             return kind.name
     return None

@@ -130,7 +130,7 @@ def _check(result: FileResult, settings: Settings, mode: str, data: bytes | None
         return
     if result.kind is None or result.kind == SNIFF:
         walked = result.kind == SNIFF
-        result.kind = kind_for_text(source.text, path)
+        result.kind = kind_for_text(source.text, path, walked)
         if result.kind is None:
             result.skipped = QUIET_SKIP if walked else skip_reason(path)
             return

@@ -131,23 +131,32 @@ def test_first_matching_kind_wins(path, kind):
 
 
 def test_a_walk_sniffs_the_names_a_kind_reads_by_content_and_skips_the_rest_quietly(tmp_path, monkeypatch, capsys):
-    """`KindSpec.sniff_paths`: a folder walk takes `*.yaml` for a kind told by content; a
-    file of that name that is no kind is skipped without a word, one named explicitly is not."""
+    """`KindSpec.sniff_paths`: a folder walk takes `*.yaml` for a kind told by content (compose
+    here); a file of that name that is no such kind is skipped without a word, one named
+    explicitly is not. Only the kinds whose `sniff_paths` take the name are sniffed: a workflow
+    in a subfolder of `.github/workflows/` (GitHub ignores it) is not read as a workflow."""
     from dehub.hooks.cli import main
 
-    monkeypatch.setattr(kinds, "_SNIFF_GLOBS", ("*.yaml",))
-    (tmp_path / "deploy.yaml").write_text("on: push\njobs:\n  a:\n    container: node:20\n", encoding="utf-8")
+    workflow = "on: push\njobs:\n  a:\n    container: node:20\n"
+    (tmp_path / "deploy.yaml").write_text("services:\n  web:\n    image: node:20\n", encoding="utf-8")
+    (tmp_path / "ci.yaml").write_text(workflow, encoding="utf-8")
+    (tmp_path / ".github" / "workflows" / "old").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "old" / "ci.yml").write_text(workflow, encoding="utf-8")
     (tmp_path / "notes.yaml").write_text("just: data\n", encoding="utf-8")
     (tmp_path / "binary.yaml").write_bytes(b"\xff\xfe\x00bin")
-    (tmp_path / "other.txt").write_text("on: push\njobs:\n  a:\n    container: node:20\n", encoding="utf-8")
+    (tmp_path / "other.txt").write_text(workflow, encoding="utf-8")
     assert kinds.walk_kind("a/notes.yaml") == kinds.SNIFF
     assert kinds.walk_kind("a/Dockerfile") == "dockerfile"
     assert kinds.walk_kind("a/other.txt") is None
+    assert kinds.kind_for_text(workflow, "ci.yaml") == "workflow"  # named explicitly: any kind's sniff
+    assert kinds.kind_for_text(workflow, "ci.yaml", walked=True) is None
     monkeypatch.chdir(tmp_path)
     assert main(["check", "--format", "json", "."]) == 1
     out, err = capsys.readouterr()
     found = json.loads(out)["findings"]
-    assert [(f["path"], f["kind"], f["code"]) for f in found] == [("deploy.yaml", "workflow", "DH001")]
+    assert [(f["path"], f["kind"], f["code"]) for f in found] == [("deploy.yaml", "compose", "DH001")]
     assert err == ""
     assert main(["check", "notes.yaml"]) == 0
     assert "skipped notes.yaml: not a kind of file dehub reads" in capsys.readouterr().err
+    assert main(["check", "--format", "json", "ci.yaml"]) == 1
+    assert [f["kind"] for f in json.loads(capsys.readouterr().out)["findings"]] == ["workflow"]

@@ -61,7 +61,7 @@ def inventory(argv: list[str]) -> int:
                 sys.stderr.write(f"dehub: error: {target.path}: {err}\n")
                 unreadable = True
             continue
-        kind = kind or kind_for_text(source.text, target.path)
+        kind = kind or kind_for_text(source.text, target.path, target.kind == SNIFF)
         if kind not in INVENTORY_KINDS:
             continue
         document = parse_kind(kind, source)
