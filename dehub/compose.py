@@ -57,6 +57,7 @@ SERVICE_MARKS = frozenset(("image", "build", "extends"))  # a sniffed service na
 BUILT_PULLS = frozenset(("always", "missing", "if_not_present", "daily", "weekly"))  # pull a built image too
 NEVER_PULLS = frozenset(("never", "build"))
 DOCKER_IMAGE_SCHEME = "docker-image://"
+RESET_TAG = "!reset"  # compose's merge tag: the key is removed (`!override` replaces, read as written)
 EXTENDS_DEPTH = 20
 NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
 NAME_CHARS = NAME_START | frozenset("0123456789")
@@ -359,7 +360,7 @@ def _lookup(services: Node, service: Node, key: str) -> Node | None:
         seen.add(id(current))
         found = ys.mapping_get(current, key)
         if found is not None:
-            return found
+            return None if found.tag == RESET_TAG else found  # `build: !reset null` takes the key away
         current = _extended(services, current)
     return None
 

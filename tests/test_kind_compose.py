@@ -128,6 +128,12 @@ PROBLEM = [
         {(4, 12, "DH001")},
         id="extends-build-then-pull-policy",
     ),
+    pytest.param(
+        "services:\n  web:\n    image: node:20\n    build: !reset null\n  db:\n    image: !override postgres:16\n"
+        "  app:\n    image: !reset acme/app\n",
+        {(3, 12, "DH001"), (6, 22, "DH001")},
+        id="reset-and-override-tags",
+    ),
     pytest.param("services:\n  web:\n    image: ${WEB_IMAGE}\n", {(3, 12, "DH003")}, id="unset-variable"),
     pytest.param("services:\n  web:\n    image: $WEB_IMAGE\n", {(3, 12, "DH003")}, id="unset-plain-variable"),
     pytest.param(
@@ -227,6 +233,12 @@ FIX = [
         "    image: acme/app\n",
         {},
         id="pull-policy-always",
+    ),
+    pytest.param(
+        "services:\n  db:\n    image: !override 'postgres:16'\n    build: !reset null\n",
+        f"services:\n  db:\n    image: !override '{M}postgres:16'\n    build: !reset null\n",
+        {},
+        id="merge-tags",
     ),
     pytest.param(
         "services:\n  base:\n    image: node:20\n  web:\n    extends: base\n",
