@@ -254,8 +254,7 @@ class ComposeDocument(YamlDocument):
         for use in parse_dockerfile(SourceText(inline.text)).image_uses(self.build_args(build)):
             value = use.value
             mapped = [origins[origin] if 0 <= origin < len(origins) else origin for origin in value.origins]
-            placed = [origin for origin in origins[use.start : use.end] if origin >= 0]
-            span = (min(placed), max(placed) + 1) if placed else _between(origins, use.start, use.end, fallback)
+            span = _written_span(origins, use.start, use.end, fallback)
             moved = Value(value.text, mapped, value.variables, value.unresolved)
             if UNKNOWN in origins[use.start : use.end]:  # compose substitutes its own variable here first
                 shown = inline.text[use.start : use.end]
@@ -339,14 +338,20 @@ class ComposeDocument(YamlDocument):
         self.uses.append(ImageUse(site, value, span[0], span[1]))
 
 
-def _between(origins: list[int], start: int, end: int, fallback: tuple[int, int]) -> tuple[int, int]:
-    """Where text without source offsets (a variable compose substitutes) was written: after
-    the placed character before it, up to the placed one after it."""
-    before = next((origins[index] + 1 for index in range(start - 1, -1, -1) if origins[index] >= 0), None)
-    after = next((origins[index] for index in range(end, len(origins)) if origins[index] >= 0), None)
-    if before is None or after is None or not before < after:
-        return fallback
-    return before, after
+def _written_span(origins: list[int], start: int, end: int, fallback: tuple[int, int]) -> tuple[int, int]:
+    """Where the text [start, end) of an interpolated value was written in the file. Its ends may
+    have no offsets (a `$$` compose turns into `$`, a variable it substitutes): the span then
+    runs from after the placed character before it, up to the placed one after it."""
+    placed = [origin for origin in origins[start:end] if origin >= 0]
+    first = origins[start] if start < end and origins[start] >= 0 else None
+    last = origins[end - 1] + 1 if start < end and origins[end - 1] >= 0 else None
+    if first is None:
+        first = next((origins[index] + 1 for index in range(start - 1, -1, -1) if origins[index] >= 0), None)
+    if last is None:
+        last = next((origins[index] for index in range(end, len(origins)) if origins[index] >= 0), None)
+    if first is not None and last is not None and first < last and all(first <= o < last for o in placed):
+        return first, last
+    return (min(placed), max(placed) + 1) if placed else fallback
 
 
 def _lookup(services: Node, service: Node, key: str) -> Node | None:

@@ -167,7 +167,7 @@ PROBLEM = [
         "services:\n  web:\n    build:\n      context: .\n      args:\n        - BASE=python:3.12\n"
         "      dockerfile_inline: |\n        ARG BASE=node:20\n        FROM $${BASE}\n"
         "        COPY --from=busybox:1.36 /bin/busybox /bin/\n",
-        {(9, 16, "DH001"), (10, 21, "DH001")},
+        {(9, 14, "DH001"), (10, 21, "DH001")},
         id="inline-dockerfile-with-build-args",
     ),
     pytest.param(
