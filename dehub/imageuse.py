@@ -11,11 +11,17 @@ from .value import Value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .pipeline import PullContext
+
+    # a replacement name (`public.ecr.aws/docker/library/nginx`) -> the edits that make the file
+    # pull it, as (start, end, text); None when they cannot be placed exactly
+    Rewrite = Callable[[str], tuple[tuple[int, int, str], ...] | None]
 
 
 class ImageUse:
-    __slots__ = ("site", "value", "start", "end", "problem", "context", "shared")
+    __slots__ = ("site", "value", "start", "end", "problem", "context", "shared", "rewrite")
 
     def __init__(self, site: str, value: Value, start: int, end: int, problem: str | None = None) -> None:
         self.site = site
@@ -26,6 +32,10 @@ class ImageUse:
         self.context: PullContext | None = None  # in a CI file: the job, step and phase of the pull
         # values this use is built from that something else reads too: name -> where it is written
         self.shared: dict[str, tuple[int, int]] | None = None
+        # how to write another name when that is not replacing the name's literal characters
+        # (a kustomize `images:` entry gains a `newName:`; a Helm `image:` has `registry` and
+        # `repository` apart); None: the fix replaces the literal name (`Subject.name_span`)
+        self.rewrite: Rewrite | None = None
 
     def __repr__(self) -> str:
         return f"ImageUse({self.site}, {self.value.text!r}, {self.start}, {self.end})"

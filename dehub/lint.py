@@ -15,7 +15,7 @@ from .document import Document
 from .findings import UNSAFE, Edit, Finding, Fix
 from .kinds import parse
 from .policy import MIRROR, Policy
-from .resolve import Subject, resolve
+from .resolve import Subject, name_edits, resolve
 from .rules import dh900_parse_error as dh900  # the rules the engine calls itself
 from .rules import dh901_unused_suppression as dh901
 from .rules import dh902_invalid_suppression as dh902
@@ -143,10 +143,9 @@ def _guard_shared_edits(findings: list[Finding], subjects: list[Subject]) -> Non
                 subject = subjects[number]
                 decision = subject.decision
                 if (
-                    subject.name_span != (edit.start, edit.end)
-                    or decision is None
+                    decision is None
                     or decision.verdict != MIRROR
-                    or decision.replacement != edit.text
+                    or edit.key() not in _edit_keys(subject, decision.replacement)
                 ):
                     finding.fix = None
                     finding.message += f" (no automatic fix: the same text also makes `{subject.image}`)"
@@ -155,6 +154,12 @@ def _guard_shared_edits(findings: list[Finding], subjects: list[Subject]) -> Non
                     finding.fix = fix = Fix(fix.edits, UNSAFE)
             if finding.fix is None:
                 break
+
+
+def _edit_keys(subject: Subject, replacement: str | None) -> set[tuple[int, int, str]]:
+    """The edits (as keys) that move this subject to `replacement` (`resolve.name_edits`)."""
+    edits = name_edits(subject, replacement) if replacement is not None else None
+    return {edit.key() for edit in edits or ()}
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

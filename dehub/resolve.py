@@ -8,7 +8,7 @@ default, ...); the finding span starts there, so a person lands where the change
 
 from __future__ import annotations
 
-from .findings import Finding, Fix
+from .findings import Edit, Finding, Fix
 from .imageuse import ImageUse
 from .policy import Decision, Policy
 from .reference import HUB_ALIASES, Reference, ReferenceError, is_registry_host, parse
@@ -90,6 +90,18 @@ def resolve(use: ImageUse, policy: Policy, kind: str = "") -> Subject:
                 index += 1
             subject.start, subject.end = start, origins[index] + 1
     return subject
+
+
+def name_edits(subject: Subject, replacement: str) -> tuple[Edit, ...] | None:
+    """The edits that make the use pull `replacement` (a name, no tag) instead of its name: the
+    use's own `rewrite` when it has one, else the literal name replaced; None when they cannot
+    be placed exactly. The tag and digest are never edited."""
+    rewrite = subject.use.rewrite
+    if rewrite is not None:
+        placed = rewrite(replacement)
+        return None if placed is None else tuple(Edit(start, end, text) for start, end, text in placed)
+    span = subject.name_span
+    return None if span is None else (Edit(span[0], span[1], replacement),)
 
 
 def _known_registry(prefix: str) -> str | None:

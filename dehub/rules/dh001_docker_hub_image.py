@@ -41,7 +41,7 @@ from __future__ import annotations
 from dehub.findings import Edit, Finding, Fix
 from dehub.policy import MIRROR
 from dehub.reference import ReferenceError, parse
-from dehub.resolve import Subject, finding, timing_note
+from dehub.resolve import Subject, finding, name_edits, timing_note
 
 CODE = "DH001"
 NAME = "docker-hub-image"
@@ -56,18 +56,19 @@ def check(subject: Subject) -> Finding | None:
     suggestion = subject.suggestion
     message = f"`{subject.image}` is pulled from Docker Hub; use `{suggestion}`{subject.via}"
     fix = None
-    span = subject.name_span
-    if not _valid_name(decision.replacement):
+    valid = _valid_name(decision.replacement)
+    edits = name_edits(subject, decision.replacement or "") if valid else None
+    if not valid:
         message += " (no automatic fix: the mirror name it maps to is not a valid reference)"
-    elif span is not None:
+    elif edits is not None:
         safety = decision.safety or "safe"
+        shared = _edits_shared(subject, edits)
         if decision.safety == "unsafe":
             message += f" (unsafe fix: {decision.reason})"
-        elif _edits_shared(subject, span):
+        elif shared:
             safety = "unsafe"
-            shared = _edits_shared(subject, span)
             message += f" (unsafe fix: {shared} is also read by more than this image, which the fix changes too)"
-        fix = Fix((Edit(span[0], span[1], decision.replacement or ""),), safety)
+        fix = Fix(edits, safety)
     else:
         message += " (no automatic fix: the name is not written as one literal in this file)"
     result = finding(subject, message, fix)
@@ -75,10 +76,10 @@ def check(subject: Subject) -> Finding | None:
     return result
 
 
-def _edits_shared(subject: Subject, span: tuple[int, int]) -> str:
-    """The name of a value the edit would change that something besides this image reads, or ''."""
+def _edits_shared(subject: Subject, edits: tuple[Edit, ...]) -> str:
+    """The name of a value the edits would change that something besides this image reads, or ''."""
     for name, (start, end) in (subject.use.shared or {}).items():
-        if start < span[1] and span[0] < end:
+        if any(start < edit.end and edit.start < end for edit in edits):
             return name
     return ""
 
