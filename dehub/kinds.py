@@ -161,6 +161,25 @@ KINDS: tuple[KindSpec, ...] = (
                   "app.bake.json"),
     ),
     KindSpec(
+        "kustomize", "dehub.k8s.kustomize", title="kustomizations",
+        paths=("kustomization.yaml", "kustomization.yml", "kustomization"),
+        unresolved_hint="dehub reads the `images:` entries as written",
+        examples=("kustomization.yaml", "overlays/prod/kustomization.yml", "base/Kustomization"),
+    ),
+    KindSpec(
+        "helm", "dehub.k8s.helm", title="Helm values files",
+        paths=("values.yaml", "values.yml"),
+        unresolved_hint="dehub reads the chart's defaults as written; a value Helm fills in is unknown",
+        examples=("values.yaml", "charts/web/values.yml"),
+    ),
+    KindSpec(
+        "kubernetes", "dehub.k8s.manifests", title="Kubernetes manifests",
+        paths=(), sniff_priority=50, sniff_paths=("*.yml", "*.yaml"),
+        unresolved_hint="dehub reads the manifest as written; a value a tool fills in before it is applied "
+        "(envsubst, Helm) is unknown",
+        examples=("deploy/app.yaml", "k8s/cronjob.yml"),
+    ),
+    KindSpec(
         "dockerfile", "dehub.dockerfile", title="Dockerfiles",
         paths=_dockerfile_names("dockerfile") + _dockerfile_names("containerfile"),
         not_paths=NOT_DOCKERFILES, sniff_priority=90, language_ids=("dockerfile", "containerfile"),
@@ -249,8 +268,6 @@ NOT_YET: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Drone and Woodpecker files", (".drone.yml", ".drone.yaml", ".woodpecker.yml", ".woodpecker.yaml",
                                     ".woodpecker/*.yml", ".woodpecker/*.yaml")),
     ("Jenkinsfiles", ("jenkinsfile", "*.jenkinsfile", "jenkinsfile.*")),
-    ("kustomization files", ("kustomization.yaml", "kustomization.yml")),
-    ("Helm values files", ("values.yaml", "values.yml")),
     ("shell scripts", ("*.sh", "*.bash")),
     ("Makefiles", ("makefile", "gnumakefile", "*.mk")),
 )  # fmt: skip
