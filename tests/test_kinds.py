@@ -29,6 +29,8 @@ def render_table() -> str:
     rows = ["| `--kind` | files | a file named on the command line whose name says nothing |", "|---|---|---|"]
     for kind in kinds.KINDS:
         globs = ", ".join(f"`{glob}`" for glob in kind.paths)
+        if not kind.paths:  # told by content alone
+            globs = "any " + " or ".join(f"`{glob}`" for glob in kind.sniff_paths) + ", by content"
         if kind.not_paths:
             globs += " (not " + ", ".join(f"`{glob}`" for glob in kind.not_paths) + ")"
         module = importlib.import_module(kind.module)
@@ -56,6 +58,9 @@ def test_kind_module_parses_and_sniffs(kind):
 @pytest.mark.parametrize("kind", kinds.KINDS, ids=KIND_NAMES)
 def test_kind_examples_are_found_by_path_and_by_the_hooks(kind):
     assert kind.examples, "a kind lists example paths for this test and the README"
+    if not kind.paths:  # told by content alone (Kubernetes manifests have any name): a walk sniffs them
+        assert all(kinds.walk_kind(example) == kinds.SNIFF for example in kind.examples)
+        return
     for example in kind.examples:
         assert kinds.kind_for_path(example) == kind.name, example
         assert kinds.not_read_yet(example) is None, example

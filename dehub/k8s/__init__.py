@@ -17,10 +17,7 @@ def has_template_actions(text: str) -> bool:
     scalar (`image: "{{ .Values.image }}"`) is YAML; such a value is unknown to dehub."""
     if "{{" not in text:
         return False
-    for line in text.splitlines():
-        if "{{" in line and _unquoted_braces(line):
-            return True
-    return False
+    return any("{{" in line and _unquoted_braces(line) for line in text.splitlines())
 
 
 def _unquoted_braces(line: str) -> bool:
@@ -74,4 +71,3 @@ def placeholders(value: Value) -> Value:
 def literal_span(value: Value, fallback: tuple[int, int]) -> tuple[int, int]:
     """Where a value's characters are written (inside any quotes), else `fallback`."""
     return value.source_span() or fallback
-

@@ -97,12 +97,12 @@ class _AddNewName:
             return None  # the name comes from a merge key: no place of its own
         if name_node.start_mark.index < key_node.start_mark.index:
             return None  # an alias of a name written elsewhere
-        value_end = ys.span(name_node)[1]
+        key_start, value_end = key_node.start_mark.index, ys.span(name_node)[1]
+        written = text[key_start:value_end]
+        if "\n" in written or "\r" in written:
+            return None  # a name written over several lines
         if getattr(entry, "flow_style", False):
-            if "\n" in text[key_node.start_mark.index : value_end] or "\r" in text[key_node.start_mark.index : value_end]:
-                return None
             return ((value_end, value_end, f", newName: {replacement}"),)
-        key_start = key_node.start_mark.index
         line_start = max(text.rfind("\n", 0, key_start), text.rfind("\r", 0, key_start)) + 1
         prefix = text[line_start:key_start]
         if prefix.strip(" -") or ys.style(name_node) in ("|", ">"):
@@ -110,8 +110,6 @@ class _AddNewName:
         line_end = value_end
         while line_end < len(text) and text[line_end] not in "\r\n":
             line_end += 1
-        if "\n" in text[key_start:value_end] or "\r" in text[key_start:value_end]:
-            return None  # a name written over several lines
         brk = next((b for b in BREAKS if text.startswith(b, line_end)), None) or _first_break(text)
         indent = " " * len(prefix)
         return ((line_end, line_end, f"{brk}{indent}newName: {replacement}"),)
