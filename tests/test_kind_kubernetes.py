@@ -84,6 +84,12 @@ PROBLEM = [
     ),
     pytest.param(POD + "  containers:\n    - image: ${REGISTRY}/app:1\n", {(5, 14, "DH003")}, id="envsubst-name"),
     pytest.param(POD + "  containers:\n    - image: redis:${TAG}\n", {(5, 14, "DH001")}, id="envsubst-tag"),
+    pytest.param(
+        POD + "  containers:\n    - image: <your-registry>/app:1\n", {(5, 14, "DH003")}, id="placeholder-name"
+    ),
+    pytest.param(
+        POD + '  containers:\n    - image: "{{ .Values.image }}"\n', {(5, 15, "DH003")}, id="quoted-template-value"
+    ),
     pytest.param(POD + "  containers:\n    - image: Nginx\n", {(5, 14, "DH006")}, id="invalid-reference"),
     pytest.param(POD + "  containers: [\n", {(5, 1, "DH900")}, id="invalid-yaml"),
 ]
@@ -140,6 +146,15 @@ test_noop, test_problem, test_fix = KindTable("kubernetes").tests(NOOP, PROBLEM,
         ("{{- if .Values.enabled }}\n" + POD + "  containers: []\n{{- end }}\n", False),  # a chart template
         (POD + "  containers:\n    - image: {{ .Values.image }}\n", False),
         (POD + "  containers:\n    - image: x # {{ not an action: a comment }}\n", True),
+        (POD + "  containers:\n    - image: x\n      args:\n        - {{ .Values.arg }}\n", False),
+        (
+            (
+                "apiVersion: v1\nkind: ConfigMap\ndata:\n  rules.yml: |\n    summary: {{ $labels.job }} down\n"
+                "    description: >-\n      {{ $value }}\n  note: Job {{ $labels.job }} is down\n"
+            ),
+            True,  # alerting templates in a block scalar and inside a plain scalar: YAML
+        ),
+        ("apiVersion: v1\nkind: ConfigMap\ndata:\n  a: |\n    x\n  b: {{ .Values.b }}\n", False),
         ("apiVersion: v1\ndata:\n  kind: Pod\n", False),  # `kind` not at the top level
         ("kind: Pod\n", False),
         ("on: push\njobs:\n  a:\n    container: node:20\n", False),

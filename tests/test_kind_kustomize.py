@@ -77,7 +77,7 @@ FIX = [
     ),
     pytest.param(
         HEAD + f"  - {{name: \"nginx\", digest: {SHA}}}\n  - {{newTag: '7', name: redis}}\n",
-        HEAD + f"  - {{name: \"nginx\", newName: {M}nginx, digest: {SHA}}}\n"
+        HEAD + f'  - {{name: "nginx", newName: {M}nginx, digest: {SHA}}}\n'
         f"  - {{newTag: '7', name: redis, newName: {M}redis}}\n",
         {},
         id="flow-quoted-and-last",

@@ -30,8 +30,8 @@ MAX_LIST_DEPTH = 5  # a List of Lists of ...
 
 
 def sniff(text: str) -> bool:
-    """A document with top-level `apiVersion:` and `kind:`, and no Go template actions (`{{`
-    outside quotes: a Helm chart's templates are not YAML until rendered)."""
+    """A document with top-level `apiVersion:` and `kind:`, and no Go template action where
+    YAML would read a node (a Helm chart's templates are not YAML until rendered)."""
     keys = ys.top_level_keys(text)
     return "apiVersion" in keys and "kind" in keys and not has_template_actions(text)
 
