@@ -38,6 +38,9 @@ NOOP = [
         DEPLOY + "      volumes:\n        - name: v\n          image: {reference: nginx:1.27}\n", {}, id="image-volume"
     ),
     pytest.param("apiVersion: v1\nkind: List\nitems: []\n", {}, id="empty-list"),
+    pytest.param(
+        POD + "  containers:\n    - image: app:dev\n      imagePullPolicy: Never\n", {}, id="pull-policy-never"
+    ),
 ]
 
 PROBLEM = [
@@ -92,6 +95,11 @@ PROBLEM = [
     ),
     pytest.param(POD + "  containers:\n    - image: Nginx\n", {(5, 14, "DH006")}, id="invalid-reference"),
     pytest.param(POD + "  containers: [\n", {(5, 1, "DH900")}, id="invalid-yaml"),
+    pytest.param(
+        '{\n  apiVersion: "v1",\n  kind: "Pod",\n  spec: {containers: [{name: "a", image: "busybox:1.28"}]},\n}\n',
+        {(4, 43, "DH001")},
+        id="flow-document",
+    ),
 ]
 
 FIX = [
@@ -157,6 +165,9 @@ test_noop, test_problem, test_fix = KindTable("kubernetes").tests(NOOP, PROBLEM,
         ("apiVersion: v1\nkind: ConfigMap\ndata:\n  a: |\n    x\n  b: {{ .Values.b }}\n", False),
         ("apiVersion: v1\ndata:\n  kind: Pod\n", False),  # `kind` not at the top level
         ("kind: Pod\n", False),
+        ('---\n{\n  apiVersion: "v1",\n  kind: "Pod",\n  spec: {containers: [{image: "nginx"}]},\n}\n', True),
+        ('{"apiVersion": "v1", "kind": "Pod"}\n', True),
+        ('{"name": "x", "version": "1"}\n', False),
         ("on: push\njobs:\n  a:\n    container: node:20\n", False),
         ("services:\n  web:\n    image: nginx\n", False),
     ],

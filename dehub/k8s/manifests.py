@@ -6,7 +6,8 @@ of anything with a pod template (Deployment, StatefulSet, DaemonSet, ReplicaSet,
 ReplicationController, Job, and custom resources shaped the same, such as Argo Rollouts), a
 CronJob's `spec.jobTemplate.spec.template.spec`, a PodTemplate's `template.spec`. In a pod
 spec, every `containers`, `initContainers` and `ephemeralContainers` entry's `image` is
-pulled by the kubelet. Nothing else in a manifest is a pull dehub can name: a ConfigMap's
+pulled by the kubelet, unless its `imagePullPolicy` is `Never` (the image must already be on
+the node, loaded by `kind load` or built there). Nothing else in a manifest is a pull dehub can name: a ConfigMap's
 data, an annotation or a custom resource's own fields are read by software dehub does not know.
 """
 
@@ -33,7 +34,26 @@ def sniff(text: str) -> bool:
     """A document with top-level `apiVersion:` and `kind:`, and no Go template action where
     YAML would read a node (a Helm chart's templates are not YAML until rendered)."""
     keys = ys.top_level_keys(text)
-    return "apiVersion" in keys and "kind" in keys and not has_template_actions(text)
+    if not ("apiVersion" in keys and "kind" in keys) and not _flow_object(text):
+        return False
+    return not has_template_actions(text)
+
+
+def _flow_object(text: str) -> bool:
+    """A document written as one flow mapping (`{apiVersion: "v1", kind: "Pod", ...}`, JSON
+    style) with `apiVersion` and `kind` keys."""
+    for line in text.splitlines():
+        content = line.strip().lstrip("\ufeff")
+        if not content or content.startswith(("#", "---", "%")):
+            continue
+        if not content.startswith("{"):
+            return False
+        break
+    else:
+        return False
+    import re
+
+    return all(re.search(rf"""["']?{key}["']?\s*:""", text) for key in ("apiVersion", "kind"))
 
 
 def pod_specs(root: Node) -> list[Node]:
@@ -78,7 +98,8 @@ class ManifestDocument(YamlDocument):
                 containers = ys.mapping_get(spec, key)
                 if ys.is_sequence(containers):
                     for container in containers.value:
-                        self.read_image(ys.mapping_get(container, "image"))
+                        if ys.scalar_text(ys.mapping_get(container, "imagePullPolicy")) != "Never":
+                            self.read_image(ys.mapping_get(container, "image"))
 
     def read_image(self, node: Node | None) -> None:
         written = self.value(node)
