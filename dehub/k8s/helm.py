@@ -57,7 +57,6 @@ class ValuesDocument(YamlDocument):
     def __init__(self, source: SourceText) -> None:
         self.uses: list[ImageUse] = []
         self._seen: set[int] = set()
-        self.include_disabled = False
         super().__init__(source)
 
     def read(self, root: Node) -> None:
@@ -74,7 +73,7 @@ class ValuesDocument(YamlDocument):
             for item in node.value:
                 self.walk(item, depth + 1)
             return
-        if not ys.is_mapping(node) or (not self.include_disabled and _disabled(node)):
+        if not ys.is_mapping(node) or _disabled(node):
             return
         for key, _, value in ys.mapping_items(node):
             if key == "image" and ys.is_scalar(value):
@@ -96,7 +95,7 @@ class ValuesDocument(YamlDocument):
         self.uses.append(ImageUse(SITE, placeholders(written), start, end))
 
     def read_split(self, image: Node) -> None:
-        if not self.include_disabled and _disabled(image):
+        if _disabled(image):
             return
         repository_node = ys.mapping_get(image, "repository")
         repository = self.value(repository_node)
