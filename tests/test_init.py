@@ -165,6 +165,20 @@ def test_files_under_a_configuration_of_their_own_keep_it(work, capsys):
     assert "api/Dockerfile" not in text
 
 
+def test_yaml_files_of_no_kind_are_not_counted_as_kept(work, capsys):
+    """A folder walk takes any YAML file to be told by content (Kubernetes manifests have any
+    name); only those that are a kind count as files that keep a configuration."""
+    write(work / "api" / ".dehub.yaml", "allow: [myorg/app]\n")
+    write(work / "api" / "notes.yaml", "just: data\n")
+    write(work / "api" / "deploy.yaml", "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: myorg/app:1\n")
+    code, out, _ = run(capsys, "init")
+    assert code == 0
+    assert out[0] == (
+        "dehub: note: 2 files under api/.dehub.yaml keep that configuration; run `dehub init --force` in its "
+        "folder for them"
+    )
+
+
 def test_init_with_nothing_to_allow(work, capsys):
     (work / ".github" / "workflows" / "ci.yml").unlink()
     write(work / "api" / "Dockerfile", "FROM node:20\n")
