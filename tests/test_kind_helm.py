@@ -28,6 +28,11 @@ NOOP = [
     pytest.param("image: ''\nimageTag: true\nimage2: nginx\n", {}, id="empty-and-not-images"),
     pytest.param("ingress:\n  annotations:\n    nginx.ingress.kubernetes.io/image: nginx\n", {}, id="not-image-key"),
     pytest.param(
+        "controller:\n  image:\n    registry: registry.k8s.io\n    image: ingress-nginx/controller\n    tag: v1.11.2\n",
+        {},
+        id="ingress-nginx-other-registry",
+    ),
+    pytest.param(
         "global:\n  imageRegistry: quay.io\nimage:\n  registry: docker.io\n  repository: bitnami/nginx\n",
         {},
         id="global-registry-elsewhere",
@@ -57,6 +62,12 @@ PROBLEM = [
         id="global-registry-hub",
     ),
     pytest.param("image: '{{ .Values.base }}/app:1'\n", {(1, 9, "DH003")}, id="tpl-value"),
+    pytest.param(
+        "controller:\n  image:\n    registry: docker.io\n    image: library/nginx\n    tag: '1.27'\n",
+        {(4, 12, "DH001")},
+        id="ingress-nginx-shape",
+    ),
+    pytest.param("hub:\n  image:\n    name: redis\n    tag: '7'\n", {(3, 11, "DH001")}, id="jupyterhub-shape"),
     pytest.param("image:\n  repository: Nginx\n", {(2, 15, "DH006")}, id="invalid"),
     pytest.param("image: [\n", {(2, 1, "DH900")}, id="invalid-yaml"),
 ]

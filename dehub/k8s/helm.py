@@ -8,7 +8,9 @@ A chart's templates build each image from its values, by one of two conventions:
   bitnami/nginx, tag: ..., digest: ...}`, with `global.imageRegistry`, when set, in place of
   every image's `registry`.
 and a plain `image: nginx:1.27` string. dehub reads every `image:` in the file (and mappings
-with a `repository` under a key ending in `Image`, such as `initImage:`) in those shapes. An
+with a `repository` under a key ending in `Image`, such as `initImage:`) in those shapes; the
+name may also be under `image` beside a `registry` (ingress-nginx) or `name` beside a `tag`
+(JupyterHub). An
 empty or missing `tag` is the chart's appVersion, unknown here: the name is still judged.
 
 What a default install does not pull is not read: a component under a mapping with `enabled:
@@ -79,9 +81,10 @@ class ValuesDocument(YamlDocument):
             if key == "image" and ys.is_scalar(value):
                 self.read_string(value)
             elif (key == "image" or key.endswith("Image")) and ys.is_mapping(value):
-                if ys.mapping_get(value, "repository") is not None:
+                name_key = _name_key(value)
+                if name_key:
                     self._seen.add(id(value))
-                    self.read_split(value)
+                    self.read_split(value, name_key)
                 else:
                     self.walk(value, depth + 1)
             else:
@@ -94,10 +97,10 @@ class ValuesDocument(YamlDocument):
         start, end = literal_span(written, ys.span(node))
         self.uses.append(ImageUse(SITE, placeholders(written), start, end))
 
-    def read_split(self, image: Node) -> None:
+    def read_split(self, image: Node, name_key: str) -> None:
         if _disabled(image):
             return
-        repository_node = ys.mapping_get(image, "repository")
+        repository_node = ys.mapping_get(image, name_key)
         repository = self.value(repository_node)
         if repository_node is None or repository is None or not repository.text.strip():
             return
@@ -134,6 +137,19 @@ class ValuesDocument(YamlDocument):
 
     def image_uses(self, build_args: dict[str, str]) -> list[ImageUse]:
         return self.uses
+
+
+def _name_key(image: Node) -> str:
+    """The key that holds an image mapping's name: `repository`; `image` beside a `registry`
+    (ingress-nginx: `{registry: registry.k8s.io, image: ingress-nginx/controller}`); `name`
+    beside a `tag` (JupyterHub: `{name: quay.io/jupyterhub/k8s-hub, tag: ...}`); '' for none."""
+    if ys.is_scalar(ys.mapping_get(image, "repository")):
+        return "repository"
+    if ys.is_scalar(ys.mapping_get(image, "image")) and ys.mapping_get(image, "registry") is not None:
+        return "image"
+    if ys.is_scalar(ys.mapping_get(image, "name")) and ys.mapping_get(image, "tag") is not None:
+        return "name"
+    return ""
 
 
 def _disabled(node: Node) -> bool:
