@@ -111,6 +111,18 @@ def test_unresolved_hint_fits_the_kind(kind, text, hint):
     assert kind == "dockerfile" or "--build-arg" not in finding.message
 
 
+def test_a_walk_asks_only_the_kinds_that_read_the_name_by_content():
+    """A walked `*.yml` is sniffed only by kinds whose `sniff_paths` take it (Kubernetes): a
+    workflow-shaped `config/ci.yml` is not a workflow (GitHub runs `.github/workflows/` only),
+    though the same file named on the command line is read by its content."""
+    workflow = "on: push\njobs:\n  a:\n    container: node:20\n"
+    assert kinds.walk_kind("config/ci.yml") == kinds.SNIFF
+    assert kinds.kind_for_text(workflow, "config/ci.yml", walked=True) is None
+    assert kinds.kind_for_text(workflow, "config/ci.yml") == "workflow"
+    assert kinds.kind_for_text("apiVersion: v1\nkind: Pod\n", "config/pod.yml", walked=True) == "kubernetes"
+    assert kinds.kind_for_text("apiVersion: v1\nkind: Pod\n", "config/pod.json", walked=True) is None
+
+
 def test_sniffing_order_and_exclusions():
     assert kinds.kind_for_text("on: push\njobs:\n  a: {}\n") == "workflow"
     assert kinds.kind_for_text("runs:\n  using: docker\n  image: x\n") == "action"

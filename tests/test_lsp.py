@@ -234,7 +234,7 @@ async def test_an_action_by_path_and_a_dockerfile_by_content(client: RecordingCl
 
 async def test_documents_dehub_does_not_read_get_an_empty_list(client: RecordingClient):
     assert await open_document(client, client.root / "README.md", "FROM node:20\n", "markdown") == []
-    assert await open_document(client, client.root / "values.yaml", "image: node:20\n", "yaml") == []
+    assert await open_document(client, client.root / "settings.yaml", "image: node:20\n", "yaml") == []
 
 
 # ---------------------------------------------------------------- code actions

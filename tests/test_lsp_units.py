@@ -89,7 +89,8 @@ def test_kind_detection():
     assert detect_kind("/r/Containerfile", "plaintext", "") == "dockerfile"
     assert detect_kind("/r/build.docker", "dockerfile", "") == "dockerfile"
     assert detect_kind(None, "plaintext", "# comment\nFROM node:20\n") == "dockerfile"
-    assert detect_kind("/r/values.yaml", "yaml", "image: node:20\n") is None
+    assert detect_kind("/r/settings.yaml", "yaml", "image: node:20\n") is None
+    assert detect_kind("/r/values.yaml", "yaml", "image: node:20\n") == "helm"
     assert detect_kind("/r/README.md", "markdown", "FROM the start\n") is None
 
 
