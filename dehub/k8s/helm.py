@@ -49,7 +49,7 @@ APP_VERSION = "{{ .Chart.AppVersion }}"  # what an empty tag means
 CHART_REGISTRY = "{{ registry }}"  # a registry left to the chart's template
 STR_TAG = "tag:yaml.org,2002:str"
 BOOL_TAG = "tag:yaml.org,2002:bool"
-FALSE = frozenset(("false", "no", "off", "n"))
+FALSE = frozenset(("false", "no", "off"))  # YAML 1.1 booleans, as a bool tag says
 MAX_DEPTH = 40
 
 
