@@ -493,3 +493,17 @@ def test_reader_setext_heading_and_console_prompts():
     (body,) = sections(text, "Quick start")
     blocks = [value for kind, value in body if kind == "fence"]
     assert [command_lines(b) for b in blocks] == [["one", "two"]]  # type: ignore[arg-type]
+
+
+def test_setup_cfg_ships_every_package_folder():
+    """`packages =` is a list: a folder left out installs without its modules, and an installed
+    dehub (pre-commit's, CI's) fails on that kind's files while the checkout works."""
+    import configparser
+
+    parser = configparser.ConfigParser()
+    parser.read(ROOT / "setup.cfg", encoding="utf-8")
+    listed = set(parser["options"]["packages"].split())
+    folders = {
+        ".".join(init.parent.relative_to(ROOT).parts) for init in (ROOT / "dehub").rglob("__init__.py")
+    }
+    assert folders <= listed, sorted(folders - listed)
