@@ -507,3 +507,27 @@ def test_setup_cfg_ships_every_package_folder():
         ".".join(init.parent.relative_to(ROOT).parts) for init in (ROOT / "dehub").rglob("__init__.py")
     }
     assert folders <= listed, sorted(folders - listed)
+
+
+def _example_sessions() -> list[tuple[str, str, list[str]]]:
+    """README's `$ dehub check examples/<file>` blocks: (where, the file, the output shown)."""
+    out = []
+    for kind, item in parse_markdown(readme()):
+        if kind != "fence":
+            continue
+        block = item
+        assert isinstance(block, Block)
+        if block.info == "console" and block.lines and block.lines[0].startswith("$ dehub check examples/"):
+            out.append((block.lines[0], block.lines[0].split()[-1], block.lines[1:]))
+    return out
+
+
+@pytest.mark.parametrize(("command", "path", "shown"), _example_sessions(), ids=lambda value: str(value)[:60])
+def test_readme_example_sessions_are_what_dehub_prints(command, path, shown, monkeypatch, capsys):
+    """Each kind's README example: the output shown is what `dehub check` prints for the file."""
+    from dehub.hooks.cli import main
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    main(["check", path])
+    assert capsys.readouterr().out.splitlines() == shown, command
