@@ -443,6 +443,16 @@ VARIABLE_CASES = [
     ("env IMAGE=alpine sh -c 'docker pull $IMAGE'", [pull("alpine", "$IMAGE")]),
     ("sh -c 'IMAGE=alpine'; docker pull $IMAGE", [pull("node:20", "$IMAGE")]),  # a child's assignment
     ("IMAGE=alpine; sh -c \"docker pull $IMAGE\"", [pull("alpine", "alpine")]),  # expanded by the outer shell
+    # ${NAME:=word} and ${NAME=word} expand like :- and -, and set NAME
+    (': "${UNSET:=alpine:3}"; docker pull $UNSET', [pull("alpine:3", "$UNSET")]),
+    (": ${UNSET=alpine:3}; docker pull $UNSET", [pull("alpine:3", "$UNSET")]),
+    (': "${IMAGE:=alpine}"; docker pull $IMAGE', [pull("node:20", "$IMAGE")]),  # already set: kept
+    (
+        'docker pull "${UNSET:=alpine}"; docker run $UNSET',
+        [pull("alpine", '"${UNSET:=alpine}"'), run("alpine", "$UNSET")],
+    ),
+    (": ${UNSET:-alpine}; docker pull $UNSET", [pull("$UNSET")]),  # :- sets nothing
+    (": not-an-assignment; docker pull $UNSET", [pull("$UNSET")]),
 ]
 
 

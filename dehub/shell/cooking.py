@@ -149,11 +149,20 @@ class Cooking(ScriptText):
         """`${NAME}`, `${NAME:-default}`, ...: dehub.expand does these, with the script's variables."""
         shown = self.text[pos:stop]
         if "$(" not in shown and "`" not in shown:
+            written = Value(shown, self.origins[pos:stop])
+            assigned = _assigning(shown)
+            if assigned is not None:  # ${NAME:=word}: expands as ${NAME:-word}, and sets NAME to that
+                name, at = assigned
+                written = Value(shown[:at] + "-" + shown[at + 1 :], written.origins)
             try:
-                out.extend(expand(Value(shown, self.origins[pos:stop]), self.scope))
-                return
+                value = expand(written, self.scope)
             except ExpandError:
                 pass
+            else:
+                if assigned is not None:
+                    self.scope[assigned[0]] = value
+                out.extend(value)
+                return
         name = shown[2:].lstrip("#!")
         length = 0
         while length < len(name) and name[length] in NAME_CHARS:
@@ -223,3 +232,14 @@ class Cooking(ScriptText):
             return pos + 1
         out.add(chr(int(text[digits_start:digits_end], base)), SYNTHETIC)
         return digits_end
+
+
+def _assigning(shown: str) -> tuple[str, int] | None:
+    """(NAME, index of its `=`) when `shown` is `${NAME:=word}` or `${NAME=word}`."""
+    end = 2
+    while end < len(shown) and shown[end] in NAME_CHARS:
+        end += 1
+    if end == 2 or shown[2] not in NAME_START:
+        return None
+    at = end + 1 if shown.startswith(":", end) else end
+    return (shown[2:end], at) if shown.startswith("=", at) else None

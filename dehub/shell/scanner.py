@@ -22,13 +22,14 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .pull import Pull
 
+NO_OP = ":"  # `: "${IMAGE:=node:20}"` sets IMAGE: its arguments are expanded for that
 CASE_ENDS = frozenset((";;", ";&", ";;&"))
 KEYWORDS = frozenset(
     ("if", "then", "elif", "else", "fi", "do", "done", "while", "until", "{", "}", "!", "coproc", "case", "esac",
      "for", "select", "function", "[[")
 )  # fmt: skip
 # The commands whose words matter; the arguments of any other (echo, npm, ...) are not kept.
-RELEVANT = frozenset(CLI) | frozenset(WRAPPERS) | SHELLS | DECLARATIONS | FORGETTING
+RELEVANT = frozenset(CLI) | frozenset(WRAPPERS) | SHELLS | DECLARATIONS | FORGETTING | {NO_OP}
 
 
 class Scanner(Lexer, Cooking):
@@ -197,6 +198,10 @@ class Scanner(Lexer, Cooking):
         elif name in DECLARATIONS:
             for word in words[index + 1 :]:
                 self._assign(word, self.scope)
+        elif name == NO_OP:
+            for word in words[index + 1 :]:
+                if not word.plain:
+                    self.cooked(word)
         elif name in FORGETTING:
             for word in words[index + 1 :]:
                 operand = self.literal(word)
