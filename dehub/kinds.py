@@ -100,6 +100,14 @@ AZURE_HINT = (
     "dehub reads `variables:` literals (pipeline, stage, job, matrix) and parameter defaults written in the file; "
     "variable groups, templates and pipeline settings are not read"
 )
+SHELL_HINT = (
+    "dehub reads variables the script assigns before the pull (`IMAGE=node:20`, `${IMAGE:-node:20}`); "
+    "the environment, arguments and command output are unknown"
+)
+MAKE_HINT = (
+    "dehub reads the Makefile's own assignments (`IMAGE ?= node:20`) and variables a recipe line assigns; "
+    "the environment, functions (`$(shell ...)`) and automatic variables are unknown"
+)
 GHA_HINT = "dehub reads static matrix values, `env:` literals and input defaults written in the file"
 
 KINDS: tuple[KindSpec, ...] = (
@@ -178,6 +186,16 @@ KINDS: tuple[KindSpec, ...] = (
         unresolved_hint="dehub reads the manifest as written; a value a tool fills in before it is applied "
         "(envsubst, Helm) is unknown",
         examples=("deploy/app.yaml", "k8s/cronjob.yml"),
+    ),
+    KindSpec(
+        "shell", "dehub.shellscript", title="shell scripts", paths=("*.sh", "*.bash"), sniff_priority=80,
+        language_ids=("shellscript",), unresolved_hint=SHELL_HINT, pipeline=True, continuations=("\\",),
+        examples=("build.sh", "scripts/ci/pull-images.bash"), sniff_paths=("bin/*", "scripts/*", "script/*", "hack/*"),
+    ),
+    KindSpec(
+        "makefile", "dehub.makefile", title="Makefiles", paths=("makefile", "gnumakefile", "*.mk"),
+        language_ids=("makefile",), unresolved_hint=MAKE_HINT, pipeline=True, continuations=("\\",),
+        examples=("Makefile", "GNUmakefile", "makefile", "build/docker.mk"),
     ),
     KindSpec(
         "dockerfile", "dehub.dockerfile", title="Dockerfiles",
@@ -268,8 +286,6 @@ NOT_YET: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Drone and Woodpecker files", (".drone.yml", ".drone.yaml", ".woodpecker.yml", ".woodpecker.yaml",
                                     ".woodpecker/*.yml", ".woodpecker/*.yaml")),
     ("Jenkinsfiles", ("jenkinsfile", "*.jenkinsfile", "jenkinsfile.*")),
-    ("shell scripts", ("*.sh", "*.bash")),
-    ("Makefiles", ("makefile", "gnumakefile", "*.mk")),
 )  # fmt: skip
 
 

@@ -114,6 +114,16 @@ KIND_TABLE = [
     "foo.dockerfile.bak",
     "docker-compose.yml",
     "Makefile",
+    "GNUmakefile",
+    "sub/makefile",
+    "build/docker.mk",
+    "Makefile.am",
+    "notMakefile",
+    "deploy.sh",
+    "scripts/ci/pull.bash",
+    "deploy.sh.bak",
+    "bin/deploy",
+    "README.sh.md",
 ]
 
 # The names kind_for_path rejects by their suffix (kinds.NOT_DOCKERFILE_SUFFIXES) although the
