@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from .imageuse import ImageUse
+    from .shell.events import ScriptEvent
     from .tracked import Tracked
 
 SITE = "make-recipe"
@@ -298,6 +299,7 @@ class MakefileDocument(Document):
             dialect = words[0].rsplit("/", 1)[-1] if words else "sh"
             if dialect not in SHELLS:
                 return
+        read: list[tuple[Rule, list[list[ScriptEvent]]]] = []
         for rule in self.rules:
             if not rule.recipe:
                 continue
@@ -307,13 +309,23 @@ class MakefileDocument(Document):
             for name, variable in variables.items():
                 if (variable.exported or self.export_all) and name.replace("_", "a").isalnum():
                     env[name] = expander.variable(name)
+            lines = [_joined(rule.recipe)] if self.oneshell else rule.recipe
+            read.append((rule, [script_events(expander.tracked(line), env, dialect) for line in lines]))
+        # An image a rule builds or tags is local for every rule: `make run` runs what `make
+        # image` built (as a prerequisite, or by hand before), not an image from a registry.
+        made: set[str] = set()
+        for _, steps in read:
+            run = JobRun(Job("", (0, 0)))
+            for step, events in enumerate(steps):
+                run.script(step, events, SITE)
+            made |= run.local
+        for rule, steps in read:
             job_id = " ".join(rule.targets) or "(no target)"
             job = Job(job_id, (rule.start, rule.end), label=f"target `{job_id}`", notes=NOTES)
             run = JobRun(job)
-            lines = [_joined(rule.recipe)] if self.oneshell else rule.recipe
-            for step, line in enumerate(lines):
-                tracked = expander.tracked(line)
-                run.script(step, script_events(tracked, env, dialect), SITE)
+            run.local = set(made)
+            for step, events in enumerate(steps):
+                run.script(step, events, SITE)
             job.runs.append(run.uses)
             self.pipeline.jobs.append(job)
 

@@ -21,6 +21,11 @@ NOOP = [
     pytest.param("IMAGE = node:20\nall:\n\techo $(IMAGE)\n", {}, id="assigned-not-pulled"),
     pytest.param("define PULL\ndocker pull node:20\nendef\nall:\n\ttrue\n", {}, id="define-unused"),
     pytest.param("app:\n\tdocker build -t app .\n\tdocker run --rm app\n", {}, id="local-image"),
+    pytest.param(
+        "IMAGE ?= svg-to-png\nimage:\n\tdocker build -t $(IMAGE) .\nrun:\n\tdocker run --rm $(IMAGE)\n",
+        {},
+        id="built-by-another-target",
+    ),
     pytest.param("all:\n" + ECR_LOGIN + f"\tdocker pull {M}node:20\n", {}, id="mirror-after-login"),
     pytest.param("IMAGE ?= ghcr.io/o/app:1\nrun:\n\tdocker run $(IMAGE)\n", {}, id="other-registry"),
     pytest.param("\tdocker pull node:20\nIMAGE = x\n", {}, id="tab-line-outside-a-rule"),

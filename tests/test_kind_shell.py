@@ -25,6 +25,8 @@ NOOP = [
     pytest.param(SH + "docker pull ghcr.io/owner/app:1\npodman run quay.io/x/y\n", {}, id="other-registries"),
     pytest.param(SH + ECR_LOGIN + f"docker pull {M}node:20\n", {}, id="mirror-after-login"),
     pytest.param("#!/usr/bin/env python3\nimport os\nos.system('docker pull node:20')\n", {}, id="python-shebang"),
+    pytest.param(SH + "docker run --rm -it -v $PWD:/w $(docker build -q .) bash\n", {}, id="run-what-was-just-built"),
+    pytest.param(SH + "docker run `podman build --quiet -f x .`\n", {}, id="backticked-build"),
     pytest.param(SH + "for image in node:20 redis:7; do echo $image; done\n", {}, id="for-word-list"),
     pytest.param(SH + "case $1 in\n  docker) echo docker pull node:20 ;;\nesac\n", {}, id="case-pattern"),
 ]
@@ -47,6 +49,7 @@ PROBLEM = [
     ),
     pytest.param(SH + 'docker run "$IMAGE"\n', {(2, 13, "DH003")}, id="unknown-variable"),
     pytest.param(SH + 'docker run "$1"\n', {(2, 13, "DH003")}, id="argument"),
+    pytest.param(SH + "docker run $(docker images -q | head -1)\n", {(2, 12, "DH003")}, id="other-substitution"),
     pytest.param(SH + "docker buildx create --use\n", {(2, 15, "DH004")}, id="buildx-create-hidden"),
     pytest.param(
         SH + "docker buildx create --driver-opt image=moby/buildkit:v0.13 --use\n",

@@ -105,14 +105,18 @@ def test_cli_and_lsp_read_the_registry():
         (
             "shell",
             "#!/bin/sh\ndocker run $IMAGE\n",
-            "; dehub reads variables the script assigns before the pull (`IMAGE=node:20`, `${IMAGE:-node:20}`); "
-            "the environment, arguments and command output are unknown",
+            (
+                "; dehub reads variables the script assigns before the pull (`IMAGE=node:20`, `${IMAGE:-node:20}`); "
+                "the environment, arguments and command output are unknown"
+            ),
         ),
         (
             "makefile",
             "t:\n\tdocker run $(IMAGE)\n",
-            "; dehub reads the Makefile's own assignments (`IMAGE ?= node:20`) and variables a recipe line assigns; "
-            "the environment, functions (`$(shell ...)`) and automatic variables are unknown",
+            (
+                "; dehub reads the Makefile's own assignments (`IMAGE ?= node:20`) and variables a recipe line "
+                "assigns; the environment, functions (`$(shell ...)`) and automatic variables are unknown"
+            ),
         ),
     ],
 )

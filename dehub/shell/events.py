@@ -108,7 +108,7 @@ def script_events(tracked: Tracked, env: dict[str, Value | None] | None, shell_n
         action = pull.action
         value = tracked.restore(pull.value) if pull.value is not None else None
         if action in ("pull", "run", "create"):
-            if value is not None:
+            if value is not None and not _built_here(value):
                 out.append(ScriptEvent(ScriptAction.PULL, span, value, always=pull.always))
         elif action == "context":
             if value is not None:
@@ -152,6 +152,19 @@ def env_variants(
         if isinstance(value, Choice) and name in text and len(variants) * len(value.alternatives) <= limit:
             variants = [{**variant, name: alternative} for variant in variants for alternative in value.alternatives]
     return list(variants)
+
+
+BUILDS = ("docker build", "docker buildx build", "podman build", "buildah build", "nerdctl build")
+
+
+def _built_here(value: Value) -> bool:
+    """`docker run $(docker build -q .)`: the image is the ID of the image just built, not a pull."""
+    text = value.text.strip()
+    substituted = (text.startswith("$(") and text.endswith(")")) or (len(text) > 1 and text[0] == text[-1] == "`")
+    if value.is_known or not substituted:
+        return False
+    words = text.strip("$()`").split()
+    return " ".join(words).startswith(BUILDS) and ("-q" in words or "--quiet" in words)
 
 
 def _unquoted(word: Value) -> Value:
