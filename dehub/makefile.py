@@ -43,6 +43,10 @@ IGNORED_DIRECTIVES = frozenset(("include", "-include", "sinclude", "vpath", "une
 ASSIGN_OPS = ("::=", ":::=", ":=", "?=", "+=", "!=", "=")
 NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-/")
 SHELLS = frozenset(("sh", "bash", "dash", "ksh", "mksh", "zsh", "ash", "busybox"))
+READ_JOB = "(read)"
+READ_NOTES = {
+    Phase.STEP: "pulled by a `$(shell ...)` that make runs while it reads the Makefile, whatever the target",
+}
 NOTES = {
     Phase.STEP: "pulled by this recipe line (a Docker Hub login in an earlier line of the recipe "
     "would also lift the anonymous limit)",
@@ -83,6 +87,7 @@ class MakefileDocument(Document):
         self.export_all = False
         self.exported: set[str] = set()  # names `export NAME` exports before (or without) a value
         self.prefix = "\t"
+        self.read_scripts: list[Value] = []  # `$(shell ...)` make runs while it reads the file (`:=`, `!=`)
         self._read()
         self._scripts()
 
@@ -279,10 +284,12 @@ class MakefileDocument(Document):
         if name == ".RECIPEPREFIX":
             self.prefix = value.text[:1] or "\t"
         exported = exported or name in self.exported
+        if op == "!=":  # the value is a shell command, run now
+            self.read_scripts.append(self._expand_value(value))
         self.variables[name] = assigned(self.variables.get(name), op, value, exported, self._expand_value)
 
     def _expand_value(self, value: Value) -> Value:
-        return Expander(self.variables).expand(value)
+        return Expander(self.variables, self.read_scripts).expand(value)
 
     # -- the recipes as scripts -------------------------------------------------------------
 
@@ -310,7 +317,13 @@ class MakefileDocument(Document):
                 if (variable.exported or self.export_all) and name.replace("_", "a").isalnum():
                     env[name] = expander.variable(name)
             lines = [_joined(rule.recipe)] if self.oneshell else rule.recipe
-            read.append((rule, [script_events(expander.tracked(line), env, dialect) for line in lines]))
+            steps = []
+            for line in lines:
+                expander.scripts = []
+                tracked = expander.tracked(line)
+                events = [event for script in expander.scripts for event in _plain_events(script, dialect)]
+                steps.append(events + script_events(tracked, env, dialect))  # make runs $(shell) first
+            read.append((rule, steps))
         # An image a rule builds or tags is local for every rule: `make run` runs what `make
         # image` built (as a prerequisite, or by hand before), not an image from a registry.
         made: set[str] = set()
@@ -319,6 +332,13 @@ class MakefileDocument(Document):
             for step, events in enumerate(steps):
                 run.script(step, events, SITE)
             made |= run.local
+        if self.read_scripts:
+            job = Job(READ_JOB, (0, 0), label="reading the Makefile", notes=READ_NOTES)
+            run = JobRun(job)
+            for step, script in enumerate(self.read_scripts):
+                run.script(step, _plain_events(script, dialect), SITE)
+            job.runs.append(run.uses)
+            self.pipeline.jobs.append(job)
         for rule, steps in read:
             job_id = " ".join(rule.targets) or "(no target)"
             job = Job(job_id, (rule.start, rule.end), label=f"target `{job_id}`", notes=NOTES)
@@ -376,10 +396,11 @@ def assigned(
 class Expander:
     """Make's expansion of a text with the file's variables, keeping each character's origin."""
 
-    __slots__ = ("variables", "depth", "budget")
+    __slots__ = ("variables", "depth", "budget", "scripts")
 
-    def __init__(self, variables: dict[str, Variable]) -> None:
+    def __init__(self, variables: dict[str, Variable], scripts: list[Value] | None = None) -> None:
         self.variables = variables
+        self.scripts = scripts  # where the arguments of `$(shell ...)` go, expanded, when collected
         self.depth = 0
         self.budget = MAX_LOOKUPS  # `A = $(B)$(B)`, `B = $(C)$(C)`, ... must not take forever
 
@@ -476,6 +497,8 @@ class Expander:
             out.add_unknown(text[pos:], text[pos + 2 :] or "$")
             return size
         inner = text[pos + 2 : end]
+        if self.scripts is not None and inner.startswith(("shell ", "shell\t")):
+            self.scripts.append(self.expand(Value(text[pos + 8 : end], origins[pos + 8 : end])))
         end += 1
         if inner and all(c in NAME_CHARS for c in inner):
             self._lookup(inner, text[pos:end], origins[pos:end], out)
@@ -492,6 +515,14 @@ class Expander:
             return
         out.extend(self._value(variable))
         out.variables.append(name)
+
+
+def _plain_events(script: Value, dialect: str) -> list[ScriptEvent]:
+    """The events of a `$(shell ...)` script: its characters were written where they come from."""
+    from .shell.events import script_events
+    from .tracked import Tracked
+
+    return script_events(Tracked.plain(script), {}, dialect)
 
 
 def _line_end(text: str, start: int) -> int:

@@ -29,6 +29,7 @@ NOOP = [
     pytest.param("all:\n" + ECR_LOGIN + f"\tdocker pull {M}node:20\n", {}, id="mirror-after-login"),
     pytest.param("IMAGE ?= ghcr.io/o/app:1\nrun:\n\tdocker run $(IMAGE)\n", {}, id="other-registry"),
     pytest.param("\tdocker pull node:20\nIMAGE = x\n", {}, id="tab-line-outside-a-rule"),
+    pytest.param("UNUSED = $(shell docker pull node:20)\nall:\n\ttrue\n", {}, id="shell-function-never-expanded"),
     pytest.param("SHELL := /usr/bin/python3\nall:\n\tdocker pull node:20\n", {}, id="shell-not-sh"),
 ]
 
@@ -75,6 +76,16 @@ PROBLEM = [
     pytest.param("DOCKER ?= docker\nt:\n\t$(DOCKER) run node:20\n", {(3, 16, "DH001")}, id="docker-from-variable"),
     pytest.param(  # each recipe line is a shell of its own: a here-document cannot span lines
         "all:\n\tcat <<EOF\n\tdocker pull node:20\n\tEOF\n", {(3, 14, "DH001")}, id="heredoc-lines-are-separate-shells"
+    ),
+    pytest.param(
+        "ARCH := $(shell docker run --rm golang:1.22 go env GOARCH)\nV != docker run --rm python:3.12 python -V\n",
+        {(1, 33, "DH001"), (2, 22, "DH001")},
+        id="shell-function-while-reading",
+    ),
+    pytest.param(
+        "LAZY = $(shell docker run --rm alpine:3 uname -m)\nt:\n\techo $(LAZY) $(shell docker pull redis:7)\n",
+        {(1, 32, "DH001"), (3, 35, "DH001")},
+        id="shell-function-in-recipe",
     ),
     pytest.param("t:\n\tdocker run $$(cat image)\n", {(2, 13, "DH003")}, id="dollar-dollar-substitution"),
 ]
