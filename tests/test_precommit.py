@@ -747,3 +747,51 @@ def test_readme_snippet_works_as_written(pc, tmp_path, snippet):
     codes = {code for path, _, code in reported(text) if path == "Dockerfile"}
     with_hadolint = any(hook["id"] == HADOLINT_HOOK for hook in entry["hooks"])
     assert codes == ({"DH001", "DL3008", "DL3009", "DL3015"} if with_hadolint else {"DH001"}), text
+
+
+# Shell scripts and Makefiles: by name through `dehub`; scripts without an extension through a
+# second use of the same hook in the project's config (identify's `shell` tag, from the `#!`
+# line of an executable), since `files:` sees only names -----------------------------------------
+
+SCRIPTS_HOOK = {
+    "id": "dehub",
+    "alias": "dehub-scripts",
+    "name": "dehub (shell scripts without an extension)",
+    "types": ["shell"],
+    "files": "",
+    "exclude": r"(?i)\.(sh|bash)$",
+    "args": ["--kind", "shell"],
+}
+
+
+def test_check_hook_sees_shell_scripts_and_makefiles_and_the_scripts_recipe_the_rest(pc, tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    pc.git(project, "init", "-q")
+    config = {"repos": [{"repo": str(pc.snapshot), "rev": pc.rev, "hooks": [{"id": "dehub"}, SCRIPTS_HOOK]}]}
+    write(project / ".pre-commit-config.yaml", yaml.safe_dump(config, sort_keys=False))
+    pull = "docker pull node:20\n"
+    files = {
+        "deploy.sh": "#!/bin/sh\n" + pull,
+        "bin/deploy": "#!/usr/bin/env bash\n" + pull,
+        "bin/notes": "#!/bin/sh\n" + pull,  # not executable: identify reads no `#!` line
+        "bin/tool": "#!/usr/bin/env python3\nimport os\nos.system('docker pull node:20')\n",
+        "Makefile": "IMAGE ?= redis:7\nrun:\n\tdocker run --rm $(IMAGE)\n",
+        "build/docker.mk": "pull:\n\t" + pull,
+    }
+    for name, content in files.items():
+        write(project / name, content)
+    for name in ("bin/deploy", "bin/tool", "deploy.sh"):
+        (project / name).chmod(0o755)
+    pc.git(project, "add", "-A")
+
+    completed = pc.pre_commit(project, "run", "--all-files")
+
+    text = output(completed)
+    assert completed.returncode == 1, text
+    assert sorted(reported(text)) == [
+        ("Makefile", 1, "DH001"),
+        ("bin/deploy", 2, "DH001"),
+        ("build/docker.mk", 2, "DH001"),
+        ("deploy.sh", 2, "DH001"),  # once: the scripts recipe leaves *.sh to `dehub`
+    ], text
