@@ -40,7 +40,7 @@ MAX_VALUE = 4096
 MAX_LOOKUPS = 10_000  # variable references one expansion follows
 CONDITIONALS = frozenset(("ifeq", "ifneq", "ifdef", "ifndef", "else", "endif"))
 IGNORED_DIRECTIVES = frozenset(("include", "-include", "sinclude", "vpath", "unexport", "undefine", "load"))
-ASSIGN_OPS = ("::=", ":::=", ":=", "?=", "+=", "!=", "=")
+ASSIGN_OPS = (":::=", "::=", ":=", "?=", "+=", "!=", "=")  # longest first
 NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-/")
 SHELLS = frozenset(("sh", "bash", "dash", "ksh", "mksh", "zsh", "ash", "busybox"))
 READ_JOB = "(read)"

@@ -7,6 +7,8 @@ import itertools
 
 import pytest
 from helpers import findings, problems
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from kindtable import KindTable
 
 from dehub.makefile import parse
@@ -116,6 +118,12 @@ FIX = [
         id="exported-read-by-the-shell",
     ),
     pytest.param(
+        "IMAGE :::= node:20\nt:\n\tdocker pull $(IMAGE)\n",
+        f"IMAGE :::= {M}node:20\nt:\n\tdocker pull $(IMAGE)\n",
+        {},
+        id="triple-colon-equals",
+    ),
+    pytest.param(
         "t:\n\tdocker run --rm \\\n\t\tnode:20 \\\n\t\tnpm test\n",
         f"t:\n\tdocker run --rm \\\n\t\t{M}node:20 \\\n\t\tnpm test\n",
         {},
@@ -193,3 +201,19 @@ def test_recursion_is_bounded():
 def test_unknown_hint_says_where_make_values_come_from():
     [finding] = findings("t:\n\tdocker run $(IMAGE)\n", "makefile")
     assert "the Makefile's own assignments" in finding.message
+
+
+@given(st.text(alphabet="\t\n\\ $(){}:=?+!#;@-abIMAGE.%\r'\"d", max_size=120))
+@settings(max_examples=300, deadline=None)
+def test_any_text_parses_without_raising(text):
+    document = parse(SourceText(text))
+    document.image_uses({})
+    document.pragmas()
+
+
+@given(st.text(alphabet="\t\n\\ $(){}:=?+!#;@-abIMAGE.%\r'\"d", max_size=60))
+@settings(max_examples=200, deadline=None)
+def test_any_recipe_parses_without_raising(body):
+    text = f"IMAGE ?= node:20\nt:\n\tdocker run {body}\n\tdocker pull $(IMAGE)\n"
+    document = parse(SourceText(text))
+    document.image_uses({})
