@@ -302,8 +302,9 @@ class MakefileDocument(Document):
             shell_value = Expander(self.variables).expand(shell.value) if shell.value is not None else None
             if shell_value is None or not shell_value.is_known:
                 return  # a shell dehub cannot name: its syntax is unknown
-            words = shell_value.text.split()
-            dialect = words[0].rsplit("/", 1)[-1] if words else "sh"
+            from .shellscript import shebang_shell
+
+            dialect = shebang_shell("#!" + shell_value.text.strip()) or "sh"  # `/usr/bin/env bash` too
             if dialect not in SHELLS:
                 return
         read: list[tuple[Rule, list[list[ScriptEvent]]]] = []

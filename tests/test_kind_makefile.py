@@ -74,6 +74,7 @@ PROBLEM = [
         id="suppress-a-line",
     ),
     pytest.param(f"a:\n\tdocker pull {M}node:20\nb:\n" + ECR_LOGIN, {(2, 14, "DH005")}, id="login-in-another-target"),
+    pytest.param("SHELL := /usr/bin/env bash\nt:\n\tdocker pull alpine\n", {(3, 14, "DH001")}, id="shell-through-env"),
     pytest.param("t:\n\tdocker buildx create --use\n", {(2, 16, "DH004")}, id="buildx-create"),
     pytest.param("DOCKER ?= docker\nt:\n\t$(DOCKER) run node:20\n", {(3, 16, "DH001")}, id="docker-from-variable"),
     pytest.param(  # each recipe line is a shell of its own: a here-document cannot span lines
