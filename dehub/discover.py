@@ -48,10 +48,17 @@ def display_path(path: str) -> str:
 
 
 def discover(
-    paths: list[str], *, excluded: Callable[[str], bool], force_exclude: bool, kind: str | None
+    paths: list[str],
+    *,
+    excluded: Callable[[str], bool],
+    force_exclude: bool,
+    kind: str | None,
+    filter_files: bool = False,
 ) -> list[Target]:
     """The files to check under `paths`; `excluded(path)` applies the `exclude` of the
-    configuration that governs that file (`config.Scope.excludes`)."""
+    configuration that governs that file (`config.Scope.excludes`). With `filter_files`
+    (`--filter-files`, as the pre-commit hooks call dehub) a named file is taken only as a
+    folder walk would take it, and one of no kind is dropped without a word."""
     targets: list[Target] = []
     seen: set[str] = set()
     for given in paths:
@@ -64,12 +71,17 @@ def discover(
         else:
             if force_exclude and excluded(given):
                 continue
+            if filter_files and kind is None:  # taken only as a folder walk would take it
+                file_kind = walk_kind(given)
+                if file_kind is not None:
+                    _add(targets, seen, Target(display_path(given), file_kind, False))
+                continue
             _add(targets, seen, Target(display_path(given), kind or kind_for_path(given), True))
     return targets
 
 
 def scoped_targets(
-    paths: list[str], scopes: Scopes, *, force_exclude: bool, kind: str | None
+    paths: list[str], scopes: Scopes, *, force_exclude: bool, kind: str | None, filter_files: bool = False
 ) -> list[tuple[Target, Scope]]:
     """The files to check under `paths`, each with the configuration that governs it.
 
@@ -83,7 +95,11 @@ def scoped_targets(
         else:
             scopes.for_folder(given)
     targets = discover(
-        paths, excluded=lambda path: scopes.for_file(path).excludes(path), force_exclude=force_exclude, kind=kind
+        paths,
+        excluded=lambda path: scopes.for_file(path).excludes(path),
+        force_exclude=force_exclude,
+        kind=kind,
+        filter_files=filter_files,
     )
     return [(target, scopes.for_file(target.path)) for target in targets]
 

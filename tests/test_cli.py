@@ -1445,3 +1445,29 @@ def test_check_help_documents_the_exit_codes(capsys):
         "  2  usage, configuration or internal error, or a path that does not exist\n"
         "     (even with --exit-zero)\n"
     )
+
+
+def test_filter_files_takes_named_files_as_a_folder_walk_would(tmp_path, monkeypatch, capsys):
+    """`--filter-files` (the pre-commit hooks' flag): a named file is checked when its name is a
+    kind's or a kind reads its name by content and the content is that kind; the rest are
+    dropped without a note. Without the flag every named file is read and the rest named."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Dockerfile").write_text("FROM node:20\n", encoding="utf-8")
+    (tmp_path / "deploy.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n    - name: a\n      image: redis:7\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "mkdocs.yml").write_text("site_name: docs\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("FROM node:20\n", encoding="utf-8")
+    names = ["Dockerfile", "deploy.yaml", "mkdocs.yml", "notes.txt"]
+    assert main(["check", "--isolated", "--filter-files", "--format", "json", *names]) == 1
+    out, err = capsys.readouterr()
+    assert sorted((f["path"], f["code"]) for f in json.loads(out)["findings"]) == [
+        ("Dockerfile", "DH001"), ("deploy.yaml", "DH001")]  # fmt: skip
+    assert err == ""
+    assert main(["check", "--isolated", "--format", "json", *names]) == 1
+    out, err = capsys.readouterr()
+    paths = sorted(f["path"] for f in json.loads(out)["findings"])
+    assert paths == ["Dockerfile", "deploy.yaml"]
+    assert "skipped mkdocs.yml: not a kind of file dehub reads" in err
+    assert "skipped notes.txt: not a kind of file dehub reads" in err

@@ -133,8 +133,10 @@ async def test_language_server_diagnostics(name, editor: RecordingClient):
 # ---------------------------------------------------------------- pre-commit
 
 def test_precommit_hooks_check_and_fix_every_kind(pc, tmp_path):  # noqa: F811 - the fixture
-    by_path = [sample for sample in SAMPLES.values() if sample.kind.paths]
+    by_path = list(SAMPLES.values())  # a kind told by content is passed too (its name is a YAML file's)
     files = {sample.path: sample.text for sample in by_path}
+    files["mkdocs.yml"] = "site_name: docs\nimage: node:20\n"  # YAML of no kind: dropped without a note
+    files["bin/notes"] = "image: node:20\n"  # not a script
     project = pc.project(tmp_path / "project", ["dehub", "dehub-fix"], files)
     pc.git(project, "add", "-A")
     pc.git(project, "commit", "-q", "--no-verify", "-m", "files")
@@ -145,6 +147,7 @@ def test_precommit_hooks_check_and_fix_every_kind(pc, tmp_path):  # noqa: F811 -
     reported = set(re.findall(r"^(\S+):(\d+):(\d+): (DH\d{3})", text, flags=re.M))
     expected = {(s.path, str(line), str(column), code) for s in by_path for line, column, code in s.expected}
     assert reported == expected
+    assert "mkdocs.yml" not in text and "bin/notes" not in text
 
     for sample in by_path:
         write(project, sample.path, sample.fix_text)

@@ -74,6 +74,11 @@ CHECK_OPTIONS = [
     Option("--no-baseline", help="ignore the configuration's `baseline`: report every finding"),
     Option("--show-unused-suppressions", help="report `# dehub ignore=` comments that suppress nothing (DH901)"),
     Option("--force-exclude", help="apply `exclude` patterns to files named on the command line too"),
+    Option(
+        "--filter-files",
+        help="take a named file only as a folder walk would (by name, or by content where a kind reads "
+        "any name), skipping the rest without a note; the pre-commit hooks pass it",
+    ),
     Option("--statistics", help="count findings per rule instead of listing them"),
     Option(
         "-j",
@@ -141,7 +146,9 @@ def check(argv: list[str]) -> int:
     from dehub.runner import check_files
 
     try:
-        targets = scoped_targets(paths, scopes, force_exclude=options.force_exclude, kind=options.kind)
+        targets = scoped_targets(
+            paths, scopes, force_exclude=options.force_exclude, kind=options.kind, filter_files=options.filter_files
+        )
     except ConfigError as err:
         sys.stderr.write(f"dehub: error: {err}\n")
         return EXIT_ERROR
