@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 class ImageUse:
-    __slots__ = ("site", "value", "start", "end", "problem", "context", "shared", "rewrite")
+    __slots__ = ("site", "value", "start", "end", "problem", "context", "shared", "rewrite", "registry")
 
     def __init__(self, site: str, value: Value, start: int, end: int, problem: str | None = None) -> None:
         self.site = site
@@ -36,6 +36,9 @@ class ImageUse:
         # (a kustomize `images:` entry gains a `newName:`; a Helm `image:` has `registry` and
         # `repository` apart); None: the fix replaces the literal name (`Subject.name_span`)
         self.rewrite: Rewrite | None = None
+        # a registry other than Docker Hub the kind knows this image comes from, though its text
+        # is not known (GitLab's `${CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX}/node:20`): no finding
+        self.registry: str | None = None
 
     def __repr__(self) -> str:
         return f"ImageUse({self.site}, {self.value.text!r}, {self.start}, {self.end})"

@@ -109,6 +109,15 @@ MAKE_HINT = (
     "the environment, functions (`$(shell ...)`) and automatic variables are unknown"
 )
 GHA_HINT = "dehub reads static matrix values, `env:` literals and input defaults written in the file"
+GITLAB_HINT = (
+    "dehub reads `variables:` (top level, job, `extends`, `parallel: matrix:`) and `spec: inputs:` defaults "
+    "written in this file; `{name}` comes from elsewhere (a CI/CD variable in the project or group settings, "
+    "a predefined `CI_*` variable, or an included file)"
+)
+BITBUCKET_HINT = (
+    "dehub reads `variables:` defaults of custom pipelines written in this file; `{name}` comes from elsewhere "
+    "(a repository, deployment or workspace variable, or a default `BITBUCKET_*` variable)"
+)
 
 KINDS: tuple[KindSpec, ...] = (
     KindSpec(
@@ -198,6 +207,19 @@ KINDS: tuple[KindSpec, ...] = (
         examples=("Makefile", "GNUmakefile", "makefile", "build/docker.mk"),
     ),
     KindSpec(
+        "gitlab", "dehub.gitlab", title="GitLab CI files",
+        paths=(".gitlab-ci.yml", ".gitlab-ci.yaml", "*.gitlab-ci.yml", "*.gitlab-ci.yaml", ".gitlab/ci/*.yml",
+               ".gitlab/ci/*.yaml"),
+        sniff_priority=32, unresolved_hint=GITLAB_HINT, pipeline=True,
+        examples=(".gitlab-ci.yml", "ci/build.gitlab-ci.yml", ".gitlab/ci/test.yml"),
+    ),
+    KindSpec(
+        "bitbucket", "dehub.bitbucket", title="Bitbucket Pipelines files",
+        paths=("bitbucket-pipelines.yml", "bitbucket-pipelines.yaml"),
+        sniff_priority=36, unresolved_hint=BITBUCKET_HINT, pipeline=True,
+        examples=("bitbucket-pipelines.yml", "sub/bitbucket-pipelines.yaml"),
+    ),
+    KindSpec(
         "dockerfile", "dehub.dockerfile", title="Dockerfiles",
         paths=_dockerfile_names("dockerfile") + _dockerfile_names("containerfile"),
         not_paths=NOT_DOCKERFILES, sniff_priority=90, language_ids=("dockerfile", "containerfile"),
@@ -281,8 +303,6 @@ def titles() -> str:
 # Files people expect dehub to read that it does not read yet: named plainly when they are
 # given explicitly, rather than suggesting a `--kind` that cannot help.
 NOT_YET: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("GitLab CI files", (".gitlab-ci.yml", ".gitlab-ci.yaml", "*.gitlab-ci.yml", "*.gitlab-ci.yaml")),
-    ("Bitbucket Pipelines files", ("bitbucket-pipelines.yml", "bitbucket-pipelines.yaml")),
     ("Drone and Woodpecker files", (".drone.yml", ".drone.yaml", ".woodpecker.yml", ".woodpecker.yaml",
                                     ".woodpecker/*.yml", ".woodpecker/*.yaml")),
     ("Jenkinsfiles", ("jenkinsfile", "*.jenkinsfile", "jenkinsfile.*")),

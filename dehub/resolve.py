@@ -57,6 +57,9 @@ def resolve(use: ImageUse, policy: Policy, kind: str = "") -> Subject:
     if use.problem is not None:
         subject.problem = use.problem
         return subject
+    if use.registry is not None:  # the kind knows where it comes from, and it is not Docker Hub
+        subject.registry = use.registry
+        return subject
     value = use.value
     text = value.text
     known = value.first_unknown()

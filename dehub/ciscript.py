@@ -1,0 +1,129 @@
+"""Helpers the YAML CI kinds without expressions of their own share (GitLab CI, Bitbucket
+Pipelines): `$NAME` / `${NAME}` in image names, and script lists read as one shell script.
+
+Both systems substitute `$NAME` and `${NAME}` in an image name from the variables they know,
+and nothing else: no quotes are removed, no `${NAME:-default}` (a name that is not plain stays
+as written, unknown). A script is a list of command lines the runner writes into one shell
+script, so a variable or an image an earlier line set is seen by a later one.
+"""
+
+from __future__ import annotations
+
+from . import yamlsource as ys
+from .expand import NAME_CHARS, NAME_START
+from .pipeline import JobRun
+from .tracked import Tracked
+from .value import SYNTHETIC, UNKNOWN, Builder, Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from yaml.nodes import Node
+
+MAX_DEPTH = 10  # variables that name variables, nested deeper than this, stay unknown
+MAX_LINES = 5_000  # script lines read per job
+
+
+def expand(value: Value, variables: dict[str, Value | None], depth: int = 0, dollar_escape: bool = True) -> Value:
+    """`$NAME` and `${NAME}` substituted from `variables` (values expanded in turn); a name
+    with no value, or None, stays as written with UNKNOWN origins. `$$` is a `$` when
+    `dollar_escape` (GitLab)."""
+    text = value.text
+    if "$" not in text:
+        return value
+    origins = value.origins
+    out = Builder()
+    pos = 0
+    while pos < len(text):
+        char = text[pos]
+        if char != "$":
+            out.add(char, origins[pos])
+            pos += 1
+            continue
+        if dollar_escape and text.startswith("$$", pos):
+            out.add("$", origins[pos + 1])
+            pos += 2
+            continue
+        name, end = _name_at(text, pos)
+        if not name:
+            out.add(char, origins[pos])
+            pos += 1
+            continue
+        found = variables.get(name)
+        written = text[pos:end]
+        if found is None or depth >= MAX_DEPTH:
+            out.add_unknown(written, name)
+        else:
+            inner = expand(found, variables, depth + 1, dollar_escape)
+            out.extend(inner)
+            out.variables.append(name)
+        pos = end
+    return out.build()
+
+
+def _name_at(text: str, pos: int) -> tuple[str, int]:
+    """The variable name of `$NAME` or `${NAME}` at `pos`, and where it ends; ('', pos) if none."""
+    start = pos + 1
+    if text.startswith("{", start):
+        close = text.find("}", start + 1)
+        name = text[start + 1 : close] if close != -1 else ""
+        if name and name[0] in NAME_START and all(char in NAME_CHARS for char in name):
+            return name, close + 1
+        if close != -1 and name:  # `${NAME:-x}` and the like: not substituted, unknown as a whole
+            return name, close + 1
+        return "", pos
+    end = start
+    while end < len(text) and text[end] in NAME_CHARS:
+        end += 1
+    if end == start or text[start] not in NAME_START:
+        return "", pos
+    return text[start:end], end
+
+
+def leading_variable(value: Value) -> str:
+    """The name of the unknown variable a value starts with (`$CI_REGISTRY_IMAGE/app`), or ''."""
+    if not value.origins or value.origins[0] != UNKNOWN or not value.unresolved:
+        return ""
+    name = value.unresolved[0]
+    text = value.text
+    return name if text.startswith(("$" + name, "${" + name + "}")) else ""
+
+
+def script_lines(node: Node | None, deref: Callable[[Node], Node | None], out: list[Node]) -> None:
+    """The scalar lines of a script (a string, or a list, nested lists flattened), in order."""
+    pending = [node]
+    seen: set[int] = set()  # a `!reference` to the list it is in is read once
+    while pending and len(out) < MAX_LINES:
+        item = pending.pop()
+        item = deref(item) if item is not None else None
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if ys.is_scalar(item):
+            if not ys.is_null(item):
+                out.append(item)
+        elif ys.is_sequence(item):
+            pending.extend(reversed(item.value))
+
+
+def joined(values: list[Value]) -> Tracked:
+    """Lines as one script, a synthetic line break between them; each character keeps where it
+    was written."""
+    builder = Builder()
+    for index, value in enumerate(values):
+        if index:
+            builder.add("\n", SYNTHETIC)
+        builder.extend(value)
+    return Tracked.plain(builder.build())
+
+
+def read_script(
+    run: JobRun, step: int, values: list[Value], env: dict[str, Value | None], site: str, shell_name: str = "bash"
+) -> None:
+    """A job's script lines, as one script, into `run`."""
+    from .shell.events import script_events
+
+    if not values:
+        return
+    run.script(step, script_events(joined(values), env, shell_name), site)
