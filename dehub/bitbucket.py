@@ -81,11 +81,15 @@ class BitbucketDocument(YamlDocument):
         for job in self.pipeline.jobs[start:]:
             for uses in job.runs:
                 written.update((use.site, use.start, use.end) for use in uses)
+        # what no pipeline here runs is still written here: `definitions.steps`, services, the image
+        unused: list[Job] = []
+        steps = ys.mapping_get(definitions, "steps") if ys.is_mapping(definitions) else None
+        self._read_steps("definitions.steps", steps, default_image, service_nodes, {}, unused)
         definitions_run = JobRun(Job("definitions", (0, 0)))
         for service in service_nodes.values():
             self._service(definitions_run, service, {})
         self._image(definitions_run, IMAGE_SITE, default_image, {})
-        for use in definitions_run.uses:
+        for use in [use for job in unused for uses in job.runs for use in uses] + definitions_run.uses:
             key = (use.site, use.start, use.end)
             if key not in written:
                 written.add(key)
@@ -114,8 +118,11 @@ class BitbucketDocument(YamlDocument):
         default_image: Node | None,
         services: dict[str, Node],
         variables: dict[str, Value | None],
+        jobs: list[Job] | None = None,
     ) -> None:
-        """A list of steps, `parallel:` and `stage:` entries, each step a job."""
+        """A list of steps, `parallel:` and `stage:` entries, each step a job (of the pipeline,
+        or of `jobs` when given)."""
+        into = self.pipeline.jobs if jobs is None else jobs
         pending: list[Node | None] = [node]
         steps: list[tuple[Node, Node]] = []
         while pending and len(steps) < MAX_STEPS:
@@ -135,7 +142,7 @@ class BitbucketDocument(YamlDocument):
                 elif key == "stage" and ys.is_mapping(value):
                     pending.append(ys.mapping_get(value, "steps"))
         for key_node, step in steps:
-            number = len([job for job in self.pipeline.jobs if job.id.startswith(where + "/")]) + 1
+            number = len([job for job in into if job.id.startswith(where + "/")]) + 1
             name_value = self.value(ys.mapping_get(step, "name"))
             shown = f"`{name_value.text}`" if name_value is not None else str(number)
             label = f"step {shown} in `{where}`"
@@ -143,7 +150,7 @@ class BitbucketDocument(YamlDocument):
             if image is None:
                 image = default_image
             job = Job(f"{where}/{number}", ys.span(key_node), label=label, notes=self._notes(image))
-            self.pipeline.jobs.append(job)
+            into.append(job)
             run = JobRun(job)
             self._image(run, IMAGE_SITE, image, variables)
             names = ys.mapping_get(step, "services")

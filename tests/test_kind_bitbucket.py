@@ -66,6 +66,12 @@ PROBLEM = [
         id="services",
     ),
     pytest.param(
+        "definitions:\n  steps:\n    - step: &unused\n        image: golang:1.22\n        script:\n"
+        "          - docker pull redis:7\n" + STEP + "        script: [x]\n",
+        {(4, 16, "DH001"), (6, 25, "DH001")},
+        id="definitions-step-no-pipeline-runs",  # found in the real-file check (4Science/DSpace)
+    ),
+    pytest.param(
         "definitions:\n  services:\n    unused:\n      image: mysql:8\n" + STEP + "        script: [x]\n",
         {(4, 14, "DH001")},
         id="service-no-step-uses",
