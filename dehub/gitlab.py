@@ -67,13 +67,18 @@ FOREIGN_KEYS = frozenset((
 
 
 def sniff(text: str) -> bool:
-    """A GitLab CI file has top-level `stages:` (a list of names), or jobs with `script:` under
-    top-level keys, and none of the top-level keys of other CI systems or compose files.
+    """A GitLab CI file has top-level `stages:` (a list of names), jobs with `script:` under
+    top-level keys, or a `spec: inputs:` header, and none of the top-level keys of other CI
+    systems or compose files.
 
     Cheap: reads the lines, not the YAML."""
     keys = ys.top_level_keys(text)
     if keys & FOREIGN_KEYS or ("services" in keys and "image" not in keys and "stages" not in keys):
         return False
+    if "- step:" in text:  # Bitbucket's steps
+        return False
+    if keys == {"spec"} or ("spec" in keys and "\n---" in text and "inputs:" in text):  # a CI component
+        return True
     if "stages" in keys and "- stage:" not in text:
         return True
     lines = text.splitlines()[:2000]

@@ -272,6 +272,8 @@ def test_reference_to_nothing_and_cycles_are_harmless():
         ("on: push\njobs:\n  a:\n    steps:\n      - run: x\n", False),
         ("trigger: [main]\npool:\n  vmImage: ubuntu-latest\nstages:\n  - stage: Build\n", False),  # Azure
         ("pipelines:\n  default:\n    - step:\n        script: [x]\n", False),  # Bitbucket
+        ("spec:\n  inputs:\n    stage:\n      default: test\n---\nlint:\n  stage: $[[ inputs.stage ]]\n", True),
+        ("develop:\n  - step:\n      script: [mvn deploy]\n", False),  # Bitbucket steps without `pipelines:`
         ("- hosts: all\n  tasks:\n    - name: x\n      script: run.sh\n", False),  # Ansible
         ("workflows:\n  ios:\n    scripts:\n      - name: x\n        script: make\n", False),  # Codemagic
     ],
