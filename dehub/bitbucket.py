@@ -83,8 +83,8 @@ class BitbucketDocument(YamlDocument):
                 written.update((use.site, use.start, use.end) for use in uses)
         # what no pipeline here runs is still written here: `definitions.steps`, services, the image
         unused: list[Job] = []
-        steps = ys.mapping_get(definitions, "steps") if ys.is_mapping(definitions) else None
-        self._read_steps("definitions.steps", steps, default_image, service_nodes, {}, unused)
+        defined = ys.mapping_get(definitions, "steps") if ys.is_mapping(definitions) else None
+        self._read_steps("definitions.steps", defined, default_image, service_nodes, {}, unused)
         definitions_run = JobRun(Job("definitions", (0, 0)))
         for service in service_nodes.values():
             self._service(definitions_run, service, {})

@@ -38,6 +38,13 @@ NOOP = [
         id="private-ecr-image-and-comment",
     ),
     pytest.param(
+        "# dehub ignore=DH001 the vendor's pinned image\nimage: node:20\n"
+        + STEP
+        + "        script:\n          # dehub ignore=DH001 legacy\n          - docker pull redis:7\n",
+        {},
+        id="suppressed",
+    ),
+    pytest.param(
         "clone:\n  depth: 1\npipelines:\n  custom:\n    shared:\n      import: shared-pipelines:main:build\n",
         {},
         id="imported-pipeline",
@@ -108,6 +115,12 @@ PROBLEM = [
         "            default: node:20\n      - step:\n          image: $IMAGE\n          script: [x]\n",
         {(6, 22, "DH001")},
         id="custom-variable-default",
+    ),
+    pytest.param(
+        "definitions:\n  pull: &pull docker pull\n    node:20\n" + STEP + "        script:\n          - *pull\n"
+        "          - #- a line commented out leaves an empty item\n          - docker run --rm node:20 npm test\n",
+        {(3, 5, "DH001"), (10, 29, "DH001")},
+        id="script-line-from-an-anchor-and-an-empty-item",  # 4Science/DSpace writes `- *setEnv`
     ),
     pytest.param(
         STEP + "        image: $BUILD_IMAGE\n        script: [x]\n", {(4, 16, "DH003")}, id="repository-variable"

@@ -47,6 +47,12 @@ NOOP = [
         id="variable-no-image-reads-and-comments",
     ),
     pytest.param(
+        "job:\n  # dehub ignore=DH001 pinned by the vendor\n  image: node:20\n  script:\n"
+        "    # dehub ignore=DH001 legacy\n    - docker pull redis:7\n",
+        {},
+        id="suppressed",
+    ),
+    pytest.param(
         "stages: [build]\ndownstream:\n  trigger:\n    include: ci/child.yml\n", {}, id="trigger-job-runs-nothing"
     ),
     pytest.param(
