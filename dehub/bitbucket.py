@@ -33,6 +33,7 @@ SERVICE_SITE = "bitbucket-service"
 SCRIPT_SITE = "bitbucket-script"
 SECTIONS = ("default", "branches", "tags", "bookmarks", "pull-requests", "custom")
 MAX_STEPS = 5_000
+MAX_VISITS = 100_000
 SETUP_NOTE = (
     "pulled by Bitbucket before the step's script runs, so a `docker login` in the script cannot cover it "
     "(only the mirror, or `username`/`password` or `aws:` credentials on the image, can)"
@@ -125,12 +126,17 @@ class BitbucketDocument(YamlDocument):
         into = self.pipeline.jobs if jobs is None else jobs
         pending: list[Node | None] = [node]
         steps: list[tuple[Node, Node]] = []
-        while pending and len(steps) < MAX_STEPS:
+        visits = 0  # aliases may nest lists in lists: the walk is bounded however they do
+        seen: set[int] = set()
+        while pending and len(steps) < MAX_STEPS and visits < MAX_VISITS:
+            visits += 1
             item = pending.pop()
             if item is None:
                 continue
             if ys.is_sequence(item):
-                pending.extend(reversed(item.value))
+                if id(item) not in seen:  # a list aliased twice in one pipeline is read once
+                    seen.add(id(item))
+                    pending.extend(reversed(item.value))
                 continue
             if not ys.is_mapping(item):
                 continue

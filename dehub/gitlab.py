@@ -100,6 +100,10 @@ class GitLabDocument(YamlDocument):
         self.extra: list[ImageUse] = []  # templates' images no job of this file pulls
         self.inputs: dict[str, Value | None] = {}  # `spec: inputs:` defaults of the header
         self.root: Node | None = None
+        # what a job inherits through `extends`, worked out once per job: templates are shared
+        # by many jobs, and a file may extend in breadth as well as depth
+        self._looked_up: dict[tuple[int, str], Node | None] = {}
+        self._job_variables: dict[int, dict[str, Value | None]] = {}
         super().__init__(source)
 
     def image_uses(self, build_args: dict[str, str]) -> list[ImageUse]:
@@ -268,7 +272,11 @@ class GitLabDocument(YamlDocument):
 
     def job_variables(self, node: Node, depth: int = 0) -> dict[str, Value | None]:
         """A job's `variables:` merged over those of the jobs it extends, in order."""
+        known = self._job_variables.get(id(node))
+        if known is not None:
+            return known
         out: dict[str, Value | None] = {}
+        self._job_variables[id(node)] = out  # a cycle of `extends` reads what is merged so far
         if depth < MAX_EXTENDS:
             for parent in self.parents(node):
                 out.update(self.job_variables(parent, depth + 1))
@@ -341,11 +349,16 @@ class GitLabDocument(YamlDocument):
         found = ys.mapping_get(node, key)
         if found is not None or depth >= MAX_EXTENDS:
             return found
+        memo = (id(node), key)
+        if memo in self._looked_up:
+            return self._looked_up[memo]
+        self._looked_up[memo] = None  # a cycle of `extends` finds nothing more
         for parent in reversed(self.parents(node)):
             found = self.lookup(parent, key, depth + 1)
             if found is not None:
-                return found
-        return None
+                break
+        self._looked_up[memo] = found
+        return found
 
     def _matrix(self, node: Node) -> list[dict[str, Value | None]] | None:
         """Each `parallel: matrix:` combination's variables; None when the job has no matrix."""

@@ -210,3 +210,15 @@ def test_sniff(text, expected):
     assert sniff(text) is expected
     if expected:
         assert kinds.kind_for_text(text) == "bitbucket"
+
+
+def test_lists_of_aliased_lists_are_walked_in_bounded_time():
+    import time
+
+    lines = ["definitions:", "  l0: &l0 []"]
+    lines += [f"  l{n}: &l{n} [*l{n - 1}, *l{n - 1}, *l{n - 1}]" for n in range(1, 25)]
+    lines += ["pipelines:", "  default:", "    - parallel: *l24", "    - step: {image: node:20, script: [x]}"]
+    started = time.perf_counter()
+    document = _document("\n".join(lines) + "\n")
+    assert time.perf_counter() - started < 5
+    assert [job.id for job in document.pipeline.jobs] == ["default/1"]  # each aliased list is read once

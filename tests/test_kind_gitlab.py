@@ -309,3 +309,21 @@ def test_a_use_with_a_known_registry_is_resolved_as_not_docker_hub():
     use.registry = "the GitLab Dependency Proxy"
     subject = resolve(use, Policy())
     assert not subject.unresolved and subject.decision is None and subject.registry == use.registry
+
+
+def test_extends_in_breadth_and_depth_is_read_once_per_template():
+    """Eleven levels of five templates, each extending all five of the level below: walking every
+    path would take 5**11 steps; each template is read once."""
+    import time
+
+    lines = [f".l0_{i}:\n  variables:\n    V{i}: x\n" for i in range(4)]
+    lines.append(".l0_4:\n  variables:\n    V4: x\n  image: node:20\n")
+    for level in range(1, 11):
+        parents = ", ".join(f".l{level - 1}_{i}" for i in range(5))
+        lines += [f".l{level}_{i}:\n  extends: [{parents}]\n" for i in range(5)]
+    lines.append("job:\n  extends: [.l10_0, .l10_1, .l10_2, .l10_3, .l10_4]\n  services: [$V3]\n  script: [x]\n")
+    text = "".join(lines)
+    started = time.perf_counter()
+    job = _document(text).pipeline.jobs[0]
+    assert time.perf_counter() - started < 5
+    assert [use.value.text for use in job.runs[0]] == ["node:20", "x"]
