@@ -164,7 +164,7 @@ class BitbucketDocument(YamlDocument):
                 service = services.get((ys.scalar_text(service_name) or "").strip())
                 if service is not None:
                     self._service(run, service, variables)
-            env = {name: ciscript.expand(value, variables, dollar_escape=False) if value is not None else None
+            env = {name: ciscript.expand(value, variables, False, name) if value is not None else None
                    for name, value in variables.items()}  # fmt: skip
             for index, key in enumerate(("script", "after-script")):
                 lines: list[Node] = []

@@ -23,12 +23,24 @@ if TYPE_CHECKING:
 
 MAX_DEPTH = 10  # variables that name variables, nested deeper than this, stay unknown
 MAX_LINES = 5_000  # script lines read per job
+MAX_EXPANDED = 4_096  # characters substituted for variables in one value, at most
 
 
-def expand(value: Value, variables: dict[str, Value | None], depth: int = 0, dollar_escape: bool = True) -> Value:
+def expand(value: Value, variables: dict[str, Value | None], dollar_escape: bool = True, own: str = "") -> Value:
     """`$NAME` and `${NAME}` substituted from `variables` (values expanded in turn); a name
-    with no value, or None, stays as written with UNKNOWN origins. `$$` is a `$` when
-    `dollar_escape` (GitLab)."""
+    with no value, or None, stays as written with UNKNOWN origins, and so does a variable that
+    names itself (directly or through others) or one past MAX_DEPTH levels or MAX_EXPANDED
+    characters of substitution (`A: $B$B$B$B`, `B: $C$C$C$C`, ... would grow exponentially).
+    `$$` is a `$` when `dollar_escape` (GitLab). `own`: the variable whose value this is (its
+    `$OWN`, as in `PATH: $PATH:/x`, is the value from outside, unknown)."""
+    if "$" not in value.text:
+        return value
+    return _expand(value, variables, dollar_escape, [own] if own else [], [MAX_EXPANDED])
+
+
+def _expand(
+    value: Value, variables: dict[str, Value | None], dollar_escape: bool, active: list[str], budget: list[int]
+) -> Value:
     text = value.text
     if "$" not in text:
         return value
@@ -52,11 +64,13 @@ def expand(value: Value, variables: dict[str, Value | None], depth: int = 0, dol
             continue
         found = variables.get(name)
         written = text[pos:end]
-        if found is None or depth >= MAX_DEPTH:
+        if found is None or name in active or len(active) >= MAX_DEPTH or budget[0] < len(found.text):
             out.add_unknown(written, name)
         else:
-            inner = expand(found, variables, depth + 1, dollar_escape)
-            out.extend(inner)
+            budget[0] -= len(found.text)
+            active.append(name)
+            out.extend(_expand(found, variables, dollar_escape, active, budget))
+            active.pop()
             out.variables.append(name)
         pos = end
     return out.build()

@@ -213,7 +213,7 @@ class GitLabDocument(YamlDocument):
         if services is not None:
             for item in self._service_items(services):
                 self.pull(run, SERVICE_SITE, ys.mapping_get(item, "name") if ys.is_mapping(item) else item, variables)
-        env = {name: ciscript.expand(value, variables) if value is not None else None
+        env = {name: ciscript.expand(value, variables, own=name) if value is not None else None
                for name, value in variables.items()}  # fmt: skip
         main: list[Node] = []
         ciscript.script_lines(setting("before_script"), self.deref, main)

@@ -327,3 +327,25 @@ def test_extends_in_breadth_and_depth_is_read_once_per_template():
     job = _document(text).pipeline.jobs[0]
     assert time.perf_counter() - started < 5
     assert [use.value.text for use in job.runs[0]] == ["node:20", "x"]
+
+
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        ('A: "$A$A$A$A$A$A$A$A"', "$A$A$A$A$A$A$A$A"),  # names itself: the outer values are unknown
+        ("A: $B\n  B: $A", "$A"),  # a cycle
+        ("".join(f'{a}: "{("$" + b) * 8}"\n  ' for a, b in zip("ABCDEF", "BCDEFG", strict=True)) + "G: x", None),
+    ],
+)
+def test_variables_that_name_variables_expand_in_bounded_time(variables, expected):
+    import time
+
+    started = time.perf_counter()
+    text = f"variables:\n  {variables}\njob:\n  image: $A\n  script: [docker pull $A]\n"
+    job = _document(text).pipeline.jobs[0]
+    assert time.perf_counter() - started < 5
+    image = job.runs[0][0].value
+    if expected is not None:
+        assert image.text == expected
+    else:
+        assert len(image.text) < 10_000 and not image.is_known
