@@ -162,7 +162,7 @@ class GitLabDocument(YamlDocument):
     ) -> None:
         combinations = self._matrix(node)
         count = len(combinations) if combinations is not None else 1
-        parallel = self.deref(ys.mapping_get(node, "parallel"))
+        parallel = self.deref(self.lookup(node, "parallel"))
         copies = 1
         if combinations is None and parallel is not None and ys.is_scalar(parallel):
             text = (ys.scalar_text(parallel) or "").strip()

@@ -224,6 +224,11 @@ def test_jobs_phases_and_notes():
     assert [use.value.text for use in document.extra] == ["node:20"]  # the template's image, still reported
 
 
+def test_parallel_is_inherited_through_extends():
+    job = _document(".many:\n  parallel: 4\njob:\n  extends: .many\n  image: node:20\n  script: [x]\n").pipeline.jobs[0]
+    assert job.combinations == 4 and len(job.runs) == 4
+
+
 def test_matrix_counts_combinations():
     document = _document(
         "job:\n  parallel:\n    matrix:\n      - A: [x, y]\n        B: [1, 2]\n      - A: z\n  image: node:$B\n"
