@@ -81,13 +81,26 @@ def sniff(text: str) -> bool:
         return True
     if "stages" in keys and "- stage:" not in text:
         return True
-    lines = text.splitlines()[:2000]
-    if any(line.startswith("-") for line in lines):  # a top-level list (an Ansible playbook) is no CI file
+    lines = [line for line in text.splitlines()[:2000] if line.strip() and not line.lstrip().startswith("#")]
+    if lines and lines[0].startswith("-"):  # a list at the top (an Ansible playbook) is no CI file
         return False
-    for line in lines:
-        stripped = line.lstrip(" ")
-        if stripped != line and stripped.startswith(("script:", "before_script:")):
-            return True
+    return any(_job_script(lines, index) for index in range(len(lines)))
+
+
+def _job_script(lines: list[str], index: int) -> bool:
+    """Whether line `index` is a `script:` key of a mapping that is the value of a top-level key
+    (`job:` then `  script:`), not of a list item (`- url: /` then `  script: auto`)."""
+    line = lines[index]
+    stripped = line.lstrip(" ")
+    indent = len(line) - len(stripped)
+    if not indent or not stripped.startswith(("script:", "before_script:")):
+        return False
+    for previous in reversed(lines[:index]):
+        previous_indent = len(previous) - len(previous.lstrip(" "))
+        if previous_indent < indent:
+            return previous_indent == 0 and not previous.startswith("-") and ":" in previous  # `job: &anchor`
+        if previous_indent == indent and previous.lstrip(" ").startswith("-"):
+            return False
     return False
 
 

@@ -285,6 +285,9 @@ def test_reference_to_nothing_and_cycles_are_harmless():
         ("pipelines:\n  default:\n    - step:\n        script: [x]\n", False),  # Bitbucket
         ("spec:\n  inputs:\n    stage:\n      default: test\n---\nlint:\n  stage: $[[ inputs.stage ]]\n", True),
         ("develop:\n  - step:\n      script: [mvn deploy]\n", False),  # Bitbucket steps without `pipelines:`
+        ("runtime: python39\nhandlers:\n  - url: /.*\n    script: auto\n", False),  # App Engine app.yaml
+        ("runtime: python27\nhandlers:\n- url: /.*\n  script: main.app\n", False),
+        ("include:\n- local: ci/a.yml\nbuild: &build\n  # the job\n  script:\n  - make\n", True),
         ("- hosts: all\n  tasks:\n    - name: x\n      script: run.sh\n", False),  # Ansible
         ("workflows:\n  ios:\n    scripts:\n      - name: x\n        script: make\n", False),  # Codemagic
     ],
