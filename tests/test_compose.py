@@ -86,7 +86,7 @@ def test_sniff_refuses_other_yaml(text):
 def test_a_name_dehub_does_not_read_yet_is_not_sniffed():
     text = "services:\n  web:\n    image: node:20\n"
     assert kinds.kind_for_text(text, "deploy/stack.yml") == "compose"
-    assert kinds.kind_for_text(text, ".gitlab-ci.yml") is None
+    assert kinds.kind_for_path(".gitlab-ci.yml") == "gitlab"  # read as GitLab by its name, never sniffed
     assert kinds.kind_for_text(text, ".drone.yml") is None
 
 
@@ -125,7 +125,11 @@ def test_a_walk_sniffs_yaml_files_for_compose(tmp_path, monkeypatch, capsys):
     assert main(["check", "--format", "json", "."]) == 1
     out, err = capsys.readouterr()
     found = sorted((f["path"], f["kind"], f["code"], f["line"]) for f in json.loads(out)["findings"])
-    assert found == [("deploy/stack.yml", "compose", "DH001", 3), ("docker-compose.yml", "compose", "DH001", 3)]
+    assert found == [  # .gitlab-ci.yml is read as GitLab (its top-level `services:`), never as compose
+        (".gitlab-ci.yml", "gitlab", "DH001", 2),
+        ("deploy/stack.yml", "compose", "DH001", 3),
+        ("docker-compose.yml", "compose", "DH001", 3),
+    ]
     assert err == ""
 
 
