@@ -118,6 +118,14 @@ BITBUCKET_HINT = (
     "dehub reads `variables:` defaults of custom pipelines written in this file; `{name}` comes from elsewhere "
     "(a repository, deployment or workspace variable, or a default `BITBUCKET_*` variable)"
 )
+DRONE_HINT = (
+    "Drone sets {name} when the pipeline runs (build metadata, promotion parameters); dehub reads only "
+    "values written in the file, such as a `${{NAME:-default}}` default"
+)
+WOODPECKER_HINT = (
+    "Woodpecker sets {name} when the workflow runs; dehub reads the top-level `matrix:` values and "
+    "`${{NAME:-default}}` defaults written in the file"
+)
 
 KINDS: tuple[KindSpec, ...] = (
     KindSpec(
@@ -176,6 +184,18 @@ KINDS: tuple[KindSpec, ...] = (
         ),
         examples=("docker-bake.hcl", "docker-bake.json", "docker-bake.override.hcl", "ci/release.bake.hcl",
                   "app.bake.json"),
+    ),
+    KindSpec(
+        "drone", "dehub.drone.drone", title="Drone pipelines",
+        paths=(".drone.yml", ".drone.yaml"),
+        sniff_priority=40, unresolved_hint=DRONE_HINT, pipeline=True,
+        examples=(".drone.yml", "services/api/.drone.yaml"),
+    ),
+    KindSpec(
+        "woodpecker", "dehub.drone.woodpecker", title="Woodpecker workflows",
+        paths=(".woodpecker.yml", ".woodpecker.yaml", ".woodpecker/*.yml", ".woodpecker/*.yaml"),
+        sniff_priority=41, unresolved_hint=WOODPECKER_HINT, pipeline=True,
+        examples=(".woodpecker.yml", ".woodpecker/build.yaml", ".woodpecker/test.yml"),
     ),
     KindSpec(
         "kustomize", "dehub.k8s.kustomize", title="kustomizations",
@@ -303,8 +323,6 @@ def titles() -> str:
 # Files people expect dehub to read that it does not read yet: named plainly when they are
 # given explicitly, rather than suggesting a `--kind` that cannot help.
 NOT_YET: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Drone and Woodpecker files", (".drone.yml", ".drone.yaml", ".woodpecker.yml", ".woodpecker.yaml",
-                                    ".woodpecker/*.yml", ".woodpecker/*.yaml")),
     ("Jenkinsfiles", ("jenkinsfile", "*.jenkinsfile", "jenkinsfile.*")),
 )  # fmt: skip
 
