@@ -122,6 +122,10 @@ DRONE_HINT = (
     "Drone sets {name} when the pipeline runs (build metadata, promotion parameters); dehub reads only "
     "values written in the file, such as a `${{NAME:-default}}` default"
 )
+JENKINS_HINT = (
+    "{name} gets its value when the build runs; dehub reads the literals written in the Jenkinsfile "
+    "(`def NAME = '...'`, `environment {{ NAME = '...' }}`, a string parameter's `defaultValue`)"
+)
 WOODPECKER_HINT = (
     "Woodpecker sets {name} when the workflow runs; dehub reads the top-level `matrix:` values and "
     "`${{NAME:-default}}` defaults written in the file"
@@ -196,6 +200,12 @@ KINDS: tuple[KindSpec, ...] = (
         paths=(".woodpecker.yml", ".woodpecker.yaml", ".woodpecker/*.yml", ".woodpecker/*.yaml"),
         sniff_priority=41, unresolved_hint=WOODPECKER_HINT, pipeline=True,
         examples=(".woodpecker.yml", ".woodpecker/build.yaml", ".woodpecker/test.yml"),
+    ),
+    KindSpec(
+        "jenkinsfile", "dehub.jenkins", title="Jenkinsfiles",
+        paths=("jenkinsfile", "*.jenkinsfile", "jenkinsfile.*"), not_paths=NOT_DOCKERFILES,
+        sniff_priority=42, language_ids=("jenkinsfile",), unresolved_hint=JENKINS_HINT, pipeline=True,
+        examples=("Jenkinsfile", "ci/release.jenkinsfile", "Jenkinsfile.nightly"),
     ),
     KindSpec(
         "kustomize", "dehub.k8s.kustomize", title="kustomizations",
@@ -323,7 +333,6 @@ def titles() -> str:
 # Files people expect dehub to read that it does not read yet: named plainly when they are
 # given explicitly, rather than suggesting a `--kind` that cannot help.
 NOT_YET: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Jenkinsfiles", ("jenkinsfile", "*.jenkinsfile", "jenkinsfile.*")),
 )  # fmt: skip
 
 

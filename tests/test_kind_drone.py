@@ -24,8 +24,9 @@ NOOP = [
         {},
         id="echo-is-no-pull",
     ),
-    pytest.param("kind: pipeline\ntype: exec\nname: host\n\nsteps:\n- name: a\n  image: node:20\n", {},
-                 id="exec-runs-no-container"),  # fmt: skip
+    pytest.param(
+        "kind: pipeline\ntype: exec\nname: host\n\nsteps:\n- name: a\n  image: node:20\n", {}, id="exec-no-container"
+    ),
     pytest.param("kind: pipeline\ntype: ssh\nname: s\nsteps:\n- name: a\n  image: node:20\n", {}, id="ssh"),
     pytest.param("kind: secret\nname: token\nget:\n  path: secret/docker\n  name: image\n", {}, id="secret"),
     pytest.param("kind: signature\nhmac: 0123abcd\n", {}, id="signature"),
@@ -49,8 +50,9 @@ PROBLEM = [
         {(6, 10, "DH001")},
         id="kubernetes",
     ),
-    pytest.param("kind: pipeline\nname: d\nsteps:\n- name: a\n  image: node:20\n", {(5, 10, "DH001")},
-                 id="docker-by-default"),  # fmt: skip
+    pytest.param(
+        "kind: pipeline\nname: d\nsteps:\n- name: a\n  image: node:20\n", {(5, 10, "DH001")}, id="docker-by-default"
+    ),
     pytest.param(
         HEAD + "steps:\n- name: a\n  image: alpine:3\n---\nkind: secret\nname: s\n---\n"
         "kind: pipeline\nname: two\nsteps:\n- name: b\n  image: redis:7\n",

@@ -28,8 +28,9 @@ NOOP = [
     ),
     pytest.param("steps:\n  build:\n    image: node:20\n    pull: never\n", {}, id="pull-never"),
     pytest.param("when:\n  event: push\nsteps: {}\n", {}, id="no-steps"),
-    pytest.param("variables:\n  - &img node:20\nsteps:\n  a:\n    image: quay.io/a:1\n", {},
-                 id="unused-anchor-is-no-pull"),  # fmt: skip
+    pytest.param(
+        "variables:\n  - &img node:20\nsteps:\n  a:\n    image: quay.io/a:1\n", {}, id="unused-anchor-is-no-pull"
+    ),
 ]
 
 PROBLEM = [
@@ -129,7 +130,9 @@ test_noop, test_problem, test_fix = KindTable("woodpecker").tests(NOOP, PROBLEM,
 
 
 def test_a_workflow_is_one_job_run_once_per_matrix_combination():
-    text = "matrix:\n  GO: ['1.21', '1.22']\nsteps:\n  a:\n    image: golang:${GO}\n    commands: [docker pull redis:7]\n"
+    text = (
+        "matrix:\n  GO: ['1.21', '1.22']\nsteps:\n  a:\n    image: golang:${GO}\n    commands: [docker pull redis:7]\n"
+    )
     document = woodpecker.parse(SourceText(text))
     [job] = document.pipeline.jobs
     assert job.combinations == 2

@@ -62,7 +62,7 @@ class CiDocument(YamlDocument):
 
     pipeline: Pipeline
     site_prefix = ""
-    notes: dict[Phase, str] = {}
+    notes: dict[Phase, str] | None = None
     shell_name = "sh"  # commands run with /bin/sh in the step's image
 
     def __init__(self, source: SourceText) -> None:
@@ -185,7 +185,7 @@ def matrix(node: Node | None, document: YamlDocument) -> list[dict[str, Value]] 
 
 def key_span(root: Node, key: str) -> tuple[int, int]:
     """Where a top-level key is written (a job's place when it has no name)."""
-    for key_node, value_node in root.value:
+    for key_node, _ in root.value:
         if ys.scalar_text(key_node) == key:
             return ys.span(key_node)
     return ys.span(root)
