@@ -96,6 +96,22 @@ PROBLEM = [
         {(3, 12, "DH001"), (6, 12, "DH001")},
         id="drone-0.8",
     ),
+    pytest.param(
+        "pipeline:\n  build:\n    image: quay.io/a:1\n    environment:\n      - IMG=redis:7\n      - X\n"
+        "    commands:\n      - docker run $${IMG}\n",
+        {(5, 13, "DH001")},
+        id="environment-list",
+    ),
+    pytest.param(
+        "build:\n  image: golang\n  commands: [go build]\ncompose:\n  db:\n    image: mysql:5\n",
+        {(2, 10, "DH001"), (6, 12, "DH001")},
+        id="drone-0.4",
+    ),
+    pytest.param(
+        "pipeline:\n  build:\n    image: node:20\nmatrix:\n  DB: [mysql:8]\nservices:\n  db:\n    image: ${DB}\n",
+        {(3, 12, "DH001"), (5, 8, "DH001")},
+        id="drone-0.8-matrix",
+    ),
     pytest.param(HEAD + "steps: [\n", {(6, 1, "DH900")}, id="invalid-yaml"),
 ]
 

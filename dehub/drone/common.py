@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from yaml.nodes import Node
 
 MAX_COMBINATIONS = 256
-NO_PULL = frozenset(("never",))  # `pull: never`: the image must already be on the host
+NO_PULL = frozenset(("never",))
+SINGLE_STEPS = frozenset(("build",))  # Drone 0.4: `build:` is one step, not a mapping of steps
 
 
 class Step:
@@ -75,8 +76,18 @@ class CiDocument(YamlDocument):
     # --- values ---------------------------------------------------------------------------
 
     def environment(self, node: Node | None, variables: dict[str, Value]) -> dict[str, Value | None]:
-        """An `environment:` mapping: literal values (substituted), None for secrets and the like."""
+        """An `environment:` mapping, or a list of `NAME=value` (Drone 0.8, Woodpecker): literal
+        values (substituted), None for secrets and the like."""
         out: dict[str, Value | None] = {}
+        if node is not None and ys.is_sequence(node):
+            for item in node.value:
+                value = self.value(item)
+                name, equals, _ = value.text.partition("=") if value is not None else ("", "", "")
+                if value is not None and equals and name.strip():
+                    cut = len(name) + 1
+                    rest = Value(value.text[cut:], value.origins[cut:])
+                    out[name.strip()] = substitute(rest, variables, True).value
+            return out
         if node is None or not ys.is_mapping(node):
             return out
         for name, _, item in ys.mapping_items(node):
@@ -122,8 +133,10 @@ class CiDocument(YamlDocument):
             env = self.environment(ys.mapping_get(root, "environment"), variables)
             index = 0
             for section in sections:
-                site = "service" if section == "services" else "clone" if section == "clone" else "image"
-                for step in entries(ys.mapping_get(root, section)):
+                site = "service" if section in ("services", "compose") else "clone" if section == "clone" else "image"
+                found = ys.mapping_get(root, section)
+                single = section in SINGLE_STEPS and ys.is_mapping(found)
+                for step in [Step(section, found, None)] if single and found is not None else entries(found):
                     node = step.node
                     if images and self.pulls(node):
                         self.image(run, site, ys.mapping_get(node, "image"), variables, index)

@@ -5,7 +5,8 @@ A `type: docker` (the default) or `kubernetes` pipeline runs each step and servi
 images like any other); `type: exec`, `ssh` and the VM types run on a host and pull nothing
 themselves, but their `commands:` may (`docker pull`). `kind: secret`, `signature` and
 `template` documents name no image. Drone 0.8's format (no `kind:`, a `pipeline:` mapping of
-steps, `services:`, `clone:` plugins, a top-level `matrix:`) is read too. Drone substitutes
+steps, `services:`, `clone:` plugins, a top-level `matrix:`) and Drone 0.4's (a `build:` step,
+`compose:` services) are read too. Drone substitutes
 `${NAME}` with build metadata when the pipeline runs, so such a name is unknown to dehub.
 """
 
@@ -58,14 +59,21 @@ class DroneDocument(CiDocument):
         self.read_pipeline(job, root, [{}], ("services", "steps"), images=type_text in CONTAINER_TYPES)
 
     def _legacy(self, root: Node) -> None:
-        """Drone 0.8: `pipeline:` steps by name, `services:`, `clone:` plugins, `matrix:`."""
+        """Drone 0.8: `pipeline:` steps by name, `services:`, `clone:` plugins, `matrix:`; Drone
+        0.4: a `build:` step and `compose:` services."""
         steps = ys.mapping_get(root, "pipeline")
+        sections: tuple[str, ...] = ("clone", "services", "pipeline")
+        key = "pipeline"
+        if steps is None:  # Drone 0.4: one `build:` step, `compose:` services
+            steps = ys.mapping_get(root, "build")
+            sections = ("compose", "build")
+            key = "build"
         if steps is None or not (ys.is_mapping(steps) or ys.is_sequence(steps)):
             return
         combinations = matrix(ys.mapping_get(root, "matrix"), self)
-        span = key_span(root, "pipeline")
+        span = key_span(root, key)
         job = self.job("pipeline", span, "the pipeline", None if combinations is None else len(combinations))
-        self.read_pipeline(job, root, combinations or [{}], ("clone", "services", "pipeline"))
+        self.read_pipeline(job, root, combinations or [{}], sections)
 
 
 def parse(source: SourceText) -> DroneDocument:
