@@ -6,7 +6,7 @@ comments, and what is not a pull. The tokenizer in depth: test_jenkins_lexer.py.
 from __future__ import annotations
 
 import pytest
-from helpers import findings
+from helpers import findings, fixed
 from kindtable import KindTable
 
 from dehub import jenkins
@@ -130,6 +130,19 @@ PROBLEM = [
         {(8, 25, "DH001")},
         id="suppression-comment",
     ),
+    pytest.param(
+        "node {\n  sh '''\n    # dehub ignore=DH001 warm the cache\n    docker pull node:20\n    docker pull redis:7\n"
+        "  '''\n}\n",
+        {(5, 17, "DH001")},
+        id="suppression-in-script",
+    ),
+    pytest.param(
+        "pipeline {\n  parameters { string(name: 'IMAGE', defaultValue: 'node:20') }\n  agent any\n  stages {\n"
+        "    stage('a') { steps { script { docker.image(params.IMAGE).pull() } } }\n  }\n}\n",
+        {(2, 53, "DH001")},
+        id="params-argument",
+    ),
+    pytest.param("node {\n  docker.image(env.BASE).pull()\n}\n", {(2, 16, "DH003")}, id="env-argument-unknown"),
     pytest.param(declarative("any", "sh 'docker pull node:20"), {(6, 12, "DH900")}, id="unterminated-string"),
 ]
 
@@ -216,3 +229,10 @@ def test_sniff():
     assert jenkins.sniff("node('linux') {\n}\n")
     assert not jenkins.sniff("apply plugin: 'java'\n")
     assert not jenkins.sniff("FROM node:20\n")
+
+
+def test_an_unused_suppression_in_a_script_is_reported_and_removed():
+    text = "node {\n  sh \"\"\"\n    # dehub ignore=DH001\n    echo no pull here\n  \"\"\"\n}\n"
+    found = findings(text, "jenkinsfile", show_unused_suppressions=True)
+    assert [(f.line, f.column, f.code) for f in found] == [(3, 5, "DH901")]
+    assert fixed(text, "jenkinsfile", show_unused_suppressions=True) == text.replace("    # dehub ignore=DH001\n", "")

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from yaml.nodes import Node
 
 MAX_COMBINATIONS = 256
-NO_PULL = frozenset(("never",))
+NO_PULL = frozenset(("never",))  # `pull: never`: the image must already be on the host
 SINGLE_STEPS = frozenset(("build",))  # Drone 0.4: `build:` is one step, not a mapping of steps
 
 

@@ -380,11 +380,13 @@ class JenkinsDocument(Document):
         if first is not None and len(arguments) == 1:
             image = self.string(first).value
             span = _inner_span(first)
-        elif len(arguments) == 1 and arguments[0].kind == IDENT:
-            name = arguments[0].text
-            span = (arguments[0].start, arguments[0].end)
-            found = self.lookup(name, self.groovy, 0)
-            image = found if found is not None else Value(name, [UNKNOWN] * len(name), (), (name,))
+        elif _is_name(arguments):
+            name = arguments[-1].text
+            span = (arguments[0].start, arguments[-1].end)
+            scope = self.params if arguments[0].text == "params" else self.groovy
+            found = self.lookup(name, scope, 0)
+            written = self.source.text[span[0] : span[1]]
+            image = found if found is not None else Value(written, [UNKNOWN] * len(written), (), (name,))
         else:
             return  # an expression dehub does not evaluate (`'node:' + TAG`)
         registry = self.registries[-1][1] if self.registries else None
@@ -450,6 +452,33 @@ class JenkinsDocument(Document):
             pragma = PragmaComment(line, comment.body_start - 1, comment.end, body, source.line_span(line), target)
             pragma.removable = own_line
             out.append(pragma)
+        out.extend(self._script_pragmas())
+        return out
+
+    def _script_pragmas(self) -> list[PragmaComment]:
+        """`# dehub ignore=...` lines inside a multi-line string (an `sh` script): each covers
+        the script line after it."""
+        source = self.source
+        text = source.text
+        out = []
+        for token in self.tokens:
+            if token.kind != STRING or "dehub" not in token.text or "\n" not in token.text:
+                continue
+            first_line = source.position(token.start)[0]
+            last_line = source.position(token.end)[0]
+            for line in range(first_line + 1, last_line):
+                start, end = source.line_span(line)
+                content = text[start:end].rstrip("\r\n")
+                stripped = content.lstrip(" \t")
+                if not stripped.startswith("#") or stripped[1:].strip()[:5].lower() != "dehub":
+                    continue
+                hash_at = start + len(content) - len(stripped)
+                target = line + 1
+                while target < last_line and not text[slice(*source.line_span(target))].strip():
+                    target += 1
+                pragma = PragmaComment(line, hash_at, start + len(content), stripped[1:], (start, end),
+                                       (target, target) if target <= last_line else (0, 0))  # fmt: skip
+                out.append(pragma)
         return out
 
     def _target(self, after: int, line: int) -> tuple[int, int]:
@@ -508,6 +537,14 @@ def _matching(tokens: list[Token]) -> dict[int, int]:
             if stack:
                 out[stack.pop()] = index
     return out
+
+
+def _is_name(tokens: list[Token]) -> bool:
+    """`NAME`, `env.NAME` or `params.NAME`."""
+    if len(tokens) == 1:
+        return tokens[0].kind == IDENT
+    return (len(tokens) == 3 and tokens[0].text in ("env", "params") and tokens[1].text == "."
+            and tokens[2].kind == IDENT)  # fmt: skip
 
 
 def _literal_text(token: Token) -> str:
