@@ -39,6 +39,12 @@ NOOP = [
     pytest.param(
         HEAD + "steps:\n- name: a\n  image: quay.io/a/b:1\n  settings:\n    image: node:20\n", {}, id="settings"
     ),
+    pytest.param(
+        HEAD + "platform:\n  os: windows\nsteps:\n- name: a\n  image: mcr.microsoft.com/powershell:lts\n"
+        "  commands:\n  - docker pull node:20\n",
+        {},
+        id="windows-commands-are-powershell",
+    ),
 ]
 
 PROBLEM = [

@@ -128,6 +128,9 @@ class CiDocument(YamlDocument):
                       images: bool = True) -> None:  # fmt: skip
         """A pipeline's `services`, `clone` and steps (`sections`, in order of running), once
         per matrix combination. `images`: whether its steps run in containers at all."""
+        platform = ys.mapping_get(root, "platform")
+        os_name = (ys.scalar_text(ys.mapping_get(platform, "os")) or "").strip().lower()
+        scripts = os_name != "windows"  # Windows steps run their commands in PowerShell, which dehub does not read
         for variables in combinations:
             run = JobRun(job)
             env = self.environment(ys.mapping_get(root, "environment"), variables)
@@ -141,7 +144,8 @@ class CiDocument(YamlDocument):
                     if images and self.pulls(node):
                         self.image(run, site, ys.mapping_get(node, "image"), variables, index)
                     step_env = {**env, **self.environment(ys.mapping_get(node, "environment"), variables)}
-                    self.commands(run, ys.mapping_get(node, "commands"), index, variables, step_env)
+                    if scripts:
+                        self.commands(run, ys.mapping_get(node, "commands"), index, variables, step_env)
                     index += 1
             job.runs.append(run.uses)
 
