@@ -120,6 +120,11 @@ PROBLEM = [
         id="container-template",
     ),
     pytest.param(
+        "dockerNode('jenkins/jnlp-agent-maven') {\n  sh 'mvn -B install'\n}\ndockerNode(image: 'maven:3') { }\n",
+        {(1, 13, "DH002"), (4, 20, "DH001")},
+        id="docker-node",
+    ),
+    pytest.param(
         "pipeline {\n  agent {\n    kubernetes {\n      yaml '''\nspec:\n  containers:\n  - name: m\n"
         "    image: maven:3.9\n'''\n    }\n  }\n}\n",
         {(8, 12, "DH001")},

@@ -4,7 +4,8 @@ Pulls: a declarative `agent { docker { image '...' } }` or `agent { docker '...'
 when the agent starts, before the stage's steps; `registryUrl` names where from), a Kubernetes
 `containerTemplate(image: '...')`; the Docker Pipeline plugin's `docker.image('...')` when it
 is `.inside`, `.pull()`, `.run()` or `.withRun()` (directly, or through the variable it was
-assigned to), from the registry of an enclosing `docker.withRegistry(...)`; and what `sh`
+assigned to), from the registry of an enclosing `docker.withRegistry(...)`; the Docker plugin's
+`dockerNode('...')` agent; and what `sh`
 scripts pull (`sh 'docker pull ...'`, `sh(script: ...)`), read by the shared script reader.
 Not pulls: `agent { dockerfile ... }` and `docker.build(...)` (built from a Dockerfile,
 which is checked as a Dockerfile), `.push()`, `.tag()`, `bat`/`powershell` scripts.
@@ -242,8 +243,8 @@ class JenkinsDocument(Document):
                     self._agent(index + 1)
                 elif text == "docker" and self._at(index + 1, OP, ".") and self._at(index + 2, IDENT):
                     self._docker(index)
-                elif text == "containerTemplate" and self._at(index + 1, OP, "("):
-                    self._container_template(index + 1)
+                elif text in ("containerTemplate", "dockerNode") and self._at(index + 1, OP, "("):
+                    self._container_template(index + 1, positional=text == "dockerNode")
                 elif text == "podTemplate" and self._at(index + 1, OP, "("):
                     close = self.matching.get(index + 1)
                     pod = self._named_arguments(index + 1, close).get("yaml") if close is not None else None
@@ -326,11 +327,16 @@ class JenkinsDocument(Document):
         value = _from_registry(tracked.value, registry)
         self.run.pull("jenkins-agent", value, -1, Phase.SETUP, _inner_span(token))
 
-    def _container_template(self, open_index: int) -> None:
+    def _container_template(self, open_index: int, positional: bool) -> None:
+        """`containerTemplate(image: '...')` (Kubernetes), `dockerNode('...')` / `dockerNode(image:
+        '...')` (the Docker plugin's agent from an image)."""
         close = self.matching.get(open_index)
         if close is None:
             return
         image = self._named_arguments(open_index, close).get("image")
+        first_alone = self._at(open_index + 2, OP, ",") or open_index + 2 == close
+        if image is None and positional and self._at(open_index + 1, STRING) and first_alone:
+            image = self.tokens[open_index + 1]
         if image is not None:
             self.run.pull("jenkins-pod-template", self.string(image).value, -1, Phase.SETUP, _inner_span(image))
 
