@@ -201,3 +201,32 @@ def test_sniff():
     assert drone.sniff("---\nkind: secret\n---\nkind: 'pipeline'  # ci\n")
     assert not drone.sniff("apiVersion: v1\nkind: Pod\n")
     assert not drone.sniff("steps:\n- image: node:20\n")
+
+
+@pytest.mark.parametrize(
+    ("written", "keep_unknown", "text", "unknown"),
+    [
+        ("node:20", False, "node:20", ()),
+        ("$${X}", True, "${X}", ()),  # the escape: the shell sees `${X}`
+        ("${A:-${B:-node:20}}", False, "node:20", ()),  # nested defaults
+        ("${A-node:20}", False, "node:20", ()),
+        ("app:${DRONE_COMMIT_SHA:0:7}", False, "app:${DRONE_COMMIT_SHA:0:7}", ("DRONE_COMMIT_SHA",)),
+        ("$REG/app", False, "$REG/app", ("REG",)),
+        ("$REG/app", True, "$REG/app", ()),  # a command: left for the shell reader
+        ("${GO}-x", False, "1.22-x", ()),
+        ("cost $5 ${", False, "cost $5 ${", ()),  # not variables
+    ],
+)
+def test_substitution(written, keep_unknown, text, unknown):
+    from dehub.drone.subst import substitute
+    from dehub.value import Value
+
+    go = Value.literal("1.22", 100)
+    tracked = substitute(Value.literal(written, 0), {"GO": go}, keep_unknown)
+    assert tracked.value.text == text
+    assert tracked.value.unresolved == unknown
+    if text == "node:20":  # a default: the characters are where the default is written
+        start = written.index("node:20")
+        assert tracked.value.origins == list(range(start, start + 7))
+    if text == "1.22-x":
+        assert tracked.value.origins[:4] == [100, 101, 102, 103]
