@@ -193,3 +193,17 @@ def test_a_walk_sniffs_the_names_a_kind_reads_by_content_and_skips_the_rest_quie
     assert "skipped notes.yaml: not a kind of file dehub reads" in capsys.readouterr().err
     assert main(["check", "--format", "json", "ci.yaml"]) == 1
     assert [f["kind"] for f in json.loads(capsys.readouterr().out)["findings"]] == ["workflow"]
+
+
+@pytest.mark.parametrize("kind", kinds.KINDS, ids=KIND_NAMES)
+def test_kind_module_is_shipped(kind):
+    """setup.cfg lists packages one by one: a kind in a subpackage not listed there imports in a
+    checkout but not in an installed dehub (pre-commit's)."""
+    import configparser
+
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg", encoding="utf-8")
+    packages = set(config["options"]["packages"].split())
+    module = importlib.import_module(kind.module)
+    package = kind.module if hasattr(module, "__path__") else kind.module.rpartition(".")[0]
+    assert package in packages, f"add {package} to [options] packages in setup.cfg"
