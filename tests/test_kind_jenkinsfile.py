@@ -241,3 +241,9 @@ def test_an_unused_suppression_in_a_script_is_reported_and_removed():
     found = findings(text, "jenkinsfile", show_unused_suppressions=True)
     assert [(f.line, f.column, f.code) for f in found] == [(3, 5, "DH901")]
     assert fixed(text, "jenkinsfile", show_unused_suppressions=True) == text.replace("    # dehub ignore=DH001\n", "")
+
+
+def test_a_pragma_that_does_not_parse_is_located_after_the_slashes():
+    text = "node {\n  // dehub ignore DH001\n  sh 'docker pull node:20'\n}\n"
+    found = {(f.line, f.column, f.code) for f in findings(text, "jenkinsfile")}
+    assert found == {(2, 3, "DH902"), (3, 19, "DH001")}

@@ -455,7 +455,8 @@ class JenkinsDocument(Document):
             line_start, _ = source.line_span(line)
             own_line = not text[line_start : comment.start].strip()
             target = self._target(comment.end if own_line else line_start, line)
-            pragma = PragmaComment(line, comment.body_start - 1, comment.end, body, source.line_span(line), target)
+            pragma = PragmaComment(line, comment.start, comment.end, body, source.line_span(line), target)
+            pragma.body_start = comment.body_start  # after the `//`
             pragma.removable = own_line
             out.append(pragma)
         out.extend(self._script_pragmas())
