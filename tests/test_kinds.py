@@ -207,3 +207,13 @@ def test_kind_module_is_shipped(kind):
     module = importlib.import_module(kind.module)
     package = kind.module if hasattr(module, "__path__") else kind.module.rpartition(".")[0]
     assert package in packages, f"add {package} to [options] packages in setup.cfg"
+
+
+def test_drone_woodpecker_and_jenkinsfiles_are_told_by_content_and_not_taken_for_each_other():
+    drone = "kind: pipeline\ntype: docker\nname: a\nsteps:\n  - name: a\n    image: node:20\n"
+    woodpecker = "steps:\n  build:\n    image: node:20\n    commands: [make]\n"
+    jenkinsfile = "pipeline {\n  agent { docker 'node:20' }\n}\n"
+    assert kinds.kind_for_text(drone) == "drone"
+    assert kinds.kind_for_text(woodpecker) == "woodpecker"
+    assert kinds.kind_for_text(jenkinsfile) == "jenkinsfile"
+    assert kinds.kind_for_text("trigger: [main]\npool: {vmImage: ubuntu-latest}\nsteps:\n  - script: make\n") == "azure"
