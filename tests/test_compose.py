@@ -87,7 +87,7 @@ def test_a_name_dehub_does_not_read_yet_is_not_sniffed():
     text = "services:\n  web:\n    image: node:20\n"
     assert kinds.kind_for_text(text, "deploy/stack.yml") == "compose"
     assert kinds.kind_for_path(".gitlab-ci.yml") == "gitlab"  # read as GitLab by its name, never sniffed
-    assert kinds.kind_for_text(text, ".drone.yml") is None
+    assert kinds.kind_for_path(".drone.yml") == "drone"  # read by its name: the runner never sniffs it
 
 
 @pytest.mark.parametrize(
