@@ -195,19 +195,6 @@ def test_a_walk_sniffs_the_names_a_kind_reads_by_content_and_skips_the_rest_quie
     assert [f["kind"] for f in json.loads(capsys.readouterr().out)["findings"]] == ["workflow"]
 
 
-@pytest.mark.parametrize("kind", kinds.KINDS, ids=KIND_NAMES)
-def test_kind_module_is_shipped(kind):
-    """setup.cfg lists packages one by one: a kind in a subpackage not listed there imports in a
-    checkout but not in an installed dehub (pre-commit's)."""
-    import configparser
-
-    config = configparser.ConfigParser()
-    config.read(ROOT / "setup.cfg", encoding="utf-8")
-    packages = set(config["options"]["packages"].split())
-    module = importlib.import_module(kind.module)
-    package = kind.module if hasattr(module, "__path__") else kind.module.rpartition(".")[0]
-    assert package in packages, f"add {package} to [options] packages in setup.cfg"
-
 
 def test_drone_woodpecker_and_jenkinsfiles_are_told_by_content_and_not_taken_for_each_other():
     drone = "kind: pipeline\ntype: docker\nname: a\nsteps:\n  - name: a\n    image: node:20\n"
