@@ -148,6 +148,11 @@ PROBLEM = [
         id="params-argument",
     ),
     pytest.param("node {\n  docker.image(env.BASE).pull()\n}\n", {(2, 16, "DH003")}, id="env-argument-unknown"),
+    pytest.param(
+        "node {\n  withEnv(['IMG=node:20']) {\n    sh 'docker pull $IMG'\n  }\n  sh 'docker pull $IMG'\n}\n",
+        {(2, 17, "DH001"), (5, 19, "DH003")},
+        id="with-env-only-in-its-block",
+    ),
     pytest.param(declarative("any", "sh 'docker pull node:20"), {(6, 12, "DH900")}, id="unterminated-string"),
 ]
 
@@ -189,6 +194,12 @@ FIX = [
         f"node {{\n  sh $/docker pull {M}node:20/$\n  sh(/docker pull {M}redis:7/)\n}}\n",
         {},
         id="slashy-strings",
+    ),
+    pytest.param(
+        "node {\n  withEnv([\"IMG=redis:7\", 'X=1']) { sh 'docker run $IMG' }\n}\n",
+        f"node {{\n  withEnv([\"IMG={M}redis:7\", 'X=1']) {{ sh 'docker run $IMG' }}\n}}\n",
+        {},
+        id="with-env-literal",
     ),
     pytest.param(
         "pipeline {\n  agent {\n    kubernetes {\n      yaml '''\nspec:\n  containers:\n  - name: m\n"

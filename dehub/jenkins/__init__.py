@@ -14,8 +14,9 @@ Values: a GString's `${NAME}` / `$NAME` / `${env.NAME}` / `${params.NAME}` takes
 written in the file (`def NAME = '...'`, `NAME = '...'`, `environment { NAME = '...' }`,
 `env.NAME = '...'`, a `string(name: 'NAME', defaultValue: '...')` parameter) when the file
 gives it exactly one; otherwise it is unknown (DH003). Single-quoted scripts are the shell's:
-their `$NAME` reads the environment (`environment {}` and `env.NAME` literals). The whole
-file is one job: Jenkins runs its stages in order on agents it starts for them.
+their `$NAME` reads the environment (`environment {}` and `env.NAME` literals, and the
+`withEnv(['NAME=value'])` around the script). The whole file is one job: Jenkins runs its
+stages in order on agents it starts for them.
 """
 
 from __future__ import annotations
@@ -107,6 +108,7 @@ class JenkinsDocument(Document):
         self.step = 0
         self.images: dict[str, tuple[Value, tuple[int, int]]] = {}  # variables holding docker.image(...)
         self.registries: list[tuple[int, Value | None]] = []  # withRegistry blocks: (closing index, registry)
+        self.with_env: list[tuple[int, dict[str, Value | None]]] = []  # withEnv blocks: (closing index, values)
         self._read()
         self.job.runs.append(self.run.uses)
 
@@ -236,6 +238,8 @@ class JenkinsDocument(Document):
         while index < len(tokens):
             while self.registries and index > self.registries[-1][0]:
                 self.registries.pop()
+            while self.with_env and index > self.with_env[-1][0]:
+                self.with_env.pop()
             token = tokens[index]
             if token.kind == IDENT and not self._at(index - 1, OP, "."):
                 text = token.text
@@ -252,6 +256,8 @@ class JenkinsDocument(Document):
                         self._pod_yaml(pod)
                 elif text in SCRIPT_STEPS:
                     self._script(index)
+                elif text == "withEnv" and self._at(index + 1, OP, "("):
+                    self._with_env(index + 1)
                 elif text in self.images and self._pulls_held_image(index):
                     image, span = self.images[text]
                     self.run.step_pull("jenkins-docker-image", image, self.step, span)
@@ -435,9 +441,29 @@ class JenkinsDocument(Document):
         env: dict[str, Value | None] = {}
         for name in self.shell:
             env[name] = self.lookup(name, self.shell, 0)
+        for _, values in self.with_env:
+            env.update(values)
         events = script_events(self.string(script), env, "sh")
         self.run.script(self.step, events, "jenkins-sh")
         self.step += 1
+
+    def _with_env(self, open_index: int) -> None:
+        """`withEnv(['NAME=value', ...]) { ... }`: the scripts in the block see these values (a
+        value with an unknown part, or an entry that is not a string, is set but unknown)."""
+        close = self.matching.get(open_index)
+        if close is None or not self._at(close + 1, OP, "{"):
+            return
+        values: dict[str, Value | None] = {}
+        for token in self.tokens[open_index + 1 : close]:
+            if token.kind != STRING:
+                continue
+            value = self.string(token).value
+            name, equals, _ = value.text.partition("=")
+            if equals and name.strip():
+                cut = len(name) + 1
+                rest = Value(value.text[cut:], value.origins[cut:], value.variables, value.unresolved)
+                values[name.strip()] = rest if rest.is_known else None
+        self.with_env.append((self.matching.get(close + 1, len(self.tokens)), values))
 
     # --- suppression comments -------------------------------------------------------------
 
