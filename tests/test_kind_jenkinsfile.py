@@ -243,6 +243,9 @@ def test_sniff():
     assert jenkins.sniff("#!groovy\n// ci\npipeline {\n  agent any\n}\n")
     assert jenkins.sniff("@Library('lib') _\nnode { }\n")
     assert jenkins.sniff("node('linux') {\n}\n")
+    assert jenkins.sniff("podTemplate(containers: []) {\n  node(POD_LABEL) { }\n}\n")
+    assert jenkins.sniff("def x = 1\n\npipeline {\n  agent any\n}\n")
+    assert not jenkins.sniff("def x = 1\nprintln x  // a pipeline { of sorts\n")
     assert not jenkins.sniff("apply plugin: 'java'\n")
     assert not jenkins.sniff("FROM node:20\n")
 

@@ -36,6 +36,8 @@ NOTES = {
     "`sh` step cannot cover it (only the mirror, or registry credentials on the agent, such as `registryCredentialsId` "
     "or a pod's `imagePullSecrets`, can)",
 }
+FIRST_WORDS = ("pipeline {", "pipeline{", "node {", "node{", "node(", "node (", "@Library", "podTemplate(",
+               "properties([")  # fmt: skip
 PULLERS = frozenset(("inside", "pull", "run", "withRun"))  # Docker Pipeline methods that pull the image
 SCRIPT_STEPS = frozenset(("sh",))  # `bat` and `powershell` are not sh
 OPENERS = {"(": ")", "[": "]", "{": "}"}
@@ -44,13 +46,17 @@ MAX_DEPTH = 8  # a variable defined through others, this deep at most
 
 
 def sniff(text: str) -> bool:
-    """A Jenkinsfile starts (after comments) with `pipeline {`, `node {` / `node(...)` or `@Library`."""
-    for line in text.splitlines()[:200]:
+    """A Jenkinsfile starts (after comments) with `pipeline {`, `node {` / `node(...)`, `podTemplate(`,
+    `properties([` or `@Library`, or has a `pipeline {` line in its first 200 lines."""
+    lines = text.splitlines()[:200]
+    for line in lines:
         stripped = line.strip()
         if not stripped or stripped.startswith(("//", "/*", "*", "#!")):
             continue
-        return stripped.startswith(("pipeline {", "pipeline{", "node {", "node{", "node(", "node (", "@Library"))
-    return False
+        if stripped.startswith(FIRST_WORDS):
+            return True
+        break
+    return any(line.rstrip().replace("{", " {").split() == ["pipeline", "{"] for line in lines)
 
 
 class _Out:
