@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 class ImageUse:
-    __slots__ = ("site", "value", "start", "end", "problem", "context", "shared", "rewrite", "registry")
+    __slots__ = ("site", "value", "start", "end", "problem", "context", "shared", "rewrite", "registry", "no_fix")
 
     def __init__(self, site: str, value: Value, start: int, end: int, problem: str | None = None) -> None:
         self.site = site
@@ -39,6 +39,8 @@ class ImageUse:
         # a registry other than Docker Hub the kind knows this image comes from, though its text
         # is not known (GitLab's `${CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX}/node:20`): no finding
         self.registry: str | None = None
+        # why no fix may be offered at all: the edit would change what else the file means
+        self.no_fix: str | None = None
 
     def __repr__(self) -> str:
         return f"ImageUse({self.site}, {self.value.text!r}, {self.start}, {self.end})"

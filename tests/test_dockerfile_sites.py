@@ -1102,3 +1102,19 @@ def test_dh900_invalid_escape():
 )
 def test_site_names(text, site):
     assert only(text).site == site
+
+
+def test_an_arg_that_also_names_a_stage_gets_no_fix():
+    """`FROM ${BASE} AS node` then `FROM ${BASE}`: the second FROM builds on the stage `node`;
+    moving BASE to the mirror would make it pull the mirror's image instead (a property test
+    found this), so the finding says why there is no fix."""
+    from helpers import findings
+
+    [finding] = findings("ARG BASE=node\nFROM ${BASE} AS node\nFROM ${BASE}\n", "dockerfile")
+    assert (finding.line, finding.column, finding.code, finding.fix) == (1, 10, "DH001", None)
+    assert finding.message.endswith(
+        "(no automatic fix: ${BASE} also names the stage a later FROM builds on, "
+        "which the fix would turn into a pull of this image)"
+    )
+    [fixable] = findings("ARG BASE=node\nFROM ${BASE} AS build\nFROM ${BASE}\n", "dockerfile")
+    assert fixable.fix is not None  # the same ARG, no stage of that name: fixed as usual

@@ -29,6 +29,12 @@ PROBLEM = [
 ]
 
 FIX = [
+    pytest.param(  # the ARG also names the stage the last FROM builds on: fixing it would pull instead
+        "ARG BASE=node\nFROM ${BASE} AS node\nFROM ${BASE}\n",
+        "ARG BASE=node\nFROM ${BASE} AS node\nFROM ${BASE}\n",
+        {},
+        id="arg-also-names-a-stage-no-fix",
+    ),
     pytest.param("FROM node:20\n", f"FROM {M}node:20\n", {}, id="from"),
     pytest.param("# base\nFROM node:20\nRUN x # y\n", f"# base\nFROM {M}node:20\nRUN x # y\n", {}, id="comments-kept"),
     pytest.param("FROM \\\n  node:20 AS b\n", f"FROM \\\n  {M}node:20 AS b\n", {}, id="continuation"),

@@ -121,6 +121,7 @@ class DockerfileDocument(Document):
                 env[name] = Value.synthetic(build_args[name])
         all_stages = {name for name in self.stage_names if name}
         earlier_stages: set[str] = set()
+        stage_reads: set[str] = set()  # ARGs a FROM reads as a stage name
         stage_index = 0
         for instruction in lexed.instructions:
             keyword = instruction.keyword
@@ -137,7 +138,7 @@ class DockerfileDocument(Document):
             elif keyword == "from":
                 written = self.base_names[stage_index]
                 if written is not None:
-                    _from(written, env, escape, earlier_stages, uses)
+                    _from(written, env, escape, earlier_stages, uses, stage_reads)
                 stage_name = self.stage_names[stage_index]
                 stage_index += 1
                 if stage_name:
@@ -162,11 +163,29 @@ class DockerfileDocument(Document):
                     mount = flag_value(flag, "mount")
                     if mount is not None:
                         _mount(mount, stages, uses)
+        if stage_reads:  # a fix to that text would turn the stage reference into a pull
+            for use in uses:
+                names = [name for name in use.value.variables if name in stage_reads]
+                if names:
+                    use.no_fix = (
+                        f"${{{names[0]}}} also names the stage a later FROM builds on, "
+                        "which the fix would turn into a pull of this image"
+                    )
         return uses
 
 
-def _from(written: Value, env: dict[str, Value | None], escape: str, stages: set[str], uses: list[ImageUse]) -> None:
-    """A FROM image word, expanded with the global ARGs: a stage, scratch, or an image use."""
+def _from(
+    written: Value,
+    env: dict[str, Value | None],
+    escape: str,
+    stages: set[str],
+    uses: list[ImageUse],
+    stage_reads: set[str],
+) -> None:
+    """A FROM image word, expanded with the global ARGs: a stage, scratch, or an image use.
+    A stage name that comes from ARGs (`FROM ${BASE}` naming stage `node`) is recorded in
+    `stage_reads`: an image that takes its name from the same ARG gets no fix, since the fix
+    would make this FROM pull the mirror's image instead of building on the stage."""
     try:
         value = expand(written, env, escape)
     except ExpandError as err:
@@ -175,6 +194,7 @@ def _from(written: Value, env: dict[str, Value | None], escape: str, stages: set
     if value.is_known:
         lowered = value.text.lower()
         if lowered in stages or lowered == "scratch":
+            stage_reads.update(value.variables)
             return
     elif _may_be_stage(value, stages):
         return  # `FROM binaries-$TARGETOS` with stages binaries-linux, binaries-darwin, ...

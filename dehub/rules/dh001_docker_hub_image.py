@@ -57,8 +57,10 @@ def check(subject: Subject) -> Finding | None:
     message = f"`{subject.image}` is pulled from Docker Hub; use `{suggestion}`{subject.via}"
     fix = None
     valid = _valid_name(decision.replacement)
-    edits = name_edits(subject, decision.replacement or "") if valid else None
-    if not valid:
+    edits = name_edits(subject, decision.replacement or "") if valid and not subject.use.no_fix else None
+    if subject.use.no_fix:
+        message += f" (no automatic fix: {subject.use.no_fix})"
+    elif not valid:
         message += " (no automatic fix: the mirror name it maps to is not a valid reference)"
     elif edits is not None:
         safety = decision.safety or "safe"
