@@ -333,6 +333,10 @@ def titles() -> str:
 # Files people expect dehub to read that it does not read yet: named plainly when they are
 # given explicitly, rather than suggesting a `--kind` that cannot help.
 NOT_YET: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Earthfiles", ("earthfile",)),
+    ("Nomad job files", ("*.nomad", "*.nomad.hcl")),
+    ("Packer templates", ("*.pkr.hcl", "*.pkr.json")),
+    ("Tiltfiles", ("tiltfile",)),
 )  # fmt: skip
 
 
