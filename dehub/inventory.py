@@ -155,7 +155,7 @@ def render_text(files: list[FileEntry]) -> str:
         prefix = "" if entry["exact"] else "at least "
         out.append(f"  total Docker Hub pulls per run: {prefix}{entry['docker_hub_pulls_per_run']}")
         grand += entry["docker_hub_pulls_per_run"]
-    out.append(f"Docker Hub pulls per run of every workflow above: {grand}")
+    out.append(f"Docker Hub pulls per run of every CI file above: {grand}")
     return "\n".join(out) + "\n"
 
 

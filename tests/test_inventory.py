@@ -360,7 +360,7 @@ def test_matrix_services_and_steps_text(work, capsys):
     write(work / ".github/workflows/ci.yml", CI)
     code, out, err = inventory(capsys, ".github/workflows/ci.yml")
     assert (code, err) == (0, "")
-    assert out == CI_TEXT + "Docker Hub pulls per run of every workflow above: 12\n"
+    assert out == CI_TEXT + "Docker Hub pulls per run of every CI file above: 12\n"
 
 
 def test_reusable_workflow_input_defaults(work, capsys):
@@ -385,7 +385,7 @@ def test_fromjson_matrix_text_says_at_least(work, capsys):
     write(work / ".github/workflows/dynamic.yml", DYNAMIC)
     code, out, _ = inventory(capsys, ".")
     assert code == 0
-    assert out == DYNAMIC_TEXT + "Docker Hub pulls per run of every workflow above: 2\n"
+    assert out == DYNAMIC_TEXT + "Docker Hub pulls per run of every CI file above: 2\n"
 
 
 def test_unknown_image_alone_makes_the_count_inexact(work, capsys):
@@ -443,7 +443,7 @@ def test_whole_tree_sums_every_file(work, capsys):
     ]
     assert report["docker_hub_pulls_per_run"] == 20
     code, out, _ = inventory(capsys, ".")
-    assert out.endswith("  total Docker Hub pulls per run: 3\nDocker Hub pulls per run of every workflow above: 20\n")
+    assert out.endswith("  total Docker Hub pulls per run: 3\nDocker Hub pulls per run of every CI file above: 20\n")
 
 
 def test_allowed_and_mapped_images_still_count(work, capsys):
@@ -491,7 +491,7 @@ def test_kind_option_reads_any_name(work, capsys):
 def test_folder_with_no_workflows(work, capsys):
     write(work / "Dockerfile", "FROM node:20\n")
     code, out, err = inventory(capsys, ".")
-    assert (code, out, err) == (0, "Docker Hub pulls per run of every workflow above: 0\n", "")
+    assert (code, out, err) == (0, "Docker Hub pulls per run of every CI file above: 0\n", "")
     code, report = inventory_json(capsys, ".")
     assert (code, report) == (0, {"version": 1, "files": [], "docker_hub_pulls_per_run": 0})
 
@@ -506,7 +506,7 @@ def test_job_without_pulls_text(work, capsys):
         "    (no image pulls)\n"
         "    Docker Hub pulls per run: 0\n"
         "  total Docker Hub pulls per run: 0\n"
-        "Docker Hub pulls per run of every workflow above: 0\n"
+        "Docker Hub pulls per run of every CI file above: 0\n"
     )
 
 
@@ -588,7 +588,7 @@ def test_invalid_yaml_is_listed_and_exits_1(work, capsys):
         "(while parsing a flow node)\n"
     )
     assert out.startswith(".github/workflows/broken.yml (workflow)\n")
-    assert out.endswith("Docker Hub pulls per run of every workflow above: 12\n")
+    assert out.endswith("Docker Hub pulls per run of every CI file above: 12\n")
     code, report = inventory_json(capsys, ".")
     assert code == 1
     assert [entry["path"] for entry in report["files"]] == [".github/workflows/broken.yml", ".github/workflows/ci.yml"]
@@ -618,7 +618,7 @@ def test_unreadable_files_are_listed_and_exit_1(work, capsys):
     code, out, _ = inventory(capsys, ".github/workflows/latin1.yml")
     assert out == (
         ".github/workflows/latin1.yml (workflow)\n  not read: not valid UTF-8 (byte 14, line 2)\n"
-        "Docker Hub pulls per run of every workflow above: 0\n"
+        "Docker Hub pulls per run of every CI file above: 0\n"
     )
 
 
@@ -680,7 +680,7 @@ def test_unreadable_workflow_in_a_folder_is_an_error(work, capsys, monkeypatch):
     assert code == 2
     assert err == "dehub: error: .github/workflows/locked.yml: cannot read: Permission denied\n"
     assert ".github/workflows/locked.yml (workflow)\n  not read: cannot read: Permission denied\n" in out
-    assert out.endswith("Docker Hub pulls per run of every workflow above: 12\n")  # ci.yml's, still listed
+    assert out.endswith("Docker Hub pulls per run of every CI file above: 12\n")  # ci.yml's, still listed
     code, report = inventory_json(capsys, ".")
     assert code == 2
     assert report["files"][1] == {
@@ -693,7 +693,7 @@ def test_unreadable_file_named_on_the_command_line_is_an_error(work, capsys, mon
     deny(monkeypatch, "pipelines/build.yml")
     assert inventory(capsys, "pipelines/build.yml") == (
         2,
-        "Docker Hub pulls per run of every workflow above: 0\n",
+        "Docker Hub pulls per run of every CI file above: 0\n",
         "dehub: error: pipelines/build.yml: cannot read: Permission denied\n",
     )
 
@@ -702,7 +702,7 @@ def test_unreadable_dockerfile_is_not_an_inventory_error(work, capsys, monkeypat
     """Dockerfiles have no jobs to list: one that cannot be read does not matter here."""
     write(work / "Dockerfile", "FROM node:20\n")
     deny(monkeypatch, "Dockerfile")
-    assert inventory(capsys, "Dockerfile") == (0, "Docker Hub pulls per run of every workflow above: 0\n", "")
+    assert inventory(capsys, "Dockerfile") == (0, "Docker Hub pulls per run of every CI file above: 0\n", "")
 
 
 # --- usage ------------------------------------------------------------------------------------

@@ -398,7 +398,11 @@ def _declared_extras() -> set[str]:
 def test_every_pip_install_works_from_a_clone():
     """dehub is not on PyPI: what README tells to install is the clone (`.`), with extras it declares."""
     extras = _declared_extras()
-    found = pip_installs(readme())
+    text = readme()
+    # the kinds' example files are a user's project files: their `pip install` lines are theirs
+    before, _, rest = text.partition("<!-- kind-sections -->")
+    examples, _, after = rest.partition("<!-- /kind-sections -->")
+    found = pip_installs(before + "\n" * examples.count("\n") + after)
     assert len(found) >= 4, found
     for number, requirements in found:
         assert requirements, f"README.md:{number}: `pip install` of nothing"
@@ -531,3 +535,15 @@ def test_readme_example_sessions_are_what_dehub_prints(command, path, shown, mon
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     main(["check", path])
     assert capsys.readouterr().out.splitlines() == shown, command
+
+
+def test_every_kind_has_a_readme_example_session():
+    """Each kind shows one example file of the bundled tree and what dehub prints for it (the
+    first three kinds have their own sections, written before the sessions were)."""
+    from dehub import kinds
+
+    shown = set()
+    for _, path, _ in _example_sessions():
+        text = (ROOT / path).read_text(encoding="utf-8")
+        shown.add(kinds.kind_for_path(path) or kinds.kind_for_text(text, path))
+    assert set(kinds.NAMES) - {"workflow", "action", "dockerfile"} <= shown
