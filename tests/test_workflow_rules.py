@@ -557,3 +557,19 @@ def test_fix_property_over_generated_workflows(parts, crlf):
     assert {code for _, _, code in problems(once, W)} <= {H5}  # ECR Public pulls in steps without a login
     assert once.count("\r\n") == text.count("\r\n") and once.count("\n") == text.count("\n")
     assert once.count(MIRROR) == len(parts)
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        ("gitlab", "test:\n  image: public.ecr.aws/docker/library/node:20\n  script:\n"
+         "    - docker pull public.ecr.aws/docker/library/redis:7\n"),
+        ("shell", "#!/bin/sh\ndocker pull public.ecr.aws/docker/library/redis:7\n"),
+    ],
+)
+def test_ecr_public_login_hint_outside_github_actions_is_the_command(kind, text):
+    """DH005 outside GitHub Actions names the login command, not a GitHub action."""
+    [finding] = [f for f in findings(text, kind) if f.code == "DH005"]
+    assert "run `aws ecr-public get-login-password --region us-east-1 | docker login" in finding.message
+    assert "aws-actions/amazon-ecr-login" not in finding.message
+    assert "docker:// steps" not in finding.message

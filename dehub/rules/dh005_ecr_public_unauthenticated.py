@@ -1,9 +1,10 @@
 """DH005 ecr-public-unauthenticated: a job pulls from ECR Public in its steps without logging in.
 
 What it finds
-  A job (in a workflow, or a composite action) whose steps pull from `public.ecr.aws` —
-  `docker pull/run/create` in a `run:` script, a build whose inputs name `public.ecr.aws`
-  (`docker/build-push-action`, `docker build`) — with no ECR Public login earlier in the job:
+  A job (in a workflow, a composite action, or any other CI file, shell script or Makefile
+  dehub reads) whose steps pull from `public.ecr.aws` — `docker pull/run/create` in a script,
+  a build whose inputs name `public.ecr.aws` (`docker/build-push-action`, `docker build`) —
+  with no ECR Public login earlier in the job:
   `aws-actions/amazon-ecr-login` with `registry-type: public`, `docker/login-action` with
   `registry: public.ecr.aws`, or `docker login ... public.ecr.aws` in a script. One finding per
   job, at its first such pull. The job container, services and `docker://` steps are pulled
@@ -72,10 +73,18 @@ SEVERITY = "info"
 FIX_SAFETY = "none"
 KINDS = PIPELINE_NAMES
 BUILD = ""  # stands for a build step among the pulls
-LOGIN_HINT = (
-    "add `aws-actions/amazon-ecr-login` with `registry-type: public` (or `aws ecr-public get-login-password "
-    "--region us-east-1 | docker login --username AWS --password-stdin public.ecr.aws`) before it; "
+LOGIN_COMMAND = (
+    "aws ecr-public get-login-password --region us-east-1 | docker login --username AWS --password-stdin "
+    "public.ecr.aws"
+)
+GITHUB_KINDS = ("workflow", "action")
+LOGIN_HINT = (  # GitHub Actions: the action, or the command
+    f"add `aws-actions/amazon-ecr-login` with `registry-type: public` (or `{LOGIN_COMMAND}`) before it; "
     "`dehub explain DH005` shows the IAM policy and OIDC role"
+)
+SCRIPT_LOGIN_HINT = (  # any other CI system, script or Makefile: the command, with AWS credentials
+    f"run `{LOGIN_COMMAND}` before it, with AWS credentials allowed `ecr-public:GetAuthorizationToken` and "
+    "`sts:GetServiceBearerToken`; `dehub explain DH005` shows the IAM policy"
 )
 
 
@@ -115,16 +124,18 @@ def check_document(document: Document, subjects: list[Subject], policy: Policy) 
             continue
         _, start, end, image = uncovered[0]
         what = "runs an image build that pulls" if image == BUILD else f"pulls `{image}`"
+        hint = LOGIN_HINT if document.kind in GITHUB_KINDS else SCRIPT_LOGIN_HINT
         message = (
             f"{job.label} {what} from ECR Public without logging in first, so it gets the anonymous "
-            f"limits (1 pull per second per IP, 500 GB a month); {LOGIN_HINT}"
+            f"limits (1 pull per second per IP, 500 GB a month); {hint}"
         )
         if len(uncovered) > 1:
             message += f"; {len(uncovered) - 1} more pull(s) in this job are not covered either"
         if any(s.use.context is not None and s.use.context.phase.before_steps for s in pulled):
-            message += (
-                "; its container, services and docker:// steps are pulled before any step, "
-                "so a login step cannot cover them"
-            )
+            what_first = (
+                "its container, services and docker:// steps are" if document.kind in GITHUB_KINDS
+                else "its image and services are"
+            )  # fmt: skip
+            message += f"; {what_first} pulled before any step, so a login step cannot cover them"
         out.append(Finding("", "", "", message, start, end, site="ecr-public-login"))
     return out
