@@ -562,8 +562,8 @@ def test_fix_property_over_generated_workflows(parts, crlf):
 @pytest.mark.parametrize(
     ("kind", "text"),
     [
-        ("gitlab", "test:\n  image: public.ecr.aws/docker/library/node:20\n  script:\n"
-         "    - docker pull public.ecr.aws/docker/library/redis:7\n"),
+        ("gitlab", ("test:\n  image: public.ecr.aws/docker/library/node:20\n  script:\n"
+         "    - docker pull public.ecr.aws/docker/library/redis:7\n")),
         ("shell", "#!/bin/sh\ndocker pull public.ecr.aws/docker/library/redis:7\n"),
     ],
 )
