@@ -9,8 +9,8 @@ knows where the reference was written.
 
 from __future__ import annotations
 
-from .tracked import Tracked
-from .value import Builder, Value
+from .tracked import Tracked, TrackedBuilder
+from .value import Value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -67,31 +67,20 @@ def substitute_one(value: Value, references: list[Reference]) -> Value:
 
 def _substituted(value: Value, references: list[Reference], picks: list[Value | None]) -> Tracked:
     text, origins = value.text, value.origins
-    out = Builder()
-    starts: list[int] = []
-    ends: list[int] = []
+    out = TrackedBuilder()
     cursor = 0
-
-    def copy(first: int, last: int) -> None:
-        out.extend(Value(text[first:last], origins[first:last]))
-        for origin in origins[first:last]:
-            starts.append(origin)
-            ends.append(origin + 1 if origin >= 0 else origin)
 
     for reference, pick in zip(references, picks, strict=True):
         start, end = reference.start, reference.end
-        copy(cursor, start)
+        out.copy(value, cursor, start)
         cursor = end
         if not reference.alternatives:
-            copy(start, end)
+            out.copy(value, start, end)
             continue
-        before = len(out.origins)
+        written = (origins[start], origins[end - 1] + 1 if origins[end - 1] >= 0 else -1)
         if pick is None:
-            out.add_unknown(text[start:end], reference.name)
+            out.unknown(text[start:end], reference.name, written)
         else:
-            out.extend(pick)
-        added = len(out.origins) - before
-        starts.extend([origins[start]] * added)
-        ends.extend([origins[end - 1] + 1 if origins[end - 1] >= 0 else -1] * added)
-    copy(cursor, len(text))
-    return Tracked(out.build(), starts, ends)
+            out.put(pick, written)
+    out.copy(value, cursor, len(text))
+    return out.tracked()

@@ -10,7 +10,7 @@ scanner) get `indexed`, the same text whose known characters carry `INDEX_BASE +
 
 from __future__ import annotations
 
-from .value import UNKNOWN, Value
+from .value import UNKNOWN, Builder, Value
 
 INDEX_BASE = 1 << 40  # above any offset in a file dehub reads
 
@@ -81,3 +81,43 @@ class Tracked:
         return self.written_span(INDEX_BASE + found, INDEX_BASE + found + len(word.text) - 1)
 
 
+
+
+class TrackedBuilder:
+    """A substituted text being built: copied characters are written where they come from, a
+    substituted value stands where its expression (`${...}`, `$(...)`, `<< ... >>`) is written."""
+
+    __slots__ = ("out", "starts", "ends")
+
+    def __init__(self) -> None:
+        self.out = Builder()
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def copy(self, value: Value, first: int, last: int) -> None:
+        """Characters `first:last` of `value`, each written where it comes from."""
+        origins = value.origins[first:last]
+        self.out.extend(Value(value.text[first:last], origins))
+        self.starts.extend(origins)
+        self.ends.extend([origin + 1 if origin >= 0 else origin for origin in origins])
+
+    def written(self, value: Value, starts: list[int], ends: list[int]) -> None:
+        """`value`, its characters written at `starts`/`ends` (a literal already tracked)."""
+        self.out.extend(value)
+        self.starts.extend(starts)
+        self.ends.extend(ends)
+
+    def put(self, value: Value, written: tuple[int, int]) -> None:
+        """`value` standing where `written` (the expression's text) is."""
+        self.out.extend(value)
+        self.starts.extend([written[0]] * len(value.text))
+        self.ends.extend([written[1]] * len(value.text))
+
+    def unknown(self, shown: str, name: str, written: tuple[int, int]) -> None:
+        """An expression dehub cannot know, shown as `shown`, standing where `written` is."""
+        self.out.add_unknown(shown, name)
+        self.starts.extend([written[0]] * len(shown))
+        self.ends.extend([written[1]] * len(shown))
+
+    def tracked(self) -> Tracked:
+        return Tracked(self.out.build(), self.starts, self.ends)

@@ -11,8 +11,8 @@ supplies it: a matrix value, or a `${NAME:-node:20}` default.
 
 from __future__ import annotations
 
-from ..tracked import Tracked
-from ..value import Builder, Value
+from ..tracked import Tracked, TrackedBuilder
+from ..value import Value
 
 NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 NAME_CHARS = NAME_START | frozenset("0123456789")
@@ -24,44 +24,12 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 
-class _Out:
-    """A substituted value being built, with where each character was written."""
-
-    __slots__ = ("out", "starts", "ends")
-
-    def __init__(self) -> None:
-        self.out = Builder()
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-
-    def copy(self, value: Value, first: int, last: int) -> None:
-        origins = value.origins[first:last]
-        self.out.extend(Value(value.text[first:last], origins))
-        for origin in origins:
-            self.starts.append(origin)
-            self.ends.append(origin + 1 if origin >= 0 else origin)
-
-    def put(self, value: Value, written: tuple[int, int]) -> None:
-        """`value` standing where `written` (the `${...}` text) is."""
-        self.out.extend(value)
-        self.starts.extend([written[0]] * len(value.text))
-        self.ends.extend([written[1]] * len(value.text))
-
-    def unknown(self, shown: str, name: str, written: tuple[int, int]) -> None:
-        self.out.add_unknown(shown, name)
-        self.starts.extend([written[0]] * len(shown))
-        self.ends.extend([written[1]] * len(shown))
-
-    def tracked(self) -> Tracked:
-        return Tracked(self.out.build(), self.starts, self.ends)
-
-
 def substitute(value: Value, variables: Mapping[str, Value], keep_unknown: bool) -> Tracked:
     """`value` with `$$`, and the variables dehub knows, substituted. An unknown variable is
     an UNKNOWN part named after it, or (`keep_unknown`, a command) its text as written."""
     if "$" not in value.text:
         return Tracked.plain(value)
-    out = _Out()
+    out = TrackedBuilder()
     _run(value, variables, keep_unknown, out, 0)
     return out.tracked()
 
@@ -73,7 +41,7 @@ def _written(value: Value, first: int, last: int) -> tuple[int, int]:
     return start, end
 
 
-def _run(value: Value, variables: Mapping[str, Value], keep_unknown: bool, out: _Out, depth: int) -> None:
+def _run(value: Value, variables: Mapping[str, Value], keep_unknown: bool, out: TrackedBuilder, depth: int) -> None:
     text = value.text
     length = len(text)
     cursor = 0
@@ -120,7 +88,7 @@ def _closing(text: str, start: int) -> int:
 
 
 def _named(value: Value, first: int, last: int, name: str, variables: Mapping[str, Value], keep_unknown: bool,
-           out: _Out) -> None:  # fmt: skip
+           out: TrackedBuilder) -> None:  # fmt: skip
     written = _written(value, first, last)
     known = variables.get(name)
     if known is not None:
@@ -131,8 +99,8 @@ def _named(value: Value, first: int, last: int, name: str, variables: Mapping[st
         out.unknown(value.text[first:last], name, written)
 
 
-def _braced(value: Value, first: int, close: int, variables: Mapping[str, Value], keep_unknown: bool, out: _Out,
-            depth: int) -> None:  # fmt: skip
+def _braced(value: Value, first: int, close: int, variables: Mapping[str, Value], keep_unknown: bool,
+            out: TrackedBuilder, depth: int) -> None:  # fmt: skip
     """`${...}` from `first` (the `$`) to `close` (the `}`)."""
     text = value.text
     end = first + 2

@@ -20,7 +20,7 @@ is falsy with an unknown text: before `||` the fallback is taken, alone it is un
 
 from __future__ import annotations
 
-from ..tracked import Tracked
+from ..tracked import Tracked, TrackedBuilder
 from ..value import UNKNOWN, Builder, Choice, Value
 
 TYPE_CHECKING = False
@@ -201,30 +201,19 @@ def _product(lists: list[list[Outcome]]) -> list[list[Outcome]]:
 
 def _substituted(value: Value, spans: list[tuple[int, int]], picks: list[Outcome]) -> Tracked:
     text, origins = value.text, value.origins
-    out = Builder()
-    starts: list[int] = []
-    ends: list[int] = []
+    out = TrackedBuilder()
     cursor = 0
 
-    def copy(first: int, last: int) -> None:
-        out.extend(Value(text[first:last], origins[first:last]))
-        for origin in origins[first:last]:
-            starts.append(origin)
-            ends.append(origin + 1 if origin >= 0 else origin)
-
     for (start, end), outcome in zip(spans, picks, strict=True):
-        copy(cursor, start)
-        before = len(out.origins)
+        out.copy(value, cursor, start)
+        written = (origins[start], origins[end - 1] + 1 if origins[end - 1] >= 0 else -1)
         if outcome.value is None:
-            out.add_unknown(text[start:end], outcome.name)
+            out.unknown(text[start:end], outcome.name, written)
         else:
-            out.extend(outcome.value)
-        added = len(out.origins) - before
-        starts.extend([origins[start]] * added)
-        ends.extend([origins[end - 1] + 1 if origins[end - 1] >= 0 else -1] * added)
+            out.put(outcome.value, written)
         cursor = end
-    copy(cursor, len(text))
-    return Tracked(out.build(), starts, ends)
+    out.copy(value, cursor, len(text))
+    return out.tracked()
 
 
 def evaluate(expression: Value, scope: Scope) -> Value | None:

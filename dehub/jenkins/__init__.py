@@ -27,8 +27,8 @@ from ..pipeline import EventKind, Job, JobRun, Phase, Pipeline, local_image
 from ..reference import HUB_ALIASES
 from ..shell.events import script_events
 from ..source import SourceText
-from ..tracked import Tracked
-from ..value import UNKNOWN, Builder, Value
+from ..tracked import Tracked, TrackedBuilder
+from ..value import UNKNOWN, Value
 from .lexer import IDENT, NEWLINE, OP, STRING, Literal, Placeholder, Token, tokenize
 
 NOTES = {
@@ -57,35 +57,6 @@ def sniff(text: str) -> bool:
             return True
         break
     return any(line.rstrip().replace("{", " {").split() == ["pipeline", "{"] for line in lines)
-
-
-class _Out:
-    """A substituted value being built, with where each character was written."""
-
-    __slots__ = ("out", "starts", "ends")
-
-    def __init__(self) -> None:
-        self.out = Builder()
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-
-    def literal(self, part: Literal) -> None:
-        self.out.extend(Value(part.text, part.origins))
-        self.starts.extend(part.starts)
-        self.ends.extend(part.ends)
-
-    def put(self, value: Value, written: tuple[int, int]) -> None:
-        self.out.extend(value)
-        self.starts.extend([written[0]] * len(value.text))
-        self.ends.extend([written[1]] * len(value.text))
-
-    def unknown(self, shown: str, name: str, written: tuple[int, int]) -> None:
-        self.out.add_unknown(shown, name)
-        self.starts.extend([written[0]] * len(shown))
-        self.ends.extend([written[1]] * len(shown))
-
-    def tracked(self) -> Tracked:
-        return Tracked(self.out.build(), self.starts, self.ends)
 
 
 class JenkinsDocument(Document):
@@ -223,10 +194,10 @@ class JenkinsDocument(Document):
 
     def string(self, token: Token, depth: int = 0) -> Tracked:
         """A string token's value, placeholders substituted where the file gives them values."""
-        out = _Out()
+        out = TrackedBuilder()
         for part in token.parts:
             if isinstance(part, Literal):
-                out.literal(part)
+                out.written(Value(part.text, part.origins), part.starts, part.ends)
                 continue
             value, name = self.placeholder(part, depth)
             written = (part.start, part.end)
