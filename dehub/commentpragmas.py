@@ -37,25 +37,13 @@ def pragmas(
         own_line = not before.strip()
         if own_line and after.strip():
             own_line = False  # `/* dehub ... */ "image": ...`: the comment is on that statement's line
-        target_line = _next_content_line(source, end_line) if own_line else line
+        target_line = source.next_content_line(end_line, COMMENT_STARTS) if own_line else line
         target = (target_line, extents.get(target_line, target_line)) if target_line else (0, 0)
         pragma = PragmaComment(line, start, body_end, text[body_start:body_end], (line_start, line_end), target)
         pragma.body_start = body_start
         pragma.removable = own_line and end_line == line
         out.append(pragma)
     return out
-
-
-def _next_content_line(source: SourceText, line: int) -> int:
-    starts = source.line_starts
-    text = source.text
-    for index in range(line, len(starts)):
-        start = starts[index]
-        end = starts[index + 1] if index + 1 < len(starts) else len(text)
-        stripped = text[start:end].strip()
-        if stripped and not stripped.startswith(COMMENT_STARTS):
-            return index + 1
-    return 0
 
 
 def add_extent(extents: dict[int, int], source: SourceText, start: int, end: int) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from .document import Document, PragmaComment
 from .pipeline import Job, JobRun, Phase, Pipeline
-from .source import SourceText
+from .source import SourceText, hash_comment_start
 from .value import Value
 
 TYPE_CHECKING = False
@@ -101,7 +101,7 @@ def comment_pragmas(source: SourceText, extents: dict[int, int] | None = None) -
         line = text[line_start:line_end]
         if "dehub" not in line.lower():
             continue
-        hash_at = _comment_start(line)
+        hash_at = hash_comment_start(line)
         if hash_at == -1 or line[hash_at + 1 :].strip()[:5].lower() != "dehub":
             continue
         end = line_end
@@ -109,7 +109,7 @@ def comment_pragmas(source: SourceText, extents: dict[int, int] | None = None) -
             end -= 1
         number = index + 1
         own_line = not line[:hash_at].strip()
-        first = _next_content_line(source, number) if own_line else number
+        first = source.next_content_line(number) if own_line else number
         target = (first, _statement_end(source, first, extents)) if first else (0, 0)
         start = line_start + hash_at
         pragma = PragmaComment(number, start, end, text[start + 1 : end], source.line_span(number), target)
@@ -118,26 +118,9 @@ def comment_pragmas(source: SourceText, extents: dict[int, int] | None = None) -
     return out
 
 
-def _comment_start(line: str) -> int:
-    at = line.find("#")
-    while at != -1:
-        if not line[:at].strip() or line[at - 1] in " \t":
-            return at
-        at = line.find("#", at + 1)
-    return -1
-
-
 def _line(source: SourceText, number: int) -> str:
     start, end = source.line_span(number)
     return source.text[start:end]
-
-
-def _next_content_line(source: SourceText, number: int) -> int:
-    for following in range(number + 1, len(source.line_starts) + 1):
-        stripped = _line(source, following).strip()
-        if stripped and not stripped.startswith("#"):
-            return following
-    return 0
 
 
 def _statement_end(source: SourceText, first: int, extents: dict[int, int] | None) -> int:

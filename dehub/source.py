@@ -79,3 +79,25 @@ class SourceText:
         start = starts[line - 1]
         end = starts[line] if line < len(starts) else len(self.text)
         return start, end
+
+    def next_content_line(self, line: int, comment_starts: tuple[str, ...] = ("#",)) -> int:
+        """The first 1-based line after `line` that is neither blank nor a comment; 0 if none
+        (where a suppression comment on a line of its own applies)."""
+        starts, text = self.line_starts, self.text
+        for index in range(line, len(starts)):
+            end = starts[index + 1] if index + 1 < len(starts) else len(text)
+            stripped = text[starts[index] : end].strip()
+            if stripped and not stripped.startswith(comment_starts):
+                return index + 1
+        return 0
+
+
+def hash_comment_start(line: str) -> int:
+    """Where a `#` comment starts in a line (YAML, shell, Make): `#` at its start or after
+    whitespace; -1 if none."""
+    at = line.find("#")
+    while at != -1:
+        if at == 0 or line[at - 1] in " \t":
+            return at
+        at = line.find("#", at + 1)
+    return -1

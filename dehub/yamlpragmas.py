@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from . import yamlsource as ys
 from .document import PragmaComment
-from .source import SourceText
+from .source import SourceText, hash_comment_start
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def pragmas(source: SourceText, roots: list[Node]) -> list[PragmaComment]:
         line = text[line_start:line_end]
         if "dehub" not in line.lower():
             continue
-        hash_at = _comment_start(line)
+        hash_at = hash_comment_start(line)
         if hash_at == -1:
             continue
         body = line[hash_at + 1 :].strip()
@@ -46,34 +46,12 @@ def pragmas(source: SourceText, roots: list[Node]) -> list[PragmaComment]:
     extents = _extents(source, roots)
     out = []
     for number, start, end, own_line in found:
-        target_line = _next_content_line(source, number) if own_line else number
+        target_line = source.next_content_line(number) if own_line else number
         target = (target_line, extents.get(target_line, target_line)) if target_line else (0, 0)
         pragma = PragmaComment(number, start, end, text[start + 1 : end], source.line_span(number), target)
         pragma.removable = own_line
         out.append(pragma)
     return out
-
-
-def _comment_start(line: str) -> int:
-    """Where a comment starts in a line: `#` at its start or after whitespace; -1 if none."""
-    at = line.find("#")
-    while at != -1:
-        if at == 0 or line[at - 1] in " \t":
-            return at
-        at = line.find("#", at + 1)
-    return -1
-
-
-def _next_content_line(source: SourceText, line: int) -> int:
-    starts = source.line_starts
-    text = source.text
-    for index in range(line, len(starts)):
-        start = starts[index]
-        end = starts[index + 1] if index + 1 < len(starts) else len(text)
-        stripped = text[start:end].strip()
-        if stripped and not stripped.startswith("#"):
-            return index + 1
-    return 0
 
 
 def _extents(source: SourceText, roots: list[Node]) -> dict[int, int]:
