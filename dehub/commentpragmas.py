@@ -19,6 +19,19 @@ if TYPE_CHECKING:
 COMMENT_STARTS = ("//", "#", "/*")
 
 
+class Comment:
+    """A comment a parser kept (JSONC's `//` and `/* */`, HCL's `#` too): its span, and where
+    its body (after the marker) starts and ends."""
+
+    __slots__ = ("start", "end", "body_start", "body_end")
+
+    def __init__(self, start: int, end: int, body_start: int, body_end: int) -> None:
+        self.start = start
+        self.end = end
+        self.body_start = body_start
+        self.body_end = body_end
+
+
 def pragmas(
     source: SourceText, comments: list[tuple[int, int, int, int]], extents: dict[int, int]
 ) -> list[PragmaComment]:

@@ -17,6 +17,7 @@ variables) and takes everything else as unknown.
 
 from __future__ import annotations
 
+from .commentpragmas import Comment
 from .value import SYNTHETIC, Value
 
 TYPE_CHECKING = False
@@ -170,16 +171,6 @@ class Block:
             if isinstance(item, Attribute) and item.name == name:
                 found = item
         return found
-
-
-class Comment:
-    __slots__ = ("start", "end", "body_start", "body_end")
-
-    def __init__(self, start: int, end: int, body_start: int, body_end: int) -> None:
-        self.start = start
-        self.end = end
-        self.body_start = body_start
-        self.body_end = body_end
 
 
 class Parsed:

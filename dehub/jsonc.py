@@ -12,6 +12,7 @@ A file that is not JSONC raises `JsoncError` with the offset of the first proble
 
 from __future__ import annotations
 
+from .commentpragmas import Comment
 from .value import SYNTHETIC, Value
 
 TYPE_CHECKING = False
@@ -83,18 +84,6 @@ class Object(Node):
             if name.text == key:
                 found = value
         return found
-
-
-class Comment:
-    """A `//` or `/* */` comment: its span and where its body (after the marker) starts and ends."""
-
-    __slots__ = ("start", "end", "body_start", "body_end")
-
-    def __init__(self, start: int, end: int, body_start: int, body_end: int) -> None:
-        self.start = start
-        self.end = end
-        self.body_start = body_start
-        self.body_end = body_end
 
 
 class Parsed:
