@@ -312,9 +312,14 @@ def kind_for_text(text: str, path: str = "", walked: bool = False) -> str | None
     normal = normal_path(path)
     if normal and not_read_yet(normal) is not None:
         return None
-    for kind in _SNIFFING:
-        if walked and not any(tail_matches(glob, normal) for glob in kind.sniff_paths):
-            continue
+    # The kinds that read this name by content first: sniffing imports a kind's module, so a
+    # manifest named on the command line (or an editor's stdin) costs the compose and
+    # Kubernetes modules, not every CI kind's. The sniffs exclude one another, so the order
+    # only saves time.
+    named = [kind for kind in _SNIFFING if normal and any(tail_matches(glob, normal) for glob in kind.sniff_paths)]
+    rest = [] if walked else [kind for kind in _SNIFFING if kind not in named]
+    order: list[KindSpec] = named + rest
+    for kind in order:
         if not (normal and kind.excluded(normal)) and kind.sniff(text):
             return kind.name
     return None

@@ -204,3 +204,22 @@ def test_drone_woodpecker_and_jenkinsfiles_are_told_by_content_and_not_taken_for
     assert kinds.kind_for_text(woodpecker) == "woodpecker"
     assert kinds.kind_for_text(jenkinsfile) == "jenkinsfile"
     assert kinds.kind_for_text("trigger: [main]\npool: {vmImage: ubuntu-latest}\nsteps:\n  - script: make\n") == "azure"
+
+
+def test_a_named_manifest_is_sniffed_without_importing_the_ci_kinds():
+    """Sniffing imports a kind's module; a YAML file named on the command line (or an editor's
+    stdin) is sniffed first by the kinds that read such names by content, so a Kubernetes
+    manifest does not cost every CI kind's import (about 100 ms)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom dehub import kinds\n"
+        "text = 'apiVersion: v1\\nkind: Pod\\nspec:\\n  containers: [{name: a, image: node:20}]\\n'\n"
+        "assert kinds.kind_for_text(text, 'k8s/pod.yaml') == 'kubernetes'\n"
+        "print(sorted(name for name in sys.modules if name.startswith(('dehub.gha', 'dehub.gitlab', "
+        "'dehub.circleci', 'dehub.azure', 'dehub.drone', 'dehub.jenkins', 'dehub.shell'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+    assert kinds.kind_for_text("on: push\njobs:\n  a: {}\n", "ci.yml") == "workflow"  # still found by content
