@@ -33,7 +33,7 @@ class ConfigError(ValueError):
 class Config:
     __slots__ = (
         "path", "root", "select", "ignore", "severity", "allow", "mirror_map", "exclude",
-        "unsafe_fixes", "build_args", "max_file_size", "docs_url", "baseline",
+        "unsafe_fixes", "build_args", "max_file_size", "docs_url", "baseline", "include_disabled",
     )  # fmt: skip
 
     def __init__(self) -> None:
@@ -50,6 +50,7 @@ class Config:
         self.max_file_size = DEFAULT_MAX_FILE_SIZE
         self.docs_url: str | None = None  # rule pages' URL, a template with {code} (None: no links)
         self.baseline: str | None = None  # the baseline file, absolute (written relative to the config's folder)
+        self.include_disabled = False  # read images of components a file switches off (Helm's `enabled: false`)
 
 
 def find_config_file(start: str) -> str | None:
@@ -441,6 +442,12 @@ def _set_unsafe_fixes(config: Config, value: object, known: frozenset[str]) -> N
     config.unsafe_fixes = value
 
 
+def _set_include_disabled(config: Config, value: object, known: frozenset[str]) -> None:
+    if not isinstance(value, bool):
+        raise _KeyError(f"expected true or false, got {_describe(value)}")
+    config.include_disabled = value
+
+
 def _set_max_file_size(config: Config, value: object, known: frozenset[str]) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise _KeyError(f"expected a positive number of bytes, got {_describe(value)}")
@@ -528,4 +535,5 @@ SETTERS = {
     "max-file-size": _set_max_file_size,
     "docs-url": _set_docs_url,
     "baseline": _set_baseline,
+    "include-disabled": _set_include_disabled,
 }

@@ -61,3 +61,8 @@ class Document:
 
     def image_uses(self, build_args: dict[str, str]) -> list[ImageUse]:
         raise NotImplementedError
+
+    def optional_uses(self) -> list[ImageUse]:
+        """Images pulled only when a component the file switches off is switched on (a Helm
+        values file's `enabled: false`): read with `include-disabled`, else not pulls."""
+        return []

@@ -27,7 +27,7 @@ class Settings:
 
     __slots__ = (
         "enabled", "severity", "policy", "build_args", "max_file_size", "unsafe_fixes", "select", "ignore",
-        "docs_url",
+        "docs_url", "include_disabled",
     )  # fmt: skip
 
     def __init__(
@@ -39,6 +39,7 @@ class Settings:
         build_args: dict[str, str] | None = None,
         unsafe_fixes: bool | None = None,
         show_unused_suppressions: bool = False,
+        include_disabled: bool | None = None,
     ) -> None:
         config = config or Config()
         known = rule_registry.CODES
@@ -59,6 +60,7 @@ class Settings:
         self.select = chosen  # as written, for codes dehub does not own (hadolint's DL/SC)
         self.ignore = config.ignore + tuple(ignore)
         self.docs_url = config.docs_url  # where reports and editors link a rule code (None: nowhere)
+        self.include_disabled = config.include_disabled if include_disabled is None else include_disabled
 
     def allows_foreign(self, code: str) -> bool:
         """Whether a hadolint or ShellCheck finding with this code is reported."""
@@ -81,7 +83,10 @@ def lint_document(document: Document, settings: Settings) -> list[Finding]:
     document_rules = [r for r in rule_registry.DOCUMENT_RULES if r.CODE in enabled and kind in r.KINDS]
     if image_rules or document_rules:
         policy = settings.policy
-        subjects = [resolve(use, policy, kind) for use in document.image_uses(settings.build_args)]
+        uses = document.image_uses(settings.build_args)
+        if settings.include_disabled:
+            uses = uses + document.optional_uses()
+        subjects = [resolve(use, policy, kind) for use in uses]
         for subject in subjects:
             for rule in image_rules:
                 finding = rule.check(subject)

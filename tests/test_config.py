@@ -408,7 +408,7 @@ def test_docs_url_in_pyproject_and_unset_by_default(repo):
     ("text", "message"),
     [
         ("bogus: 1\n", ("unknown key `bogus`; known keys: allow, baseline, build-args, docs-url, exclude, ignore, "
-                        "max-file-size, mirror, select, severity, unsafe-fixes")),
+                        "include-disabled, max-file-size, mirror, select, severity, unsafe-fixes")),
         ("unsafe_fixes: true\n", "unknown key `unsafe_fixes` (did you mean `unsafe-fixes`?)"),
         ("mirror: {foo: 1}\n", "`mirror.foo`: unknown key; known keys: map"),
         ("mirror: [a]\n", "`mirror`: expected a mapping with the key `map`, got a list"),

@@ -145,3 +145,37 @@ def test_split_rewrite_places_host_and_path():
     )
     assert use.rewrite("someone/nginx") is None  # a Docker Hub name: no registry to write
     assert use.rewrite("docker.io/someone/nginx") is None
+
+
+DISABLED = (
+    "metrics:\n  enabled: false\n  image:\n    repository: nginx\n    tag: '1.27'\n"
+    "sidecar:\n  enabled: no\n  image: busybox:1.36\n"
+    "image:\n  repository: redis\n  tag: '7'\n"
+)
+
+
+def test_disabled_components_are_pulls_when_include_disabled_asks():
+    """`enabled: false` components are no pull by default; `include-disabled: true` (or
+    `--include-disabled`) reads them, as a values override that switches them on would pull them."""
+    from helpers import findings, make_config
+
+    assert [(f.line, f.code) for f in findings(DISABLED, "helm")] == [(10, "DH001")]
+    found = findings(DISABLED, "helm", config=make_config(include_disabled=True))
+    assert sorted((f.line, f.column, f.code) for f in found) == [(4, 17, "DH001"), (8, 10, "DH001"), (10, 15, "DH001")]
+
+
+def test_include_disabled_from_the_command_line(tmp_path, monkeypatch, capsys):
+    import json
+
+    from dehub.hooks.cli import main
+
+    (tmp_path / "values.yaml").write_text(DISABLED, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    main(["check", "--isolated", "--format", "json", "values.yaml"])
+    assert [f["line"] for f in json.loads(capsys.readouterr().out)["findings"]] == [10]
+    main(["check", "--isolated", "--format", "json", "--include-disabled", "values.yaml"])
+    assert sorted(f["line"] for f in json.loads(capsys.readouterr().out)["findings"]) == [4, 8, 10]
+    assert main(["check", "--isolated", "--fix", "--include-disabled", "-q", "values.yaml"]) in (0, 1)
+    fixed = (tmp_path / "values.yaml").read_text(encoding="utf-8")
+    assert "repository: public.ecr.aws/docker/library/nginx\n" in fixed
+    assert "image: public.ecr.aws/docker/library/busybox:1.36\n" in fixed

@@ -75,6 +75,10 @@ CHECK_OPTIONS = [
     Option("--show-unused-suppressions", help="report `# dehub ignore=` comments that suppress nothing (DH901)"),
     Option("--force-exclude", help="apply `exclude` patterns to files named on the command line too"),
     Option(
+        "--include-disabled",
+        help="also read the images of components a file switches off (Helm values' `enabled: false`)",
+    ),
+    Option(
         "--filter-files",
         help="take a named file only as a folder walk would (by name, or by content where a kind reads "
         "any name), skipping the rest without a note; the pre-commit hooks pass it",
@@ -240,6 +244,7 @@ def _scopes(options: Parsed, build_args: dict[str, str]) -> Scopes:
             build_args=build_args,
             unsafe_fixes=unsafe_fixes,
             show_unused_suppressions=options.show_unused_suppressions,
+            include_disabled=True if options.include_disabled else None,
         )
 
     return Scopes(make_settings, config_file=options.config or None, isolated=options.isolated)

@@ -14,9 +14,11 @@ name may also be under `image` beside a `registry` (ingress-nginx) or `name` bes
 empty or missing `tag` is the chart's appVersion, unknown here: the name is still judged.
 
 What a default install does not pull is not read: a component under a mapping with `enabled:
-false` (`metrics: {enabled: false, image: ...}`). Where the registry is left to the chart
-(`registry: ""` or null: the template's own default, which only the template knows), the
-image is unresolved (DH003), never called a Docker Hub pull on a guess.
+false` (`metrics: {enabled: false, image: ...}`), unless `include-disabled: true` in the
+configuration (or `--include-disabled`) asks for the images a values override could switch
+on. Where the registry is left to the chart (`registry: ""` or null: the template's own
+default, which only the template knows), the image is unresolved (DH003), never called a
+Docker Hub pull on a guess.
 
 The fix writes the mirror exactly: `repository: nginx` -> `repository:
 public.ecr.aws/docker/library/nginx` in the first convention; `registry: docker.io` ->
@@ -58,6 +60,7 @@ class ValuesDocument(YamlDocument):
 
     def __init__(self, source: SourceText) -> None:
         self.uses: list[ImageUse] = []
+        self.optional: list[ImageUse] = []  # under `enabled: false`: pulled only when switched on
         self._seen: set[int] = set()
         super().__init__(source)
 
@@ -65,41 +68,40 @@ class ValuesDocument(YamlDocument):
         global_registry = ys.mapping_get(ys.mapping_get(root, "global"), "imageRegistry")
         registry = self.value(global_registry)
         self.global_registry = registry if registry is not None and registry.text.strip() else None
-        self.walk(root, 0)
+        self.walk(root, 0, False)
 
-    def walk(self, node: Node, depth: int) -> None:
+    def walk(self, node: Node, depth: int, disabled: bool) -> None:
         if depth > MAX_DEPTH or id(node) in self._seen:
             return
         self._seen.add(id(node))
         if ys.is_sequence(node):
             for item in node.value:
-                self.walk(item, depth + 1)
+                self.walk(item, depth + 1, disabled)
             return
-        if not ys.is_mapping(node) or _disabled(node):
+        if not ys.is_mapping(node):
             return
+        disabled = disabled or _disabled(node)
         for key, _, value in ys.mapping_items(node):
             if key == "image" and ys.is_scalar(value):
-                self.read_string(value)
+                self.read_string(value, disabled)
             elif (key == "image" or key.endswith("Image")) and ys.is_mapping(value):
                 name_key = _name_key(value)
                 if name_key:
                     self._seen.add(id(value))
-                    self.read_split(value, name_key)
+                    self.read_split(value, name_key, disabled or _disabled(value))
                 else:
-                    self.walk(value, depth + 1)
+                    self.walk(value, depth + 1, disabled)
             else:
-                self.walk(value, depth + 1)
+                self.walk(value, depth + 1, disabled)
 
-    def read_string(self, node: Node) -> None:
+    def read_string(self, node: Node, disabled: bool) -> None:
         written = self.value(node)
         if written is None or node.tag != STR_TAG or not written.text.strip():
             return
         start, end = literal_span(written, ys.span(node))
-        self.uses.append(ImageUse(SITE, placeholders(written), start, end))
+        (self.optional if disabled else self.uses).append(ImageUse(SITE, placeholders(written), start, end))
 
-    def read_split(self, image: Node, name_key: str) -> None:
-        if _disabled(image):
-            return
+    def read_split(self, image: Node, name_key: str, disabled: bool) -> None:
         repository_node = ys.mapping_get(image, name_key)
         repository = self.value(repository_node)
         if repository_node is None or repository is None or not repository.text.strip():
@@ -133,10 +135,13 @@ class ValuesDocument(YamlDocument):
         use = ImageUse(SITE, value, start, end)
         if has_registry:
             use.rewrite = _SplitRewrite(None if from_global else registry, repository)
-        self.uses.append(use)
+        (self.optional if disabled else self.uses).append(use)
 
     def image_uses(self, build_args: dict[str, str]) -> list[ImageUse]:
         return self.uses
+
+    def optional_uses(self) -> list[ImageUse]:
+        return self.optional
 
 
 def _name_key(image: Node) -> str:
