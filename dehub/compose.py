@@ -258,7 +258,9 @@ class ComposeDocument(YamlDocument):
             moved = Value(value.text, mapped, value.variables, value.unresolved)
             if UNKNOWN in origins[use.start : use.end]:  # compose substitutes its own variable here first
                 shown = inline.text[use.start : use.end]
-                moved = Value(shown, [UNKNOWN] * len(shown), inline.variables, inline.unresolved)
+                here = [name for name in inline.unresolved if name in shown]  # this image's, not the block's
+                moved = Value(shown, [UNKNOWN] * len(shown), tuple(name for name in inline.variables if name in shown),
+                              tuple(here or inline.unresolved))  # fmt: skip
             self.uses.append(ImageUse(use.site, moved, span[0], span[1], use.problem))
 
     def build_args(self, build: Node | None) -> dict[str, str]:

@@ -126,7 +126,7 @@ def _shown(text: str, at: int) -> str:
     return f"`{char}`" if char.isprintable() and not char.isspace() else repr(char)
 
 
-MAX_DEPTH = 500
+MAX_DEPTH = 200  # each level is two Python frames: well under the interpreter's recursion limit
 
 
 class _Parser:

@@ -224,3 +224,12 @@ def test_deep_nesting_is_left_unknown_not_a_crash():
     text = "${A:-" * 200 + "node:20" + "}" * 200
     value = _interpolated(text)
     assert not value.is_known
+
+
+def test_an_inline_dockerfile_image_names_only_its_own_unknown_variables():
+    """Two FROMs on two unknown compose variables: each DH003 names its own, and its hint too."""
+    from helpers import findings
+
+    text = "services:\n  app:\n    build:\n      dockerfile_inline: |\n        FROM ${A}\n        FROM ${B}\n"
+    found = sorted((f.line, f.message.split(" depends on ")[1].split(",")[0]) for f in findings(text, "compose"))
+    assert found == [(5, "A"), (6, "B")]

@@ -140,3 +140,11 @@ def test_sniffed_only_with_keys_of_a_dev_container():
     assert kind_for_text('{\n  // x\n  "image": "node:20",\n  "features": {},\n}\n') == "devcontainer"
     assert kind_for_text('{"image": "node:20", "name": "x"}\n') is None  # any JSON could say that
     assert kind_for_text('{"image": "node:20", "features": {\n') is None  # not JSONC
+
+
+def test_nesting_deeper_than_the_parser_reads_is_one_parse_problem_not_a_crash():
+    from helpers import findings
+
+    text = '{"image": "node:20", "x": ' + "[" * 300 + "]" * 300 + "}"
+    [finding] = findings(text, "devcontainer")
+    assert (finding.code, finding.message) == ("DH900", "not valid JSON with comments: nested too deeply")

@@ -203,3 +203,16 @@ def test_a_walk_takes_manifests_and_skips_chart_templates_quietly(tmp_path, monk
     # named with --kind, a chart template is read as the YAML it is not
     assert main(["check", "--kind", "kubernetes", "--format", "json", "chart/templates/deployment.yaml"]) == 1
     assert [f["code"] for f in json.loads(capsys.readouterr().out)["findings"]] == ["DH900"]
+
+
+def test_a_template_action_after_a_block_scalar_in_a_list_item_is_seen():
+    """`  - args: |` opens a block scalar at the key's indent, not the dash's: the `image:` line
+    after it is the item's next key, and its `{{ }}` makes the file a Helm template."""
+    from dehub.k8s import manifests
+
+    text = (
+        "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - args: |\n      echo hi\n"
+        "    image: {{ .Values.image }}\n"
+    )
+    assert not manifests.sniff(text)
+    assert manifests.sniff(text.replace("{{ .Values.image }}", "node:20"))

@@ -35,7 +35,7 @@ def has_template_actions(text: str) -> bool:
         if content.startswith("{{") or _value_start(content).startswith("{{"):
             return True
         if _BLOCK_HEADER.search(content.split(" #", 1)[0].rstrip()):
-            block_parent = indent
+            block_parent = len(line) - len(content)  # the key's indent (`  - args: |` is the key's, not the dash's)
     return False
 
 
