@@ -308,15 +308,18 @@ class MakefileDocument(Document):
             if dialect not in SHELLS:
                 return
         read: list[tuple[Rule, list[list[ScriptEvent]]]] = []
+        file_env: dict[str, Value | None] | None = None  # the same for every rule without its own variables
         for rule in self.rules:
             if not rule.recipe:
                 continue
             variables = self._rule_variables(rule)
             expander = Expander(variables)
-            env: dict[str, Value | None] = {}
-            for name, variable in variables.items():
-                if (variable.exported or self.export_all) and name.replace("_", "a").isalnum():
-                    env[name] = expander.variable(name)
+            if variables is self.variables and file_env is not None:
+                env = file_env
+            else:
+                env = self._exported(variables, expander)
+                if variables is self.variables:
+                    file_env = env
             lines = [_joined(rule.recipe)] if self.oneshell else rule.recipe
             steps = []
             for line in lines:
@@ -349,6 +352,15 @@ class MakefileDocument(Document):
                 run.script(step, events, SITE)
             job.runs.append(run.uses)
             self.pipeline.jobs.append(job)
+
+    def _exported(self, variables: dict[str, Variable], expander: Expander) -> dict[str, Value | None]:
+        """The make variables a recipe's shell sees in its environment (`export`, or all); they
+        share one lookup budget, and each recipe line then gets its own (`Expander.tracked`)."""
+        env: dict[str, Value | None] = {}
+        for name, variable in variables.items():
+            if (variable.exported or self.export_all) and name.replace("_", "a").isalnum():
+                env[name] = expander.variable(name)
+        return env
 
     def _rule_variables(self, rule: Rule) -> dict[str, Variable]:
         own = [assignment for target in rule.targets for assignment in self.target_variables.get(target, ())]
@@ -414,6 +426,7 @@ class Expander:
         """A recipe line expanded, each character knowing where it was written in the line."""
         from .tracked import Tracked
 
+        self.budget = MAX_LOOKUPS  # each line has its own: earlier lines do not use it up
         out = Builder()
         written: tuple[list[int], list[int]] = ([], [])
         self._run(value, out, written)

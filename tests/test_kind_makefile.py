@@ -218,3 +218,28 @@ def test_any_recipe_parses_without_raising(body):
     text = f"IMAGE ?= node:20\nt:\n\tdocker run {body}\n\tdocker pull $(IMAGE)\n"
     document = parse(SourceText(text))
     document.image_uses({})
+
+
+def _exported_chain(count: int) -> str:
+    chain = "".join(f"A{i} = $(A{i - 1})$(A{i - 1})\n" for i in range(1, count))
+    return f"IMAGE = node:20\nexport A{count - 1}\nA0 = x\n{chain}run:\n\tdocker pull $(IMAGE)\n"
+
+
+def test_expanding_the_exported_environment_does_not_use_up_a_recipe_lines_lookups():
+    """An exported variable that takes many lookups to expand (its budget runs out) leaves the
+    recipe line its own budget: `$(IMAGE)` is still known."""
+    from helpers import findings
+
+    assert [(f.line, f.column, f.code) for f in findings(_exported_chain(16), "makefile")] == [(1, 9, "DH001")]
+
+
+def test_the_exported_environment_is_expanded_once_for_the_rules_that_share_it():
+    import time
+
+    from helpers import findings
+
+    rules = "".join(f"r{i}:\n\techo {i}\n" for i in range(150))
+    text = _exported_chain(14).replace("run:\n", rules + "run:\n")
+    started = time.perf_counter()
+    assert [f.code for f in findings(text, "makefile")] == ["DH001"]
+    assert time.perf_counter() - started < 5  # 150 rules: about 0.1 s; once per rule it took about 10 s
