@@ -91,7 +91,7 @@ class BakeDocument(Document):
         extents: dict[int, int] = {}
         source = self.source
         if self.hcl is not None:
-            comments = [(c.start, c.end, c.body_start, c.body_end) for c in self.hcl.comments]
+            comments = list(self.hcl.comments)
             stack: list[hcl.Attribute | hcl.Block] = list(self.hcl.body)
             while stack:
                 item = stack.pop()
@@ -107,7 +107,7 @@ class BakeDocument(Document):
                             for element in expr.items:
                                 add_extent(extents, source, element.start, element.end)
         elif self.json is not None:
-            comments = [(c.start, c.end, c.body_start, c.body_end) for c in self.json.comments]
+            comments = self.json.comments
             for node in jsonc.walk(self.json.root):
                 if isinstance(node, jsonc.Object):
                     for name, member in node.members:

@@ -32,14 +32,14 @@ class Comment:
         self.body_end = body_end
 
 
-def pragmas(
-    source: SourceText, comments: list[tuple[int, int, int, int]], extents: dict[int, int]
-) -> list[PragmaComment]:
-    """`comments`: (start, end, body_start, body_end) of each comment; `extents`: the first line
-    of each statement -> its last line."""
+def pragmas(source: SourceText, comments: list[Comment], extents: dict[int, int]) -> list[PragmaComment]:
+    """`comments`: the file's comments, in order; `extents`: the first line of each statement ->
+    its last line."""
     text = source.text
     out = []
-    for start, end, body_start, body_end in comments:
+    comment_lines = _comment_lines(source, comments)
+    for comment in comments:
+        start, end, body_start, body_end = comment.start, comment.end, comment.body_start, comment.body_end
         if text[body_start:body_end].lstrip(" \t")[:5].lower() != "dehub":
             continue
         line, _ = source.position(start)
@@ -50,7 +50,11 @@ def pragmas(
         own_line = not before.strip()
         if own_line and after.strip():
             own_line = False  # `/* dehub ... */ "image": ...`: the comment is on that statement's line
-        target_line = source.next_content_line(end_line, COMMENT_STARTS) if own_line else line
+        target_line = line
+        if own_line:  # the next line with more than comments (a `/* ... */` over lines included)
+            target_line = source.next_content_line(end_line, COMMENT_STARTS)
+            while target_line and target_line in comment_lines:
+                target_line = source.next_content_line(target_line, COMMENT_STARTS)
         target = (target_line, extents.get(target_line, target_line)) if target_line else (0, 0)
         pragma = PragmaComment(line, start, body_end, text[body_start:body_end], (line_start, line_end), target)
         pragma.body_start = body_start
@@ -65,3 +69,18 @@ def add_extent(extents: dict[int, int], source: SourceText, start: int, end: int
     last = source.position(max(start, end - 1))[0]
     if last > extents.get(first, first):
         extents[first] = last
+
+
+def _comment_lines(source: SourceText, comments: list[Comment]) -> set[int]:
+    """The lines that hold nothing but (part of) one comment: the inner and last lines of a
+    `/* ... */` over several lines, which hold no statement."""
+    text = source.text
+    lines: set[int] = set()
+    for comment in comments:
+        first, _ = source.position(comment.start)
+        last, _ = source.position(max(comment.start, comment.end - 1))
+        for number in range(first + 1, last + 1):
+            _, line_end = source.line_span(number)
+            if number < last or not text[comment.end : line_end].strip():
+                lines.add(number)
+    return lines

@@ -73,7 +73,7 @@ class DevcontainerDocument(Document):
             return []
         from .commentpragmas import add_extent, pragmas
 
-        comments = [(c.start, c.end, c.body_start, c.body_end) for c in parsed.comments]
+        comments = parsed.comments
         extents: dict[int, int] = {}
         for node in jsonc.walk(parsed.root):
             if isinstance(node, jsonc.Object):

@@ -333,6 +333,8 @@ class _Parser:
         opening = self.at
         self.at += 1
         self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise HclError(opening, "nested too deeply")
         self.newlines.append(False)
         body = self.body(top=False, opening=opening)
         self.newlines.pop()
@@ -377,14 +379,17 @@ class _Parser:
             left = Other(left.start, right.end, [left, right], "operator")
 
     def unary(self) -> Expr:
+        """Prefix `!` and `-` operators (a loop, not recursion: `- - - ... 1` has no depth limit)."""
         self.skip()
-        char = self.peek()
-        if char in ("!", "-"):
-            start = self.at
+        starts = []
+        while self.peek() in ("!", "-"):
+            starts.append(self.at)
             self.at += 1
-            operand = self.unary()
-            return Other(start, operand.end, [operand], "operator")
-        return self.postfix(self.primary())
+            self.skip()
+        operand = self.postfix(self.primary())
+        for start in reversed(starts):
+            operand = Other(start, operand.end, [operand], "operator")
+        return operand
 
     def postfix(self, expr: Expr) -> Expr:
         text = self.text

@@ -323,3 +323,28 @@ def test_sniffed_by_a_target_block():
     assert kind_for_text('{"target": {"app": {}}, "name": "x"}\n') is None
     assert kind_for_text('resource "aws_instance" "x" {\n  target "y" {}\n}\n') is None  # Terraform
     assert kind_for_text('target "app" {\n') is None
+
+
+def test_a_pragma_above_a_block_comment_covers_the_statement_after_it():
+    """The lines of a `/* ... */` over several lines hold no statement: a pragma above it
+    covers the first statement after it (`# dehub ignore=` then a note, then the contexts)."""
+    from helpers import findings
+
+    text = (
+        'target "app" {\n  # dehub ignore=DH001 pinned until the mirror has it\n  /*\n  note\n  */\n'
+        '  contexts = { base = "docker-image://node:20" }\n}\n'
+    )
+    assert findings(text, "bake") == []
+    assert [f.code for f in findings(text.replace("# dehub ignore=DH001 pinned", "# pinned"), "bake")] == ["DH001"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["x = " + "-" * 5000 + "1\n", "b {\n" * 3000 + "}\n" * 3000],
+    ids=["5000-prefix-operators", "3000-nested-blocks"],
+)
+def test_deep_hcl_is_one_parse_problem_or_read_never_a_crash(text):
+    from helpers import findings
+
+    found = findings(text, "bake")
+    assert all(f.code == "DH900" and "internal error" not in f.message for f in found)
