@@ -261,3 +261,43 @@ def test_a_pragma_that_does_not_parse_is_located_after_the_slashes():
     text = "node {\n  // dehub ignore DH001\n  sh 'docker pull node:20'\n}\n"
     found = {(f.line, f.column, f.code) for f in findings(text, "jenkinsfile")}
     assert found == {(2, 3, "DH902"), (3, 19, "DH001")}
+
+
+def test_a_self_referencing_definition_is_worked_out_once_not_exponentially():
+    """`def a = "${a}${a}..."`: each name is resolved once, and a cycle is unknown (DH003);
+    with 12 placeholders the old lookup would take hours."""
+    import time
+
+    from helpers import findings
+
+    text = 'def a = "' + "${a}" * 12 + '"\npipeline { agent any\n stages { stage("x") { steps { script {\n'
+    text += "  docker.image(a).pull()\n} } } } }\n"
+    started = time.perf_counter()
+    assert [f.code for f in findings(text, "jenkinsfile")] == ["DH003"]
+    assert time.perf_counter() - started < 5
+
+
+def test_a_pragma_in_a_script_skips_comment_lines_to_the_command():
+    from helpers import findings
+
+    text = (
+        "pipeline {\n  agent any\n  stages {\n    stage('a') {\n      steps {\n        sh '''\n"
+        "          # dehub ignore=DH001 the cache image\n          # pull the image\n          docker pull redis\n"
+        "        '''\n      }\n    }\n  }\n}\n"
+    )
+    assert findings(text, "jenkinsfile") == []
+    assert [f.line for f in findings(text.replace("# dehub ignore=DH001 the", "# the"), "jenkinsfile")] == [9]
+
+
+def test_env_names_read_the_environment_not_a_groovy_local():
+    """`env.IMG` is the environment: a `def IMG` local does not give it a value; `env.IMG = ...`
+    (or `environment {}`) does."""
+    from helpers import findings
+
+    text = (
+        "def IMG = 'redis'\npipeline { agent any\n stages { stage('x') { steps { script {\n"
+        '  docker.image("${env.IMG}").pull()\n  docker.image(env.IMG).pull()\n} } } } }\n'
+    )
+    assert [(f.line, f.code) for f in findings(text, "jenkinsfile")] == [(4, "DH003"), (5, "DH003")]
+    assigned = text.replace("def IMG = 'redis'", "env.IMG = 'redis'")
+    assert [(f.line, f.code) for f in findings(assigned, "jenkinsfile")] == [(1, "DH001")]

@@ -76,6 +76,8 @@ class JenkinsDocument(Document):
         self.groovy: dict[str, list[Token | None]] = {}  # names -> the literals assigned to them
         self.shell: dict[str, list[Token | None]] = {}  # the environment a script sees
         self.params: dict[str, list[Token | None]] = {}
+        self._looked_up: dict[tuple[int, str], Value | None] = {}  # (scope, name) -> its value, once each
+        self._resolving: set[tuple[int, str]] = set()  # names being resolved: a cycle is unknown
         self._read_definitions()
         first = self.tokens[0] if self.tokens else None
         span = (first.start, first.end) if first is not None else (0, 0)
@@ -166,16 +168,28 @@ class JenkinsDocument(Document):
         return out
 
     def lookup(self, name: str, scope: dict[str, list[Token | None]], depth: int) -> Value | None:
-        """The one literal value a name has in the file, or None."""
+        """The one literal value a name has in the file, or None. Each name is worked out once
+        (`def a = "${a}${a}..."` would otherwise cost its placeholders to the power of the depth)."""
+        key = (id(scope), name)
+        if key in self._looked_up:
+            return self._looked_up[key]
+        if key in self._resolving or depth >= MAX_DEPTH:
+            return None
         found = scope.get(name)
         if not found or any(token is None for token in found):
             return None
         texts = {token.text for token in found if token is not None}
         token = found[0]
-        if len(texts) != 1 or token is None or depth >= MAX_DEPTH:
+        if len(texts) != 1 or token is None:
             return None
-        value = self.string(token, depth + 1).value
-        return value if value.is_known else None
+        self._resolving.add(key)
+        try:
+            value = self.string(token, depth + 1).value
+        finally:
+            self._resolving.discard(key)
+        result = value if value.is_known else None
+        self._looked_up[key] = result
+        return result
 
     def placeholder(self, part: Placeholder, depth: int) -> tuple[Value | None, str]:
         """A GString placeholder's value when the file gives it one, and its name."""
@@ -189,7 +203,8 @@ class JenkinsDocument(Document):
             return value, name
         if len(tokens) == 3 and words[1] == "." and tokens[2].kind == IDENT and words[0] in ("env", "params"):
             name = words[2]
-            return self.lookup(name, self.groovy if words[0] == "env" else self.params, depth), name
+            scope = self.shell if words[0] == "env" else self.params  # `env.X` reads the environment only
+            return self.lookup(name, scope, depth), name
         return None, part.text
 
     def string(self, token: Token, depth: int = 0) -> Tracked:
@@ -372,7 +387,8 @@ class JenkinsDocument(Document):
         elif _is_name(arguments):
             name = arguments[-1].text
             span = (arguments[0].start, arguments[-1].end)
-            scope = self.params if arguments[0].text == "params" else self.groovy
+            head = arguments[0].text if len(arguments) == 3 else ""
+            scope = self.params if head == "params" else self.shell if head == "env" else self.groovy
             found = self.lookup(name, scope, 0)
             written = self.source.text[span[0] : span[1]]
             image = found if found is not None else Value(written, [UNKNOWN] * len(written), (), (name,))
@@ -483,9 +499,7 @@ class JenkinsDocument(Document):
                 if not stripped.startswith("#") or stripped[1:].strip()[:5].lower() != "dehub":
                     continue
                 hash_at = start + len(content) - len(stripped)
-                target = line + 1
-                while target < last_line and not text[slice(*source.line_span(target))].strip():
-                    target += 1
+                target = source.next_content_line(line) or last_line + 1  # blank and `#` lines skipped
                 pragma = PragmaComment(line, hash_at, start + len(content), stripped[1:], (start, end),
                                        (target, target) if target <= last_line else (0, 0))  # fmt: skip
                 out.append(pragma)
