@@ -145,6 +145,13 @@ KINDS: tuple[KindSpec, ...] = (
         sniff_priority=20, unresolved_hint=GHA_HINT, pipeline=True,
         examples=("action.yml", "tools/setup/action.yaml", ".github/actions/build/helper.yml"),
     ),
+    # before compose: every YAML file in .woodpecker/ is a workflow, `compose.yml` too
+    KindSpec(
+        "woodpecker", "dehub.drone.woodpecker", title="Woodpecker workflows",
+        paths=(".woodpecker.yml", ".woodpecker.yaml", ".woodpecker/*.yml", ".woodpecker/*.yaml"),
+        sniff_priority=41, unresolved_hint=WOODPECKER_HINT, pipeline=True,
+        examples=(".woodpecker.yml", ".woodpecker/build.yaml", ".woodpecker/test.yml"),
+    ),
     KindSpec(
         "compose", "dehub.compose", title="Compose files",
         paths=("compose.yml", "compose.yaml", "compose.*.yml", "compose.*.yaml", "compose-*.yml", "compose-*.yaml",
@@ -194,12 +201,6 @@ KINDS: tuple[KindSpec, ...] = (
         paths=(".drone.yml", ".drone.yaml"),
         sniff_priority=40, unresolved_hint=DRONE_HINT, pipeline=True,
         examples=(".drone.yml", "services/api/.drone.yaml"),
-    ),
-    KindSpec(
-        "woodpecker", "dehub.drone.woodpecker", title="Woodpecker workflows",
-        paths=(".woodpecker.yml", ".woodpecker.yaml", ".woodpecker/*.yml", ".woodpecker/*.yaml"),
-        sniff_priority=41, unresolved_hint=WOODPECKER_HINT, pipeline=True,
-        examples=(".woodpecker.yml", ".woodpecker/build.yaml", ".woodpecker/test.yml"),
     ),
     KindSpec(
         "jenkinsfile", "dehub.jenkins", title="Jenkinsfiles",

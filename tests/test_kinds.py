@@ -223,3 +223,13 @@ def test_a_named_manifest_is_sniffed_without_importing_the_ci_kinds():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
     assert kinds.kind_for_text("on: push\njobs:\n  a: {}\n", "ci.yml") == "workflow"  # still found by content
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [(".woodpecker/compose.yml", "woodpecker"), (".woodpecker/docker-compose.yaml", "woodpecker"),
+     ("deploy/docker-compose.yml", "compose"), ("compose.yaml", "compose")],
+)  # fmt: skip
+def test_a_woodpecker_workflow_named_like_a_compose_file_is_woodpecker(path, kind):
+    """Woodpecker runs every YAML file in `.woodpecker/`, whatever its name."""
+    assert kinds.kind_for_path(path) == kind
