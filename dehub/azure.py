@@ -342,7 +342,7 @@ class AzureDocument(YamlDocument):
         script = self.value(node)
         if script is None or node is None:
             return
-        from .shell.events import script_events
+        from .shell.events import scan
 
         env: Names = {
             name.upper().replace(".", "_"): self.resolve(value, scope, 0) for name, value in scope.variables.items()
@@ -350,11 +350,7 @@ class AzureDocument(YamlDocument):
         env.update(step_env)
         variants = []
         for tracked in self.expand(script, scope, keep_macros=True):
-            key = (id(node), tracked.value.text, tuple(tracked.value.origins), _env_key(env))
-            found = self.scanned.get(key)
-            if found is None:
-                found = self.scanned[key] = script_events(tracked, env, "bash")
-            variants.append(found)
+            variants.append(scan(self.scanned, id(node), tracked, env, "bash"))
         run.scripts(index, variants, SCRIPT_SITE)
 
 
@@ -414,10 +410,6 @@ def _flat_items(node: Node | None, depth: int = 0) -> list[tuple[str, Node, Node
 def _pool(node: Node | None, outer: Node | None) -> Node | None:
     """The pool a job runs on: its own, else the stage's, else the pipeline's."""
     return outer if node is None or ys.is_null(node) else node
-
-
-def _env_key(env: Names) -> tuple[object, ...]:
-    return tuple((name, None if value is None else (value.text, tuple(value.origins))) for name, value in env.items())
 
 
 def parse(source: SourceText) -> AzureDocument:

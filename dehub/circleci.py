@@ -316,15 +316,9 @@ class CircleDocument(YamlDocument):
         script = self.value(command)
         if script is None:
             return
-        from .shell.events import script_events
+        from .shell.events import scan
 
-        variants = []
-        for tracked in self.expand(script, scope):
-            key = (id(command), shell_name, tracked.value.text, tuple(tracked.value.origins), _env_key(env))
-            found = self.scanned.get(key)
-            if found is None:
-                found = self.scanned[key] = script_events(tracked, env, shell_name)
-            variants.append(found)
+        variants = [scan(self.scanned, id(command), tracked, env, shell_name) for tracked in self.expand(script, scope)]
         run.scripts(index, variants, RUN_SITE)
 
 
@@ -334,10 +328,6 @@ def _shell(given: Value | None, default: str) -> str:
         return default
     base = given.text.split(None, 1)[0].rsplit("/", 1)[-1].lower()
     return base if base in SHELLS_DEHUB_READS else ""
-
-
-def _env_key(env: dict[str, Value | None]) -> tuple[object, ...]:
-    return tuple((name, None if value is None else (value.text, tuple(value.origins))) for name, value in env.items())
 
 
 def parse(source: SourceText) -> CircleDocument:

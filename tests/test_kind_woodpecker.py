@@ -156,3 +156,20 @@ def test_sniff():
     assert not woodpecker.sniff("kind: pipeline\nsteps:\n- image: node:20\n")  # Drone
     assert not woodpecker.sniff("trigger: [main]\npool: {vmImage: ubuntu-latest}\nsteps:\n- script: make\n")  # Azure
     assert not woodpecker.sniff("steps:\n  - run: make\n")
+
+
+def test_commands_are_read_once_not_once_per_matrix_combination():
+    """A 16 x 16 matrix whose values no command reads: each step's script is scanned once."""
+    import time
+
+    from helpers import findings
+
+    values = ", ".join(f"v{i}" for i in range(16))
+    steps = "".join(
+        f"  s{i}:\n    image: node:20\n    commands:\n" + "".join(f"      - echo {j} $X\n" for j in range(10))
+        for i in range(10)
+    )
+    started = time.perf_counter()
+    found = findings(f"matrix:\n  A: [{values}]\n  B: [{values}]\nsteps:\n" + steps, "woodpecker")
+    assert len(found) == 10
+    assert time.perf_counter() - started < 1.5  # 2.3 s when every combination scanned every script

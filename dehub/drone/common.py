@@ -14,7 +14,7 @@ from __future__ import annotations
 from .. import yamlsource as ys
 from ..imageuse import ImageUse
 from ..pipeline import Job, JobRun, Phase, Pipeline
-from ..shell.events import script_events
+from ..shell.events import ScriptEvent, scan
 from ..source import SourceText
 from ..tracked import Tracked
 from ..value import SYNTHETIC, Builder, Value
@@ -68,6 +68,7 @@ class CiDocument(YamlDocument):
 
     def __init__(self, source: SourceText) -> None:
         self.pipeline = Pipeline()
+        self.scanned: dict[tuple[object, ...], list[ScriptEvent]] = {}  # shell.events.scan's cache
         super().__init__(source)
 
     def image_uses(self, build_args: dict[str, str]) -> list[ImageUse]:
@@ -113,8 +114,8 @@ class CiDocument(YamlDocument):
             script = self.value(item)
             if script is not None and script.text.strip():
                 parts.append(substitute(script, variables, True))
-        if parts:
-            events = script_events(_joined(parts), env, self.shell_name)
+        if parts:  # read once per distinct script: a matrix's combinations mostly repeat it
+            events = scan(self.scanned, id(node), _joined(parts), env, self.shell_name)
             run.script(step, events, f"{self.site_prefix}-commands")
 
     # --- a pipeline -----------------------------------------------------------------------

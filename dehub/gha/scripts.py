@@ -7,7 +7,7 @@ from __future__ import annotations
 from .. import yamlsource as ys
 from ..pipeline import JobRun
 from ..shell import memo
-from ..shell.events import ScriptAction, ScriptEvent, env_variants, script_events
+from ..shell.events import ScriptAction, ScriptEvent, env_key, env_variants, script_events
 from ..value import Value
 from . import expressions as ex
 from . import shared
@@ -53,9 +53,9 @@ def read_run(
         for variant_env in choices:  # the script may run with any of these env values
             if tracked is not None:
                 written = (tracked.value.text, tuple(tracked.value.origins))
-                key: tuple[object, ...] = (id(node), shell_name, written, _env_key(variant_env))
+                key: tuple[object, ...] = (id(node), shell_name, written, env_key(variant_env))
             else:  # no expressions: the script is the same in every matrix combination
-                key = (id(node), shell_name, _env_key(variant_env))
+                key = (id(node), shell_name, env_key(variant_env))
             found = doc.scanned.get(key)
             if found is None:  # each distinct script (after substitution) is scanned once
                 substituted = tracked if tracked is not None else ex.substitute_tracked(script, scope)
@@ -87,12 +87,3 @@ def _note_script_reads(
             for key in shared.drawn_keys(event.value, combination):
                 drawn[key] = drawn.get(key, 0) + 1
     shared_keys.update(key for key, count in reads.items() if count > drawn.get(key, 0))
-
-
-def _env_key(env: dict[str, Value | None] | None) -> tuple[object, ...]:
-    if not env:
-        return ()
-    return tuple(
-        (name, None if value is None else (value.text, tuple(value.origins), type(value) is not Value))
-        for name, value in env.items()
-    )

@@ -178,3 +178,29 @@ def _unquoted(word: Value) -> Value:
 def _names_tag(argument: str, tags: list[str]) -> bool:
     """Whether a build argument is one of its own tags (`app:1`, or `--tag=app:1`)."""
     return any(argument == tag or argument.endswith("=" + tag) for tag in tags)
+
+
+def env_key(env: dict[str, Value | None] | None) -> tuple[object, ...]:
+    """An environment as a dictionary key: the values' texts and origins (a Choice apart)."""
+    if not env:
+        return ()
+    return tuple(
+        (name, None if value is None else (value.text, tuple(value.origins), type(value) is not Value))
+        for name, value in env.items()
+    )
+
+
+def scan(
+    cache: dict[tuple[object, ...], list[ScriptEvent]],
+    node_id: int,
+    tracked: Tracked,
+    env: dict[str, Value | None] | None,
+    shell_name: str,
+) -> list[ScriptEvent]:
+    """`script_events`, once per distinct script: the same script node with the same text after
+    substitution, environment and shell (a matrix's combinations mostly repeat it) is read once."""
+    key = (node_id, shell_name, tracked.value.text, tuple(tracked.value.origins), env_key(env))
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = script_events(tracked, env, shell_name)
+    return found
