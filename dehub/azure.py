@@ -41,6 +41,7 @@ TEMPLATE_PATH = re.compile(rf"^\s*(parameters|variables)\s*(?:\.\s*({NAME})|\[\s
 MACRO = re.compile(rf"\$\(({NAME})\)")
 MAX_LEGS = 64
 MAX_NESTING = 8
+MAX_EXPANDED = 4_096  # characters one variable may expand to; more is unknown
 CONTAINER_SITE, SERVICE_SITE, SCRIPT_SITE = "azure-container", "azure-service", "azure-script"
 SETUP_NOTE = (
     "pulled while the agent initializes the job's containers, before any step, so no step can cover it "
@@ -88,6 +89,8 @@ class AzureDocument(YamlDocument):
     def __init__(self, source: SourceText) -> None:
         self.pipeline = Pipeline()
         self.scanned: dict[tuple[object, ...], list[ScriptEvent]] = {}
+        self._resolved: dict[tuple[int, int], tuple[Value | None, Value, Scope]] = {}  # resolve's memo
+        self._resolving: set[tuple[int, int]] = set()  # variables being resolved: a cycle is unknown
         self.resources: dict[str, Node] = {}  # container resources by lower-cased alias
         self.used: set[str] = set()  # the aliases a job of this file uses
         self.root_scope = Scope({}, {})  # what a container resource's image reads
@@ -145,12 +148,26 @@ class AzureDocument(YamlDocument):
         return Reference(start, end, inner.strip(), (value,))
 
     def resolve(self, value: Value | None, scope: Scope, depth: int) -> Value | None:
-        """A variable's value with its own references expanded; None past MAX_NESTING (a cycle)."""
+        """A variable's value with its own references expanded, worked out once per scope; None
+        for a cycle, past MAX_NESTING, or past MAX_EXPANDED characters (`V0: $(V1)$(V1)...`,
+        `V1: $(V2)$(V2)...` would grow without bound)."""
         if value is None or "$" not in value.text:
             return value
-        if depth >= MAX_NESTING:
+        key = (id(value), id(scope))
+        done = self._resolved.get(key)
+        if done is not None:
+            return done[0]
+        if key in self._resolving or depth >= MAX_NESTING:
             return None
-        return self.expand(value, scope, False, depth + 1)[0].value
+        self._resolving.add(key)
+        try:
+            found: Value | None = self.expand(value, scope, False, depth + 1)[0].value
+        finally:
+            self._resolving.discard(key)
+        if found is not None and len(found.text) > MAX_EXPANDED:
+            found = None
+        self._resolved[key] = (found, value, scope)  # keeps both alive, so their ids stay theirs
+        return found
 
     def expanded(self, node: Node | None, scope: Scope) -> Value | None:
         value = self.value(node)

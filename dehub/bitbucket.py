@@ -147,8 +147,9 @@ class BitbucketDocument(YamlDocument):
                     pending.append(ys.mapping_get(value, "steps") if ys.is_mapping(value) else value)
                 elif key == "stage" and ys.is_mapping(value):
                     pending.append(ys.mapping_get(value, "steps"))
-        for key_node, step in steps:
-            number = len([job for job in into if job.id.startswith(where + "/")]) + 1
+        before = sum(1 for job in into if job.id.rpartition("/")[0] == where)  # `feature/*` is not `feature`
+        for offset, (key_node, step) in enumerate(steps):
+            number = before + offset + 1
             name_value = self.value(ys.mapping_get(step, "name"))
             shown = f"`{name_value.text}`" if name_value is not None else str(number)
             label = f"step {shown} in `{where}`"

@@ -47,6 +47,7 @@ BUILTIN_STEPS = frozenset((
 ))  # fmt: skip
 MAX_COMBINATIONS = 64  # runs of one job (workflow invocations times matrix combinations)
 MAX_DEPTH = 8  # commands invoking commands
+MAX_VISITS = 20_000  # step lists read in one file: `c0` calling `c1` 8 times, `c1` calling `c2` ... is 8**8
 IMAGE_SITE, SERVICE_SITE, RUN_SITE = "circleci-image", "circleci-service", "circleci-run"
 SETUP_NOTE = (
     "pulled while CircleCI spins up the job's environment, before any step, so no step can cover it "
@@ -71,6 +72,7 @@ class CircleDocument(YamlDocument):
     def __init__(self, source: SourceText) -> None:
         self.pipeline = Pipeline()
         self.scanned: dict[tuple[object, ...], list[ScriptEvent]] = {}
+        self.visits = 0  # commands invoked while reading, against MAX_VISITS
         self.executors: Node | None = None  # the file's `executors:` and `commands:`
         self.commands: Node | None = None
         super().__init__(source)
@@ -259,7 +261,7 @@ class CircleDocument(YamlDocument):
         depth: int,
     ) -> None:
         """A list of steps, in order; `counter` numbers them across invoked commands."""
-        if not ys.is_sequence(steps) or depth > MAX_DEPTH:
+        if not ys.is_sequence(steps) or depth > MAX_DEPTH or self.visits > MAX_VISITS:
             return
         for step in steps.value:
             if ys.is_scalar(step):
@@ -285,6 +287,7 @@ class CircleDocument(YamlDocument):
         depth: int,
     ) -> None:
         """A reusable command of this file, invoked as a step; built-in steps and orbs' are not read."""
+        self.visits += 1
         if name in BUILTIN_STEPS or "/" in name:
             counter[0] += 1
             return

@@ -227,3 +227,25 @@ def test_the_azure_pipelines_editor_language_is_this_kind():
     from dehub.lsp.documents import detect_kind
 
     assert detect_kind("/repo/ci/build.yml", "azure-pipelines", "steps:\n  - script: make\n") == "azure"
+
+
+def test_variables_that_multiply_each_other_stay_bounded():
+    """`V0: $(V1)$(V1)...`, `V1: $(V2)$(V2)...`: each variable is worked out once, and one that
+    would expand past MAX_EXPANDED characters is unknown (DH003), in bounded time."""
+    import time
+
+    from helpers import findings
+
+    variables = "".join(f"  V{i}: " + f"$(V{i + 1})" * 8 + "\n" for i in range(12)) + "  V12: node\n"
+    text = (
+        "variables:\n" + variables + "jobs:\n  - job: a\n    pool: {vmImage: ubuntu-latest}\n"
+        "    container: $(V0)\n    steps:\n      - script: echo hi\n"
+    )
+    started = time.perf_counter()
+    assert [f.code for f in findings(text, "azure")] == ["DH003"]
+    assert time.perf_counter() - started < 5
+    short = (
+        "variables:\n  A: $(B)\n  B: node:20\njobs:\n  - job: a\n    container: $(A)\n"
+        "    steps:\n      - script: x\n"
+    )
+    assert [f.code for f in findings(short, "azure")] == ["DH001"]

@@ -222,3 +222,16 @@ def test_lists_of_aliased_lists_are_walked_in_bounded_time():
     document = _document("\n".join(lines) + "\n")
     assert time.perf_counter() - started < 5
     assert [job.id for job in document.pipeline.jobs] == ["default/1"]  # each aliased list is read once
+
+
+def test_steps_are_numbered_within_their_own_pipeline():
+    """`feature/*` listed before `feature`: the one step of `feature` is its step 1."""
+    from dehub.bitbucket import parse
+    from dehub.source import SourceText
+
+    text = (
+        'pipelines:\n  branches:\n    "feature/*":\n      - step:\n          script: [echo 1]\n'
+        "      - step:\n          script: [echo 2]\n    feature:\n      - step:\n          script: [echo 3]\n"
+    )
+    jobs = parse(SourceText(text)).pipeline.jobs
+    assert [job.id for job in jobs] == ["branches.feature/*/1", "branches.feature/*/2", "branches.feature/1"]

@@ -236,3 +236,19 @@ def test_pre_steps_run_before_the_job_steps_and_post_steps_after():
     [run] = job.runs
     assert [(use.value.text, use.context.step) for use in run] == [("busybox:1", 0), ("debian:12", 2)]
     assert [event.step for event in job.events] == [1]
+
+
+def test_commands_invoking_commands_many_times_are_read_in_bounded_time():
+    """`c0` invoking `c1` eight times, `c1` invoking `c2` eight times, ...: 8**8 step lists
+    without a cap (about a minute); the reading stops at MAX_VISITS and the job is still read."""
+    import time
+
+    from helpers import findings
+
+    commands = "".join(f"  c{i}:\n    steps:\n" + f"      - c{i + 1}\n" * 8 for i in range(7))
+    commands += "  c7:\n    steps:\n      - run: echo hi\n"
+    text = "version: 2.1\ncommands:\n" + commands
+    text += "jobs:\n  a:\n    docker:\n      - image: node:20\n    steps:\n      - c0\n"
+    started = time.perf_counter()
+    assert [f.code for f in findings(text, "circleci")] == ["DH001"]
+    assert time.perf_counter() - started < 5
