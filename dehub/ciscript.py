@@ -13,7 +13,7 @@ from . import yamlsource as ys
 from .expand import NAME_CHARS, NAME_START
 from .pipeline import JobRun
 from .tracked import Tracked
-from .value import SYNTHETIC, UNKNOWN, Builder, Value
+from .value import UNKNOWN, Builder, Value, join_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -124,12 +124,7 @@ def script_lines(node: Node | None, deref: Callable[[Node], Node | None], out: l
 def joined(values: list[Value]) -> Tracked:
     """Lines as one script, a synthetic line break between them; each character keeps where it
     was written."""
-    builder = Builder()
-    for index, value in enumerate(values):
-        if index:
-            builder.add("\n", SYNTHETIC)
-        builder.extend(value)
-    return Tracked.plain(builder.build())
+    return Tracked.plain(join_lines(values))
 
 
 def read_script(

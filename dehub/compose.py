@@ -27,6 +27,7 @@ Model Runner fetches, not container images), `configs`/`secrets`/`networks`/`vol
 from __future__ import annotations
 
 from . import yamlsource as ys
+from .expand import NAME_CHARS, NAME_START
 from .imageuse import ImageUse
 from .source import SourceText
 from .value import SYNTHETIC, UNKNOWN, Builder, Value
@@ -59,8 +60,6 @@ NEVER_PULLS = frozenset(("never", "build"))
 DOCKER_IMAGE_SCHEME = "docker-image://"
 RESET_TAG = "!reset"  # compose's merge tag: the key is removed (`!override` replaces, read as written)
 EXTENDS_DEPTH = 20
-NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
-NAME_CHARS = NAME_START | frozenset("0123456789")
 MAX_NESTING = 32  # `${A:-${B:-...}}` deeper than this is left unknown
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from .document import Document, ParseProblem, PragmaComment
 from .pipeline import Job, JobRun, Phase, Pipeline
 from .source import SourceText
-from .value import SYNTHETIC, UNKNOWN, Builder, Value
+from .value import SYNTHETIC, UNKNOWN, Builder, Value, join_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -320,7 +320,7 @@ class MakefileDocument(Document):
                 env = self._exported(variables, expander)
                 if variables is self.variables:
                     file_env = env
-            lines = [_joined(rule.recipe)] if self.oneshell else rule.recipe
+            lines = [join_lines(rule.recipe)] if self.oneshell else rule.recipe
             steps = []
             for line in lines:
                 expander.scripts = []
@@ -636,16 +636,6 @@ def _strip_recipe_prefix(value: Value) -> Value:
     while start < len(text) and text[start] in " \t@-+":
         start += 1
     return Value(text[start:], value.origins[start:])
-
-
-def _joined(lines: list[Value]) -> Value:
-    """A rule's recipe lines as one script (`.ONESHELL`)."""
-    out = Builder()
-    for index, line in enumerate(lines):
-        if index:
-            out.add("\n", SYNTHETIC)
-        out.extend(line)
-    return out.build()
 
 
 def parse(source: SourceText) -> MakefileDocument:

@@ -10,7 +10,7 @@ scanner) get `indexed`, the same text whose known characters carry `INDEX_BASE +
 
 from __future__ import annotations
 
-from .value import UNKNOWN, Builder, Value
+from .value import SYNTHETIC, UNKNOWN, Builder, Value
 
 INDEX_BASE = 1 << 40  # above any offset in a file dehub reads
 
@@ -121,3 +121,15 @@ class TrackedBuilder:
 
     def tracked(self) -> Tracked:
         return Tracked(self.out.build(), self.starts, self.ends)
+
+
+def join_lines_tracked(parts: list[Tracked]) -> Tracked:
+    """`value.join_lines` for substituted lines: each keeps where its characters were written."""
+    if len(parts) == 1:
+        return parts[0]
+    out = TrackedBuilder()
+    for index, part in enumerate(parts):
+        if index:
+            out.written(Value("\n", [SYNTHETIC]), [SYNTHETIC], [SYNTHETIC])
+        out.written(part.value, part.written_start, part.written_end)
+    return out.tracked()

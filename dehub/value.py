@@ -131,3 +131,16 @@ class Choice(Value):
 
     def __repr__(self) -> str:
         return f"Choice({[alternative.text for alternative in self.alternatives]!r})"
+
+
+def join_lines(values: list[Value]) -> Value:
+    """Lines as one text with a synthetic line break between them: the script a CI system or
+    make writes of a list of command lines."""
+    if len(values) == 1:
+        return values[0]
+    out = Builder()
+    for index, value in enumerate(values):
+        if index:
+            out.add("\n", SYNTHETIC)
+        out.extend(value)
+    return out.build()

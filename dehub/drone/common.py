@@ -16,8 +16,8 @@ from ..imageuse import ImageUse
 from ..pipeline import Job, JobRun, Phase, Pipeline
 from ..shell.events import ScriptEvent, scan
 from ..source import SourceText
-from ..tracked import Tracked
-from ..value import SYNTHETIC, Builder, Value
+from ..tracked import Tracked, join_lines_tracked
+from ..value import Value
 from ..yamldoc import YamlDocument
 from .subst import substitute
 
@@ -115,7 +115,7 @@ class CiDocument(YamlDocument):
             if script is not None and script.text.strip():
                 parts.append(substitute(script, variables, True))
         if parts:  # read once per distinct script: a matrix's combinations mostly repeat it
-            events = scan(self.scanned, id(node), _joined(parts), env, self.shell_name)
+            events = scan(self.scanned, id(node), join_lines_tracked(parts), env, self.shell_name)
             run.script(step, events, f"{self.site_prefix}-commands")
 
     # --- a pipeline -----------------------------------------------------------------------
@@ -153,24 +153,6 @@ class CiDocument(YamlDocument):
     def pulls(self, step: Node) -> bool:
         policy = ys.scalar_text(ys.mapping_get(step, "pull"))
         return policy is None or policy.strip().lower() not in NO_PULL
-
-
-def _joined(parts: list[Tracked]) -> Tracked:
-    """Command lines as the one script the runner writes of them, a line each."""
-    if len(parts) == 1:
-        return parts[0]
-    out = Builder()
-    starts: list[int] = []
-    ends: list[int] = []
-    for index, part in enumerate(parts):
-        if index:
-            out.add("\n", SYNTHETIC)
-            starts.append(SYNTHETIC)
-            ends.append(SYNTHETIC)
-        out.extend(part.value)
-        starts.extend(part.written_start)
-        ends.extend(part.written_end)
-    return Tracked(out.build(), starts, ends)
 
 
 def matrix(node: Node | None, document: YamlDocument) -> list[dict[str, Value]] | None:

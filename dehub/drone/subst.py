@@ -11,11 +11,10 @@ supplies it: a matrix value, or a `${NAME:-node:20}` default.
 
 from __future__ import annotations
 
+from ..expand import NAME_CHARS, NAME_START
 from ..tracked import Tracked, TrackedBuilder
 from ..value import Value
 
-NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
-NAME_CHARS = NAME_START | frozenset("0123456789")
 DEFAULT_OPERATORS = (":-", ":=", "-", "=")
 MAX_DEPTH = 20
 
