@@ -110,6 +110,7 @@ class AzureDocument(YamlDocument):
         if "$" not in text:
             return substitute(value, [])
         references = []
+        pairs: dict[int, int] | None = None  # each `[` -> its `]`, found once for the whole text
         index = text.find("$")
         while index != -1:
             end = -1
@@ -119,7 +120,9 @@ class AzureDocument(YamlDocument):
                     end = close + 2
                     references.append(self.template(text, index, end, index + 3, close, scope, depth))
             elif text.startswith("$[", index):
-                close = _bracket_end(text, index + 1)
+                if pairs is None:
+                    pairs = _bracket_pairs(text)
+                close = pairs.get(index + 1, -1)
                 if close != -1:
                     end = close + 1
                     references.append(self.template(text, index, end, index + 2, close, scope, depth, runtime=True))
@@ -371,23 +374,24 @@ class AzureDocument(YamlDocument):
         run.scripts(index, variants, SCRIPT_SITE)
 
 
-def _bracket_end(text: str, start: int) -> int:
-    """The offset of the `]` closing the `[` at `start` (quotes skipped), or -1."""
-    depth = 0
+def _bracket_pairs(text: str) -> dict[int, int]:
+    """Each `[` -> the offset of the `]` that closes it (quotes inside brackets skipped), in one
+    pass: a `$[` left open must not send every later one to the end of the text again."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
     quoted = False
-    for index in range(start, len(text)):
-        char = text[index]
-        if char == "'":
+    for index, char in enumerate(text):
+        if char == "'" and stack:
             quoted = not quoted
         elif quoted:
             continue
         elif char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-            if depth == 0:
-                return index
-    return -1
+            stack.append(index)
+        elif char == "]" and stack:
+            pairs[stack.pop()] = index
+            if not stack:
+                quoted = False
+    return pairs
 
 
 def _is_condition(key: str) -> bool:

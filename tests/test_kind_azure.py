@@ -249,3 +249,16 @@ def test_variables_that_multiply_each_other_stay_bounded():
         "    steps:\n      - script: x\n"
     )
     assert [f.code for f in findings(short, "azure")] == ["DH001"]
+
+
+def test_many_unclosed_runtime_expressions_are_read_in_one_pass():
+    """8,000 `$[` left open in a script: the brackets are matched in one pass over the text
+    (each `$[` scanning to the end took seconds per 16 KB, growing with the square)."""
+    import time
+
+    from helpers import findings
+
+    text = "jobs:\n  - job: a\n    container: node:20\n    steps:\n      - script: |\n          " + "$[" * 8000 + "\n"
+    started = time.perf_counter()
+    assert [f.code for f in findings(text, "azure")] == ["DH001"]
+    assert time.perf_counter() - started < 2
