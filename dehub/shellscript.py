@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from .document import Document, PragmaComment
 from .pipeline import Job, JobRun, Phase, Pipeline
-from .source import SourceText, hash_comment_start
+from .source import SourceText, hash_pragma_comments
 from .value import Value
 
 TYPE_CHECKING = False
@@ -92,26 +92,10 @@ def comment_pragmas(source: SourceText, extents: dict[int, int] | None = None) -
     comment at the end of a line covers that line. `extents` (first line -> last line) widens
     a statement beyond its continuations (a Makefile rule and its recipe)."""
     text = source.text
-    if "dehub" not in text.lower():
-        return []
-    starts = source.line_starts
     out = []
-    for index, line_start in enumerate(starts):
-        line_end = starts[index + 1] if index + 1 < len(starts) else len(text)
-        line = text[line_start:line_end]
-        if "dehub" not in line.lower():
-            continue
-        hash_at = hash_comment_start(line)
-        if hash_at == -1 or line[hash_at + 1 :].strip()[:5].lower() != "dehub":
-            continue
-        end = line_end
-        while end > line_start + hash_at and text[end - 1] in "\r\n":
-            end -= 1
-        number = index + 1
-        own_line = not line[:hash_at].strip()
+    for number, start, end, own_line in hash_pragma_comments(source):
         first = source.next_content_line(number) if own_line else number
         target = (first, _statement_end(source, first, extents)) if first else (0, 0)
-        start = line_start + hash_at
         pragma = PragmaComment(number, start, end, text[start + 1 : end], source.line_span(number), target)
         pragma.removable = own_line
         out.append(pragma)

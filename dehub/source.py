@@ -101,3 +101,26 @@ def hash_comment_start(line: str) -> int:
             return at
         at = line.find("#", at + 1)
     return -1
+
+
+def hash_pragma_comments(source: SourceText) -> list[tuple[int, int, int, bool]]:
+    """`# dehub ...` comments (YAML, shell, Make): (1-based line, start at the `#`, end before
+    the line break, whether the comment has its line to itself), in order."""
+    text = source.text
+    found: list[tuple[int, int, int, bool]] = []
+    if "dehub" not in text.lower():
+        return found
+    starts = source.line_starts
+    for index, line_start in enumerate(starts):
+        line_end = starts[index + 1] if index + 1 < len(starts) else len(text)
+        line = text[line_start:line_end]
+        if "dehub" not in line.lower():
+            continue
+        hash_at = hash_comment_start(line)
+        if hash_at == -1 or line[hash_at + 1 :].strip()[:5].lower() != "dehub":
+            continue
+        end = line_end
+        while end > line_start + hash_at and text[end - 1] in "\r\n":
+            end -= 1
+        found.append((index + 1, line_start + hash_at, end, not line[:hash_at].strip()))
+    return found

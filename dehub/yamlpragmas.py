@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from . import yamlsource as ys
 from .document import PragmaComment
-from .source import SourceText, hash_comment_start
+from .source import SourceText, hash_pragma_comments
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -23,24 +23,7 @@ MAX_NODES = 200_000  # a walk over more nodes than this stops (alias-heavy files
 
 def pragmas(source: SourceText, roots: list[Node]) -> list[PragmaComment]:
     text = source.text
-    starts = source.line_starts
-    found: list[tuple[int, int, int, bool]] = []  # (line, start, end, own line)
-    for index, line_start in enumerate(starts):
-        line_end = starts[index + 1] if index + 1 < len(starts) else len(text)
-        line = text[line_start:line_end]
-        if "dehub" not in line.lower():
-            continue
-        hash_at = hash_comment_start(line)
-        if hash_at == -1:
-            continue
-        body = line[hash_at + 1 :].strip()
-        if body[:5].lower() != "dehub":
-            continue
-        end = line_end
-        while end > line_start + hash_at and text[end - 1] in "\r\n":
-            end -= 1
-        own_line = not line[:hash_at].strip()
-        found.append((index + 1, line_start + hash_at, end, own_line))
+    found = hash_pragma_comments(source)
     if not found:
         return []
     extents = _extents(source, roots)
