@@ -209,15 +209,8 @@ class _Parser:
             self.at += 1
             self.skip()
             members.append((key, self.value(depth + 1)))
-            self.skip()
-            if text.startswith(",", self.at):
-                self.at += 1
-                continue  # a trailing comma is allowed: the `}` check above ends the object
-            if text.startswith("}", self.at):
+            if self.closed_after_item(start, "}", "object"):
                 break
-            if self.at >= len(text):
-                raise JsoncError(start, "unterminated object: no `}`")
-            raise JsoncError(self.at, f"unexpected {_shown(text, self.at)}: expected `,` or `}}`")
         self.at += 1
         return Object(start, self.at, members)
 
@@ -233,17 +226,24 @@ class _Parser:
             if text[self.at] == "]":
                 break
             items.append(self.value(depth + 1))
-            self.skip()
-            if text.startswith(",", self.at):
-                self.at += 1
-                continue
-            if text.startswith("]", self.at):
+            if self.closed_after_item(start, "]", "array"):
                 break
-            if self.at >= len(text):
-                raise JsoncError(start, "unterminated array: no `]`")
-            raise JsoncError(self.at, f"unexpected {_shown(text, self.at)}: expected `,` or `]`")
         self.at += 1
         return Array(start, self.at, items)
+
+    def closed_after_item(self, start: int, close: str, what: str) -> bool:
+        """After a member or item: a `,` goes on (a trailing one too: the caller's close check
+        ends the list), `close` ends it (True); anything else is an error."""
+        text = self.text
+        self.skip()
+        if text.startswith(",", self.at):
+            self.at += 1
+            return False
+        if text.startswith(close, self.at):
+            return True
+        if self.at >= len(text):
+            raise JsoncError(start, f"unterminated {what}: no `{close}`")
+        raise JsoncError(self.at, f"unexpected {_shown(text, self.at)}: expected `,` or `{close}`")
 
     def number(self) -> Scalar:
         text = self.text
