@@ -1,50 +1,70 @@
 """A real container registry on loopback for the `--verify` tests, and a proxy that breaks it.
 
 Why: a registry client is only proven against a registry. These fixtures start Debian's
-`docker-registry` (CNCF distribution 2.8) with a configuration of their own, push images into
-it through the HTTP API (no Docker engine), and put a fault-injecting proxy in front of it.
+`docker-registry` (CNCF distribution 2.8.2) with a configuration of their own on a free
+127.0.0.1 port (storage in the test's tmp dir; the package's own service is never used), push
+images into it through the HTTP API (no Docker engine), and put a fault-injecting reverse proxy
+in front of it. Startup takes well under a second, so every test gets fresh registries.
 
-Use (pytest fixtures from tests/conftest.py; each starts its own registry and stops it at the
-end of the test; a failing test shows the registry's log):
+Pytest fixtures (tests/conftest.py; everything is stopped at the end of the test, and a failing
+test's report shows each registry's log and its token server's requests):
 
-    def test_exists(registry):                      # anonymous pull and push
+    def test_exists(registry):                       # anonymous pull and push
         digest = registry.push("library/node", "20", kind="index")
-        # registry.host == "127.0.0.1:PORT", registry.url == "http://127.0.0.1:PORT"
+        registry.host   # "127.0.0.1:PORT"
+        registry.url    # "http://127.0.0.1:PORT"
 
-    def test_basic(registry_htpasswd):              # htpasswd basic auth, every request
+    def test_basic(registry_htpasswd):               # htpasswd basic auth on every request
         user, password = registry_htpasswd.credentials   # ("alice", "secret")
 
-    def test_token(registry_token):                 # Bearer token auth via a token server
-        registry_token.token_server.url             # the realm (http://127.0.0.1:PORT/token)
-        registry_token.token_server.requests        # what the client asked it (TokenRequest)
-        # anonymous requests get pull tokens; alice:secret gets pull and push
+    def test_token(registry_token):                  # Bearer tokens from a token server
+        registry_token.token_server.url              # the challenge's realm: http://127.0.0.1:P/token
+        registry_token.token_server.requests         # [TokenRequest(method, path, params, user, status, time)]
+        # no credentials: a pull-only token; alice:secret: pull and push; a wrong password: 401
 
-    def test_custom(make_registry):                 # other options, several registries
-        hub = make_registry()
-        private = make_registry(auth="token", anonymous_pull=False, require_credentials=True)
+    def test_custom(make_registry):                  # options, or several registries at once
+        hub, mirror = make_registry(), make_registry()
+        strict = make_registry(auth="token", require_credentials=True)   # anonymous token: 401
+        private = make_registry(auth="token", anonymous_pull=False)      # anonymous token grants nothing
+        other = make_registry(auth="htpasswd", users={"bob": "pw"})
 
-    def test_retry(registry, fault_proxy):          # faults in front of a registry
-        proxy = fault_proxy(registry.url, ["429:2", "500", "reset", "stall:3", "pass"])
-        ...  # ask proxy.url / proxy.host; then proxy.requests: [ProxiedRequest(method, path,
-             # time (monotonic), fault, headers)], one per request the proxy received
+    def test_retry(registry, fault_proxy):           # faults in front of any http:// upstream
+        proxy = fault_proxy(registry.url, ["429:2", "500", "reset", "stall:3"], stall_seconds=30)
+        ...  # point the client at proxy.host / proxy.url
+        proxy.requests  # [ProxiedRequest(method, path, time=time.monotonic(), fault, headers)]
 
-`push(repo, tag, kind=..., platforms=...)` returns the top-level digest (sha256 of the exact
-bytes PUT): kind "index" (OCI image index), "manifest-list" (Docker manifest list),
-"oci-manifest" or "docker-manifest" (a single image for the first platform). Every push makes
-new random layers, so pushing the same tag again gives a different digest (a mirror that lags).
-`registry.push_blob`, `registry.put_manifest` and `registry.request` are there for odd cases.
+Pushing: `registry.push(repo, tag, kind="index", platforms=("linux/amd64", "linux/arm64"),
+seed=None)` returns the top-level digest (sha256 of the exact bytes PUT, checked against the
+registry's Docker-Content-Digest). kind: "index" (OCI image index), "manifest-list" (Docker
+manifest list), "oci-manifest" or "docker-manifest" (one image, for the first platform). Each
+push has new random layers, so pushing a tag again gives it a new digest (a mirror that lags);
+with the same `seed` (and kind and platforms) two registries get the same digest (a mirror in
+sync with its hub). Pushes authenticate the way the registry asks (basic, or a push token).
+`registry.request(method, path, headers, body, scope)`, `push_blob` and `put_manifest` are
+there for odd cases; `http_request(url, method, headers, body)` is a plain one-shot request.
 
-Faults, one per request in order, then "pass": "pass", "429" (`Retry-After: 1`; "429:N" for N
-seconds, "429:" for none), "500", "503", "reset" (TCP reset, no response), "close" (an orderly
-close, no response), "stall" (hold the connection `stall_seconds`, default 30, then close;
-"stall:S" for S seconds). `proxy.faults` is a deque: append to it while a test runs.
+Faults, one per request in the order given, then "pass" for ever (`proxy.faults` is a deque:
+append while a test runs): "pass"; "429" (with `Retry-After: 1`; "429:N" for N, "429:" for no
+header); "500"; "503" (registry-style JSON error bodies); "reset" (a TCP reset, no response:
+ConnectionResetError); "close" (an orderly close, no response: RemoteDisconnected); "stall"
+(hold the connection `stall_seconds`, then close; "stall:S" for S seconds); "delay:S" (wait S
+seconds, then pass). Passed requests keep method, path, headers (Authorization included) and
+body, and the Host header, so upload Locations and realms are not rewritten: a token realm still
+points at the token server, straight. A proxy with no faults is a request counter. A TLS attempt
+(the client's HTTPS-first probe on loopback) fails at once on the registry and the proxy and uses
+up no fault. An unreachable upstream is a 502.
 
-Outside pytest: `with registry_server(tmpdir, auth=None) as reg:` and
-`with fault_proxy(url, faults) as proxy:`. Without the binary these raise RegistryUnavailable;
-the pytest fixtures turn that into a skip, or a failure under DEHUB_REQUIRE_REGISTRY=1 (set by
-.ci/run). 2.8's answers to HEAD with fewer Accept types are pinned in
-tests/test_registryfixtures.py (an OCI index is a 404 without the index type, a manifest list
-gives its amd64 child without the list type): a client must send all four.
+What distribution 2.8 answers (pinned by tests/test_registryfixtures.py): with fewer than the four
+manifest Accept types an OCI index is a 404 (MANIFEST_UNKNOWN) and a manifest list answers with its
+amd64 child's digest; with no Accept a Docker manifest is a 400. An unknown tag and an unknown
+repository are both 404 MANIFEST_UNKNOWN on the manifests endpoint (NAME_UNKNOWN comes only from
+/v2/<name>/tags/list). A HEAD 404 has an empty body. A token for one repository gets 401 with
+error="insufficient_scope" on another.
+
+Outside pytest: `with registry_server(directory, auth=None) as reg:` and
+`with fault_proxy(url, faults) as proxy:`. Without the binary registry_server raises
+RegistryUnavailable; the fixtures turn that into a skip, or a failure under
+DEHUB_REQUIRE_REGISTRY=1 (which .ci/run sets where it installed docker-registry).
 """
 
 from __future__ import annotations
@@ -491,9 +511,11 @@ class Registry:
             raise RuntimeError(f"registry computed {answered} for a manifest whose bytes hash to {digest}")
         return digest
 
-    def _push_image(self, repo: str, platform: str, oci: bool) -> tuple[str, int, bytes]:
-        """Config and one random layer, then the image manifest by digest: (digest, size, bytes)."""
-        layer, uncompressed = _tar_gz(secrets.token_bytes(32))
+    def _push_image(self, repo: str, platform: str, oci: bool, seed: str | None) -> tuple[str, int, bytes]:
+        """Config and one layer (random, or from `seed`), then the image manifest by digest:
+        (digest, size, bytes)."""
+        payload = secrets.token_bytes(32) if seed is None else hashlib.sha256(f"{seed}\0{platform}".encode()).digest()
+        layer, uncompressed = _tar_gz(payload)
         config = json.dumps({
             **_platform(platform),
             "created": "2026-01-01T00:00:00Z",
@@ -514,19 +536,23 @@ class Registry:
         return sha256_digest(manifest), len(manifest), manifest
 
     def push(self, repo: str, tag: str, kind: str = "index",
-             platforms: Sequence[str] = ("linux/amd64", "linux/arm64")) -> str:
-        """Push an image (see KINDS) under repo:tag; returns the top-level manifest's digest."""
+             platforms: Sequence[str] = ("linux/amd64", "linux/arm64"), seed: str | None = None) -> str:
+        """Push an image (see KINDS) under repo:tag; returns the top-level manifest's digest.
+
+        Each push has new random layers (a new digest), unless `seed` is given: the same seed,
+        kind and platforms give the same digest in any registry (a mirror in sync with its hub).
+        """
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
         if not platforms:
             raise ValueError("at least one platform")
         oci = kind in ("index", "oci-manifest")
         if kind in ("oci-manifest", "docker-manifest"):
-            digest, _size, manifest = self._push_image(repo, platforms[0], oci)
+            digest, _size, manifest = self._push_image(repo, platforms[0], oci, seed)
             return self.put_manifest(repo, tag, OCI_MANIFEST if oci else DOCKER_MANIFEST, manifest)
         children = []
         for platform in platforms:
-            digest, size, manifest = self._push_image(repo, platform, oci)
+            digest, size, manifest = self._push_image(repo, platform, oci, seed)
             self.put_manifest(repo, digest, OCI_MANIFEST if oci else DOCKER_MANIFEST, manifest)
             children.append({"mediaType": OCI_MANIFEST if oci else DOCKER_MANIFEST, "digest": digest, "size": size,
                              "platform": _platform(platform)})
@@ -686,9 +712,11 @@ class FaultProxy:
     @staticmethod
     def _check(fault: str) -> None:
         name, _, arg = fault.partition(":")
-        if name not in ("pass", "429", "500", "503", "reset", "close", "stall"):
+        if name not in ("pass", "429", "500", "503", "reset", "close", "stall", "delay"):
             raise ValueError(f"unknown fault {fault!r}")
-        if arg and name not in ("429", "stall"):
+        if name == "delay" and not arg:
+            raise ValueError(f"fault {fault!r} needs seconds (delay:S)")
+        if arg and name not in ("429", "stall", "delay"):
             raise ValueError(f"fault {fault!r} takes no argument")
         if arg:
             float(arg)
@@ -738,6 +766,9 @@ class FaultProxy:
                                                          dict(self.headers.items())))
                 name, _, arg = fault.partition(":")
                 if name == "pass":
+                    self._relay(body)
+                elif name == "delay":
+                    proxy._closing.wait(float(arg))
                     self._relay(body)
                 elif name in ("429", "500", "503"):
                     codes = {"429": "TOOMANYREQUESTS", "500": "UNKNOWN", "503": "UNAVAILABLE"}

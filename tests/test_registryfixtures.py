@@ -14,8 +14,11 @@ import hashlib
 import http.client
 import json
 import socket
+import ssl
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 
 import pytest
 import registryfixtures as rf
@@ -79,6 +82,16 @@ def test_pushing_a_tag_again_changes_its_digest(registry):
     assert head(f"{registry.url}/v2/library/alpine/manifests/3").header("Docker-Content-Digest") == second
 
 
+def test_a_seeded_push_gives_the_same_digest_in_another_registry(make_registry):
+    hub, mirror = make_registry(), make_registry()
+    for kind in rf.KINDS:
+        pushed = hub.push("library/node", kind, kind=kind, seed="node-20")
+        assert mirror.push("library/node", kind, kind=kind, seed="node-20") == pushed
+        assert mirror.push("library/node", kind, kind=kind, seed="node-21") != pushed
+    assert hub.push("library/node", "x", seed="node-20", platforms=("linux/amd64",)) != hub.push(
+        "library/node", "y", seed="node-20")
+
+
 def test_push_rejects_an_unknown_kind(registry):
     with pytest.raises(ValueError, match="kind"):
         registry.push("library/node", "1", kind="schema1")
@@ -114,9 +127,11 @@ def test_with_fewer_accept_types_registry_2_8_answers_wrongly(registry):
         "Docker-Content-Digest") == oci
 
     # No Accept at all: Docker manifests cannot be turned into schema 1 here, a 400.
-    resp = rf.http_request(f"{registry.url}/v2/library/node/manifests/list", "GET")
-    assert resp.status == 400
-    assert errors(resp) == ["MANIFEST_INVALID"]
+    registry.push("library/node", "docker", kind="docker-manifest")
+    for tag in ("list", "docker"):
+        resp = rf.http_request(f"{registry.url}/v2/library/node/manifests/{tag}", "GET")
+        assert resp.status == 400
+        assert errors(resp) == ["MANIFEST_INVALID"]
 
 
 def test_missing_tag_and_missing_repository_are_404s(registry):
@@ -308,7 +323,7 @@ def test_fault_proxy_keeps_the_connection_open_after_an_error_status(registry, f
 
 
 def test_fault_proxy_reset_close_and_stall(registry, fault_proxy):
-    proxy = fault_proxy(registry.url, ["reset", "close", "stall:0.3", "stall"], stall_seconds=5)
+    proxy = fault_proxy(registry.url, ["reset", "close", "stall:0.3", "stall", "delay:0.3"], stall_seconds=5)
     target = proxy.host.split(":")
 
     def ask(timeout: float) -> BaseException | int:
@@ -329,8 +344,11 @@ def test_fault_proxy_reset_close_and_stall(registry, fault_proxy):
     start = time.monotonic()
     assert isinstance(ask(0.5), socket.timeout)  # held longer than the client waits
     assert time.monotonic() - start < 4
+    start = time.monotonic()
+    assert ask(5) == 200  # delayed 0.3 s, then passed
+    assert 0.25 <= time.monotonic() - start < 4
     assert ask(5) == 200
-    assert [r.fault for r in proxy.requests] == ["reset", "close", "stall:0.3", "stall", "pass"]
+    assert [r.fault for r in proxy.requests] == ["reset", "close", "stall:0.3", "stall", "delay:0.3", "pass"]
 
 
 def test_fault_proxy_passes_credentials_and_leaves_the_token_realm_alone(registry_token, fault_proxy):
@@ -365,3 +383,19 @@ def test_fault_proxy_relays_uploads_and_reports_an_unreachable_upstream(registry
     assert rf.http_request(dead.url + "/v2/").status == 502
     with pytest.raises(ValueError, match="unknown fault"):
         fault_proxy(registry.url, ["teapot"])
+    with pytest.raises(ValueError, match="needs seconds"):
+        fault_proxy(registry.url, ["delay"])
+
+
+def test_an_https_attempt_on_the_plain_ports_fails_at_once(registry, fault_proxy):
+    """The client tries TLS first on loopback: both the registry and the proxy must refuse the
+    handshake quickly (not hang until a timeout), and the refused attempt uses up no fault."""
+    proxy = fault_proxy(registry.url, ["503"])
+    for host in (registry.host, proxy.host):
+        start = time.monotonic()
+        with pytest.raises(urllib.error.URLError) as caught:
+            urllib.request.urlopen(f"https://{host}/v2/", timeout=5)
+        assert isinstance(caught.value.reason, ssl.SSLError)
+        assert time.monotonic() - start < 2
+    assert proxy.requests == []
+    assert head(proxy.url + "/v2/").status == 503
