@@ -57,7 +57,7 @@ def make_registry(request, tmp_path_factory):
         if registryfixtures.registry_binary() is None:
             _registry_unavailable("docker-registry is not installed (Debian package docker-registry)")
         directory = tmp_path_factory.mktemp("registry")
-        registry = stack.enter_context(registryfixtures.registry_server(directory, auth, users, **options))
+        registry = stack.enter_context(registryfixtures.registry_server(auth, users, directory=directory, **options))
         started.append(registry)
         return registry
 

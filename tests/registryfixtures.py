@@ -61,7 +61,7 @@ repository are both 404 MANIFEST_UNKNOWN on the manifests endpoint (NAME_UNKNOWN
 /v2/<name>/tags/list). A HEAD 404 has an empty body. A token for one repository gets 401 with
 error="insufficient_scope" on another.
 
-Outside pytest: `with registry_server(directory, auth=None) as reg:` and
+Outside pytest: `with registry_server(auth=None, users=None, directory=None) as reg:` and
 `with fault_proxy(url, faults) as proxy:`. Without the binary registry_server raises
 RegistryUnavailable; the fixtures turn that into a skip, or a failure under
 DEHUB_REQUIRE_REGISTRY=1 (which .ci/run sets where it installed docker-registry).
@@ -85,6 +85,7 @@ import socket
 import struct
 import subprocess
 import tarfile
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -622,10 +623,11 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 @contextlib.contextmanager
 def registry_server(
-    directory: Path | str, auth: str | None = None, users: Mapping[str, str] | None = None, *,
+    auth: str | None = None, users: Mapping[str, str] | None = None, *, directory: Path | str | None = None,
     anonymous_pull: bool = True, require_credentials: bool = False,
 ) -> Iterator[Registry]:
-    """Start `docker-registry serve` in `directory` (config, storage, log); stop it on exit.
+    """Start `docker-registry serve` in `directory` (config, storage, log; a temporary directory,
+    removed afterwards, when None); stop it on exit.
 
     auth: None (anonymous pull and push), "htpasswd" (basic auth on every request) or "token"
     (Bearer tokens from a TokenServer; `anonymous_pull`/`require_credentials` are its policy).
@@ -635,6 +637,12 @@ def registry_server(
     binary = registry_binary()
     if binary is None:
         raise RegistryUnavailable("docker-registry is not installed (Debian package docker-registry)")
+    if directory is None:
+        with tempfile.TemporaryDirectory(prefix="dehub-registry-") as temporary, registry_server(
+            auth, users, directory=temporary, anonymous_pull=anonymous_pull, require_credentials=require_credentials
+        ) as registry:
+            yield registry
+        return
     users = dict(DEFAULT_USERS if users is None else users)
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)

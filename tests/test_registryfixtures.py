@@ -165,8 +165,34 @@ def test_a_missing_binary_skips_or_fails_as_the_environment_says(make_registry, 
     monkeypatch.setenv("DEHUB_REQUIRE_REGISTRY", "1")
     with pytest.raises(pytest.fail.Exception, match="DEHUB_REQUIRE_REGISTRY=1"):
         make_registry()
-    with pytest.raises(rf.RegistryUnavailable), rf.registry_server(tmp_path):
+    with pytest.raises(rf.RegistryUnavailable), rf.registry_server(directory=tmp_path):
         pass
+
+
+def test_registry_server_outside_pytest_cleans_up_after_itself():
+    if rf.registry_binary() is None:
+        pytest.skip("docker-registry is not installed")
+    with rf.registry_server("htpasswd") as reg:
+        digest = reg.push("library/node", "20", kind="docker-manifest")
+        assert head(f"{reg.url}/v2/library/node/manifests/20", basic(*reg.credentials)).header(
+            "Docker-Content-Digest") == digest
+        root = reg.log_path.parent
+        assert root.is_dir()
+    assert not root.exists()
+    with pytest.raises(OSError):
+        rf.http_request(reg.url + "/v2/", timeout=2)
+
+
+def test_ci_installs_the_registry_and_requires_its_tests():
+    """.ci/run installs docker-registry with neovim (one apt-get install) and then exports
+    DEHUB_REQUIRE_REGISTRY=1, so that CI fails rather than skips the registry tests."""
+    from pathlib import Path
+
+    script = (Path(__file__).parent.parent / ".ci" / "run").read_text()
+    assert "missing+=(neovim)" in script and "missing+=(docker-registry)" in script
+    assert script.count("apt-get install") == 1 and script.count("apt-get update") == 1
+    install = script.index("apt-get install")
+    assert install < script.index("export DEHUB_REQUIRE_REGISTRY=1") < script.index("bash -c \"${steps[1]}\"")
 
 
 # --------------------------------------------------------------------------- htpasswd
