@@ -48,11 +48,13 @@ append while a test runs): "pass"; "429" (with `Retry-After: 1`; "429:N" for N, 
 header); "500"; "503" (registry-style JSON error bodies); "reset" (a TCP reset, no response:
 ConnectionResetError); "close" (an orderly close, no response: RemoteDisconnected); "stall"
 (hold the connection `stall_seconds`, then close; "stall:S" for S seconds); "delay:S" (wait S
-seconds, then pass). Passed requests keep method, path, headers (Authorization included) and
-body, and the Host header, so upload Locations and realms are not rewritten: a token realm still
-points at the token server, straight. A proxy with no faults is a request counter. A TLS attempt
-(the client's HTTPS-first probe on loopback) fails at once on the registry and the proxy and uses
-up no fault. An unreachable upstream is a 502.
+seconds, then pass). "FAULT@/PREFIX" is for the first request whose path starts with /PREFIX
+(other requests pass it by: for a client that asks several references at once). A fault
+appended by hand that makes no sense answers 599. Passed requests keep method, path, headers
+(Authorization included), body and the Host header, so upload Locations and realms are not
+rewritten: a token realm still points at the token server, straight. A proxy with no faults is
+a request counter. A TLS attempt (the client's HTTPS-first probe on loopback) fails at once on
+the registry and the proxy and uses up no fault. An unreachable upstream is a 502.
 
 What distribution 2.8 answers (pinned by tests/test_registryfixtures.py): with fewer than the four
 manifest Accept types an OCI index is a 404 (MANIFEST_UNKNOWN) and a manifest list answers with its
@@ -718,7 +720,10 @@ class FaultProxy:
         )
 
     @staticmethod
-    def _check(fault: str) -> None:
+    def _check(entry: str) -> None:
+        fault, _, prefix = entry.partition("@")
+        if prefix and not prefix.startswith("/"):
+            raise ValueError(f"fault {entry!r}: the path after @ starts with /")
         name, _, arg = fault.partition(":")
         if name not in ("pass", "429", "500", "503", "reset", "close", "stall", "delay"):
             raise ValueError(f"unknown fault {fault!r}")
@@ -739,9 +744,15 @@ class FaultProxy:
         self._server.server_close()
         self._thread.join(5)
 
-    def _next_fault(self) -> str:
+    def _next_fault(self, path: str) -> str:
+        """The first queued fault for this path (one without `@PREFIX` is for any), taken off."""
         with self._lock:
-            return self.faults.popleft() if self.faults else "pass"
+            for i, entry in enumerate(self.faults):
+                _, _, prefix = entry.partition("@")
+                if path.startswith(prefix):
+                    del self.faults[i]
+                    return entry
+            return "pass"
 
     def _handler_class(self) -> type[http.server.BaseHTTPRequestHandler]:
         proxy = self
@@ -768,11 +779,16 @@ class FaultProxy:
 
             def _handle(self) -> None:
                 body = self._body()
-                fault = proxy._next_fault()
+                fault = proxy._next_fault(self.path)
                 with proxy._lock:
                     proxy.requests.append(ProxiedRequest(self.command, self.path, time.monotonic(), fault,
                                                          dict(self.headers.items())))
-                name, _, arg = fault.partition(":")
+                try:
+                    proxy._check(fault)
+                except ValueError as error:  # appended to .faults by hand
+                    self._error(599, str(error))
+                    return
+                name, _, arg = fault.partition("@")[0].partition(":")
                 if name == "pass":
                     self._relay(body)
                 elif name == "delay":
@@ -795,9 +811,17 @@ class FaultProxy:
                     self._drop()
                 elif name == "close":
                     self._drop()
-                else:  # stall
+                elif name == "stall":
                     proxy._closing.wait(float(arg) if arg else proxy.stall_seconds)
                     self._drop()
+
+            def _error(self, status: int, message: str) -> None:
+                data = f"fault proxy: {message}\n".encode()
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(data)
 
             def _drop(self) -> None:
                 self.close_connection = True
@@ -812,11 +836,7 @@ class FaultProxy:
                     resp = conn.getresponse()
                     data = resp.read()
                 except OSError as error:
-                    data = f"fault proxy: upstream unreachable: {error}".encode()
-                    self.send_response(502)
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
+                    self._error(502, f"upstream unreachable: {error}")
                     return
                 finally:
                     conn.close()

@@ -425,3 +425,20 @@ def test_an_https_attempt_on_the_plain_ports_fails_at_once(registry, fault_proxy
         assert time.monotonic() - start < 2
     assert proxy.requests == []
     assert head(proxy.url + "/v2/").status == 503
+
+
+def test_fault_proxy_faults_for_one_path(registry, fault_proxy):
+    registry.push("library/node", "20", kind="index")
+    registry.push("library/redis", "7", kind="index")
+    proxy = fault_proxy(registry.url, ["503@/v2/library/redis/", "429:1@/v2/library/redis/manifests/7", "500"])
+    node, redis = f"{proxy.url}/v2/library/node/manifests/20", f"{proxy.url}/v2/library/redis/manifests/7"
+    assert [head(node).status, head(node).status, head(redis).status, head(redis).status, head(redis).status] == [
+        500, 200, 503, 429, 200]
+    assert [r.fault for r in proxy.requests] == [
+        "500", "pass", "503@/v2/library/redis/", "429:1@/v2/library/redis/manifests/7", "pass"]
+    proxy.faults.append("teapot")
+    resp = get(node)
+    assert resp.status == 599
+    assert b"unknown fault" in resp.body
+    with pytest.raises(ValueError, match="starts with /"):
+        fault_proxy(registry.url, ["500@v2"])
