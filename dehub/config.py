@@ -32,8 +32,8 @@ class ConfigError(ValueError):
 
 class Config:
     __slots__ = (
-        "path", "root", "select", "ignore", "severity", "allow", "mirror_map", "exclude",
-        "unsafe_fixes", "build_args", "max_file_size", "docs_url", "baseline", "include_disabled",
+        "path", "root", "select", "ignore", "severity", "allow", "mirror_map", "mirror_target", "mirror_params",
+        "mirror_kinds", "exclude", "unsafe_fixes", "build_args", "max_file_size", "docs_url", "baseline", "include_disabled",
     )  # fmt: skip
 
     def __init__(self) -> None:
@@ -44,6 +44,9 @@ class Config:
         self.severity: dict[str, str] = {}
         self.allow: tuple[str, ...] = ()
         self.mirror_map: tuple[tuple[str, str], ...] = ()
+        self.mirror_target: str | None = None  # `mirror.target` as written (None: the default, ecr-public)
+        self.mirror_params: dict[str, object] = {}  # the target's parameters (`mirror.host`, ...), validated
+        self.mirror_kinds: tuple[str, ...] | None = None  # `mirror.kinds` (None: the target's default)
         self.exclude: tuple[str, ...] = ()
         self.unsafe_fixes = False
         self.build_args: dict[str, str] = {}
@@ -484,12 +487,18 @@ def _set_docs_url(config: Config, value: object, known: frozenset[str]) -> None:
         raise _KeyError(str(err)) from None
 
 
+MIRROR_KEYS = ("target", "map", "kinds", "account", "region", "prefix", "host", "project", "repository", "direct",
+               "template", "official-template", "cache")  # fmt: skip
+
+
 def _set_mirror(config: Config, value: object, known: frozenset[str]) -> None:
+    from . import mirrors
+
     if not isinstance(value, dict):
-        raise _KeyError(f"expected a mapping with the key `map`, got {_describe(value)}")
+        raise _KeyError(f"expected a mapping with the keys {', '.join(MIRROR_KEYS)}, got {_describe(value)}")
     for key in value:
-        if key != "map":
-            raise _KeyError("unknown key; known keys: map", str(key))
+        if key not in MIRROR_KEYS:
+            raise _KeyError(f"unknown key; known keys: {', '.join(MIRROR_KEYS)}", str(key))
     mapping = value.get("map") or {}
     if not isinstance(mapping, dict):
         raise _KeyError(f"expected a mapping of image pattern to replacement, got {_describe(mapping)}", "map")
@@ -497,29 +506,102 @@ def _set_mirror(config: Config, value: object, known: frozenset[str]) -> None:
     for pattern, template in mapping.items():
         if not isinstance(pattern, str) or not isinstance(template, str):
             raise _KeyError("expected a string pattern mapped to a string template", f"map.{pattern}")
-        problem = template_problem(template)
-        if problem:
-            raise _KeyError(problem, f"map.{pattern}")
-        entries.append((pattern, template))
+        try:
+            entries.append((pattern, mirrors.normalize_template(template)))
+        except ValueError as err:
+            raise _KeyError(str(err), f"map.{pattern}") from None
+    target = value.get("target")
+    if target is not None and target not in mirrors.PRESETS:
+        raise _KeyError(f"expected one of {', '.join(mirrors.NAMES)}, got {_describe(target)}", "target")
+    params = {key: _mirror_parameter(key, value[key]) for key in mirrors.PARAMETERS if key in value}
+    kinds = _mirror_kinds(value["kinds"]) if "kinds" in value else None
+    if isinstance(target, str):
+        extra = mirrors.unused(target, params)
+        if extra is not None:
+            users = " and ".join(f"`{name}`" for name in mirrors.users(extra))
+            raise _KeyError(f"not used by the mirror target `{target}` (it is for {users})", extra)
+        try:
+            mirrors.build(target, params, kinds)
+        except mirrors.MirrorError as err:
+            raise _KeyError(err.message, err.key) from None
     config.mirror_map = tuple(entries)
+    config.mirror_target = target
+    config.mirror_params = params
+    config.mirror_kinds = kinds
+
+
+def _mirror_parameter(key: str, value: object) -> object:
+    """One `mirror.<key>` parameter, checked on its own (`mirrors.build` checks them together)."""
+    import re
+
+    from . import mirrors
+
+    if key == "direct":
+        if not isinstance(value, bool):
+            raise _KeyError(f"expected true or false, got {_describe(value)}", key)
+        return value
+    if key == "account" and isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # YAML reads an unquoted ID as a number
+    if not isinstance(value, str):
+        raise _KeyError(f"expected a string, got {_describe(value)}", key)
+    if key in ("template", "official-template"):
+        try:
+            return mirrors.normalize_template(value)
+        except ValueError as err:
+            raise _KeyError(str(err), key) from None
+    if key == "cache":
+        if value not in mirrors.CACHE_NAMES:
+            raise _KeyError(f"expected one of {', '.join(mirrors.CACHE_NAMES)}, got {_describe(value)}", key)
+        return mirrors.CACHE_NAMES[value]
+    if key == "account":
+        if not (len(value) == 12 and value.isascii() and value.isdigit()):
+            raise _KeyError(f"expected a 12-digit AWS account ID (quote it to keep leading zeros), got {value!r}", key)
+    elif key == "region":
+        if not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-[0-9]{1,2}", value):
+            raise _KeyError(f"expected an AWS region such as us-east-1, got {value!r}", key)
+    elif key == "host":
+        if "://" in value or not _is_mirror_host(value):
+            raise _KeyError(f"expected a registry host name (and port), such as harbor.example.com, got {value!r}", key)
+    else:  # prefix, project, repository: repository path components
+        component = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+        if not re.fullmatch(f"{component}(?:/{component})*", value):
+            raise _KeyError(f"expected lower-case repository path components, such as docker-hub, got {value!r}", key)
+        if key == "prefix" and not 2 <= len(value) <= 30:
+            raise _KeyError(f"an ECR repository prefix has 2 to 30 characters, got {value!r}", key)
+    return value
+
+
+def _is_mirror_host(host: str) -> bool:
+    """A registry host (a `.` or `:` in it, or `localhost`) that parses as one and is not Docker Hub."""
+    from .reference import ReferenceError, is_registry_host, parse
+
+    if not host or "/" in host or not is_registry_host(host):
+        return False
+    try:
+        ref = parse(host + "/example/image")
+    except ReferenceError:
+        return False
+    return ref.domain == host and not ref.is_docker_hub
+
+
+def _mirror_kinds(value: object) -> tuple[str, ...]:
+    from .kinds import NAMES
+
+    kinds = _strings(value, "a list of file kinds")
+    for kind in kinds:
+        if kind not in NAMES:
+            raise _KeyError(f"unknown file kind `{kind}`; known: {', '.join(NAMES)}", "kinds")
+    return kinds
 
 
 def template_problem(template: str) -> str | None:
     """Why a mirror template cannot produce a valid image name, or None."""
-    from .reference import ReferenceError, parse
+    from .mirrors import normalize_template
 
-    rest = template.replace("{name}", "").replace("{path}", "")
-    if "{" in rest or "}" in rest:
-        return f"unknown placeholder in `{template}`; use {{name}} or {{path}}"
-    sample = template.replace("{name}", "example/image").replace("{path}", "library/example")
     try:
-        ref = parse(sample)
-    except ReferenceError as err:
-        return f"`{template}` does not give a valid image name: {err}"
-    if ref.tag or ref.digest:
-        return f"`{template}` names a tag or digest; the template gives the name only, the tag is kept"
-    if ref.is_docker_hub:
-        return f"`{template}` points at Docker Hub itself; a mirror must be another registry"
+        normalize_template(template)
+    except ValueError as err:
+        return str(err)
     return None
 
 

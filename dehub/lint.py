@@ -10,10 +10,11 @@ from bisect import bisect_left, bisect_right
 
 from dehub import rules as rule_registry
 
-from .config import Config, select_codes
+from .config import Config, ConfigError, select_codes
 from .document import Document
 from .findings import UNSAFE, Edit, Finding, Fix
 from .kinds import parse
+from .mirrors import Target
 from .policy import MIRROR, Policy
 from .resolve import Subject, name_edits, resolve
 from .rules import dh900_parse_error as dh900  # the rules the engine calls itself
@@ -40,6 +41,7 @@ class Settings:
         unsafe_fixes: bool | None = None,
         show_unused_suppressions: bool = False,
         include_disabled: bool | None = None,
+        mirror: str | None = None,
     ) -> None:
         config = config or Config()
         known = rule_registry.CODES
@@ -53,7 +55,7 @@ class Settings:
         enabled -= select_codes(config.ignore + tuple(ignore), known)
         self.enabled = frozenset(enabled)
         self.severity = dict(config.severity)
-        self.policy = Policy(config.allow, config.mirror_map)
+        self.policy = Policy(config.allow, config.mirror_map, mirror_target(config, mirror))
         self.build_args = {**config.build_args, **(build_args or {})}
         self.max_file_size = config.max_file_size
         self.unsafe_fixes = config.unsafe_fixes if unsafe_fixes is None else unsafe_fixes
@@ -67,6 +69,22 @@ class Settings:
         from .config import foreign_selected
 
         return foreign_selected(code, self.select, self.ignore)
+
+
+def mirror_target(config: Config, override: str | None = None) -> Target:
+    """The configuration's mirror target, or `override` (`--mirror`) with the configuration's
+    parameters; ConfigError naming the key when the target lacks one it needs."""
+    from . import mirrors
+
+    name = override or config.mirror_target or mirrors.DEFAULT
+    if name == mirrors.DEFAULT and config.mirror_kinds is None:
+        return mirrors.ECR_PUBLIC_TARGET
+    try:
+        return mirrors.build(name, config.mirror_params, config.mirror_kinds)
+    except mirrors.MirrorError as err:
+        where = config.path or "no configuration file"
+        given = f" (for --mirror {name})" if override else ""
+        raise ConfigError(f"{where}: `mirror.{err.key}`: {err.message}{given}") from None
 
 
 def lint_source(source: SourceText, kind: str, settings: Settings) -> list[Finding]:

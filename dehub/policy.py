@@ -2,12 +2,14 @@
 
 Given a parsed reference: is it pulled from Docker Hub, is it allowed by configuration, which
 mirror name replaces it, and is that replacement safe, unsafe or impossible. Policy knows
-nothing of file formats, spans or rule codes.
+nothing of file formats, spans or rule codes; it knows a file's kind only to choose the mirror
+target (`mirror.kinds`: the GitLab Dependency Proxy serves GitLab CI files only).
 """
 
 from __future__ import annotations
 
-from . import mirrordata
+from . import mirrordata, mirrors
+from .mirrors import ECR_PUBLIC_TARGET, ON_DEMAND, PARTIAL, Target
 from .patterns import wildcard
 from .reference import Reference
 
@@ -16,7 +18,7 @@ ALLOWED = "allowed"
 MIRROR = "mirror"
 NO_MIRROR = "no-mirror"
 
-OFFICIAL_TEMPLATE = "public.ecr.aws/docker/library/{name}"
+OFFICIAL_TEMPLATE = ECR_PUBLIC_TARGET.official
 OFFICIAL_LIST_DATE = "2026-08-21"
 NOT_OFFICIAL = "not a Docker Official Image, so it has no copy under public.ecr.aws/docker/library"
 # The per-architecture repositories Docker publishes for every official image (amd64/alpine, ...).
@@ -29,42 +31,58 @@ ARCH_NAMESPACES = frozenset(
 
 
 class Decision:
-    __slots__ = ("verdict", "replacement", "safety", "reason")
+    __slots__ = ("verdict", "replacement", "safety", "reason", "cache")
 
     def __init__(
-        self, verdict: str, replacement: str | None = None, safety: str | None = None, reason: str = ""
+        self,
+        verdict: str,
+        replacement: str | None = None,
+        safety: str | None = None,
+        reason: str = "",
+        cache: str = "",
     ) -> None:
         self.verdict = verdict
         self.replacement = replacement  # the new name; tag and digest are kept as written
         self.safety = safety  # "safe" / "unsafe" for a mirror, else None
         self.reason = reason  # why unsafe, or why no mirror
+        self.cache = cache  # the replacement's store: "" a full mirror, "on-demand" or "partial" (mirrors.py)
 
     def __repr__(self) -> str:
-        return f"Decision({self.verdict}, {self.replacement!r}, {self.safety}, {self.reason!r})"
+        return f"Decision({self.verdict}, {self.replacement!r}, {self.safety}, {self.reason!r}, {self.cache!r})"
 
 
 def expand_template(template: str, ref: Reference) -> str:
-    return template.replace("{name}", ref.familiar_name).replace("{path}", ref.path)
+    """The name a mirror template gives for a Docker Hub reference (placeholders: mirrors.py)."""
+    return mirrors.expand(template, ref.path)
 
 
 class Policy:
-    """Decisions under one configuration (allow patterns, mirror map)."""
+    """Decisions under one configuration (allow patterns, mirror map, mirror target)."""
 
-    __slots__ = ("allow", "mirror_map", "_memo")
+    __slots__ = ("allow", "mirror_map", "target", "_memo")
 
-    def __init__(self, allow: tuple[str, ...] = (), mirror_map: tuple[tuple[str, str], ...] = ()) -> None:
+    def __init__(
+        self, allow: tuple[str, ...] = (), mirror_map: tuple[tuple[str, str], ...] = (), target: Target | None = None
+    ) -> None:
         self.allow = allow
         self.mirror_map = mirror_map
-        self._memo: dict[str, Decision] = {}
+        self.target = target or ECR_PUBLIC_TARGET
+        self._memo: dict[tuple[str, str], Decision] = {}
 
-    def decide(self, ref: Reference) -> Decision:
-        key = ref.written
+    def target_for(self, kind: str) -> Target:
+        """The target for a file of this kind: the configured one where it applies, else ECR Public."""
+        target = self.target
+        return target if target.applies_to(kind) else ECR_PUBLIC_TARGET
+
+    def decide(self, ref: Reference, kind: str = "") -> Decision:
+        target = self.target_for(kind)
+        key = (target.name, ref.written)
         found = self._memo.get(key)
         if found is None:
-            found = self._memo[key] = self._decide(ref)
+            found = self._memo[key] = self._decide(ref, target)
         return found
 
-    def _decide(self, ref: Reference) -> Decision:
+    def _decide(self, ref: Reference, target: Target) -> Decision:
         if not ref.is_docker_hub:
             return Decision(NOT_HUB)
         if any(_matches(pattern, ref) for pattern in self.allow):
@@ -72,43 +90,68 @@ class Policy:
         for pattern, template in self.mirror_map:
             if _matches(pattern, ref):
                 return Decision(MIRROR, expand_template(template, ref), "safe", f"mapped by mirror.map `{pattern}`")
+        decision = _decide_target(ref, target)
+        if decision.verdict == NO_MIRROR and target is not self.target:
+            from .kinds import spec  # only when `mirror.kinds` leaves this file to ECR Public
 
-        unverified = ""
+            kinds = ", ".join(spec(kind).title for kind in sorted(self.target.kinds or ()))
+            decision.reason += f" (the mirror target `{self.target.name}` applies to {kinds or 'no files'} only: `mirror.kinds`)"
+        return decision
+
+
+def _decide_target(ref: Reference, target: Target) -> Decision:
+    """The decision of the target for a Docker Hub reference that no setting allows or maps."""
+    ecr = target.is_ecr_public  # dehub's data about ECR Public's copy applies to it alone
+    unverified = ""
+    if ecr:
         for exception in mirrordata.mirror_exceptions():
             if wildcard(exception.image, ref.familiar_name) and wildcard(exception.tag, ref.tag or "latest"):
                 if exception.effect == "missing":
                     return Decision(NO_MIRROR, reason=exception.source)
                 unverified = unverified or exception.source
 
-        path = ref.path
-        namespace, _, rest = path.partition("/")
+    path = ref.path
+    namespace, _, rest = path.partition("/")
+    official = namespace == "library" and "/" not in rest
+    template = target.official if official else target.other
+    if template is None:  # a target with copies of the official images only
         if namespace in ARCH_NAMESPACES and "/" not in rest and rest in mirrordata.official_images():
+            multi_arch = mirrors.expand(target.official, "library/" + rest)
             return Decision(
                 NO_MIRROR,
                 reason=(
                     f"`{path}` is the {namespace} build of the official image `{rest}`; the mirror has the "
-                    f"multi-arch public.ecr.aws/docker/library/{rest} (choose the platform with --platform)"
+                    f"multi-arch {multi_arch} (choose the platform with --platform)"
                 ),
             )
-        if not path.startswith("library/") or "/" in path[8:]:
+        if ecr:
             return Decision(NO_MIRROR, reason=NOT_OFFICIAL)
-        name = path[8:]
-        replacement = expand_template(OFFICIAL_TEMPLATE, ref)
-        if name in mirrordata.official_images():
-            if unverified:
-                return Decision(MIRROR, replacement, "unsafe", unverified)
-            return Decision(MIRROR, replacement, "safe")
-        removed = mirrordata.removed_images().get(name)
-        if removed is not None:
-            reason = (
-                f"`{name}` left the Docker Official Images on {removed}; old tags are mirrored, "
-                "but check that yours is"
-            )
-            return Decision(MIRROR, replacement, "unsafe", reason)
         return Decision(
             NO_MIRROR,
-            reason=f"`{name}` is not in the Docker Official Images list dehub ships (as of {OFFICIAL_LIST_DATE})",
+            reason=f"not a Docker Official Image, and the `{target.name}` mirror target maps official images only "
+            "(`mirror.template` maps the rest)",
         )
+    replacement = mirrors.expand(template, path)
+    cache = target.cache
+    if cache == PARTIAL:
+        return Decision(MIRROR, replacement, "unsafe", target.partial_reason, cache)
+    if cache == ON_DEMAND or target.other is not None:  # fetched when asked for, or a copy of every image
+        return Decision(MIRROR, replacement, "safe", cache=cache)
+    if rest in mirrordata.official_images():
+        if unverified:
+            return Decision(MIRROR, replacement, "unsafe", unverified, cache)
+        return Decision(MIRROR, replacement, "safe", cache=cache)
+    removed = mirrordata.removed_images().get(rest)
+    if removed is not None:
+        if ecr:
+            reason = f"`{rest}` left the Docker Official Images on {removed}; old tags are mirrored, but check that yours is"
+        else:
+            reason = f"`{rest}` left the Docker Official Images on {removed}; check that the mirror has your tag"
+        return Decision(MIRROR, replacement, "unsafe", reason, cache)
+    return Decision(
+        NO_MIRROR,
+        reason=f"`{rest}` is not in the Docker Official Images list dehub ships (as of {OFFICIAL_LIST_DATE})",
+    )
 
 
 def _matches(pattern: str, ref: Reference) -> bool:

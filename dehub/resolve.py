@@ -76,7 +76,7 @@ def resolve(use: ImageUse, policy: Policy, kind: str = "") -> Subject:
         subject.problem = str(err)
         return subject
     subject.ref = ref
-    subject.decision = policy.decide(ref)
+    subject.decision = policy.decide(ref, kind)
     name_span = value.source_run(0, ref.name_end)
     subject.name_span = name_span
     if name_span is not None:

@@ -263,7 +263,9 @@ def test_allow(repo, capsys, allow, expected):
         ("myorg/*", "123456789012.dkr.ecr.us-east-1.amazonaws.com/dockerhub/{path}", "myorg/app:1",
          "123456789012.dkr.ecr.us-east-1.amazonaws.com/dockerhub/myorg/app:1"),
         ("myorg/*", "registry.example.com/mirror/{name}", "myorg/app@sha256:" + "a" * 64,
-         "registry.example.com/mirror/myorg/app@sha256:" + "a" * 64),
+         "registry.example.com/mirror/app@sha256:" + "a" * 64),  # {name} is the path after the namespace
+        ("myorg/*", "registry.example.com/{registry}/{namespace}/{name}:{tag}", "myorg/app:1",
+         "registry.example.com/docker.io/myorg/app:1"),
         ("node", "registry.example.com/mirror/{name}", "node:20", "registry.example.com/mirror/node:20"),
         ("node", "registry.example.com/mirror/{path}", "node:20", "registry.example.com/mirror/library/node:20"),
         ("*", "registry.example.com/hub/{path}", "docker.io/myorg/app", "registry.example.com/hub/myorg/app"),
@@ -285,7 +287,7 @@ def test_mirror_map(repo, capsys, pattern, template, image, suggestion):
 def test_mirror_map_first_match_wins(repo, capsys):
     write(
         repo / ".dehub.yaml",
-        'mirror:\n  map:\n    "myorg/special": "a.example.com/{name}"\n    "myorg/*": "b.example.com/{name}"\n',
+        'mirror:\n  map:\n    "myorg/special": "a.example.com/{path}"\n    "myorg/*": "b.example.com/{path}"\n',
     )
     write(repo / "Dockerfile", "FROM myorg/special:1\nFROM myorg/other:1\n")
     suggestions = [f["suggestion"] for f in findings(capsys)]
@@ -410,8 +412,8 @@ def test_docs_url_in_pyproject_and_unset_by_default(repo):
         ("bogus: 1\n", ("unknown key `bogus`; known keys: allow, baseline, build-args, docs-url, exclude, ignore, "
                         "include-disabled, max-file-size, mirror, select, severity, unsafe-fixes")),
         ("unsafe_fixes: true\n", "unknown key `unsafe_fixes` (did you mean `unsafe-fixes`?)"),
-        ("mirror: {foo: 1}\n", "`mirror.foo`: unknown key; known keys: map"),
-        ("mirror: [a]\n", "`mirror`: expected a mapping with the key `map`, got a list"),
+        ("mirror: {foo: 1}\n", "`mirror.foo`: unknown key; known keys: target, map, kinds, account,"),
+        ("mirror: [a]\n", "`mirror`: expected a mapping with the keys target, map, kinds, account,"),
         ("mirror: {map: [a]}\n", "`mirror.map`: expected a mapping of image pattern to replacement, got a list"),
         ("allow: 3\n", "`allow`: expected a list of image patterns, got a number (3)"),
         ("allow: [node, 3]\n", "`allow`: expected a list of image patterns"),
@@ -451,7 +453,8 @@ def test_docs_url_in_pyproject_and_unset_by_default(repo):
         ("build-args: [A=1]\n", "`build-args`: expected a mapping of argument name to value, got a list"),
         ("build-args: {A: [1]}\n", "`build-args.A`: expected a string value, got a list"),
         ('mirror:\n  map:\n    "myorg/*": "registry.example.com/{nope}"\n',
-         "`mirror.map.myorg/*`: unknown placeholder in `registry.example.com/{nope}`; use {name} or {path}"),
+         "`mirror.map.myorg/*`: unknown placeholder in `registry.example.com/{nope}`; use {registry}, {namespace}, "
+         "{name} or {path}"),
         ('mirror:\n  map:\n    "myorg/*": "registry.example.com/{name"\n', "`mirror.map.myorg/*`: unknown placeholder"),
         ('mirror:\n  map:\n    "myorg/*": "registry.example.com/{path}:1"\n',
          "`mirror.map.myorg/*`: `registry.example.com/{path}:1` names a tag or digest"),

@@ -737,7 +737,7 @@ FIX_CASES = [
     pytest.param(
         "# syntax=docker/dockerfile:1\nFROM scratch\n",
         "# syntax=registry.example.com/hub/docker/dockerfile:1\nFROM scratch\n",
-        {"config": make_config(mirror={"map": {"docker/dockerfile": "registry.example.com/hub/{name}"}})},
+        {"config": make_config(mirror={"map": {"docker/dockerfile": "registry.example.com/hub/{path}"}})},
         id="syntax-mirror-map",
     ),
     # heredocs
@@ -836,14 +836,14 @@ FIX_CASES = [
     # policy
     pytest.param(
         "FROM myorg/app:1\n",
-        "FROM registry.example.com/hub/myorg/app:1\n",
+        "FROM registry.example.com/hub/app:1\n",
         {"config": make_config(mirror={"map": {"myorg/*": "registry.example.com/hub/{name}"}})},
         id="mirror-map-name",
     ),
     pytest.param(
         "FROM docker.io/myorg/app:1\n",
         "FROM registry.example.com/hub/myorg/app:1\n",
-        {"config": make_config(mirror={"map": {"myorg/*": "registry.example.com/hub/{name}"}})},
+        {"config": make_config(mirror={"map": {"myorg/*": "registry.example.com/hub/{namespace}/{name}"}})},
         id="mirror-map-alias",
     ),
     pytest.param(
@@ -1016,7 +1016,7 @@ def test_dh001_windows_tag_is_unsafe():
 
 
 def test_dh001_mirror_map_message():
-    config = make_config(mirror={"map": {"myorg/*": "registry.example.com/hub/{name}"}})
+    config = make_config(mirror={"map": {"myorg/*": "registry.example.com/hub/{path}"}})
     f = only("FROM myorg/app:1\n", config=config)
     assert f.message == "`myorg/app:1` is pulled from Docker Hub; use `registry.example.com/hub/myorg/app:1`"
     assert f.fixable == "safe"

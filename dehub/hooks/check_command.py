@@ -15,7 +15,7 @@ from dehub.kinds import NAMES as KIND_CHOICES
 from dehub.kinds import QUIET_SKIP
 
 from .args import APPEND, VALUE, Command, Option, UsageError
-from .common import CONFIG_OPTIONS, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, codes, report_missing
+from .common import CONFIG_OPTIONS, EXIT_CLEAN, MIRROR_OPTION, EXIT_ERROR, EXIT_FINDINGS, codes, report_missing
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -59,6 +59,7 @@ CHECK_OPTIONS = [
     Option("--select", action=APPEND, metavar="CODES", help="only these rule codes or prefixes (comma-separated)"),
     Option("--ignore", action=APPEND, metavar="CODES", help="skip these rule codes or prefixes (comma-separated)"),
     *CONFIG_OPTIONS,
+    MIRROR_OPTION,
     Option("--kind", action=VALUE, choices=KIND_CHOICES, metavar="KIND", help="read every file as this kind"),
     Option(
         "--stdin-filename", action=VALUE, metavar="NAME", help="read standard input as this file (with `-` or no path)"
@@ -245,6 +246,7 @@ def _scopes(options: Parsed, build_args: dict[str, str]) -> Scopes:
             unsafe_fixes=unsafe_fixes,
             show_unused_suppressions=options.show_unused_suppressions,
             include_disabled=True if options.include_disabled else None,
+            mirror=options.mirror,
         )
 
     return Scopes(make_settings, config_file=options.config or None, isolated=options.isolated)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
+from dehub.mirrors import NAMES as PRESET_NAMES
+
 from .args import VALUE, Option, UsageError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -18,6 +20,14 @@ CONFIG_OPTIONS = [  # every command that reads files finds their configuration t
     ),
     Option("--isolated", help="ignore every configuration file"),
 ]
+MIRROR_OPTION = Option(
+    "--mirror",
+    action=VALUE,
+    choices=PRESET_NAMES,
+    metavar="TARGET",
+    help="move images to this mirror target instead of the configured one (its parameters still come from "
+    "`mirror:` in the configuration): " + ", ".join(PRESET_NAMES),
+)
 
 
 def codes(values: list[str], option: str) -> tuple[str, ...]:

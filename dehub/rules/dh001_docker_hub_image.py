@@ -39,8 +39,8 @@ Examples
 from __future__ import annotations
 
 from dehub.findings import Edit, Finding, Fix
+from dehub.mirrors import is_valid_name
 from dehub.policy import MIRROR
-from dehub.reference import ReferenceError, parse
 from dehub.resolve import Subject, finding, name_edits, timing_note
 
 CODE = "DH001"
@@ -87,9 +87,6 @@ def _edits_shared(subject: Subject, edits: tuple[Edit, ...]) -> str:
 
 
 def _valid_name(name: str | None) -> bool:
-    """A mapped template can yield a name over 255 characters; never write that."""
-    try:
-        parse(name or "")
-    except ReferenceError:
-        return False
-    return True
+    """A mapped template can yield a name over 255 characters; never write that. A `${VAR}` in
+    it (GitLab's `${CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX}`) stands for a registry host."""
+    return name is not None and is_valid_name(name)

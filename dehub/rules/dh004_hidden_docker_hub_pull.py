@@ -72,7 +72,7 @@ def check_document(document: Document, subjects: list[Subject], policy: Policy) 
     for job in document.pipeline.jobs:
         for hidden in job.hidden:
             ref = parse(hidden.image)
-            decision = policy.decide(ref)
+            decision = policy.decide(ref, document.kind)
             if decision.verdict == ALLOWED:
                 continue
             setting = hidden.setting
