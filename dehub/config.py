@@ -33,7 +33,8 @@ class ConfigError(ValueError):
 class Config:
     __slots__ = (
         "path", "root", "select", "ignore", "severity", "allow", "mirror_map", "mirror_target", "mirror_params",
-        "mirror_kinds", "exclude", "unsafe_fixes", "build_args", "max_file_size", "docs_url", "baseline", "include_disabled",
+        "mirror_kinds", "exclude", "unsafe_fixes", "build_args", "max_file_size", "docs_url", "baseline",
+        "include_disabled",
     )  # fmt: skip
 
     def __init__(self) -> None:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .config import ConfigFinder
     from .reference import Reference
 
-MIRROR_EXAMPLE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/dockerhub/{name}"
+MIRROR_EXAMPLE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/dockerhub/{path}"
 MAX_PLACES = 5  # places listed per image; the rest are counted
 WIDTH = 99  # columns of a comment line
 SETTLED = ("DH002", "DH004")  # the codes `allow` entries settle

@@ -95,7 +95,8 @@ class Policy:
             from .kinds import spec  # only when `mirror.kinds` leaves this file to ECR Public
 
             kinds = ", ".join(spec(kind).title for kind in sorted(self.target.kinds or ()))
-            decision.reason += f" (the mirror target `{self.target.name}` applies to {kinds or 'no files'} only: `mirror.kinds`)"
+            name = self.target.name
+            decision.reason += f" (the mirror target `{name}` applies to {kinds or 'no files'} only: `mirror.kinds`)"
         return decision
 
 
@@ -143,10 +144,9 @@ def _decide_target(ref: Reference, target: Target) -> Decision:
         return Decision(MIRROR, replacement, "safe", cache=cache)
     removed = mirrordata.removed_images().get(rest)
     if removed is not None:
-        if ecr:
-            reason = f"`{rest}` left the Docker Official Images on {removed}; old tags are mirrored, but check that yours is"
-        else:
-            reason = f"`{rest}` left the Docker Official Images on {removed}; check that the mirror has your tag"
+        reason = f"`{rest}` left the Docker Official Images on {removed}; " + (
+            "old tags are mirrored, but check that yours is" if ecr else "check that the mirror has your tag"
+        )
         return Decision(MIRROR, replacement, "unsafe", reason, cache)
     return Decision(
         NO_MIRROR,

@@ -453,8 +453,8 @@ def test_docs_url_in_pyproject_and_unset_by_default(repo):
         ("build-args: [A=1]\n", "`build-args`: expected a mapping of argument name to value, got a list"),
         ("build-args: {A: [1]}\n", "`build-args.A`: expected a string value, got a list"),
         ('mirror:\n  map:\n    "myorg/*": "registry.example.com/{nope}"\n',
-         "`mirror.map.myorg/*`: unknown placeholder in `registry.example.com/{nope}`; use {registry}, {namespace}, "
-         "{name} or {path}"),
+         ("`mirror.map.myorg/*`: unknown placeholder in `registry.example.com/{nope}`; use {registry}, {namespace}, "
+         "{name} or {path}")),
         ('mirror:\n  map:\n    "myorg/*": "registry.example.com/{name"\n', "`mirror.map.myorg/*`: unknown placeholder"),
         ('mirror:\n  map:\n    "myorg/*": "registry.example.com/{path}:1"\n',
          "`mirror.map.myorg/*`: `registry.example.com/{path}:1` names a tag or digest"),

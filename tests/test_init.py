@@ -42,7 +42,7 @@ allow:
   # to move it instead: copy it, delete this entry and map it:
   #   mirror:
   #     map:
-  #       "moby/buildkit": "123456789012.dkr.ecr.us-east-1.amazonaws.com/dockerhub/{name}"
+  #       "moby/buildkit": "123456789012.dkr.ecr.us-east-1.amazonaws.com/dockerhub/{path}"
   # then `dehub check` names the exact input to set on each step that pulls it
   - "moby/buildkit"
 
@@ -52,7 +52,7 @@ allow:
   # to move it instead: copy it, delete this entry and map it:
   #   mirror:
   #     map:
-  #       "myorg/app": "123456789012.dkr.ecr.us-east-1.amazonaws.com/dockerhub/{name}"
+  #       "myorg/app": "123456789012.dkr.ecr.us-east-1.amazonaws.com/dockerhub/{path}"
   - "myorg/app"
 """
 PYTHON_LINES = [

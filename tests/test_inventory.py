@@ -450,7 +450,7 @@ def test_allowed_and_mapped_images_still_count(work, capsys):
     write(work / ".github/workflows/ci.yml", CI)
     write(
         work / ".dehub.yaml",
-        'allow: ["node", "moby/buildkit"]\nmirror:\n  map:\n    "hadolint/*": "ecr.example/hub/{name}"\n',
+        'allow: ["node", "moby/buildkit"]\nmirror:\n  map:\n    "hadolint/*": "ecr.example/hub/{path}"\n',
     )
     code, report = inventory_json(capsys, ".github/workflows/ci.yml")
     assert code == 0

@@ -97,7 +97,7 @@ def test_local_and_late_sites(text, expected):
 def test_buildx_create_image_fix_uses_the_mapping():
     from helpers import make_config
 
-    config = make_config(mirror={"map": {"moby/buildkit": "ecr.example.com/hub/{name}"}})
+    config = make_config(mirror={"map": {"moby/buildkit": "ecr.example.com/hub/{path}"}})
     text = steps("- run: docker buildx create --driver-opt image=moby/buildkit:v0.16.0 --use\n")
     expected = text.replace("image=moby/buildkit", "image=ecr.example.com/hub/moby/buildkit")
     assert fixed(text, W, config=config) == expected

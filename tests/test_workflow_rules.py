@@ -23,7 +23,7 @@ ECR = "public.ecr.aws/docker/library/node:20"
 H1, H2, H3, H4, H5 = "DH001", "DH002", "DH003", "DH004", "DH005"
 BUILDX = "docker/setup-buildx-action@v3"
 QEMU = "docker/setup-qemu-action@v3"
-BUILDKIT_MAP = make_config(mirror={"map": {"moby/buildkit": "ecr.example/hub/{name}"}})
+BUILDKIT_MAP = make_config(mirror={"map": {"moby/buildkit": "ecr.example/hub/{path}"}})
 
 
 def engine_bug(reason: str) -> pytest.MarkDecorator:

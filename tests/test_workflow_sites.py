@@ -949,7 +949,7 @@ FIX_CASES = [
             "      image=ecr.example/hub/moby/buildkit:v0.16\n"
         ),
         W,
-        {"config": make_config(mirror={"map": {"moby/buildkit": "ecr.example/hub/{name}"}})},
+        {"config": make_config(mirror={"map": {"moby/buildkit": "ecr.example/hub/{path}"}})},
         id="buildx-block-mapped",
     ),
     pytest.param(
@@ -963,7 +963,7 @@ FIX_CASES = [
         steps("- uses: docker/setup-qemu-action@v3\n  with:\n    image: tonistiigi/binfmt:qemu-v8\n"),
         steps("- uses: docker/setup-qemu-action@v3\n  with:\n    image: ecr.example/hub/tonistiigi/binfmt:qemu-v8\n"),
         W,
-        {"config": make_config(mirror={"map": {"tonistiigi/binfmt": "ecr.example/hub/{name}"}})},
+        {"config": make_config(mirror={"map": {"tonistiigi/binfmt": "ecr.example/hub/{path}"}})},
         id="qemu-mapped",
     ),
     # run: scripts, in every block form

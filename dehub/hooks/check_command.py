@@ -15,7 +15,7 @@ from dehub.kinds import NAMES as KIND_CHOICES
 from dehub.kinds import QUIET_SKIP
 
 from .args import APPEND, VALUE, Command, Option, UsageError
-from .common import CONFIG_OPTIONS, EXIT_CLEAN, MIRROR_OPTION, EXIT_ERROR, EXIT_FINDINGS, codes, report_missing
+from .common import CONFIG_OPTIONS, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, MIRROR_OPTION, codes, report_missing
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
