@@ -2,8 +2,10 @@
 
 What it finds
   Every place a file pulls an image from Docker Hub (`FROM node:20`, `COPY --from=nginx:1.27`,
-  `RUN --mount=type=cache,from=alpine:3.20`, ...) when a mirror copy is known: a Docker
-  Official Image (the list dehub ships), or an image your `mirror.map` maps. Registry
+  `RUN --mount=type=cache,from=alpine:3.20`, ...) when the mirror target has a copy: a Docker
+  Official Image (the list dehub ships) on ECR Public, the default target; any Docker Hub
+  image on a pull-through cache (`mirror.target: ecr-pull-through`, `gitlab-dependency-proxy`,
+  `harbor`, `artifactory`) or on `gcr`; or an image your `mirror.map` maps. Registry
   aliases count: `docker.io/`, `index.docker.io/`, `registry-1.docker.io/`,
   `registry.hub.docker.com/`. When the reference comes from a variable (`FROM ${BASE}` with
   `ARG BASE=node:20`) the finding is placed on the literal that supplies it, the ARG default.
@@ -12,14 +14,18 @@ Why it matters
   Docker Hub limits anonymous pulls per source IP. CI runners share a few public IPs, so
   builds fail with `toomanyrequests` when the fleet is busy. The ECR Public copy of the
   official images (`public.ecr.aws/docker/library/<name>`) serves the same images, with the
-  same multi-arch digests, under far more generous anonymous limits.
+  same multi-arch digests, under far more generous anonymous limits; a pull-through cache of
+  your own serves every image from inside your network.
 
 The fix
   Replace the name, keep the tag and digest exactly as written (an implicit `latest` stays
-  implicit): `node:20` -> `public.ecr.aws/docker/library/node:20`. `dehub check --fix`
-  applies safe fixes. Unsafe fixes (`--unsafe-fixes`) are offered where the copy is not
-  established: images that left the official program (old tags are mirrored, new ones are
-  not built) and Windows tags (`*windowsservercore*`, `*nanoserver*`, `ltsc*`). Where the
+  implicit): `node:20` -> `public.ecr.aws/docker/library/node:20` (with `mirror.target:
+  harbor`, `harbor.example.com/dockerhub/library/node:20`; README "Choosing a mirror" lists the
+  targets). `dehub check --fix` applies safe fixes. Unsafe fixes (`--unsafe-fixes`) are
+  offered where the copy is not established: on ECR Public, images that left the official
+  program (old tags are mirrored, new ones are not built) and Windows tags
+  (`*windowsservercore*`, `*nanoserver*`, `ltsc*`); on mirror.gcr.io, every image (it caches
+  frequently pulled images only; `--verify` proves the copy). Where the
   name is assembled from several pieces, or comes from `--build-arg`, the finding has no fix.
   In a workflow, a matrix value that something besides an image also reads (`if: matrix.os
   == 'ubuntu'`, a job name, a script's `case`) gets an unsafe fix: the fix changes that too.

@@ -21,13 +21,15 @@ The fix
 
       mirror:
         map:
-          "moby/buildkit": "123456789012.dkr.ecr.us-east-1.amazonaws.com/hub/{name}"
+          "moby/buildkit": "123456789012.dkr.ecr.us-east-1.amazonaws.com/hub/{path}"
 
       - uses: docker/setup-buildx-action@v3
         with:
           driver-opts: image=123456789012.dkr.ecr.us-east-1.amazonaws.com/hub/moby/buildkit:buildx-stable-1
 
-  (`driver: docker` uses the daemon's own BuildKit and pulls nothing.) There is no automatic
+  With a pull-through cache as the mirror target (`mirror.target: ecr-pull-through`,
+  `harbor`, ...) the message names its copy without a map. (`driver: docker` uses the
+  daemon's own BuildKit and pulls nothing.) There is no automatic
   fix: adding inputs to a step is a change of behaviour for a person to make.
 
 How to suppress
