@@ -241,12 +241,16 @@ def test_one_policy_decides_each_kind_apart():
 # --- fix round trips -------------------------------------------------------------------------
 
 DOCKERFILE = f"FROM node:20 AS build\nFROM myorg/app:1.2@{DIGEST}\nCOPY --from=alpine:3.20 /etc/os-release /\n"
+PROXY_LOGIN = (
+    'docker login -u "$CI_DEPENDENCY_PROXY_USER" -p "$CI_DEPENDENCY_PROXY_PASSWORD" "$CI_DEPENDENCY_PROXY_SERVER"'
+)
 GITLAB = (
     "image: node:20\n"
     "test:\n"
     "  services:\n"
     "    - name: myorg/db:1\n"
     "  script:\n"
+    f"    - {PROXY_LOGIN}\n"
     "    - docker run --rm alpine:3.20 true\n"
 )
 
@@ -280,6 +284,7 @@ def test_gitlab_dependency_proxy_fix_is_idempotent():
         "  services:\n"
         f"    - name: {GL}/myorg/db:1\n"
         "  script:\n"
+        f"    - {PROXY_LOGIN}\n"
         f"    - docker run --rm {GL}/alpine:3.20 true\n"
     )
     assert findings(after, "gitlab", config) == []
@@ -287,6 +292,20 @@ def test_gitlab_dependency_proxy_fix_is_idempotent():
 
 
 JOB = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+def test_gitlab_dependency_proxy_script_pull_without_login_is_an_unsafe_fix():
+    """The runner signs in for `image:` and `services:`; a script must log in itself."""
+    config = config_for("gitlab-dependency-proxy")
+    text = GITLAB.replace(f"    - {PROXY_LOGIN}\n", "")
+    script, image = sorted(findings(text, "gitlab", config), key=lambda f: f.image != "alpine:3.20")[:2]
+    assert (script.image, script.fixable) == ("alpine:3.20", "unsafe")
+    assert f"(unsafe fix: a script's pull from the Dependency Proxy needs `{PROXY_LOGIN}` before it)" in script.message
+    assert image.fixable == "safe"
+    assert "docker run --rm alpine:3.20" in fixed(text, "gitlab", config=config)
+    assert f"docker run --rm {GL}/alpine:3.20" in fixed(text, "gitlab", unsafe=True, config=config)
+    after_login = text.replace("  script:\n", f"  script:\n    - {PROXY_LOGIN}\n")
+    assert [f.fixable for f in findings(after_login, "gitlab", config)] == ["safe"] * 3
+
+
 WORKFLOW = JOB + "      - run: docker run --rm node:20 true\n"
 
 
@@ -514,3 +533,19 @@ def test_pyproject_mirror_error_names_the_key(repo, capsys):
     (repo / "Dockerfile").write_text("FROM node:20\n")
     assert main(["check"]) == 2
     assert "pyproject.toml: `mirror.project`: mirror target `harbor` needs `mirror.project`" in capsys.readouterr().err
+
+
+def test_language_server_uses_the_configured_target(tmp_path):
+    from dehub.lsp.documents import Document, lint
+    from dehub.lsp.workspace import ConfigStore
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".dehub.yaml").write_text("mirror:\n  target: harbor\n  host: harbor.example.com\n  project: hub\n")
+    configs = ConfigStore()
+    document = Document("file:///x", str(tmp_path / "Dockerfile"), "dockerfile", 1, "FROM myorg/app:1\n")
+    (finding,) = lint(document, configs).findings
+    assert finding.suggestion == "harbor.example.com/hub/myorg/app:1"
+    (tmp_path / ".dehub.yaml").write_text("mirror:\n  target: harbor\n  host: harbor.example.com\n")
+    configs.reload()
+    loaded = configs.for_path(str(tmp_path / "Dockerfile"))
+    assert "`mirror.project`: mirror target `harbor` needs `mirror.project`" in (loaded.error or "")

@@ -25,7 +25,9 @@ The fix
   offered where the copy is not established: on ECR Public, images that left the official
   program (old tags are mirrored, new ones are not built) and Windows tags
   (`*windowsservercore*`, `*nanoserver*`, `ltsc*`); on mirror.gcr.io, every image (it caches
-  frequently pulled images only; `--verify` proves the copy). Where the
+  frequently pulled images only; `--verify` proves the copy); through the GitLab Dependency
+  Proxy, a pull in a job's script with no `docker login ... "$CI_DEPENDENCY_PROXY_SERVER"`
+  before it (the runner signs in for `image:` and `services:` only). Where the
   name is assembled from several pieces, or comes from `--build-arg`, the finding has no fix.
   In a workflow, a matrix value that something besides an image also reads (`if: matrix.os
   == 'ubuntu'`, a job name, a script's `case`) gets an unsafe fix: the fix changes that too.
@@ -45,7 +47,7 @@ Examples
 from __future__ import annotations
 
 from dehub.findings import Edit, Finding, Fix
-from dehub.mirrors import is_valid_name
+from dehub.mirrors import GITLAB_DIRECT_PREFIX, GITLAB_PREFIX, is_valid_name
 from dehub.policy import MIRROR
 from dehub.resolve import Subject, finding, name_edits, timing_note
 
@@ -53,6 +55,7 @@ CODE = "DH001"
 NAME = "docker-hub-image"
 SEVERITY = "error"
 FIX_SAFETY = "safe"
+DEPENDENCY_PROXY_PREFIXES = (GITLAB_PREFIX, GITLAB_DIRECT_PREFIX)
 
 
 def check(subject: Subject) -> Finding | None:
@@ -71,8 +74,12 @@ def check(subject: Subject) -> Finding | None:
     elif edits is not None:
         safety = decision.safety or "safe"
         shared = _edits_shared(subject, edits)
+        login = _needs_proxy_login(subject, decision.replacement or "")
         if decision.safety == "unsafe":
             message += f" (unsafe fix: {decision.reason})"
+        elif login:
+            safety = "unsafe"
+            message += f" (unsafe fix: {login})"
         elif shared:
             safety = "unsafe"
             message += f" (unsafe fix: {shared} is also read by more than this image, which the fix changes too)"
@@ -82,6 +89,26 @@ def check(subject: Subject) -> Finding | None:
     result = finding(subject, message, fix)
     result.note = timing_note(subject)
     return result
+
+
+def _needs_proxy_login(subject: Subject, replacement: str) -> str:
+    """Why a script's pull through the GitLab Dependency Proxy fails as fixed, or ''.
+
+    The runner signs in to the Dependency Proxy for `image:` and `services:`; a `docker pull`
+    in the job's script must log in itself, and a fix that drops it there breaks the job.
+    """
+    context = subject.use.context
+    if context is None or not replacement.startswith(DEPENDENCY_PROXY_PREFIXES) or context.phase.before_steps:
+        return ""
+    here = (context.step, subject.use.start)
+    for event in context.job.events:
+        login = event.kind.value == "login" and "ci_dependency_proxy_server" in event.registry.lower()
+        if login and (event.step, event.start) < here:
+            return ""
+    return (
+        "a script's pull from the Dependency Proxy needs `docker login -u \"$CI_DEPENDENCY_PROXY_USER\" -p "
+        '"$CI_DEPENDENCY_PROXY_PASSWORD" "$CI_DEPENDENCY_PROXY_SERVER"` before it'
+    )
 
 
 def _edits_shared(subject: Subject, edits: tuple[Edit, ...]) -> str:
