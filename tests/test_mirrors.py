@@ -549,3 +549,13 @@ def test_language_server_uses_the_configured_target(tmp_path):
     configs.reload()
     loaded = configs.for_path(str(tmp_path / "Dockerfile"))
     assert "`mirror.project`: mirror target `harbor` needs `mirror.project`" in (loaded.error or "")
+
+
+def test_a_variable_target_in_a_dockerfile_is_not_written_without_its_arg():
+    """Docker expands `${VAR}` in FROM only from an ARG: the fix would not even parse."""
+    config = config_for("gitlab-dependency-proxy", kinds=["gitlab", "dockerfile"])
+    (finding,) = findings("FROM node:20\n", "dockerfile", config)
+    assert finding.suggestion == f"{GL}/node:20" and finding.fix is None
+    assert "(no automatic fix: a Dockerfile expands `$` variables only from an ARG declared before it)" in (
+        finding.message
+    )

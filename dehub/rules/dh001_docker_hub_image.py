@@ -66,9 +66,12 @@ def check(subject: Subject) -> Finding | None:
     message = f"`{subject.image}` is pulled from Docker Hub; use `{suggestion}`{subject.via}"
     fix = None
     valid = _valid_name(decision.replacement)
+    variable = subject.kind == "dockerfile" and "$" in (decision.replacement or "")
     edits = name_edits(subject, decision.replacement or "") if valid and not subject.use.no_fix else None
     if subject.use.no_fix:
         message += f" (no automatic fix: {subject.use.no_fix})"
+    elif variable:  # `FROM ${CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX}/node` needs an ARG a person declares
+        message += " (no automatic fix: a Dockerfile expands `$` variables only from an ARG declared before it)"
     elif not valid:
         message += " (no automatic fix: the mirror name it maps to is not a valid reference)"
     elif edits is not None:
