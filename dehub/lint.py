@@ -77,7 +77,7 @@ def mirror_target(config: Config, override: str | None = None) -> Target:
     from . import mirrors
 
     name = override or config.mirror_target or mirrors.DEFAULT
-    if name == mirrors.DEFAULT and config.mirror_kinds is None:
+    if name == mirrors.ECR_PUBLIC:  # every other file moves to ECR Public anyway: `kinds` changes nothing
         return mirrors.ECR_PUBLIC_TARGET
     try:
         return mirrors.build(name, config.mirror_params, config.mirror_kinds)

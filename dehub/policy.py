@@ -76,7 +76,7 @@ class Policy:
 
     def decide(self, ref: Reference, kind: str = "") -> Decision:
         target = self.target_for(kind)
-        key = (target.name, ref.written)
+        key = (target.name, ref.written)  # two targets at most: the configured one and ECR Public
         found = self._memo.get(key)
         if found is None:
             found = self._memo[key] = self._decide(ref, target)

@@ -26,7 +26,7 @@ MIRROR_OPTION = Option(
     choices=PRESET_NAMES,
     metavar="TARGET",
     help="move images to this mirror target instead of the configured one (its parameters still come from "
-    "`mirror:` in the configuration): " + ", ".join(PRESET_NAMES),
+    "`mirror:` in the configuration)",
 )
 
 
