@@ -488,18 +488,15 @@ def _set_docs_url(config: Config, value: object, known: frozenset[str]) -> None:
         raise _KeyError(str(err)) from None
 
 
-MIRROR_KEYS = ("target", "map", "kinds", "account", "region", "prefix", "host", "project", "repository", "direct",
-               "template", "official-template", "cache")  # fmt: skip
-
-
 def _set_mirror(config: Config, value: object, known: frozenset[str]) -> None:
     from . import mirrors
 
+    keys = ("target", "map", "kinds", *mirrors.PARAMETERS)
     if not isinstance(value, dict):
-        raise _KeyError(f"expected a mapping with the keys {', '.join(MIRROR_KEYS)}, got {_describe(value)}")
+        raise _KeyError(f"expected a mapping with the keys {', '.join(keys)}, got {_describe(value)}")
     for key in value:
-        if key not in MIRROR_KEYS:
-            raise _KeyError(f"unknown key; known keys: {', '.join(MIRROR_KEYS)}", str(key))
+        if key not in keys:
+            raise _KeyError(f"unknown key; known keys: {', '.join(keys)}", str(key))
     mapping = value.get("map") or {}
     if not isinstance(mapping, dict):
         raise _KeyError(f"expected a mapping of image pattern to replacement, got {_describe(mapping)}", "map")

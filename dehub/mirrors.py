@@ -48,10 +48,11 @@ CUSTOM_PARTIAL_REASON = "the custom mirror (`mirror.cache: partial`) caches only
 
 
 class Preset:
-    """A documented target: its templates (with `{parameter}`s still to fill), store kind,
-    the parameters it needs and may take, and the file kinds it applies to by default."""
+    """A documented target (README "Choosing a mirror"): its templates, with `{parameter}`s
+    still to fill, its store kind, the parameters it needs and may take, and the file kinds it
+    applies to by default."""
 
-    __slots__ = ("name", "official", "other", "cache", "required", "optional", "kinds", "summary")
+    __slots__ = ("name", "official", "other", "cache", "required", "optional", "kinds")
 
     def __init__(
         self,
@@ -62,7 +63,6 @@ class Preset:
         required: tuple[str, ...] = (),
         optional: tuple[str, ...] = (),
         kinds: tuple[str, ...] | None = None,
-        summary: str = "",
     ) -> None:
         self.name = name
         self.official = official
@@ -71,27 +71,23 @@ class Preset:
         self.required = required  # `mirror.<key>`s it cannot do without
         self.optional = optional
         self.kinds = kinds  # None: every kind
-        self.summary = summary  # one line for `--help` and errors
 
 
 PRESETS: dict[str, Preset] = {
     preset.name: preset
     for preset in (
-        Preset(ECR_PUBLIC, "public.ecr.aws/docker/library/{name}", None, FULL,
-               summary="ECR Public's copy of the Docker Official Images (the default)"),
-        Preset(GCR, "mirror.gcr.io/library/{name}", "mirror.gcr.io/{namespace}/{name}", PARTIAL,
-               summary="Google's cache of frequently pulled Docker Hub images"),
+        Preset(ECR_PUBLIC, "public.ecr.aws/docker/library/{name}", None, FULL),
+        Preset(GCR, "mirror.gcr.io/library/{name}", "mirror.gcr.io/{namespace}/{name}", PARTIAL),
         Preset(ECR_PULL_THROUGH, "{account}.dkr.ecr.{region}.amazonaws.com/{prefix}/library/{name}",
                "{account}.dkr.ecr.{region}.amazonaws.com/{prefix}/{namespace}/{name}", ON_DEMAND,
-               required=("account", "region", "prefix"), summary="an ECR pull-through cache rule for Docker Hub"),
+               required=("account", "region", "prefix")),
         Preset(GITLAB, GITLAB_PREFIX + "/{name}", GITLAB_PREFIX + "/{namespace}/{name}", ON_DEMAND,
-               optional=("direct",), kinds=("gitlab",), summary="the GitLab Dependency Proxy (GitLab CI files)"),
+               optional=("direct",), kinds=("gitlab",)),
         Preset(HARBOR, "{host}/{project}/library/{name}", "{host}/{project}/{namespace}/{name}", ON_DEMAND,
-               required=("host", "project"), summary="a Harbor proxy-cache project"),
+               required=("host", "project")),
         Preset(ARTIFACTORY, "{host}/{repository}/library/{name}", "{host}/{repository}/{namespace}/{name}",
-               ON_DEMAND, required=("host", "repository"), summary="an Artifactory remote Docker repository"),
-        Preset(CUSTOM, "", None, FULL, optional=("template", "official-template", "cache"),
-               summary="your own templates (`mirror.template`, `mirror.official-template`)"),
+               ON_DEMAND, required=("host", "repository")),
+        Preset(CUSTOM, "", None, FULL, optional=("template", "official-template", "cache")),
     )
 }  # fmt: skip
 NAMES = tuple(PRESETS)

@@ -559,3 +559,18 @@ def test_a_variable_target_in_a_dockerfile_is_not_written_without_its_arg():
     assert "(no automatic fix: a Dockerfile expands `$` variables only from an ARG declared before it)" in (
         finding.message
     )
+
+
+def test_readme_documents_every_target_before_suppressions():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    headings = [line for line in readme.splitlines() if line.startswith("## ")]
+    assert headings[headings.index("## Choosing a mirror") + 1] == "## Suppressions"
+    section = readme.split("## Choosing a mirror\n", 1)[1].split("\n## ", 1)[0]
+    for name in NAMES:
+        assert f"\n| `{name}`" in section, name
+        assert f"target: {name}" in section, name
+    assert "prove a suggestion against the registry with `--verify` (see [verifying fixes](#verifying-fixes))" in (
+        section.lower()
+    )
