@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from .config import ConfigFinder
+    from .policy import Policy
     from .reference import Reference
 
 MIRROR_EXAMPLE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/dockerhub/{path}"
@@ -50,9 +51,12 @@ class Allowed:
         self.places: list[str] = []  # path:line
 
 
-def governed_findings(paths: list[str], here: str, finder: ConfigFinder) -> tuple[list[Finding], dict[str, int]]:
-    """The default configuration's findings in the files a new configuration in `here` would
-    govern, and how many files below keep a configuration of their own (by that file)."""
+def governed_findings(
+    paths: list[str], here: str, finder: ConfigFinder, mirror: str | None = None
+) -> tuple[list[Finding], dict[str, int]]:
+    """The default configuration's findings (with the mirror target `mirror`, from `--mirror`)
+    in the files a new configuration in `here` would govern, and how many files below keep a
+    configuration of their own (by that file). ConfigError when the target needs parameters."""
     from .discover import discover
     from .kinds import SNIFF
     from .lint import Settings
@@ -68,7 +72,7 @@ def governed_findings(paths: list[str], here: str, finder: ConfigFinder) -> tupl
                 kept[config] = kept.get(config, 0) + 1
         else:
             governed.append(target)
-    settings = Settings(None)
+    settings = Settings(None, mirror=mirror)
     results = check_files([(target.path, target.kind, settings) for target in governed], CHECK)
     return [finding for result in results for finding in result.findings], kept
 
@@ -86,8 +90,11 @@ def _sniffed(path: str) -> bool:
     return kind_for_text(source.text, path, walked=True) is not None
 
 
-def allowed_images(findings: list[Finding], relative: Callable[[str], str]) -> list[Allowed]:
-    """The images to allow for the DH002 and DH004 findings; `relative(path)` names their places.
+def allowed_images(
+    findings: list[Finding], relative: Callable[[str], str], policy: Policy | None = None
+) -> list[Allowed]:
+    """The images to allow for the DH002 and DH004 findings; `relative(path)` names their places;
+    `policy` is the one the findings were decided with (it says why an image has no mirror).
 
     An image is allowed by name (every tag), unless other tags of it have a mirror and are
     reported as DH001 here: then by name and tag, so that allowing it hides no fixable pull.
@@ -102,7 +109,7 @@ def allowed_images(findings: list[Finding], relative: Callable[[str], str]) -> l
             return None
 
     movable = {ref.familiar_name for f in findings if f.code == "DH001" and (ref := reference(f)) is not None}
-    policy = Policy()
+    policy = policy or Policy()
     found: dict[str, Allowed] = {}
     for finding in findings:
         ref = reference(finding) if finding.code in SETTLED else None
@@ -117,7 +124,7 @@ def allowed_images(findings: list[Finding], relative: Callable[[str], str]) -> l
         if finding.code == "DH004":
             reason = ("DH004", f"`{finding.site}` pulls it by default")
         else:
-            reason = ("DH002", policy.decide(ref).reason or "no known mirror")
+            reason = ("DH002", policy.decide(ref, finding.kind or "").reason or "no known mirror")
         if reason not in entry.reasons:
             entry.reasons.append(reason)
         place = f"{relative(finding.path)}:{finding.line}"
@@ -126,9 +133,12 @@ def allowed_images(findings: list[Finding], relative: Callable[[str], str]) -> l
     return sorted(found.values(), key=lambda entry: entry.name)
 
 
-def render(images: list[Allowed]) -> str:
-    """The `.dehub.yaml` text: the header, then one commented `allow` entry per image."""
+def render(images: list[Allowed], mirror: str | None = None) -> str:
+    """The `.dehub.yaml` text: the header, the mirror target (`--mirror`), then one commented
+    `allow` entry per image."""
     lines = [HEADER, "\n"]
+    if mirror is not None:
+        lines.append(f"mirror:\n  target: {mirror}\n\n")
     if not images:
         lines.append("allow: []  # nothing to allow: every Docker Hub pull here has a known mirror\n")
         return "".join(lines)

@@ -211,7 +211,7 @@ def test_init_help(capsys):
     code, out, _ = run(capsys, "init", "--help")
     assert code == 0
     assert out[0] == "usage: dehub init [OPTIONS] [PATHS...]"
-    assert "  --force     overwrite this folder's existing configuration" in out
+    assert "  " + "--force".ljust(34) + "overwrite this folder's existing configuration" in out  # aligned with --mirror
 
 
 # --- the module ----------------------------------------------------------------------------

@@ -574,3 +574,27 @@ def test_readme_documents_every_target_before_suppressions():
     assert "prove a suggestion against the registry with `--verify` (see [verifying fixes](#verifying-fixes))" in (
         section.lower()
     )
+
+
+def test_init_with_mirror_option(repo, capsys):
+    (repo / "Dockerfile").write_text("FROM node:20\nFROM myorg/app:1\n")
+    (repo / ".gitlab-ci.yml").write_text("image: myorg/ci:1\n")
+    assert main(["init", "--stdout"]) == 0
+    assert "\n  - \"myorg/app\"\n" in capsys.readouterr().out
+    assert main(["init", "--stdout", "--mirror", "gitlab-dependency-proxy"]) == 0
+    text = capsys.readouterr().out
+    assert "\nmirror:\n  target: gitlab-dependency-proxy\n\nallow:\n" in text
+    assert "\n  - \"myorg/app\"\n" in text and "myorg/ci" not in text  # the proxy serves GitLab CI files
+    unwrapped = " ".join(line.strip(" #") for line in text.splitlines())
+    assert "(the mirror target `gitlab-dependency-proxy` applies to GitLab CI files only" in unwrapped
+    assert main(["init"]) == 0 and main(["init", "--force", "--mirror", "gcr"]) == 0
+    capsys.readouterr()
+    assert main(["check", "--format", "json"]) == 1  # gcr's fixes are unsafe, and nothing is allowed
+    assert {f["fixable"] for f in json.loads(capsys.readouterr().out)["findings"]} == {"unsafe"}
+
+
+def test_init_with_a_target_that_needs_parameters_exits_2(repo, capsys):
+    (repo / "Dockerfile").write_text("FROM node:20\n")
+    assert main(["init", "--mirror", "harbor"]) == 2
+    assert "`mirror.host`: mirror target `harbor` needs `mirror.host`" in capsys.readouterr().err
+    assert not (repo / ".dehub.yaml").exists()

@@ -6,7 +6,7 @@ import os
 import sys
 
 from .args import Command, Option
-from .common import EXIT_CLEAN, EXIT_ERROR
+from .common import EXIT_CLEAN, EXIT_ERROR, MIRROR_OPTION
 
 INIT = Command(
     "dehub init [OPTIONS] [PATHS...]",
@@ -17,6 +17,7 @@ INIT = Command(
     [
         Option("--force", help="overwrite this folder's existing configuration"),
         Option("--stdout", help="print the configuration instead of writing .dehub.yaml"),
+        MIRROR_OPTION,
     ],
 )
 
@@ -50,15 +51,25 @@ def init(argv: list[str]) -> int:
             f"dehub: note: {above} configures this tree too; dehub reads only the nearest configuration, "
             f"so files here will read the new {target} instead (copy the settings you need)\n"
         )
-    findings, kept = governed_findings(options.positionals or ["."], here, finder)
+    try:
+        findings, kept = governed_findings(options.positionals or ["."], here, finder, options.mirror)
+    except ConfigError as err:  # a target with parameters: init writes a new file and has none
+        sys.stderr.write(
+            f"dehub: error: {err}; `dehub init` writes a new configuration and takes no parameters, so "
+            "choose the target in it afterwards (README, Choosing a mirror)\n"
+        )
+        return EXIT_ERROR
     for config, count in kept.items():
         notes.write(
             f"dehub: note: {count} file{' under' if count == 1 else 's under'} {os.path.relpath(config)} "
             f"keep{'s' if count == 1 else ''} that configuration; run `dehub init --force` in its folder for "
             f"{'it' if count == 1 else 'them'}\n"
         )
-    images = allowed_images(findings, lambda path: relative_path(path, here))
-    text = render(images)
+    from dehub.lint import Settings
+
+    policy = Settings(None, mirror=options.mirror).policy
+    images = allowed_images(findings, lambda path: relative_path(path, here), policy)
+    text = render(images, options.mirror)
     try:
         loads(text.encode("utf-8"), os.path.join(here, target), rules.CODES)
     except ConfigError as err:  # a bug in dehub init: never write a file that does not load
