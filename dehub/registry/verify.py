@@ -7,11 +7,14 @@ what each state means for its findings.
 
 from __future__ import annotations
 
-from .outcome import Outcome
+from .outcome import DIFFERENT, EXISTS, MISSING, NOT_CACHED, SAME, UNREACHABLE, Outcome
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
+
+    from .manifests import Manifests
+    from .transport import Budget, Clock
 
 
 class Request:
@@ -105,11 +108,175 @@ def verify(requests: Sequence[Request], options: VerifyOptions) -> dict[str, Out
     A reference holding `${...}` (a CI variable) cannot be asked and gets no entry.
     Network trouble never raises: it is an Outcome (unreachable, rate-limited, auth-required).
     """
-    from .outcome import UNREACHABLE
+    from .transport import Clock
 
+    return run(requests, options, Clock())
+
+
+def run(
+    requests: Sequence[Request],
+    options: VerifyOptions,
+    clock: Clock,
+    *,
+    wall: Callable[[], float] | None = None,
+    rng: Callable[[], float] | None = None,
+) -> dict[str, Outcome]:
+    """`verify()` with its time made injectable: `clock` (monotonic, sleeping), `wall` (the
+    cache's and Retry-After dates' time) and `rng` (backoff jitter)."""
+    import random
+    import time
+
+    from .auth import Authenticator, TokenCache
+    from .credentials import CredentialStore
+    from .endpoint import hub_api
+    from .manifests import Manifests
+    from .redact import Secrets
+    from .transport import Budget, RateLimiter, Transport
+
+    wall = wall or time.time
+    wanted = _distinct(requests)
+    budget = Budget(options.budget, clock)
+    transport = Transport(
+        timeout=options.timeout,
+        retries=options.retries,
+        budget=budget,
+        limiter=RateLimiter(options.rate, clock),
+        rng=rng or random.random,
+        wall=wall,
+    )
+    secrets = Secrets()
+    store = CredentialStore(options.docker_config)
+    lookup = _Lookup(Manifests(Authenticator(transport, store, TokenCache(clock), secrets)), options, budget, wall)
+    api = hub_api(options.hub_endpoint)
+    jobs: dict[str, str] = {}  # lookup key -> reference asked
+    hub_keys: dict[str, str] = {}  # request reference -> key of its Docker Hub lookup
+    for reference in wanted:
+        jobs[reference] = reference
+    for reference, request in wanted.items():
+        if options.digest and request.hub and "@" not in reference:
+            key = f"{api}|{_canonical(request.hub)}"
+            jobs.setdefault(key, request.hub)
+            hub_keys[reference] = key
+    results = lookup.all(jobs)
     answers: dict[str, Outcome] = {}
-    for request in requests:
-        if "${" in request.reference or request.reference in answers:
-            continue
-        answers[request.reference] = Outcome(UNREACHABLE, request.reference, detail="not implemented yet")
+    for reference, request in wanted.items():
+        answer = _combine(reference, request, results[reference], results.get(hub_keys.get(reference, "")))
+        answer.detail = secrets.scrub(answer.detail)
+        answers[reference] = answer
     return answers
+
+
+def _distinct(requests: Sequence[Request]) -> dict[str, Request]:
+    """One request per reference (a CI variable cannot be asked); on-demand if any says so."""
+    wanted: dict[str, Request] = {}
+    for request in requests:
+        if "${" in request.reference:
+            continue
+        held = wanted.get(request.reference)
+        if held is None:
+            wanted[request.reference] = Request(request.reference, request.hub, request.on_demand)
+        else:
+            held.hub = held.hub or request.hub
+            held.on_demand = held.on_demand or request.on_demand
+    return wanted
+
+
+def _canonical(reference: str) -> str:
+    from ..reference import ReferenceError, parse
+
+    try:
+        return parse(reference).canonical
+    except ReferenceError:
+        return reference
+
+
+class _Lookup:
+    """Runs the distinct lookups on a bounded pool, through the cache."""
+
+    def __init__(self, manifests: Manifests, options: VerifyOptions, budget: Budget, wall: Callable[[], float]) -> None:
+        from .cache import AnswerCache
+
+        self.manifests = manifests
+        self.options = options
+        self.budget = budget
+        self.cache = (
+            AnswerCache(options.cache_dir, options.hit_ttl, options.miss_ttl, wall) if options.use_cache else None
+        )
+
+    def all(self, jobs: dict[str, str]) -> dict[str, Outcome]:
+        results: dict[str, Outcome] = {}
+        workers = max(1, min(self.options.concurrency, len(jobs)))
+        if workers == 1:
+            for key, reference in jobs.items():
+                results[key] = self.one(key, reference)
+        else:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dehub-verify") as pool:
+                futures = {key: pool.submit(self.one, key, reference) for key, reference in jobs.items()}
+                results = {key: future.result() for key, future in futures.items()}
+        if self.cache is not None:
+            self.cache.save()
+        return results
+
+    def one(self, key: str, reference: str) -> Outcome:
+        """The answer for one lookup; never raises."""
+        from .endpoint import locate
+
+        try:
+            if self.cache is not None:
+                cached = self.cache.get(key)
+                if cached is not None:
+                    return Outcome(cached.state, reference, cached.digest, None, f"{cached.detail} (cached)")
+            if self.budget.remaining() <= 0:
+                return Outcome(
+                    UNREACHABLE, reference, detail=f"the time budget ({self.options.budget:g} s) ran out before asking"
+                )
+            try:
+                target = locate(reference, self.options.hub_endpoint)
+            except ValueError as error:
+                return Outcome(UNREACHABLE, reference, detail=f"not a reference dehub can ask about ({error})")
+            outcome = self.manifests.lookup(reference, target)
+            if self.cache is not None:
+                self.cache.put(key, outcome)
+            return outcome
+        except Exception as error:  # noqa: BLE001 - a bug must cost one answer, not the run
+            return Outcome(UNREACHABLE, reference, detail=f"dehub failed while asking ({type(error).__name__})")
+
+
+def _combine(reference: str, request: Request, mirror: Outcome, hub: Outcome | None) -> Outcome:
+    """The request's outcome from the mirror's answer and, with --verify=digest, Docker Hub's."""
+    if mirror.state == MISSING and request.on_demand:
+        return Outcome(
+            NOT_CACHED,
+            reference,
+            None,
+            None,
+            f"{mirror.detail}: not cached yet; the pull-through cache fetches it on first pull",
+        )
+    if mirror.state != EXISTS:
+        return Outcome(mirror.state, reference, mirror.digest, None, mirror.detail)
+    if "@" in reference and request.hub is not None:
+        return Outcome(
+            EXISTS, reference, mirror.digest, None, f"{mirror.detail} (a digest pin is checked on the mirror)"
+        )
+    if hub is None:
+        return Outcome(EXISTS, reference, mirror.digest, None, mirror.detail)
+    if hub.state == EXISTS and hub.digest and mirror.digest:
+        if hub.digest == mirror.digest:
+            return Outcome(SAME, reference, mirror.digest, hub.digest, f"{mirror.detail}, same digest as Docker Hub")
+        return Outcome(
+            DIFFERENT,
+            reference,
+            mirror.digest,
+            hub.digest,
+            f"{mirror.detail}, but its digest differs from Docker Hub's: the mirror lags",
+        )
+    why = hub.detail if hub.state != EXISTS else "a digest could not be read"
+    return Outcome(
+        EXISTS,
+        reference,
+        mirror.digest,
+        hub.digest,
+        f"{mirror.detail}; digest comparison incomplete (Docker Hub: {why})",
+    )

@@ -1,0 +1,204 @@
+"""Getting past a registry's `401`: anonymous or credentialed bearer tokens, or Basic auth.
+
+The flow is the one every OCI client follows: ask; on 401 read the `WWW-Authenticate`
+challenge; for `Bearer realm=…,service=…` get a token from the realm for the scope
+`repository:NAME:pull` (anonymously, or with the registry's Docker credentials as Basic auth),
+for `Basic` send the credentials; ask again once. Tokens are cached per (realm, service, scope)
+for their lifetime and shared by all threads, with one fetch in flight per key; each host's
+challenge is remembered so later requests carry a token from the start instead of earning a
+401 first.
+
+Credentials travel only over HTTPS or to a loopback host. Failures are `AuthFailure` with an
+outcome state and a detail that names hosts and users, never a secret.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from urllib.parse import urlencode, urlsplit
+
+from .challenge import Challenge, parse_challenges
+from .outcome import AUTH_REQUIRED, RATE_LIMITED, UNREACHABLE
+from .transport import TransportError, describe, is_loopback
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .credentials import Credentials, CredentialStore
+    from .redact import Secrets
+    from .transport import Clock, Response, Transport
+
+DEFAULT_TOKEN_LIFETIME = 60.0  # the distribution token spec's default for a missing expires_in
+TOKEN_BODY_MAX = 1024 * 1024
+_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/=:")
+
+
+class AuthFailure(Exception):
+    """Authentication could not be completed; `state` is the Outcome state it amounts to."""
+
+    def __init__(self, state: str, detail: str) -> None:
+        super().__init__(detail)
+        self.state = state
+        self.detail = detail
+
+
+class TokenCache:
+    """Bearer tokens by (realm, service, scope), valid until shortly before they expire."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._tokens: dict[tuple[str, str, str], tuple[str, float]] = {}
+        self._locks: dict[tuple[str, str, str], threading.Lock] = {}
+        self._lock = threading.Lock()
+        self.fetches = 0
+
+    def get(self, key: tuple[str, str, str], fetch: Callable[[], tuple[str, float]]) -> str:
+        """The cached token, or the one `fetch` returns (token, lifetime in seconds)."""
+        with self._lock:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:  # one fetch per key at a time: the other threads wait and share it
+            with self._lock:
+                held = self._tokens.get(key)
+            if held is not None and held[1] > self.clock.now():
+                return held[0]
+            token, lifetime = fetch()
+            margin = min(10.0, lifetime / 10)
+            with self._lock:
+                self._tokens[key] = (token, self.clock.now() + lifetime - margin)
+                self.fetches += 1
+            return token
+
+    def forget(self, key: tuple[str, str, str]) -> None:
+        with self._lock:
+            self._tokens.pop(key, None)
+
+
+def may_carry_secrets(url: str) -> bool:
+    """Credentials go over HTTPS, or in the clear only to this machine."""
+    parts = urlsplit(url)
+    return parts.scheme == "https" or (parts.scheme == "http" and is_loopback(parts.hostname or ""))
+
+
+def choose(challenges: list[Challenge]) -> Challenge | None:
+    """Bearer when offered (it needs no stored secret), else Basic, else nothing we speak."""
+    for scheme in ("bearer", "basic"):
+        for challenge in challenges:
+            if challenge.scheme == scheme and (scheme == "basic" or challenge.params.get("realm")):
+                return challenge
+    return None
+
+
+class Authenticator:
+    """Sends requests for one run, answering auth challenges on the way."""
+
+    def __init__(self, transport: Transport, store: CredentialStore, tokens: TokenCache, secrets: Secrets) -> None:
+        self.transport = transport
+        self.store = store
+        self.tokens = tokens
+        self.secrets = secrets
+        self._challenges: dict[str, Challenge] = {}
+        self._lock = threading.Lock()
+
+    def request(
+        self, method: str, url: str, *, host: str, repo: str, headers: dict[str, str], max_body: int, probe: bool
+    ) -> Response:
+        """The registry's answer, authenticated as needed; AuthFailure when 401/403 remain."""
+        scope = f"repository:{repo}:pull"
+        with self._lock:
+            challenge = self._challenges.get(host)
+        authorization = self._authorization(host, url, challenge, scope) if challenge is not None else None
+        for round_ in range(2):
+            sent = dict(headers)
+            if authorization is not None:
+                sent["Authorization"] = authorization
+            response = self.transport.request(method, url, sent, max_body=max_body, probe=probe)
+            if response.status != 401 or round_ == 1:
+                break
+            offered = choose(parse_challenges(response.header("www-authenticate") or ""))
+            if offered is None:
+                raise AuthFailure(AUTH_REQUIRED, f"{host} asks for a login dehub cannot answer (no Bearer or Basic)")
+            if authorization is not None and challenge is not None and challenge.scheme == "bearer":
+                self.tokens.forget(_token_key(challenge, scope))  # perhaps expired early: fetch anew
+            with self._lock:
+                self._challenges[host] = offered
+            challenge = offered
+            authorization = self._authorization(host, url, offered, scope)
+        if response.status in (401, 403):
+            raise AuthFailure(AUTH_REQUIRED, self._refusal(host, response.status, authorization is not None))
+        return response
+
+    def _refusal(self, host: str, status: int, authenticated: bool) -> str:
+        credentials, note = self.store.lookup(host)
+        if credentials is not None:
+            return f"{host} refused access for user {credentials.username!r} (HTTP {status})"
+        if note:
+            return f"{host} refused anonymous access (HTTP {status}); {note}"
+        how = "with an anonymous token" if authenticated else "anonymously"
+        return f"{host} refused access {how} (HTTP {status}); `docker login {host}` if it needs a login"
+
+    def _authorization(self, host: str, url: str, challenge: Challenge, scope: str) -> str:
+        credentials, note = self.store.lookup(host)
+        if credentials is not None:
+            self.secrets.add(credentials.password, credentials.basic(), credentials.basic()[6:])
+        if challenge.scheme == "basic":
+            if credentials is None:
+                extra = f"; {note}" if note else ""
+                raise AuthFailure(AUTH_REQUIRED, f"{host} requires a login (`docker login {host}`){extra}")
+            if not may_carry_secrets(url):
+                raise AuthFailure(AUTH_REQUIRED, f"{host} asks for a password over plain HTTP; not sent")
+            return credentials.basic()
+        realm = challenge.params["realm"]
+        if not may_carry_secrets(realm):
+            credentials = None  # an anonymous token is still worth asking for
+        key = _token_key(challenge, scope)
+        token = self.tokens.get(key, lambda: self._fetch_token(challenge, scope, credentials))
+        return f"Bearer {token}"
+
+    def _fetch_token(self, challenge: Challenge, scope: str, credentials: Credentials | None) -> tuple[str, float]:
+        realm = challenge.params["realm"]
+        where = describe(realm)
+        query: dict[str, str] = {}
+        if challenge.params.get("service"):
+            query["service"] = challenge.params["service"]
+        query["scope"] = scope
+        headers = {"Accept": "application/json"}
+        if credentials is not None:
+            query["account"] = credentials.username
+            headers["Authorization"] = credentials.basic()
+        url = realm + ("&" if urlsplit(realm).query else "?") + urlencode(query)
+        if urlsplit(realm).scheme not in ("http", "https"):
+            raise AuthFailure(UNREACHABLE, f"the token service address of {where} is not an http(s) URL")
+        try:
+            response = self.transport.request("GET", url, headers, max_body=TOKEN_BODY_MAX)
+        except TransportError as error:
+            raise AuthFailure(UNREACHABLE, f"token service: {error}") from None
+        if response.status in (401, 403):
+            who = f"user {credentials.username!r}" if credentials is not None else "an anonymous token"
+            raise AuthFailure(AUTH_REQUIRED, f"the token service {where} refused {who} (HTTP {response.status})")
+        if response.status == 429:
+            raise AuthFailure(RATE_LIMITED, f"the token service {where} answered 429 Too Many Requests")
+        if response.status != 200:
+            raise AuthFailure(UNREACHABLE, f"the token service {where} answered HTTP {response.status}")
+        return self._read_token(response, where)
+
+    def _read_token(self, response: Response, where: str) -> tuple[str, float]:
+        try:
+            data = json.loads(response.body)
+        except ValueError:
+            raise AuthFailure(UNREACHABLE, f"the token service {where} did not answer JSON") from None
+        token = data.get("token") or data.get("access_token") if isinstance(data, dict) else None
+        if not isinstance(token, str) or not token:
+            raise AuthFailure(UNREACHABLE, f"the token service {where} answered without a token")
+        self.secrets.add(token)
+        if len(token) > 64 * 1024 or not _TOKEN_CHARS.issuperset(token):
+            raise AuthFailure(UNREACHABLE, f"the token service {where} answered a token dehub cannot send")
+        lifetime = data.get("expires_in")
+        if not isinstance(lifetime, (int, float)) or isinstance(lifetime, bool) or lifetime <= 0:
+            lifetime = DEFAULT_TOKEN_LIFETIME
+        return token, float(min(lifetime, 24 * 3600))
+
+
+def _token_key(challenge: Challenge, scope: str) -> tuple[str, str, str]:
+    return (challenge.params.get("realm", ""), challenge.params.get("service", ""), scope)

@@ -1,0 +1,192 @@
+"""Registry credentials the way `docker login` left them: the Docker config file and helpers.
+
+Lookup follows the Docker CLI: `credHelpers[host]` names a helper for one registry, else
+`credsStore` names the default helper, else the file's `auths` entry is used (`auth` is
+base64 of `user:password`, or `username`/`password` fields). Keys in `auths` may be written as
+URLs (`https://registry.example.com/v1/`); like docker, only the host part is compared, and
+Docker Hub's key is `https://index.docker.io/v1/`. A helper is run as `docker-credential-NAME
+get` with the server on stdin and answers JSON `{"Username", "Secret"}`.
+
+Nothing is looked up until a registry asks for authentication, and what goes wrong (no file,
+a missing helper, a malformed entry) is a short note for the outcome's detail, never an
+exception and never the secret itself: `Credentials.__repr__` hides the password.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+
+HUB_KEY = "https://index.docker.io/v1/"
+HUB_HOSTS = frozenset(("docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"))
+HELPER_TIMEOUT = 10.0
+_NOT_FOUND = "credentials not found"
+
+
+class Credentials:
+    """A user name and password (or token) for Basic auth; never printed."""
+
+    __slots__ = ("username", "password")
+
+    def __init__(self, username: str, password: str) -> None:
+        self.username = username
+        self.password = password
+
+    def basic(self) -> str:
+        """The `Authorization` header value."""
+        import base64
+
+        pair = f"{self.username}:{self.password}".encode()
+        return "Basic " + base64.b64encode(pair).decode("ascii")
+
+    def __repr__(self) -> str:
+        return f"Credentials({self.username!r}, password=<hidden>)"
+
+
+def config_path(explicit: str | None = None) -> str:
+    """`explicit` (a file, or a folder holding config.json), else $DOCKER_CONFIG, else ~/.docker."""
+    if explicit:
+        return os.path.join(explicit, "config.json") if os.path.isdir(explicit) else explicit
+    folder = os.environ.get("DOCKER_CONFIG") or os.path.join(os.path.expanduser("~"), ".docker")
+    return os.path.join(folder, "config.json")
+
+
+def server_key(host: str) -> str:
+    """The name docker stores a registry's credentials under (Docker Hub's is a URL)."""
+    return HUB_KEY if host.lower() in HUB_HOSTS else host
+
+
+def hostname_of(key: str) -> str:
+    """docker's ConvertToHostname: drop the scheme and everything after the first `/`."""
+    for scheme in ("http://", "https://"):
+        if key.startswith(scheme):
+            key = key[len(scheme) :]
+            break
+    return key.split("/", 1)[0]
+
+
+class CredentialStore:
+    """Looks credentials up once per host per run (helpers can be slow), thread-safe."""
+
+    def __init__(self, path: str | None = None, helper_timeout: float = HELPER_TIMEOUT) -> None:
+        self.path = config_path(path)
+        self.helper_timeout = helper_timeout
+        self._config: dict[str, object] | None = None
+        self._config_note = ""
+        self._found: dict[str, tuple[Credentials | None, str]] = {}
+        self._lock = threading.Lock()
+
+    def lookup(self, host: str) -> tuple[Credentials | None, str]:
+        """(credentials or None, a note saying why there are none when something went wrong)."""
+        with self._lock:
+            if host not in self._found:
+                self._found[host] = self._lookup(host)
+            return self._found[host]
+
+    def _load(self) -> dict[str, object]:
+        if self._config is None:
+            self._config = {}
+            try:
+                with open(self.path, "rb") as handle:
+                    data = json.loads(handle.read(1024 * 1024))
+            except FileNotFoundError:
+                return self._config
+            except (OSError, ValueError):
+                self._config_note = f"cannot read the Docker config {self.path}"
+                return self._config
+            if isinstance(data, dict):
+                self._config = data
+            else:
+                self._config_note = f"the Docker config {self.path} is not a JSON object"
+        return self._config
+
+    def _lookup(self, host: str) -> tuple[Credentials | None, str]:
+        config = self._load()
+        if self._config_note:
+            return None, self._config_note
+        key = server_key(host)
+        helpers = config.get("credHelpers")
+        helper = None
+        if isinstance(helpers, dict):
+            helper = helpers.get(key) or helpers.get(host)
+            if helper is None and key == HUB_KEY:
+                helper = next((helpers[name] for name in HUB_HOSTS if name in helpers), None)
+        if helper is None:
+            store = config.get("credsStore")
+            helper = store if isinstance(store, str) and store else None
+        if isinstance(helper, str) and helper:
+            found, note = run_helper(helper, key, self.helper_timeout)
+            if found is not None or note:
+                return found, note
+        return self._from_auths(config, key)
+
+    def _from_auths(self, config: dict[str, object], key: str) -> tuple[Credentials | None, str]:
+        auths = config.get("auths")
+        if not isinstance(auths, dict):
+            return None, ""
+        entry = auths.get(key)
+        if entry is None:
+            wanted = hostname_of(key)
+            entry = next((value for name, value in auths.items() if hostname_of(name) == wanted), None)
+        if not isinstance(entry, dict):
+            return None, ""
+        shown = hostname_of(key)
+        encoded = entry.get("auth")
+        if isinstance(encoded, str) and encoded:
+            import base64
+            import binascii
+
+            try:
+                pair = base64.b64decode(encoded, validate=False).decode("utf-8")
+            except (binascii.Error, UnicodeDecodeError):
+                return None, f"the Docker config entry for {shown} has an unreadable `auth`"
+            username, colon, password = pair.partition(":")
+            if not colon:
+                return None, f"the Docker config entry for {shown} has an unreadable `auth`"
+            return Credentials(username, password.strip("\x00")), ""
+        user, secret = entry.get("username"), entry.get("password")
+        if isinstance(user, str) and isinstance(secret, str) and user:
+            return Credentials(user, secret), ""
+        if entry.get("identitytoken"):
+            return None, f"the Docker config holds an identity token for {shown}, which dehub cannot use"
+        return None, ""
+
+
+def run_helper(name: str, server: str, timeout: float = HELPER_TIMEOUT) -> tuple[Credentials | None, str]:
+    """Ask `docker-credential-NAME get`; (None, "") when it has nothing for this server."""
+    import subprocess
+
+    program = f"docker-credential-{name}"
+    if not name.replace("-", "").replace("_", "").replace(".", "").isalnum():
+        return None, f"the credential helper name {name!r} is not valid"
+    try:
+        done = subprocess.run(
+            [program, "get"],
+            input=server.encode(),
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except FileNotFoundError:
+        return None, f"the credential helper {program} is not installed (named in the Docker config)"
+    except subprocess.TimeoutExpired:
+        return None, f"the credential helper {program} did not answer within {timeout:g} s"
+    except OSError as error:
+        return None, f"the credential helper {program} could not run ({error.strerror or type(error).__name__})"
+    if done.returncode != 0:
+        if _NOT_FOUND in done.stdout.decode("utf-8", "replace").lower():
+            return None, ""
+        return None, f"the credential helper {program} failed (exit {done.returncode})"
+    try:
+        data = json.loads(done.stdout)
+    except ValueError:
+        return None, f"the credential helper {program} did not answer JSON"
+    if not isinstance(data, dict):
+        return None, f"the credential helper {program} did not answer a JSON object"
+    username, secret = data.get("Username"), data.get("Secret")
+    if not isinstance(username, str) or not isinstance(secret, str) or not secret:
+        return None, ""
+    if username == "<token>":
+        return None, f"the credential helper {program} holds an identity token, which dehub cannot use"
+    return Credentials(username, secret), ""
