@@ -51,6 +51,7 @@ class Manifests:
     def __init__(self, auth: Authenticator) -> None:
         self.auth = auth
         self._schemes: dict[str, str] = {}
+        self._probing: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def lookup(self, reference: str, target: Target) -> Outcome:
@@ -89,32 +90,45 @@ class Manifests:
         return "sha256:" + hashlib.sha256(response.body).hexdigest()
 
     def _ask(self, target: Target, method: str, max_body: int) -> Response:
-        """One authenticated request, HTTPS first then plain HTTP for a loopback host."""
-        path = f"/v2/{target.repo}/manifests/{target.ref}"
-        headers = {"Accept": ACCEPT, "User-Agent": user_agent()}
+        """One authenticated request, HTTPS first then plain HTTP for a loopback host.
+
+        The first request to a host with several possible schemes finds out which one it
+        speaks while the other threads asking that host wait, so it is probed once a run.
+        """
+        if len(target.bases) == 1:
+            return self._send(target, target.bases[0], method, max_body, probe=False)
         with self._lock:
             known = self._schemes.get(target.host)
-        bases = (known,) if known is not None else target.bases
-        for index, base in enumerate(bases):
-            probe = index + 1 < len(bases)
-            try:
-                response = self.auth.request(
-                    method,
-                    base + path,
-                    host=target.host,
-                    repo=target.repo,
-                    headers=headers,
-                    max_body=max_body,
-                    probe=probe,
-                )
-            except TransportError as error:
-                if probe and error.kind == "tls":
-                    continue
-                raise
+            probing = self._probing.setdefault(target.host, threading.Lock())
+        if known is not None:
+            return self._send(target, known, method, max_body, probe=False)
+        with probing:
             with self._lock:
-                self._schemes[target.host] = base
+                known = self._schemes.get(target.host)
+            if known is not None:
+                return self._send(target, known, method, max_body, probe=False)
+            for base in target.bases[:-1]:
+                try:
+                    response = self._send(target, base, method, max_body, probe=True)
+                except TransportError as error:
+                    if error.kind != "tls":
+                        raise
+                    continue
+                with self._lock:
+                    self._schemes[target.host] = base
+                return response
+            last = target.bases[-1]
+            response = self._send(target, last, method, max_body, probe=False)
+            with self._lock:
+                self._schemes[target.host] = last
             return response
-        raise AssertionError("unreachable")  # pragma: no cover - the last base returns or raises
+
+    def _send(self, target: Target, base: str, method: str, max_body: int, probe: bool) -> Response:
+        path = f"/v2/{target.repo}/manifests/{target.ref}"
+        headers = {"Accept": ACCEPT, "User-Agent": user_agent()}
+        return self.auth.request(
+            method, base + path, host=target.host, repo=target.repo, headers=headers, max_body=max_body, probe=probe
+        )
 
 
 def _not_found_or_failure(reference: str, target: Target, shown: str, response: Response) -> Outcome:

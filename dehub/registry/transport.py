@@ -122,7 +122,8 @@ class RateLimiter:
             if wait > 0 and wait > budget.remaining():
                 self._buckets[host] = (tokens + 1.0, now)  # not taken after all
                 raise TransportError("budget", f"{host}: the time budget ends before the rate cap allows a request")
-        self.clock.sleep(wait)
+        if wait > 0:
+            self.clock.sleep(wait)
 
 
 def describe(url: str) -> str:

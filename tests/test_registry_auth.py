@@ -1,0 +1,342 @@
+"""dehub.registry challenge parsing, tokens, Docker credentials and helpers, secret redaction."""
+
+import base64
+import json
+import os
+import stat
+import threading
+
+import pytest
+from registryfake import FakeClock, FakeRegistry
+
+from dehub.registry import outcome as o
+from dehub.registry.auth import TokenCache
+from dehub.registry.challenge import Challenge, parse_challenges
+from dehub.registry.credentials import HUB_KEY, Credentials, CredentialStore, hostname_of, run_helper
+from dehub.registry.verify import Request, VerifyOptions, run, verify
+
+# ---- challenges
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (
+            (
+                'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",'
+                'scope="repository:library/node:pull"'
+            ),
+            [
+                Challenge(
+                    "bearer",
+                    {
+                        "realm": "https://auth.docker.io/token",
+                        "service": "registry.docker.io",
+                        "scope": "repository:library/node:pull",
+                    },
+                )
+            ],
+        ),
+        ('Basic realm="Registry Realm"', [Challenge("basic", {"realm": "Registry Realm"})]),
+        # several challenges in one header, case-insensitive schemes and names, spaces around `=`
+        (
+            'bEaReR  Realm = "https://a/t" , SERVICE=s, Basic realm="b"',
+            [Challenge("bearer", {"realm": "https://a/t", "service": "s"}), Challenge("basic", {"realm": "b"})],
+        ),
+        # quoted strings with escapes and commas inside
+        (r'Bearer realm="a\"b,c\\d",scope="x"', [Challenge("bearer", {"realm": 'a"b,c\\d', "scope": "x"})]),
+        # unquoted URL values (lenient), token68 and bare schemes
+        (
+            "Bearer realm=https://r/token?x=1,service=s, Negotiate abc==, NTLM",
+            [
+                Challenge("bearer", {"realm": "https://r/token?x=1", "service": "s"}),
+                Challenge("negotiate", {}, token68="abc=="),
+                Challenge("ntlm", {}),
+            ],
+        ),
+        # the first of repeated parameters wins; empty and junk headers
+        ('Basic realm="one", realm="two"', [Challenge("basic", {"realm": "one"})]),
+        ("", []),
+        (" , ,", []),
+        ('Bearer realm="unterminated', [Challenge("bearer", {"realm": "unterminated"})]),
+    ],
+)
+def test_parse_challenges(header, expected):
+    assert parse_challenges(header) == expected
+
+
+# ---- tokens
+
+
+def test_token_cache_shares_one_fetch_between_threads_and_expires():
+    clock = FakeClock()
+    cache = TokenCache(clock)
+    calls = []
+    gate = threading.Event()
+
+    def fetch():
+        calls.append(1)
+        gate.wait(2)
+        return f"token{len(calls)}", 100.0
+
+    key = ("https://r/token", "svc", "repository:a:pull")
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(cache.get(key, fetch))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    gate.set()
+    for thread in threads:
+        thread.join()
+    assert results == ["token1"] * 8 and len(calls) == 1
+    clock.time += 89.0  # lifetime 100 minus a 10 s margin
+    assert cache.get(key, fetch) == "token1"
+    clock.time += 2.0
+    assert cache.get(key, fetch) == "token2"
+    assert cache.get(("https://r/token", "svc", "repository:b:pull"), fetch) == "token3"
+
+
+def options(tmp_path, **extra):
+    extra.setdefault("docker_config", str(tmp_path / "docker" / "config.json"))
+    extra.setdefault("cache_dir", str(tmp_path / "cache"))
+    return VerifyOptions(**extra)
+
+
+def test_anonymous_token_flow_one_token_per_repository_scope(tmp_path):
+    with FakeRegistry(auth="bearer") as fake:
+        fake.put("library/node", "20")
+        fake.put("library/node", "22")
+        fake.put("library/alpine", "3")
+        refs = [f"{fake.host}/library/node:20", f"{fake.host}/library/node:22", f"{fake.host}/library/alpine:3"]
+        answers = verify([Request(r) for r in refs], options(tmp_path, concurrency=1))
+        assert {r: a.state for r, a in answers.items()} == dict.fromkeys(refs, o.EXISTS)
+        tokens = fake.requests(prefix="/token")
+        assert len(tokens) == 2
+        assert sorted(path.split("scope=")[1] for _, path, _ in tokens) == [
+            "repository%3Alibrary%2Falpine%3Apull",
+            "repository%3Alibrary%2Fnode%3Apull",
+        ]
+        assert all("Authorization" not in headers for _, _, headers in tokens)  # anonymous
+        # the host's challenge is remembered: node:22 and alpine:3 carry a token from the start
+        heads = fake.requests("HEAD")
+        assert [h[2].get("Authorization") is not None for h in heads] == [False, True, True, True]
+
+
+def test_token_with_docker_config_credentials(tmp_path):
+    with FakeRegistry(auth="bearer", users={"alice": "s3cret-pw"}, token_needs_login=True) as fake:
+        fake.put("team/app", "1")
+        write_config(tmp_path, {"auths": {fake.host: {"auth": b64("alice:s3cret-pw")}}})
+        answers = verify([Request(f"{fake.host}/team/app:1")], options(tmp_path))
+        assert answers[f"{fake.host}/team/app:1"].state == o.EXISTS
+        token_request = fake.requests(prefix="/token")[0]
+        assert token_request[2]["Authorization"] == "Basic " + b64("alice:s3cret-pw")
+        assert "account=alice" in token_request[1]
+
+
+def test_token_refused_without_credentials_is_auth_required(tmp_path):
+    with FakeRegistry(auth="bearer", users={"alice": "pw"}, token_needs_login=True) as fake:
+        fake.put("team/app", "1")
+        answer = verify([Request(f"{fake.host}/team/app:1")], options(tmp_path))[f"{fake.host}/team/app:1"]
+        assert answer.state == o.AUTH_REQUIRED
+        assert answer.detail == f"the token service {fake.host}/token refused an anonymous token (HTTP 401)"
+
+
+def test_basic_auth_from_docker_config_forms(tmp_path):
+    with FakeRegistry(auth="basic", users={"bob": "hunter22"}) as fake:
+        fake.put("x/y", "1")
+        ref = f"{fake.host}/x/y:1"
+        for entry_key, entry in [
+            (fake.host, {"auth": b64("bob:hunter22")}),
+            (f"https://{fake.host}/v1/", {"auth": b64("bob:hunter22")}),
+            (f"http://{fake.host}", {"username": "bob", "password": "hunter22"}),
+        ]:
+            write_config(tmp_path, {"auths": {entry_key: entry}})
+            answer = verify([Request(ref)], options(tmp_path, use_cache=False))[ref]
+            assert answer.state == o.EXISTS, (entry_key, answer)
+        write_config(tmp_path, {"auths": {fake.host: {"auth": b64("bob:wrong")}}})
+        answer = verify([Request(ref)], options(tmp_path, use_cache=False))[ref]
+        assert answer.state == o.AUTH_REQUIRED
+        assert answer.detail == f"{fake.host} refused access for user 'bob' (HTTP 401)"
+        write_config(tmp_path, {})
+        answer = verify([Request(ref)], options(tmp_path, use_cache=False))[ref]
+        assert (answer.state, answer.detail) == (
+            o.AUTH_REQUIRED,
+            f"{fake.host} requires a login (`docker login {fake.host}`)",
+        )
+
+
+def test_docker_config_lookup_matches_hosts_like_docker(tmp_path):
+    path = write_config(
+        tmp_path,
+        {
+            "auths": {
+                "https://index.docker.io/v1/": {"auth": b64("hubuser:hubpw")},
+                "https://registry.example.com/v2/": {"auth": b64("eu:epw")},
+                "broken.example": {"auth": "!!notbase64"},
+                "token.example": {"identitytoken": "abc"},
+            }
+        },
+    )
+    store = CredentialStore(path)
+    for host in ("docker.io", "registry-1.docker.io", "index.docker.io"):
+        found, note = store.lookup(host)
+        assert (found.username, found.password, note) == ("hubuser", "hubpw", "")
+    found, _ = store.lookup("registry.example.com")
+    assert (found.username, found.password) == ("eu", "epw")
+    assert store.lookup("other.example") == (None, "")
+    assert store.lookup("broken.example") == (
+        None,
+        "the Docker config entry for broken.example has an unreadable `auth`",
+    )
+    assert store.lookup("token.example")[1].startswith("the Docker config holds an identity token")
+    assert hostname_of("https://index.docker.io/v1/") == "index.docker.io"
+
+
+def test_unreadable_docker_config_is_a_note(tmp_path):
+    path = tmp_path / "config.json"
+    path.write_text("{not json")
+    assert CredentialStore(str(path)).lookup("h") == (None, f"cannot read the Docker config {path}")
+    assert CredentialStore(str(tmp_path / "absent.json")).lookup("h") == (None, "")
+    path.write_text("[]")
+    assert CredentialStore(str(tmp_path)).lookup("h")[1].endswith("is not a JSON object")
+
+
+HELPER = """#!/bin/sh
+read server
+echo "$server" >> "%(log)s"
+case "$server" in
+  %(host)s) printf '{"ServerURL":"%%s","Username":"carol","Secret":"helper-pw-9"}' "$server" ;;
+  https://index.docker.io/v1/) printf '{"Username":"<token>","Secret":"idtoken"}' ;;
+  *) echo "credentials not found in native keychain"; exit 1 ;;
+esac
+"""
+
+
+def install_helper(tmp_path, monkeypatch, name, host):
+    folder = tmp_path / "bin"
+    folder.mkdir(exist_ok=True)
+    script = folder / f"docker-credential-{name}"
+    script.write_text(HELPER % {"log": tmp_path / "helper.log", "host": host})
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    return tmp_path / "helper.log"
+
+
+@pytest.mark.parametrize("form", ["credHelpers", "credsStore"])
+def test_credential_helper(tmp_path, monkeypatch, form):
+    with FakeRegistry(auth="basic", users={"carol": "helper-pw-9"}) as fake:
+        fake.put("x/y", "1")
+        log = install_helper(tmp_path, monkeypatch, "fake", fake.host)
+        config = {"credHelpers": {fake.host: "fake"}} if form == "credHelpers" else {"credsStore": "fake"}
+        write_config(tmp_path, config)
+        ref = f"{fake.host}/x/y:1"
+        answers = verify([Request(ref), Request(f"{fake.host}/x/y:2")], options(tmp_path))
+        assert answers[ref].state == o.EXISTS
+        assert answers[f"{fake.host}/x/y:2"].state == o.MISSING
+        assert log.read_text() == f"{fake.host}\n"  # asked once per host per run
+
+
+def test_credential_helper_answers(tmp_path, monkeypatch):
+    install_helper(tmp_path, monkeypatch, "fake", "r.example")
+    found, note = run_helper("fake", "r.example")
+    assert (found.username, found.password, note) == ("carol", "helper-pw-9", "")
+    assert run_helper("fake", "other.example") == (None, "")
+    assert run_helper("fake", HUB_KEY) == (
+        None,
+        "the credential helper docker-credential-fake holds an identity token, which dehub cannot use",
+    )
+    assert run_helper("absent-xyz", "r.example") == (
+        None,
+        "the credential helper docker-credential-absent-xyz is not installed (named in the Docker config)",
+    )
+    assert run_helper("../evil", "r.example")[1] == "the credential helper name '../evil' is not valid"
+
+
+def test_missing_helper_is_a_clear_detail_not_a_crash(tmp_path):
+    with FakeRegistry(auth="basic", users={"u": "p"}) as fake:
+        fake.put("x/y", "1")
+        write_config(tmp_path, {"credsStore": "absent-xyz"})
+        ref = f"{fake.host}/x/y:1"
+        answer = verify([Request(ref)], options(tmp_path))[ref]
+        assert answer.state == o.AUTH_REQUIRED
+        assert "docker-credential-absent-xyz is not installed" in answer.detail
+
+
+def test_missing_helper_does_not_matter_for_an_anonymous_registry(tmp_path):
+    with FakeRegistry() as fake:
+        fake.put("x/y", "1")
+        write_config(tmp_path, {"credsStore": "absent-xyz"})
+        ref = f"{fake.host}/x/y:1"
+        assert verify([Request(ref)], options(tmp_path))[ref].state == o.EXISTS
+
+
+def test_403_is_auth_required(tmp_path):
+    with FakeRegistry() as fake:
+        fake.faults = [("status", 403, {})]
+        ref = f"{fake.host}/x/y:1"
+        answer = verify([Request(ref)], options(tmp_path))[ref]
+        assert answer.state == o.AUTH_REQUIRED
+        assert answer.detail.startswith(f"{fake.host} refused access anonymously (HTTP 403)")
+
+
+def test_unknown_scheme_is_auth_required(tmp_path):
+    with FakeRegistry() as fake:
+        fake.faults = [("status", 401, {"WWW-Authenticate": "Negotiate"})]
+        ref = f"{fake.host}/x/y:1"
+        answer = verify([Request(ref)], options(tmp_path))[ref]
+        assert (answer.state, answer.detail) == (
+            o.AUTH_REQUIRED,
+            f"{fake.host} asks for a login dehub cannot answer (no Bearer or Basic)",
+        )
+
+
+# ---- secrets never show
+
+
+def test_no_secret_in_any_detail_exception_or_repr(tmp_path, capsys):
+    password = "pw-Do-Not-Print-7731"
+    with FakeRegistry(auth="bearer", users={"dave": password}, token_needs_login=True) as fake:
+        fake.put("x/y", "1")
+        token = fake.token
+        write_config(tmp_path, {"auths": {fake.host: {"auth": b64(f"dave:{password}")}}})
+        ref_ok = f"{fake.host}/x/y:1"
+        # after the token: the registry fails (500s), then refuses the token (401), then resets
+        refs = [ref_ok, f"{fake.host}/x/y:2", f"{fake.host}/x/y:3", f"{fake.host}/x/z:1"]
+        answers = run(
+            [Request(r) for r in refs],
+            options(tmp_path, retries=1, concurrency=1, use_cache=False),
+            FakeClock(),
+        )
+        fake.faults = [("status", 500, {})] * 2
+        answers.update(run([Request(f"{fake.host}/x/y:9")], options(tmp_path, retries=1, use_cache=False), FakeClock()))
+        fake.faults = [("status", 401, {"WWW-Authenticate": "Basic realm=x"})]
+        answers.update(run([Request(f"{fake.host}/x/y:8")], options(tmp_path, use_cache=False), FakeClock()))
+        # a token with a newline would be echoed by http.client: refused without quoting it
+        fake.token = "bad\r\nX-Leak: " + password
+        answers.update(run([Request(f"{fake.host}/x/w:1")], options(tmp_path, use_cache=False), FakeClock()))
+    produced = (
+        repr(answers)
+        + "".join(a.detail for a in answers.values())
+        + json.dumps([a.to_dict() for a in answers.values()])
+    )
+    captured = capsys.readouterr()
+    produced += captured.out + captured.err
+    basic = b64(f"dave:{password}")
+    for secret in (password, token, basic, "X-Leak"):
+        assert secret not in produced
+    assert answers[ref_ok].state == o.EXISTS
+    assert answers[f"{fake.host}/x/y:9"].state == o.UNREACHABLE
+    assert answers[f"{fake.host}/x/y:8"].state == o.AUTH_REQUIRED
+    assert answers[f"{fake.host}/x/w:1"].state == o.UNREACHABLE
+    assert password not in repr(Credentials("dave", password))
+
+
+def b64(text):
+    return base64.b64encode(text.encode()).decode()
+
+
+def write_config(tmp_path, data):
+    folder = tmp_path / "docker"
+    folder.mkdir(exist_ok=True)
+    path = folder / "config.json"
+    path.write_text(json.dumps(data))
+    return str(path)
