@@ -96,6 +96,7 @@ def test_token_cache_shares_one_fetch_between_threads_and_expires():
 
 
 def options(tmp_path, **extra):
+    extra.setdefault("rate", 0)  # the rate cap has its own tests; here it would only add waiting
     extra.setdefault("docker_config", str(tmp_path / "docker" / "config.json"))
     extra.setdefault("cache_dir", str(tmp_path / "cache"))
     return VerifyOptions(**extra)
@@ -119,6 +120,17 @@ def test_anonymous_token_flow_one_token_per_repository_scope(tmp_path):
         # the host's challenge is remembered: node:22 and alpine:3 carry a token from the start
         heads = fake.requests("HEAD")
         assert [h[2].get("Authorization") is not None for h in heads] == [False, True, True, True]
+
+
+def test_concurrent_first_requests_earn_one_401(tmp_path):
+    with FakeRegistry(auth="bearer") as fake:
+        refs = [f"{fake.host}/team/app{n}:1" for n in range(6)]
+        answers = verify([Request(r) for r in refs], options(tmp_path, concurrency=4))
+        assert {a.state for a in answers.values()} == {o.MISSING}
+        heads = fake.requests("HEAD")
+        assert len(heads) == 7  # one 401, then one authenticated HEAD per repository
+        assert sum("Authorization" not in h[2] for h in heads) == 1
+        assert len(fake.requests(prefix="/token")) == 6
 
 
 def test_token_with_docker_config_credentials(tmp_path):

@@ -14,6 +14,7 @@ from dehub.registry.verify import Request, VerifyOptions, run, verify
 
 
 def options(tmp_path, **extra):
+    extra.setdefault("rate", 0)  # the rate cap has its own tests; here it would only add waiting
     extra.setdefault("docker_config", str(tmp_path / "no-docker-config.json"))
     extra.setdefault("cache_dir", str(tmp_path / "cache"))
     return VerifyOptions(**extra)
@@ -234,6 +235,15 @@ def test_concurrency_is_bounded(tmp_path, fake):
     answers = verify([Request(r) for r in refs], options(tmp_path, concurrency=3, rate=0))
     assert {a.state for a in answers.values()} == {o.EXISTS}
     assert fake.max_in_flight == 3
+
+
+def test_default_rate_cap_applies_per_host_across_the_run(tmp_path, fake):
+    refs = [f"{fake.host}/a/b:{n}" for n in range(10)]
+    clock = FakeClock()
+    answers = run([Request(r) for r in refs], options(tmp_path, rate=5.0, concurrency=1), clock)
+    assert {a.state for a in answers.values()} == {o.MISSING}
+    # 11 requests (one HTTPS probe, ten HEADs): a burst of 5, then 5 a second
+    assert sum(clock.sleeps) == pytest.approx(6 / 5.0)
 
 
 def test_cache_answers_second_run_without_network(tmp_path, fake):

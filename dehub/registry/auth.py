@@ -98,13 +98,29 @@ class Authenticator:
         self.store = store
         self.tokens = tokens
         self.secrets = secrets
-        self._challenges: dict[str, Challenge] = {}
+        self._challenges: dict[str, Challenge | None] = {}  # None: the host wants no login
+        self._discovering: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def request(
         self, method: str, url: str, *, host: str, repo: str, headers: dict[str, str], max_body: int, probe: bool
     ) -> Response:
-        """The registry's answer, authenticated as needed; AuthFailure when 401/403 remain."""
+        """The registry's answer, authenticated as needed; AuthFailure when 401/403 remain.
+
+        Until a host's first answer shows whether it wants a login, requests to it go one at
+        a time: the others then start with the right token instead of each earning a 401.
+        """
+        with self._lock:
+            known = host in self._challenges
+            discovering = self._discovering.setdefault(host, threading.Lock())
+        if known:
+            return self._request(method, url, host, repo, headers, max_body, probe)
+        with discovering:
+            return self._request(method, url, host, repo, headers, max_body, probe)
+
+    def _request(
+        self, method: str, url: str, host: str, repo: str, headers: dict[str, str], max_body: int, probe: bool
+    ) -> Response:
         scope = f"repository:{repo}:pull"
         with self._lock:
             challenge = self._challenges.get(host)
@@ -125,6 +141,8 @@ class Authenticator:
                 self._challenges[host] = offered
             challenge = offered
             authorization = self._authorization(host, url, offered, scope)
+        with self._lock:
+            self._challenges.setdefault(host, None)  # answered without asking for a login
         if response.status in (401, 403):
             raise AuthFailure(AUTH_REQUIRED, self._refusal(host, response.status, authorization is not None))
         return response

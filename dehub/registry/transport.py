@@ -210,7 +210,6 @@ class Transport:
         headers: Mapping[str, str] | None = None,
         *,
         max_body: int = MAX_BODY,
-        retry: bool = True,
         probe: bool = False,
     ) -> Response:
         """One request with retries; the last answer is returned even when it is a 429 or 5xx.
@@ -219,7 +218,7 @@ class Transport:
         `probe` marks the loopback HTTPS attempt: a short handshake timeout, and a handshake that
         stalls counts as TLS failing (a plain-HTTP server waits for a request line).
         """
-        attempts = 1 + (self.retries if retry else 0)
+        attempts = 1 + self.retries
         last_error: TransportError | None = None
         for attempt in range(attempts):
             response: Response | None = None
