@@ -36,6 +36,8 @@ class FakeRegistry:
         self.token_needs_login = token_needs_login
         self.token = "tok-" + hashlib.sha256(str(time.time()).encode()).hexdigest()[:24]
         self.token_expires_in = 300
+        self.refresh_token = "refresh-" + self.token[4:]
+        self.token_forms = []
         self.manifests = {}  # (repo, ref) -> (body, media_type)
         self.send_digest = True
         self.faults = []  # consumed one per request: ("status", code, headers) | ("reset",) | ("stall", s)
@@ -71,6 +73,11 @@ class FakeRegistry:
 
             def do_GET(self):
                 fake._serve(self, "GET")
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                self.form = parse_qs(self.rfile.read(length).decode())
+                fake._serve(self, "POST")
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -190,6 +197,15 @@ class FakeRegistry:
 
     def _token(self, handler):
         query = parse_qs(urlsplit(handler.path).query)
+        if handler.command == "POST":  # OAuth2 refresh-token grant
+            form = handler.form
+            self.token_forms.append(form)
+            if form.get("grant_type") != ["refresh_token"] or form.get("refresh_token") != [self.refresh_token]:
+                self._send(handler, 401, b'{"errors":[{"code":"UNAUTHORIZED"}]}')
+                return
+            body = json.dumps({"access_token": self.token, "expires_in": self.token_expires_in}).encode()
+            self._send(handler, 200, body, {"Content-Type": "application/json"})
+            return
         if self.token_needs_login:
             given = handler.headers.get("Authorization", "")
             ok = False

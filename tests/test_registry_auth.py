@@ -144,6 +144,31 @@ def test_token_with_docker_config_credentials(tmp_path):
         assert "account=alice" in token_request[1]
 
 
+def test_identity_token_is_exchanged_with_a_refresh_token_grant(tmp_path):
+    with FakeRegistry(auth="bearer", token_needs_login=True) as fake:
+        fake.put("team/app", "1")
+        write_config(tmp_path, {"auths": {fake.host: {"identitytoken": fake.refresh_token}}})
+        ref = f"{fake.host}/team/app:1"
+        answer = verify([Request(ref)], options(tmp_path))[ref]
+        assert answer.state == o.EXISTS
+        assert fake.token_forms == [
+            {
+                "grant_type": ["refresh_token"],
+                "client_id": ["dehub"],
+                "refresh_token": [fake.refresh_token],
+                "service": ["fake-registry"],
+                "scope": ["repository:team/app:pull"],
+            }
+        ]
+        assert all(fake.refresh_token not in path for _, path, _ in fake.log)
+        write_config(tmp_path, {"auths": {fake.host: {"identitytoken": "refresh-wrong-1234"}}})
+        answer = verify([Request(ref)], options(tmp_path, use_cache=False))[ref]
+        assert (answer.state, answer.detail) == (
+            o.AUTH_REQUIRED,
+            f"the token service {fake.host}/token refused the identity token from the Docker config (HTTP 401)",
+        )
+
+
 def test_token_refused_without_credentials_is_auth_required(tmp_path):
     with FakeRegistry(auth="bearer", users={"alice": "pw"}, token_needs_login=True) as fake:
         fake.put("team/app", "1")
@@ -199,7 +224,8 @@ def test_docker_config_lookup_matches_hosts_like_docker(tmp_path):
         None,
         "the Docker config entry for broken.example has an unreadable `auth`",
     )
-    assert store.lookup("token.example")[1].startswith("the Docker config holds an identity token")
+    found, note = store.lookup("token.example")
+    assert (found.identity_token, found.password, note) == ("abc", "", "")
     assert hostname_of("https://index.docker.io/v1/") == "index.docker.io"
 
 
@@ -252,10 +278,8 @@ def test_credential_helper_answers(tmp_path, monkeypatch):
     found, note = run_helper("fake", "r.example")
     assert (found.username, found.password, note) == ("carol", "helper-pw-9", "")
     assert run_helper("fake", "other.example") == (None, "")
-    assert run_helper("fake", HUB_KEY) == (
-        None,
-        "the credential helper docker-credential-fake holds an identity token, which dehub cannot use",
-    )
+    found, note = run_helper("fake", HUB_KEY)
+    assert (found.username, found.password, found.identity_token, note) == ("<token>", "", "idtoken", "")
     assert run_helper("absent-xyz", "r.example") == (
         None,
         "the credential helper docker-credential-absent-xyz is not installed (named in the Docker config)",

@@ -159,11 +159,13 @@ class Authenticator:
     def _authorization(self, host: str, url: str, challenge: Challenge, scope: str) -> str:
         credentials, note = self.store.lookup(host)
         if credentials is not None:
-            self.secrets.add(credentials.password, credentials.basic(), credentials.basic()[6:])
+            self.secrets.add(*credentials.secrets())
         if challenge.scheme == "basic":
             if credentials is None:
                 extra = f"; {note}" if note else ""
                 raise AuthFailure(AUTH_REQUIRED, f"{host} requires a login (`docker login {host}`){extra}")
+            if credentials.identity_token is not None:
+                raise AuthFailure(AUTH_REQUIRED, f"{host} asks for a password; the Docker config has a token for it")
             if not may_carry_secrets(url):
                 raise AuthFailure(AUTH_REQUIRED, f"{host} asks for a password over plain HTTP; not sent")
             return credentials.basic()
@@ -177,23 +179,35 @@ class Authenticator:
     def _fetch_token(self, challenge: Challenge, scope: str, credentials: Credentials | None) -> tuple[str, float]:
         realm = challenge.params["realm"]
         where = describe(realm)
+        if urlsplit(realm).scheme not in ("http", "https"):
+            raise AuthFailure(UNREACHABLE, f"the token service address of {where} is not an http(s) URL")
         query: dict[str, str] = {}
         if challenge.params.get("service"):
             query["service"] = challenge.params["service"]
         query["scope"] = scope
         headers = {"Accept": "application/json"}
-        if credentials is not None:
-            query["account"] = credentials.username
-            headers["Authorization"] = credentials.basic()
-        url = realm + ("&" if urlsplit(realm).query else "?") + urlencode(query)
-        if urlsplit(realm).scheme not in ("http", "https"):
-            raise AuthFailure(UNREACHABLE, f"the token service address of {where} is not an http(s) URL")
+        body: bytes | None = None
+        if credentials is not None and credentials.identity_token is not None:
+            # OAuth2 refresh-token grant: the identity token is exchanged, never sent as a password
+            query.update(grant_type="refresh_token", client_id="dehub", refresh_token=credentials.identity_token)
+            body, url, method = urlencode(query).encode(), realm, "POST"
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        else:
+            if credentials is not None:
+                query["account"] = credentials.username
+                headers["Authorization"] = credentials.basic()
+            url, method = realm + ("&" if urlsplit(realm).query else "?") + urlencode(query), "GET"
         try:
-            response = self.transport.request("GET", url, headers, max_body=TOKEN_BODY_MAX)
+            response = self.transport.request(method, url, headers, max_body=TOKEN_BODY_MAX, body=body)
         except TransportError as error:
             raise AuthFailure(UNREACHABLE, f"token service: {error}") from None
         if response.status in (401, 403):
-            who = f"user {credentials.username!r}" if credentials is not None else "an anonymous token"
+            if credentials is None:
+                who = "an anonymous token"
+            elif credentials.identity_token is not None:
+                who = "the identity token from the Docker config"
+            else:
+                who = f"user {credentials.username!r}"
             raise AuthFailure(AUTH_REQUIRED, f"the token service {where} refused {who} (HTTP {response.status})")
         if response.status == 429:
             raise AuthFailure(RATE_LIMITED, f"the token service {where} answered 429 Too Many Requests")

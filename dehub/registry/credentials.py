@@ -25,13 +25,24 @@ _NOT_FOUND = "credentials not found"
 
 
 class Credentials:
-    """A user name and password (or token) for Basic auth; never printed."""
+    """A user name and password for Basic auth, or an identity (refresh) token; never printed.
 
-    __slots__ = ("username", "password")
+    An identity token (`docker login` to Azure ACR and other OAuth registries leaves one) is
+    exchanged at the token service for an access token (OAuth2 refresh_token grant); it does
+    not work as a password.
+    """
 
-    def __init__(self, username: str, password: str) -> None:
+    __slots__ = ("username", "password", "identity_token")
+
+    def __init__(self, username: str, password: str, identity_token: str | None = None) -> None:
         self.username = username
         self.password = password
+        self.identity_token = identity_token
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every string that must never be shown (for the run's redaction)."""
+        basic = self.basic()
+        return (self.password, basic, basic[6:], self.identity_token or "")
 
     def basic(self) -> str:
         """The `Authorization` header value."""
@@ -133,7 +144,7 @@ class CredentialStore:
             return None, ""
         shown = hostname_of(key)
         encoded = entry.get("auth")
-        if isinstance(encoded, str) and encoded:
+        if isinstance(encoded, str) and encoded and not entry.get("identitytoken"):
             import base64
             import binascii
 
@@ -146,10 +157,11 @@ class CredentialStore:
                 return None, f"the Docker config entry for {shown} has an unreadable `auth`"
             return Credentials(username, password.strip("\x00")), ""
         user, secret = entry.get("username"), entry.get("password")
+        identity = entry.get("identitytoken")
+        if isinstance(identity, str) and identity:
+            return Credentials(user if isinstance(user, str) and user else "<token>", "", identity), ""
         if isinstance(user, str) and isinstance(secret, str) and user:
             return Credentials(user, secret), ""
-        if entry.get("identitytoken"):
-            return None, f"the Docker config holds an identity token for {shown}, which dehub cannot use"
         return None, ""
 
 
@@ -188,5 +200,5 @@ def run_helper(name: str, server: str, timeout: float = HELPER_TIMEOUT) -> tuple
     if not isinstance(username, str) or not isinstance(secret, str) or not secret:
         return None, ""
     if username == "<token>":
-        return None, f"the credential helper {program} holds an identity token, which dehub cannot use"
+        return Credentials(username, "", secret), ""
     return Credentials(username, secret), ""

@@ -211,6 +211,7 @@ class Transport:
         *,
         max_body: int = MAX_BODY,
         probe: bool = False,
+        body: bytes | None = None,
     ) -> Response:
         """One request with retries; the last answer is returned even when it is a 429 or 5xx.
 
@@ -223,7 +224,7 @@ class Transport:
         for attempt in range(attempts):
             response: Response | None = None
             try:
-                response = self._follow(method, url, dict(headers or {}), max_body, probe)
+                response = self._follow(method, url, dict(headers or {}), max_body, probe, body)
             except TransportError as error:
                 error.attempts = attempt + 1
                 if error.kind not in RETRYABLE_ERRORS or attempt + 1 == attempts:
@@ -249,10 +250,12 @@ class Transport:
             self.clock.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
-    def _follow(self, method: str, url: str, headers: dict[str, str], max_body: int, probe: bool) -> Response:
+    def _follow(
+        self, method: str, url: str, headers: dict[str, str], max_body: int, probe: bool, body: bytes | None
+    ) -> Response:
         """One attempt, following a few redirects; credentials do not follow to another origin."""
         for _ in range(MAX_REDIRECTS + 1):
-            response = self._once(method, url, headers, max_body, probe)
+            response = self._once(method, url, headers, max_body, probe, body)
             location = response.header("location")
             if response.status not in REDIRECTS or not location or method not in ("GET", "HEAD"):
                 return response
@@ -265,7 +268,9 @@ class Transport:
             url = target
         raise TransportError("protocol", f"{describe(url)}: too many redirects")
 
-    def _once(self, method: str, url: str, headers: dict[str, str], max_body: int, probe: bool) -> Response:
+    def _once(
+        self, method: str, url: str, headers: dict[str, str], max_body: int, probe: bool, body: bytes | None
+    ) -> Response:
         parts = urlsplit(url)
         host = parts.hostname or ""
         secure = parts.scheme == "https"
@@ -287,14 +292,14 @@ class Transport:
         try:
             connection.connect()
             phase = "exchange"
-            connection.request(method, target, headers=headers)
+            connection.request(method, target, body=body, headers=headers)
             answer = connection.getresponse()
-            body = b"" if method == "HEAD" else self._read(answer, max_body, where)
+            content = b"" if method == "HEAD" else self._read(answer, max_body, where)
             pairs: dict[str, str] = {}
             for name, value in answer.getheaders():
                 key = name.lower()
                 pairs[key] = f"{pairs[key]}, {value}" if key in pairs else value
-            return Response(answer.status, pairs, body, url)
+            return Response(answer.status, pairs, content, url)
         except TransportError:
             raise
         except TimeoutError:
