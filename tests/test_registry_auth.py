@@ -177,6 +177,14 @@ def test_token_refused_without_credentials_is_auth_required(tmp_path):
         assert answer.detail == f"the token service {fake.host}/token refused an anonymous token (HTTP 401)"
 
 
+def test_a_refused_token_is_not_asked_again_in_the_run(tmp_path):
+    with FakeRegistry(auth="bearer", token_needs_login=True) as fake:
+        refs = [f"{fake.host}/team/app:{n}" for n in range(4)]
+        answers = verify([Request(r) for r in refs], options(tmp_path))
+        assert {a.state for a in answers.values()} == {o.AUTH_REQUIRED}
+        assert len(fake.requests(prefix="/token")) == 1
+
+
 def test_basic_auth_from_docker_config_forms(tmp_path):
     with FakeRegistry(auth="basic", users={"bob": "hunter22"}) as fake:
         fake.put("x/y", "1")

@@ -104,6 +104,18 @@ def test_loopback_is_probed_over_https_once_per_run(tmp_path, fake):
     assert (fake.tls_attempts, len(fake.requests("HEAD"))) == (1, 8)
 
 
+def test_docker_hub_is_never_sent_a_get(tmp_path):
+    with FakeRegistry() as mirror, FakeRegistry() as hub:
+        mirror.put("library/node", "20", b"{}")
+        hub.put("library/node", "20", b"{}")
+        hub.send_digest = False
+        ref = f"{mirror.host}/library/node:20"
+        answer = verify([Request(ref, hub="node:20")], options(tmp_path, digest=True, hub_endpoint=hub.url))[ref]
+        assert answer.state == o.EXISTS
+        assert answer.detail.endswith("digest comparison incomplete (Docker Hub: a digest could not be read)")
+        assert [m for m, _, _ in hub.requests()] == ["HEAD"]
+
+
 def test_one_head_per_distinct_reference_and_variables_are_not_asked(tmp_path, fake):
     fake.put("library/node", "20")
     ref = f"{fake.host}/library/node:20"

@@ -45,11 +45,17 @@ class AuthFailure(Exception):
 
 
 class TokenCache:
-    """Bearer tokens by (realm, service, scope), valid until shortly before they expire."""
+    """Bearer tokens by (realm, service, scope), valid until shortly before they expire.
+
+    A fetch that failed is remembered for the run too: the next tag of the same repository
+    gets the same answer without asking a token service that just refused (or failed after
+    its retries) again.
+    """
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self._tokens: dict[tuple[str, str, str], tuple[str, float]] = {}
+        self._failed: dict[tuple[str, str, str], AuthFailure] = {}
         self._locks: dict[tuple[str, str, str], threading.Lock] = {}
         self._lock = threading.Lock()
         self.fetches = 0
@@ -61,9 +67,17 @@ class TokenCache:
         with lock:  # one fetch per key at a time: the other threads wait and share it
             with self._lock:
                 held = self._tokens.get(key)
+                failed = self._failed.get(key)
             if held is not None and held[1] > self.clock.now():
                 return held[0]
-            token, lifetime = fetch()
+            if failed is not None:
+                raise AuthFailure(failed.state, failed.detail)
+            try:
+                token, lifetime = fetch()
+            except AuthFailure as failure:
+                with self._lock:
+                    self._failed[key] = failure
+                raise
             margin = min(10.0, lifetime / 10)
             with self._lock:
                 self._tokens[key] = (token, self.clock.now() + lifetime - margin)
@@ -149,6 +163,8 @@ class Authenticator:
 
     def _refusal(self, host: str, status: int, authenticated: bool) -> str:
         credentials, note = self.store.lookup(host)
+        if credentials is not None and credentials.identity_token is not None:
+            return f"{host} refused access with the token from the Docker config (HTTP {status})"
         if credentials is not None:
             return f"{host} refused access for user {credentials.username!r} (HTTP {status})"
         if note:

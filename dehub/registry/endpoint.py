@@ -17,14 +17,15 @@ HUB_API = "https://registry-1.docker.io"
 class Target:
     """One manifest to ask about. `host` keys credentials, challenges and the scheme memo."""
 
-    __slots__ = ("host", "repo", "ref", "bases", "is_digest")
+    __slots__ = ("host", "repo", "ref", "bases", "is_digest", "is_hub")
 
-    def __init__(self, host: str, repo: str, ref: str, bases: tuple[str, ...]) -> None:
+    def __init__(self, host: str, repo: str, ref: str, bases: tuple[str, ...], is_hub: bool = False) -> None:
         self.host = host
         self.repo = repo
         self.ref = ref
         self.bases = bases
         self.is_digest = ":" in ref
+        self.is_hub = is_hub  # Docker Hub (or its configured endpoint): HEAD only, a GET is a pull
 
     def __repr__(self) -> str:
         return f"Target({self.host!r}, {self.repo!r}, {self.ref!r}, bases={self.bases!r})"
@@ -57,12 +58,12 @@ def locate(reference: str, hub_endpoint: str | None = None) -> Target:
     if parsed.is_docker_hub:
         api = hub_api(hub_endpoint)
         if "://" not in api:
-            return Target(api.lower(), parsed.path, ref, bases_for(api.lower()))
+            return Target(api.lower(), parsed.path, ref, bases_for(api.lower()), is_hub=True)
         from urllib.parse import urlsplit
 
         host = urlsplit(api).netloc.lower()
         if api.lower() == HUB_API:
             host = "docker.io"  # credentials and challenges are Docker Hub's
-        return Target(host, parsed.path, ref, (api,))
+        return Target(host, parsed.path, ref, (api,), is_hub=True)
     host = parsed.domain.lower()
     return Target(host, parsed.path, ref, bases_for(host))

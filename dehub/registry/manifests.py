@@ -6,7 +6,8 @@
 "missing" or a false "digest mismatch". The top-level digest comes from
 `Docker-Content-Digest`; a registry that leaves it out is asked again with GET and the body
 hashed. HEAD has no body, so a 404 cannot tell MANIFEST_UNKNOWN from NAME_UNKNOWN: both are
-"missing" here (the caller turns it into "not cached" for a pull-through cache).
+"missing" here (the caller turns it into "not cached" for a pull-through cache). Docker Hub is
+never sent a GET: a manifest GET is a pull and counts against its rate limit, a HEAD does not.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ class Manifests:
                 if target.is_digest:
                     digest = target.ref
                 elif not is_sha256(digest):
-                    digest = self._digest_by_get(target)
+                    digest = None if target.is_hub else self._digest_by_get(target)
                 found = f"{target.host} has {shown}"
                 if digest is None:
                     return Outcome(EXISTS, reference, None, None, f"{found} (its digest could not be read)")
