@@ -30,7 +30,7 @@ def digest_of(body: bytes) -> str:
 class FakeRegistry:
     """Scripted registry. `auth` is None, "basic" or "bearer" (token at /token)."""
 
-    def __init__(self, auth=None, users=None, token_needs_login=False):
+    def __init__(self, auth=None, users=None, token_needs_login=False, tls=None):
         self.auth = auth
         self.users = users or {}
         self.token_needs_login = token_needs_login
@@ -55,6 +55,9 @@ class FakeRegistry:
             protocol_version = "HTTP/1.1"
 
             def handle(self):
+                if tls is not None:
+                    super().handle()
+                    return
                 try:
                     first = self.request.recv(1, socket.MSG_PEEK)
                 except OSError:
@@ -81,8 +84,11 @@ class FakeRegistry:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        self.server.handle_error = lambda request, address: None  # failed handshakes are expected
+        if tls is not None:  # an ssl.SSLContext for the server side: HTTPS only
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True, do_handshake_on_connect=False)
         self.host = f"127.0.0.1:{self.server.server_address[1]}"
-        self.url = f"http://{self.host}"
+        self.url = f"{'https' if tls is not None else 'http'}://{self.host}"
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
 
     def __enter__(self):

@@ -116,6 +116,60 @@ def test_docker_hub_is_never_sent_a_get(tmp_path):
         assert [m for m, _, _ in hub.requests()] == ["HEAD"]
 
 
+@pytest.fixture
+def certificate(tmp_path):
+    """A self-signed certificate for 127.0.0.1 (made with the openssl command)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is not installed")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return str(key), str(cert)
+
+
+def tls_server_context(certificate):
+    import ssl
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificate[1], certificate[0])
+    return context
+
+
+def test_loopback_https_registry_is_asked_over_https(tmp_path, monkeypatch, certificate):
+    monkeypatch.setenv("SSL_CERT_FILE", certificate[1])
+    with FakeRegistry(tls=tls_server_context(certificate)) as fake:
+        digest = fake.put("a/b", "1")
+        ref = f"{fake.host}/a/b:1"
+        answer = verify([Request(ref), Request(f"{fake.host}/a/b:2")], options(tmp_path))
+        assert (answer[ref].state, answer[ref].digest) == (o.EXISTS, digest)
+        assert answer[f"{fake.host}/a/b:2"].state == o.MISSING
+        assert len(fake.requests("HEAD")) == 2
+
+
+def test_untrusted_certificate_is_unreachable_and_never_plain_http_elsewhere(tmp_path, monkeypatch, certificate):
+    # loopback: TLS fails (the certificate is not trusted), plain HTTP is tried and fails too
+    with FakeRegistry(tls=tls_server_context(certificate)) as fake:
+        fake.put("a/b", "1")
+        ref = f"{fake.host}/a/b:1"
+        answer = verify([Request(ref)], options(tmp_path, retries=0))[ref]
+        assert answer.state == o.UNREACHABLE
+        assert answer.detail.startswith(f"{fake.host}/v2/a/b/manifests/1: TLS failed (CERTIFICATE_VERIFY_FAILED); ")
+        assert "; over plain HTTP: " in answer.detail
+        assert fake.requests() == []
+    # any other host: HTTPS only, so a TLS failure is the answer
+    from dehub.registry.endpoint import bases_for
+
+    assert bases_for("registry.example:5000") == ("https://registry.example:5000",)
+    assert bases_for("localhost:5000") == ("https://localhost:5000", "http://localhost:5000")
+    assert bases_for("[::1]:5000") == ("https://[::1]:5000", "http://[::1]:5000")
+
+
 def test_one_head_per_distinct_reference_and_variables_are_not_asked(tmp_path, fake):
     fake.put("library/node", "20")
     ref = f"{fake.host}/library/node:20"

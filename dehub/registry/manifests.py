@@ -108,18 +108,25 @@ class Manifests:
                 known = self._schemes.get(target.host)
             if known is not None:
                 return self._send(target, known, method, max_body, probe=False)
+            tls_failure: TransportError | None = None
             for base in target.bases[:-1]:
                 try:
                     response = self._send(target, base, method, max_body, probe=True)
                 except TransportError as error:
                     if error.kind != "tls":
                         raise
+                    tls_failure = error
                     continue
                 with self._lock:
                     self._schemes[target.host] = base
                 return response
             last = target.bases[-1]
-            response = self._send(target, last, method, max_body, probe=False)
+            try:
+                response = self._send(target, last, method, max_body, probe=False)
+            except TransportError as error:
+                if tls_failure is None:
+                    raise
+                raise TransportError(error.kind, f"{tls_failure}; over plain HTTP: {error}", error.attempts) from None
             with self._lock:
                 self._schemes[target.host] = last
             return response

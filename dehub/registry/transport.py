@@ -306,12 +306,16 @@ class Transport:
             if probe and secure and phase == "connect":
                 raise TransportError("tls", f"{where}: no TLS handshake within {timeout:g} s") from None
             raise TransportError("timeout", f"{where}: no answer within {timeout:g} s") from None
+        except (ssl.SSLEOFError, ssl.SSLZeroReturnError) as error:
+            if phase == "exchange":  # the TLS connection was cut mid-answer: like a reset
+                raise TransportError("reset", f"{where}: the connection was closed ({type(error).__name__})") from None
+            raise TransportError("tls", f"{where}: TLS failed ({_ssl_reason(error)})") from None
         except ssl.SSLError as error:
             raise TransportError("tls", f"{where}: TLS failed ({_ssl_reason(error)})") from None
         except socket.gaierror:
             raise TransportError("dns", f"{host}: the name does not resolve") from None
         except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError, http.client.RemoteDisconnected) as e:
-            kind = "tls" if secure and phase == "connect" else "reset"
+            kind = "tls" if probe and secure and phase == "connect" else "reset"
             raise TransportError(kind, f"{where}: the connection was closed ({type(e).__name__})") from None
         except ConnectionRefusedError:
             raise TransportError("connect", f"{where}: connection refused") from None
@@ -320,6 +324,8 @@ class Transport:
         except http.client.HTTPException as error:
             raise TransportError("protocol", f"{where}: not an HTTP answer ({type(error).__name__})") from None
         except OSError as error:
+            if error.strerror is None and str(error).startswith("Tunnel connection failed"):
+                raise TransportError("connect", f"{where}: the proxy did not open a tunnel") from None
             reason = error.strerror or type(error).__name__
             raise TransportError("connect", f"{where}: {reason}") from None
         except ValueError:  # http.client rejects a header value (it would quote the value: not shown)
