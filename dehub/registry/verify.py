@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from .manifests import Manifests
+    from .redact import Secrets
     from .transport import Budget, Clock
 
 
@@ -146,7 +147,8 @@ def run(
     )
     secrets = Secrets()
     store = CredentialStore(options.docker_config)
-    lookup = _Lookup(Manifests(Authenticator(transport, store, TokenCache(clock), secrets)), options, budget, wall)
+    manifests = Manifests(Authenticator(transport, store, TokenCache(clock), secrets))
+    lookup = _Lookup(manifests, options, budget, wall, secrets)
     api = hub_api(options.hub_endpoint)
     jobs: dict[str, str] = {}  # lookup key -> reference asked
     hub_keys: dict[str, str] = {}  # request reference -> key of its Docker Hub lookup
@@ -193,9 +195,12 @@ def _canonical(reference: str) -> str:
 class _Lookup:
     """Runs the distinct lookups on a bounded pool, through the cache."""
 
-    def __init__(self, manifests: Manifests, options: VerifyOptions, budget: Budget, wall: Callable[[], float]) -> None:
+    def __init__(
+        self, manifests: Manifests, options: VerifyOptions, budget: Budget, wall: Callable[[], float], secrets: Secrets
+    ) -> None:
         from .cache import AnswerCache
 
+        self.secrets = secrets
         self.manifests = manifests
         self.options = options
         self.budget = budget
@@ -237,6 +242,7 @@ class _Lookup:
             except ValueError as error:
                 return Outcome(UNREACHABLE, reference, detail=f"not a reference dehub can ask about ({error})")
             outcome = self.manifests.lookup(reference, target)
+            outcome.detail = self.secrets.scrub(outcome.detail)  # before it can reach the disk
             if self.cache is not None:
                 self.cache.put(key, outcome)
             return outcome
