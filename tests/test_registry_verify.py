@@ -241,6 +241,19 @@ def test_digest_mode_same_and_different(tmp_path):
         ]
 
 
+def test_duplicate_requests_merge_their_hub_and_on_demand(tmp_path):
+    with FakeRegistry() as mirror, FakeRegistry() as hub:
+        mirror.put("library/node", "20", b"{}")
+        hub.put("library/node", "20", b"{}")
+        ref, gone = f"{mirror.host}/library/node:20", f"{mirror.host}/library/node:21"
+        answers = verify(
+            [Request(ref), Request(ref, hub="node:20"), Request(gone), Request(gone, on_demand=True)],
+            options(tmp_path, digest=True, hub_endpoint=hub.url),
+        )
+        assert (answers[ref].state, answers[gone].state) == (o.SAME, o.NOT_CACHED)
+        assert len(mirror.requests()) == 2 and len(hub.requests()) == 1
+
+
 def test_digest_mode_pin_is_checked_on_the_mirror_only(tmp_path):
     with FakeRegistry() as mirror, FakeRegistry() as hub:
         digest = mirror.put("library/node", "20")
@@ -438,6 +451,26 @@ def test_budget_already_spent_asks_nothing(tmp_path, fake):
     answer = verify([Request(ref)], options(tmp_path, budget=0))[ref]
     assert (answer.state, answer.detail) == (o.UNREACHABLE, "the time budget (0 s) ran out before asking")
     assert fake.log == []
+
+
+def test_a_bug_costs_one_answer_not_the_run(tmp_path, fake, monkeypatch):
+    from dehub.registry.manifests import Manifests
+
+    fake.put("a/b", "1")
+    original = Manifests.lookup
+
+    def broken(self, reference, target):
+        if reference.endswith(":2"):
+            raise KeyError("oops")
+        return original(self, reference, target)
+
+    monkeypatch.setattr(Manifests, "lookup", broken)
+    answers = verify([Request(f"{fake.host}/a/b:1"), Request(f"{fake.host}/a/b:2")], options(tmp_path))
+    assert answers[f"{fake.host}/a/b:1"].state == o.EXISTS
+    assert (answers[f"{fake.host}/a/b:2"].state, answers[f"{fake.host}/a/b:2"].detail) == (
+        o.UNREACHABLE,
+        "dehub failed while asking (KeyError)",
+    )
 
 
 def test_request_and_options_api():
