@@ -306,6 +306,18 @@ def test_hub_endpoint_from_the_environment(tmp_path, monkeypatch):
         assert verify([Request(ref, hub="node:20")], options(tmp_path, digest=True))[ref].state == o.SAME
 
 
+def test_docker_hub_answers_are_cached_per_endpoint(tmp_path):
+    with FakeRegistry() as first, FakeRegistry() as second:
+        first.put("library/node", "20")
+        ask = [Request("docker.io/library/node:20"), Request("node:20")]
+        answers = verify(ask, options(tmp_path, hub_endpoint=first.url))
+        assert {a.state for a in answers.values()} == {o.EXISTS}
+        assert len(first.requests()) == 1  # one lookup for two spellings of one reference
+        answers = verify(ask, options(tmp_path, hub_endpoint=second.url))
+        assert {a.state for a in answers.values()} == {o.MISSING}
+        assert [a.reference for a in answers.values()] == ["docker.io/library/node:20", "node:20"]
+
+
 def test_concurrency_is_bounded(tmp_path, fake):
     for n in range(12):
         fake.put("a/b", str(n))
@@ -441,7 +453,7 @@ def test_the_budget_bounds_the_run(tmp_path, fake):
     started = time.monotonic()
     answers = verify([Request(r) for r in refs], options(tmp_path, timeout=0.5, budget=1.5, concurrency=2))
     elapsed = time.monotonic() - started
-    assert elapsed < 1.5 + 0.7
+    assert elapsed < 1.5 + 1.0
     assert {a.state for a in answers.values()} == {o.UNREACHABLE}
     assert any("time budget" in a.detail for a in answers.values())
 

@@ -151,18 +151,20 @@ def run(
     lookup = _Lookup(manifests, options, budget, wall, secrets)
     api = hub_api(options.hub_endpoint)
     jobs: dict[str, str] = {}  # lookup key -> reference asked
+    keys: dict[str, str] = {}  # request reference -> key of its mirror lookup
     hub_keys: dict[str, str] = {}  # request reference -> key of its Docker Hub lookup
     for reference in wanted:
-        jobs[reference] = reference
+        keys[reference] = _key(reference, api)
+        jobs.setdefault(keys[reference], reference)
     for reference, request in wanted.items():
         if options.digest and request.hub and "@" not in reference:
-            key = f"{api}|{_canonical(request.hub)}"
-            jobs.setdefault(key, request.hub)
-            hub_keys[reference] = key
+            hub_keys[reference] = _key(request.hub, api)
+            jobs.setdefault(hub_keys[reference], request.hub)
     results = lookup.all(jobs)
     answers: dict[str, Outcome] = {}
     for reference, request in wanted.items():
-        answer = _combine(reference, request, results[reference], results.get(hub_keys.get(reference, "")))
+        mirror = results[keys[reference]]
+        answer = _combine(reference, request, mirror, results.get(hub_keys.get(reference, "")))
         answer.detail = secrets.scrub(answer.detail)
         answers[reference] = answer
     return answers
@@ -183,13 +185,16 @@ def _distinct(requests: Sequence[Request]) -> dict[str, Request]:
     return wanted
 
 
-def _canonical(reference: str) -> str:
+def _key(reference: str, api: str) -> str:
+    """The cache key of a lookup: the reference as written, or for Docker Hub (whose API
+    endpoint can be configured) the endpoint and the canonical reference."""
     from ..reference import ReferenceError, parse
 
     try:
-        return parse(reference).canonical
+        parsed = parse(reference)
     except ReferenceError:
         return reference
+    return f"{api}|{parsed.canonical}" if parsed.is_docker_hub else reference
 
 
 class _Lookup:
