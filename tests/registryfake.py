@@ -40,6 +40,7 @@ class FakeRegistry:
         self.token_forms = []
         self.manifests = {}  # (repo, ref) -> (body, media_type)
         self.send_digest = True
+        self.allow_head = True  # False: HEAD is answered 405 Method Not Allowed
         self.faults = []  # consumed one per request: ("status", code, headers) | ("reset",) | ("stall", s)
         self.token_faults = []
         self.log = []  # (method, path, headers)
@@ -129,6 +130,9 @@ class FakeRegistry:
                 self._token(handler)
                 return
             if not self._authorized(handler):
+                return
+            if method == "HEAD" and not self.allow_head:
+                self._send(handler, 405, b"", {"Allow": "GET"}, head=True)
                 return
             if self.delay:
                 time.sleep(self.delay)

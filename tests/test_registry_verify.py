@@ -170,6 +170,17 @@ def test_untrusted_certificate_is_unreachable_and_never_plain_http_elsewhere(tmp
     assert bases_for("[::1]:5000") == ("https://[::1]:5000", "http://[::1]:5000")
 
 
+def test_a_registry_without_head_is_asked_with_get(tmp_path, fake):
+    body = b'{"schemaVersion": 2}'
+    fake.put("a/b", "1", body)
+    fake.allow_head = False
+    fake.send_digest = False
+    refs = [f"{fake.host}/a/b:1", f"{fake.host}/a/b:2"]
+    answers = verify([Request(r) for r in refs], options(tmp_path, concurrency=1))
+    assert [(answers[r].state, answers[r].digest) for r in refs] == [(o.EXISTS, digest_of(body)), (o.MISSING, None)]
+    assert [m for m, _, _ in fake.requests()] == ["HEAD", "GET", "HEAD", "GET"]
+
+
 def test_one_head_per_distinct_reference_and_variables_are_not_asked(tmp_path, fake):
     fake.put("library/node", "20")
     ref = f"{fake.host}/library/node:20"

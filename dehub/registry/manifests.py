@@ -5,9 +5,10 @@
 2.8 answers 404 for an OCI index or the amd64 child's digest for a manifest list — a false
 "missing" or a false "digest mismatch". The top-level digest comes from
 `Docker-Content-Digest`; a registry that leaves it out is asked again with GET and the body
-hashed. HEAD has no body, so a 404 cannot tell MANIFEST_UNKNOWN from NAME_UNKNOWN: both are
-"missing" here (the caller turns it into "not cached" for a pull-through cache). Docker Hub is
-never sent a GET: a manifest GET is a pull and counts against its rate limit, a HEAD does not.
+hashed; one that does not allow HEAD (405) is asked with GET instead. HEAD has no body, so a
+404 cannot tell MANIFEST_UNKNOWN from NAME_UNKNOWN: both are "missing" here (the caller turns
+it into "not cached" for a pull-through cache). Docker Hub is never sent a GET: a manifest GET
+is a pull and counts against its rate limit, a HEAD does not.
 """
 
 from __future__ import annotations
@@ -60,13 +61,20 @@ class Manifests:
         shown = f"{target.repo}@{target.ref}" if target.is_digest else f"{target.repo}:{target.ref}"
         try:
             response = self._ask(target, "HEAD", 0)
+            body: bytes | None = None
+            if response.status == 405 and not target.is_hub:  # a registry (or proxy) without HEAD
+                response = self._ask(target, "GET", MAX_BODY)
+                body = response.body
             if response.status == 200:
                 digest = response.header("docker-content-digest")
                 digest = digest.strip() if digest else None
                 if target.is_digest:
                     digest = target.ref
                 elif not is_sha256(digest):
-                    digest = None if target.is_hub else self._digest_by_get(target)
+                    if body is not None:
+                        digest = _sha256(body)
+                    else:
+                        digest = None if target.is_hub else self._digest_by_get(target)
                 found = f"{target.host} has {shown}"
                 if digest is None:
                     return Outcome(EXISTS, reference, None, None, f"{found} (its digest could not be read)")
@@ -80,15 +88,13 @@ class Manifests:
 
     def _digest_by_get(self, target: Target) -> str | None:
         """sha256 of the manifest body, for registries that send no Docker-Content-Digest."""
-        import hashlib
-
         try:
             response = self._ask(target, "GET", MAX_BODY)
         except (TransportError, AuthFailure):
             return None
         if response.status != 200:
             return None
-        return "sha256:" + hashlib.sha256(response.body).hexdigest()
+        return _sha256(response.body)
 
     def _ask(self, target: Target, method: str, max_body: int) -> Response:
         """One authenticated request, HTTPS first then plain HTTP for a loopback host.
@@ -137,6 +143,12 @@ class Manifests:
         return self.auth.request(
             method, base + path, host=target.host, repo=target.repo, headers=headers, max_body=max_body, probe=probe
         )
+
+
+def _sha256(body: bytes) -> str:
+    import hashlib
+
+    return "sha256:" + hashlib.sha256(body).hexdigest()
 
 
 def _not_found_or_failure(reference: str, target: Target, shown: str, response: Response) -> Outcome:
