@@ -514,3 +514,37 @@ def test_request_and_options_api():
         defaults.hit_ttl,
         defaults.miss_ttl,
     ) == (False, True, None, 4, 5.0, 10.0, 4, 120.0, None, None, 86400, 3600)
+
+
+def test_locate(monkeypatch):
+    from dehub.registry.endpoint import locate
+
+    monkeypatch.delenv("DEHUB_HUB_ENDPOINT", raising=False)
+    digest = "sha256:" + "a" * 64
+    cases = {
+        "public.ecr.aws/docker/library/node:20": (
+            "public.ecr.aws",
+            "docker/library/node",
+            "20",
+            ("https://public.ecr.aws",),
+        ),
+        "Mirror.GCR.io/library/node": ("mirror.gcr.io", "library/node", "latest", ("https://mirror.gcr.io",)),
+        f"ghcr.io/o/a:1@{digest}": ("ghcr.io", "o/a", digest, ("https://ghcr.io",)),
+        "node:20": ("docker.io", "library/node", "20", ("https://registry-1.docker.io",)),
+        "localhost:5000/a:1": ("localhost:5000", "a", "1", ("https://localhost:5000", "http://localhost:5000")),
+    }
+    for reference, expected in cases.items():
+        target = locate(reference)
+        assert (target.host, target.repo, target.ref, target.bases) == expected, reference
+    assert locate("node:20").is_hub and not locate("ghcr.io/o/a:1").is_hub
+    hub = locate("docker.io/myorg/app:2", "http://127.0.0.1:5000/")
+    assert (hub.host, hub.repo, hub.bases, hub.is_hub) == (
+        "127.0.0.1:5000",
+        "myorg/app",
+        ("http://127.0.0.1:5000",),
+        True,
+    )
+    monkeypatch.setenv("DEHUB_HUB_ENDPOINT", "127.0.0.1:6000")
+    assert locate("node:20").bases == ("https://127.0.0.1:6000", "http://127.0.0.1:6000")
+    with pytest.raises(ValueError):
+        locate("bad name:1")
