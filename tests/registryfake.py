@@ -159,6 +159,20 @@ class FakeRegistry:
             _, code, headers = fault
             self._send(handler, code, b"", headers)
             return True
+        if kind == "trickle":  # a 200 whose body arrives one byte every `fault[1]` seconds
+            handler.send_response(200)
+            handler.send_header("Content-Length", "1000")
+            handler.end_headers()
+            try:
+                for _ in range(1000):
+                    handler.wfile.write(b"x")
+                    handler.wfile.flush()
+                    if self._release.wait(fault[1]):
+                        break
+            except OSError:
+                pass
+            handler.close_connection = True
+            return True
         if kind == "body":  # a 200 whose body is `fault[1]` bytes long (declared or not)
             _, size, declare = fault
             handler.send_response(200)

@@ -146,6 +146,16 @@ def test_socket_timeouts_are_cut_to_the_remaining_budget(fake):
     assert time.monotonic() - started < 2.0
 
 
+def test_a_trickling_body_is_cut_off(fake):
+    fake.faults = [("trickle", 0.1)]
+    started = time.monotonic()
+    with pytest.raises(t.TransportError) as caught:
+        make(clock=t.Clock(), timeout=0.3, retries=0).request("GET", url(fake))
+    assert caught.value.kind == "timeout"
+    assert str(caught.value).endswith("the answer took too long to arrive")
+    assert time.monotonic() - started < 2.0  # 3 x the read timeout, not 1000 x 0.1 s
+
+
 def test_refused_connection_is_not_retried():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
