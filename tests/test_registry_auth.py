@@ -384,3 +384,38 @@ def write_config(tmp_path, data):
     path = folder / "config.json"
     path.write_text(json.dumps(data))
     return str(path)
+
+
+# ---- challenges: any well-formed header parses back to what was written
+
+_TOKEN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~"
+
+
+def _render(challenges):
+    parts = []
+    for scheme, params in challenges:
+        rendered = ", ".join(
+            f'{name}="{value.replace(chr(92), chr(92) * 2).replace(chr(34), chr(92) + chr(34))}"'
+            for name, value in params
+        )
+        parts.append(f"{scheme} {rendered}" if rendered else scheme)
+    return ", ".join(parts)
+
+
+def test_parse_challenges_round_trip():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    token = st.text(alphabet=_TOKEN, min_size=1, max_size=8)
+    value = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=20)
+    params = st.lists(st.tuples(token, value), max_size=4, unique_by=lambda pair: pair[0].lower())
+    challenge = st.tuples(token, params)
+
+    @given(st.lists(challenge, max_size=4))
+    def check(challenges):
+        parsed = parse_challenges(_render(challenges))
+        assert [(c.scheme, c.params) for c in parsed] == [
+            (scheme.lower(), {name.lower(): v for name, v in params}) for scheme, params in challenges
+        ]
+
+    check()
