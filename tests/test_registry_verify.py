@@ -204,6 +204,17 @@ def test_rate_limited_after_retries(tmp_path, fake):
     assert clock.sleeps == [1.0, 1.0]
 
 
+def test_rate_limited_for_longer_than_the_run_says_how_long(tmp_path, fake):
+    fake.faults = [("status", 429, {"Retry-After": "3600"})]
+    clock = FakeClock()
+    answer = run([Request(f"{fake.host}/a/b:1")], options(tmp_path), clock)[f"{fake.host}/a/b:1"]
+    assert (answer.state, answer.detail) == (
+        o.RATE_LIMITED,
+        f"{fake.host} answered 429 Too Many Requests (it asks to wait 3600 s)",
+    )
+    assert clock.sleeps == []
+
+
 def test_5xx_after_retries_is_unreachable_and_a_recovery_is_an_answer(tmp_path, fake):
     fake.put("a/b", "1")
     fake.faults = [("status", 503, {})] * 5

@@ -17,7 +17,7 @@ import threading
 
 from .auth import AuthFailure
 from .outcome import EXISTS, MISSING, RATE_LIMITED, UNREACHABLE, Outcome
-from .transport import MAX_BODY, TransportError
+from .transport import MAX_BODY, RETRY_AFTER_CAP, TransportError, parse_retry_after
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -157,5 +157,9 @@ def _not_found_or_failure(reference: str, target: Target, shown: str, response: 
     if status == 404:
         return Outcome(MISSING, reference, detail=f"{target.host} has no {shown} (HTTP 404)")
     if status == 429:
-        return Outcome(RATE_LIMITED, reference, detail=f"{target.host} answered 429 Too Many Requests{tries}")
+        import time
+
+        wait = parse_retry_after(response.header("retry-after"), time.time())
+        asks = f" (it asks to wait {wait:.0f} s)" if wait is not None and wait > RETRY_AFTER_CAP else ""
+        return Outcome(RATE_LIMITED, reference, detail=f"{target.host} answered 429 Too Many Requests{tries}{asks}")
     return Outcome(UNREACHABLE, reference, detail=f"{target.host} answered HTTP {status}{tries}")
