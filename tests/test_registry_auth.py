@@ -133,6 +133,27 @@ def test_concurrent_first_requests_earn_one_401(tmp_path):
         assert len(fake.requests(prefix="/token")) == 6
 
 
+def test_token_service_faults(tmp_path):
+    with FakeRegistry(auth="bearer") as fake:
+        fake.put("a/b", "1")
+        ref = f"{fake.host}/a/b:1"
+        fake.token_faults = [("status", 503, {}), ("reset",)]  # retried like any request
+        answer = run([Request(ref)], options(tmp_path, use_cache=False), FakeClock())[ref]
+        assert answer.state == o.EXISTS and len(fake.requests(prefix="/token")) == 3
+        fake.token_faults = [("status", 429, {"Retry-After": "1"})] * 3
+        answer = run([Request(ref)], options(tmp_path, retries=2, use_cache=False), FakeClock())[ref]
+        assert (answer.state, answer.detail) == (
+            o.RATE_LIMITED,
+            f"the token service {fake.host}/token answered 429 Too Many Requests",
+        )
+        fake.token_faults = [("status", 500, {})] * 3
+        answer = run([Request(ref)], options(tmp_path, retries=2, use_cache=False), FakeClock())[ref]
+        assert (answer.state, answer.detail) == (
+            o.UNREACHABLE,
+            f"the token service {fake.host}/token answered HTTP 500",
+        )
+
+
 def test_token_with_docker_config_credentials(tmp_path):
     with FakeRegistry(auth="bearer", users={"alice": "s3cret-pw"}, token_needs_login=True) as fake:
         fake.put("team/app", "1")
