@@ -34,7 +34,7 @@ class Config:
     __slots__ = (
         "path", "root", "select", "ignore", "severity", "allow", "mirror_map", "mirror_target", "mirror_params",
         "mirror_kinds", "exclude", "unsafe_fixes", "build_args", "max_file_size", "docs_url", "baseline",
-        "include_disabled",
+        "include_disabled", "verify", "verify_options",
     )  # fmt: skip
 
     def __init__(self) -> None:
@@ -55,6 +55,8 @@ class Config:
         self.docs_url: str | None = None  # rule pages' URL, a template with {code} (None: no links)
         self.baseline: str | None = None  # the baseline file, absolute (written relative to the config's folder)
         self.include_disabled = False  # read images of components a file switches off (Helm's `enabled: false`)
+        self.verify = ""  # ask the registry about each suggestion: "" (never), "exists" or "digest"
+        self.verify_options: dict[str, float] = {}  # `verify-options` as given (VERIFY_OPTIONS)
 
 
 def find_config_file(start: str) -> str | None:
@@ -452,6 +454,43 @@ def _set_include_disabled(config: Config, value: object, known: frozenset[str]) 
     config.include_disabled = value
 
 
+def _set_verify(config: Config, value: object, known: frozenset[str]) -> None:
+    if value is True or value == "exists":
+        config.verify = "exists"
+    elif value is False:
+        config.verify = ""
+    elif value == "digest":
+        config.verify = "digest"
+    else:
+        raise _KeyError(f"expected true, false or digest, got {_describe(value)}")
+
+
+# verify-options: name -> (what it is, lowest, highest, whole numbers only)
+VERIFY_OPTIONS = {
+    "concurrency": ("requests in flight at once", 1, 16, True),
+    "rate": ("requests a second to one registry", 0.1, 50, False),
+    "timeout": ("seconds to connect, and to wait for an answer", 0.5, 120, False),
+    "budget": ("seconds the whole check may take", 1, 3600, False),
+}
+
+
+def _set_verify_options(config: Config, value: object, known: frozenset[str]) -> None:
+    if not isinstance(value, dict):
+        raise _KeyError(f"expected a mapping with keys {', '.join(VERIFY_OPTIONS)}, got {_describe(value)}")
+    out: dict[str, float] = {}
+    for key, number in value.items():
+        spec = VERIFY_OPTIONS.get(key) if isinstance(key, str) else None
+        if spec is None:
+            raise _KeyError(f"unknown key; known keys: {', '.join(VERIFY_OPTIONS)}", str(key))
+        what, low, high, whole = spec
+        kinds = (int,) if whole else (int, float)
+        if isinstance(number, bool) or not isinstance(number, kinds) or not low <= number <= high:
+            kind = "a whole number" if whole else "a number"
+            raise _KeyError(f"expected {kind} from {low} to {high} ({what}), got {_describe(number)}", str(key))
+        out[str(key)] = number
+    config.verify_options = out
+
+
 def _set_max_file_size(config: Config, value: object, known: frozenset[str]) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise _KeyError(f"expected a positive number of bytes, got {_describe(value)}")
@@ -616,4 +655,6 @@ SETTERS = {
     "docs-url": _set_docs_url,
     "baseline": _set_baseline,
     "include-disabled": _set_include_disabled,
+    "verify": _set_verify,
+    "verify-options": _set_verify_options,
 }

@@ -50,7 +50,7 @@ class Finding:
     __slots__ = (
         "code", "name", "severity", "message", "note", "start", "end", "site", "kind", "image",
         "canonical", "suggestion", "fix", "anchors", "path", "line", "column", "end_line",
-        "end_column",
+        "end_column", "verification",
     )  # fmt: skip
 
     def __init__(
@@ -84,6 +84,7 @@ class Finding:
         self.fix = fix
         self.anchors = anchors  # other offsets this finding is about (the site that uses an ARG)
         self.kind = ""
+        self.verification: str | None = None  # `--verify`: the registry's answer (an Outcome state)
         self.path = ""
         self.line = self.column = self.end_line = self.end_column = 0
 

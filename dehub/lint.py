@@ -135,8 +135,8 @@ def _guard_shared_edits(findings: list[Finding], subjects: list[Subject]) -> Non
 
     One literal can feed several images (`ARG NAME=node` used by `FROM ${NAME}:20` and by
     `FROM ghcr.io/acme/${NAME}:1`): rewriting it for the first would silently change the
-    second. Such a fix is withdrawn; one that also moves an image whose copy is unverified
-    becomes unsafe.
+    second. Such a fix is withdrawn (so is one that would move an image to a copy `--verify`
+    found missing); one that also moves an image whose copy is unverified becomes unsafe.
     """
     edits = sorted((edit for finding in findings if finding.fix for edit in finding.fix.edits), key=Edit.key)
     if not edits:
@@ -169,6 +169,7 @@ def _guard_shared_edits(findings: list[Finding], subjects: list[Subject]) -> Non
                     decision is None
                     or decision.verdict != MIRROR
                     or edit.key() not in _edit_keys(subject, decision.replacement)
+                    or (decision.verification is not None and decision.verification.state == "missing")
                 ):
                     finding.fix = None
                     finding.message += f" (no automatic fix: the same text also makes `{subject.image}`)"

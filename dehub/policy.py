@@ -13,6 +13,10 @@ from .mirrors import ECR_PUBLIC_TARGET, ON_DEMAND, PARTIAL, Target
 from .patterns import wildcard
 from .reference import Reference
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .registry.outcome import Outcome
+
 NOT_HUB = "not-hub"
 ALLOWED = "allowed"
 MIRROR = "mirror"
@@ -31,7 +35,7 @@ ARCH_NAMESPACES = frozenset(
 
 
 class Decision:
-    __slots__ = ("verdict", "replacement", "safety", "reason", "cache")
+    __slots__ = ("verdict", "replacement", "safety", "reason", "cache", "verification")
 
     def __init__(
         self,
@@ -46,6 +50,7 @@ class Decision:
         self.safety = safety  # "safe" / "unsafe" for a mirror, else None
         self.reason = reason  # why unsafe, or why no mirror
         self.cache = cache  # the replacement's store: "" a full mirror, "on-demand" or "partial" (mirrors.py)
+        self.verification: Outcome | None = None  # the registry's answer (`--verify` runs only)
 
     def __repr__(self) -> str:
         return f"Decision({self.verdict}, {self.replacement!r}, {self.safety}, {self.reason!r}, {self.cache!r})"
@@ -59,7 +64,7 @@ def expand_template(template: str, ref: Reference) -> str:
 class Policy:
     """Decisions under one configuration (allow patterns, mirror map, mirror target)."""
 
-    __slots__ = ("allow", "mirror_map", "target", "_memo")
+    __slots__ = ("allow", "mirror_map", "target", "verified", "_memo")
 
     def __init__(
         self, allow: tuple[str, ...] = (), mirror_map: tuple[tuple[str, str], ...] = (), target: Target | None = None
@@ -67,6 +72,8 @@ class Policy:
         self.allow = allow
         self.mirror_map = mirror_map
         self.target = target or ECR_PUBLIC_TARGET
+        # `--verify`: the registry's answers, keyed by the suggested reference (Subject.suggestion)
+        self.verified: dict[str, Outcome] = {}
         self._memo: dict[tuple[str, str], Decision] = {}
 
     def target_for(self, kind: str) -> Target:
@@ -74,12 +81,20 @@ class Policy:
         target = self.target
         return target if target.applies_to(kind) else ECR_PUBLIC_TARGET
 
+    def set_verified(self, outcomes: dict[str, Outcome]) -> None:
+        """Decide from now on with the registry's answers (the memo held decisions without them)."""
+        self.verified = outcomes
+        self._memo.clear()
+
     def decide(self, ref: Reference, kind: str = "") -> Decision:
         target = self.target_for(kind)
         key = (target.name, ref.written)  # two targets at most: the configured one and ECR Public
         found = self._memo.get(key)
         if found is None:
-            found = self._memo[key] = self._decide(ref, target)
+            found = self._decide(ref, target)
+            if self.verified:
+                found = _with_outcome(found, ref, self.verified)
+            self._memo[key] = found
         return found
 
     def _decide(self, ref: Reference, target: Target) -> Decision:
@@ -152,6 +167,30 @@ def _decide_target(ref: Reference, target: Target) -> Decision:
         NO_MIRROR,
         reason=f"`{rest}` is not in the Docker Official Images list dehub ships (as of {OFFICIAL_LIST_DATE})",
     )
+
+
+def _with_outcome(decision: Decision, ref: Reference, verified: dict[str, Outcome]) -> Decision:
+    """The decision with the registry's answer for its suggestion, if it was asked.
+
+    An answer that the copy exists makes the fix safe whatever made it unsafe offline (an image
+    that left the official program, a cache that holds popular images only); a digest that
+    differs from Docker Hub's makes it unsafe (the mirror lags). Every other answer leaves the
+    safety as it was: `missing` withdraws the fix (DH001), the rest say nothing about the copy.
+    """
+    if decision.verdict != MIRROR or decision.replacement is None:
+        return decision
+    outcome = verified.get(decision.replacement + ref.written[ref.name_end :])
+    if outcome is None:
+        return decision
+    copy = object.__new__(Decision)
+    for name in Decision.__slots__:
+        setattr(copy, name, getattr(decision, name))
+    copy.verification = outcome
+    if outcome.makes_safe:
+        copy.safety = "safe"
+    elif outcome.state == "exists-different-digest":
+        copy.safety = "unsafe"
+    return copy
 
 
 def _matches(pattern: str, ref: Reference) -> bool:

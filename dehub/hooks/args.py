@@ -3,7 +3,9 @@
 argparse imports `re` and gettext, about as much time as a whole single-file check; editors
 and pre-commit start dehub for every save and commit, so the CLI parses its options itself.
 Supported: `--name value`, `--name=value`, short flags (grouped: `-qn`), repeatable options,
-choices, `--` to end options, and `-` as a positional (standard input).
+choices, an option whose value is optional (`--verify` or `--verify=digest`: only the `=` form
+gives it one, so the next argument stays a path), `--` to end options, and `-` as a positional
+(standard input).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-FLAG, VALUE, APPEND = "flag", "value", "append"
+FLAG, VALUE, APPEND, OPTIONAL = "flag", "value", "append", "optional"
 
 
 class UsageError(Exception):
@@ -20,7 +22,7 @@ class UsageError(Exception):
 
 
 class Option:
-    __slots__ = ("names", "dest", "action", "choices", "metavar", "help")
+    __slots__ = ("names", "dest", "action", "choices", "metavar", "help", "const")
 
     def __init__(
         self,
@@ -30,6 +32,7 @@ class Option:
         choices: tuple[str, ...] | None = None,
         metavar: str = "",
         help: str = "",
+        const: str | None = None,
     ) -> None:
         self.names = names
         self.dest = dest or names[-1].lstrip("-").replace("-", "_")
@@ -37,6 +40,7 @@ class Option:
         self.choices = choices
         self.metavar = metavar or self.dest.upper()
         self.help = help
+        self.const = const  # OPTIONAL: the value the option has when given without `=VALUE`
 
 
 class Parsed:
@@ -72,6 +76,9 @@ def parse(argv: list[str], options: list[Option]) -> Parsed:
                     raise UsageError(f"option {name} takes no value")
                 setattr(parsed, option.dest, True)
                 continue
+            if option.action == OPTIONAL and not has_value:
+                setattr(parsed, option.dest, option.const)
+                continue
             if not has_value:
                 if index >= len(argv):
                     raise UsageError(f"option {name} needs a value ({option.metavar})")
@@ -87,6 +94,8 @@ def parse(argv: list[str], options: list[Option]) -> Parsed:
                 if option.action == FLAG:
                     setattr(parsed, option.dest, True)
                     continue
+                if option.action == OPTIONAL:
+                    raise UsageError(f"option -{letter} has an optional value: use its long name")
                 value = letters[position + 1 :]
                 if not value:
                     if index >= len(argv):
@@ -113,7 +122,9 @@ def help_text(usage: str, description: str, options: list[Option], epilog: str =
     rows = []
     for option in options:
         names = ", ".join(option.names)
-        if option.action != FLAG:
+        if option.action == OPTIONAL:
+            names += "[=" + (("{" + ",".join(option.choices) + "}") if option.choices else option.metavar) + "]"
+        elif option.action != FLAG:
             names += " " + (("{" + ",".join(option.choices) + "}") if option.choices else option.metavar)
         rows.append((names, option.help))
     width = min(max(len(names) for names, _ in rows) + 2, 34)

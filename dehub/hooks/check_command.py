@@ -14,7 +14,7 @@ import sys
 from dehub.kinds import NAMES as KIND_CHOICES
 from dehub.kinds import QUIET_SKIP
 
-from .args import APPEND, VALUE, Command, Option, UsageError
+from .args import APPEND, OPTIONAL, VALUE, Command, Option, UsageError
 from .common import CONFIG_OPTIONS, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, MIRROR_OPTION, codes, report_missing
 
 TYPE_CHECKING = False
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from dehub.findings import Finding
     from dehub.lint import Settings
     from dehub.runner import FileResult
+    from dehub.verification import Verified
 
     from .args import Parsed
 
@@ -55,6 +56,17 @@ CHECK_OPTIONS = [
         help="report format (default: text, or github when GITHUB_ACTIONS=true)",
     ),
     Option("-o", "--output-file", action=VALUE, metavar="PATH", help="write the report to this file, not stdout"),
+    Option(
+        "--verify",
+        action=OPTIONAL,
+        const="exists",
+        choices=("exists", "digest"),
+        metavar="HOW",
+        help="ask the registry whether each suggested mirror reference exists (HEAD requests, cached) and fix "
+        "only what it has; =digest: also compare its digest with Docker Hub's (README: Verifying fixes)",
+    ),
+    Option("--no-verify", help="ask no registry, whatever the configuration's `verify:` says"),
+    Option("--no-cache", help="with --verify, ask the registries again instead of reading their cached answers"),
     Option("--hadolint", help="also run hadolint on the Dockerfiles and merge its findings (DL..., SC...)"),
     Option("--select", action=APPEND, metavar="CODES", help="only these rule codes or prefixes (comma-separated)"),
     Option("--ignore", action=APPEND, metavar="CODES", help="skip these rule codes or prefixes (comma-separated)"),
@@ -137,6 +149,7 @@ def check(argv: list[str]) -> int:
             raise UsageError(f"--jobs expects a positive number, got {options.jobs!r}")
         jobs = int(options.jobs)
     scopes = _scopes(options, build_args)
+    verify = _verify_choice(options)
 
     from dehub.runner import CHECK, DIFF, FIX
 
@@ -145,7 +158,7 @@ def check(argv: list[str]) -> int:
     if "-" in paths:
         if len(paths) > 1:
             raise UsageError("`-` (standard input) cannot be combined with other paths")
-        return _check_stdin(options, scopes, mode, baselines)
+        return _check_stdin(options, scopes, mode, baselines, verify)
 
     from dehub.discover import scoped_targets
     from dehub.runner import check_files
@@ -164,7 +177,18 @@ def check(argv: list[str]) -> int:
     if not _load_baselines(baselines):  # before any file is checked or fixed
         return EXIT_ERROR
     files = [(target.path, target.kind, scope.settings) for target, scope in targets]
-    results = check_files(files, mode, jobs)
+    verify_modes = _verify_modes(files, scopes, verify)
+    verified = None
+    if verify_modes:
+        from dehub import verification
+
+        def check_some(some: list[tuple[str, str | None, Settings]], some_mode: str) -> list[FileResult]:
+            return check_files(some, some_mode, jobs)
+
+        client_options = verification.options_for([scope.config for scope in scopes.loaded()], not options.no_cache)
+        results, verified = verification.run(files, mode, check_some, verify_modes, client_options)
+    else:
+        results = check_files(files, mode, jobs)
     settings_of = {path: settings for path, _, settings in files}
     report_format = _format(options)
     # `Fixing` notes go to stdout with a text report there, to stderr beside any other report.
@@ -194,7 +218,10 @@ def check(argv: list[str]) -> int:
         return EXIT_ERROR
     fixed = sum(result.fixed for result in results)
     stream = _diff_report_stream(mode)
-    _report(findings, options, scopes, settings_of, mode, fixed, stream=stream, paths=checked, baselines=baselines)
+    _report(
+        findings, options, scopes, settings_of, mode, fixed, stream=stream, paths=checked, baselines=baselines,
+        verified=verified,
+    )  # fmt: skip
     changed = any(result.written or result.diff for result in results)
     return _exit_code(findings, results, options, mode, changed)
 
@@ -219,6 +246,33 @@ def _check_paths(options: Parsed) -> list[str]:
             "--stdin-filename to check the files"
         )
     return options.positionals or ["-"]
+
+
+def _verify_choice(options: Parsed) -> str | None:
+    """How the command line says to verify: "exists" or "digest" (`--verify[=digest]`), ""
+    (`--no-verify`), or None: as each configuration's `verify:` says."""
+    if options.no_verify:
+        if options.verify is not None:
+            raise UsageError("give --verify or --no-verify, not both")
+        return ""
+    verify: str | None = options.verify
+    return verify
+
+
+def _verify_modes(files: list[tuple[str, str | None, Settings]], scopes: Scopes, cli: str | None) -> dict[int, str]:
+    """How the files of each configuration are verified, by id of its settings: the command
+    line's choice, else the configuration's `verify:`; configurations that do not verify are
+    left out (an empty result: no registry is asked, nothing of the client is imported)."""
+    if cli == "":
+        return {}
+    configs = {id(scope.settings): scope.config for scope in scopes.loaded()}
+    modes = {}
+    for _, _, settings in files:
+        config = configs.get(id(settings))
+        how = cli if cli is not None else config.verify if config is not None else ""
+        if how:
+            modes[id(settings)] = how
+    return modes
 
 
 def _scopes(options: Parsed, build_args: dict[str, str]) -> Scopes:
@@ -345,7 +399,7 @@ def _format(options: Parsed) -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
-def _check_stdin(options: Parsed, scopes: Scopes, mode: str, baselines: InUse) -> int:
+def _check_stdin(options: Parsed, scopes: Scopes, mode: str, baselines: InUse, verify: str | None) -> int:
     """Standard input, configured as a file at `--stdin-filename` would be (else as a file in
     the working folder)."""
     from dehub.config import ConfigError
@@ -375,7 +429,18 @@ def _check_stdin(options: Parsed, scopes: Scopes, mode: str, baselines: InUse) -
         if mode == FIX:
             sys.stdout.buffer.write(data)
         return EXIT_CLEAN
-    result = check_bytes(name, data, kind, settings, mode)
+    verify_modes = _verify_modes([(name, kind, settings)], scopes, verify)
+    verified = None
+    if verify_modes:
+        from dehub import verification
+
+        def check_text(files: list[tuple[str, str | None, Settings]], some_mode: str) -> list[FileResult]:
+            return [check_bytes(path, data, given, settings, some_mode) for path, given, settings in files]
+
+        client_options = verification.options_for([scope.config], not options.no_cache)
+        (result,), verified = verification.run([(name, kind, settings)], mode, check_text, verify_modes, client_options)
+    else:
+        result = check_bytes(name, data, kind, settings, mode)
     if result.skipped:
         sys.stderr.write(f"dehub: skipped {name}: {result.skipped}\n")
     findings = result.findings
@@ -395,7 +460,10 @@ def _check_stdin(options: Parsed, scopes: Scopes, mode: str, baselines: InUse) -
     stream = sys.stderr if mode == FIX else _diff_report_stream(mode)
     paths = [] if result.skipped else [name]
     findings = baselines.apply(findings, paths, _ran(settings_of, options.hadolint))
-    _report(findings, options, scopes, settings_of, mode, result.fixed, stream=stream, paths=paths, baselines=baselines)
+    _report(
+        findings, options, scopes, settings_of, mode, result.fixed, stream=stream, paths=paths, baselines=baselines,
+        verified=verified,
+    )  # fmt: skip
     changed = bool(result.diff) or (mode == FIX and result.output not in (None, data))
     return _exit_code(findings, [result], options, mode, changed)
 
@@ -445,8 +513,29 @@ def _report(
     stream: TextIO | None = None,
     paths: Sequence[str] = (),
     baselines: InUse | None = None,
+    verified: Verified | None = None,
 ) -> None:
-    """The report, with a summary built from the settings of every configuration used."""
+    """The report, with a summary built from the settings of every configuration used; then,
+    after it on stderr, whether a --verify check was incomplete."""
+    _write_report(findings, options, scopes, settings_of, mode, fixed, stream, paths, baselines, verified)
+    incomplete = verified.incomplete_line() if verified is not None else None
+    if incomplete:  # even with --quiet: the findings it concerns were not verified
+        sys.stdout.flush()
+        sys.stderr.write(f"dehub: {incomplete}\n")
+
+
+def _write_report(
+    findings: list[Finding],
+    options: Parsed,
+    scopes: Scopes,
+    settings_of: dict[str, Settings],
+    mode: str,
+    fixed: int,
+    stream: TextIO | None,
+    paths: Sequence[str],
+    baselines: InUse | None,
+    verified: Verified | None,
+) -> None:
     from dehub.report import get
     from dehub.report.text import Summary, baseline_lines
     from dehub.runner import CHECK, DIFF
@@ -469,9 +558,12 @@ def _report(
     summary.verbose = options.verbose
     if baselines is not None:
         summary.baselines = list(baselines.tallies.values())
+    if verified is not None:
+        summary.verification = verified.outcomes
+        summary.verify_lines = [verified.summary_line()]
     report_format = _format(options)
     if report_format not in SUMMARY_FORMATS and not options.quiet:
-        for note in baseline_lines(summary):  # the report has no summary line: say it beside it
+        for note in baseline_lines(summary) + summary.verify_lines:  # no summary line: say it beside it
             sys.stderr.write(f"dehub: {note}\n")
     reporter = get(report_format)
     if not options.output_file:

@@ -10,6 +10,10 @@ from io import TextIOBase
 from ..findings import Finding
 from .jsonenc import compact, lines
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..registry.outcome import Outcome
+
 VERSION = 1
 
 
@@ -34,12 +38,38 @@ def finding_dict(finding: Finding) -> dict[str, object]:
     }
 
 
+def verification_dict(finding: Finding, outcomes: dict[str, Outcome]) -> dict[str, object] | None:
+    """The registry's answer about the finding's suggestion (`--verify`), or None."""
+    if finding.verification is None:
+        return None
+    outcome = outcomes.get(finding.suggestion or "")
+    if outcome is None:  # never: DH001 sets the state from this answer
+        return {"state": finding.verification, "reference": finding.suggestion, "digest": None,
+                "hub_digest": None, "detail": ""}  # fmt: skip
+    return {
+        "state": outcome.state,
+        "reference": outcome.reference,
+        "digest": outcome.digest,
+        "hub_digest": outcome.hub_digest,
+        "detail": outcome.detail,
+    }
+
+
 def write(findings: list[Finding], stream: TextIOBase, summary: object) -> None:
     footer = "]}"
+    outcomes = getattr(summary, "verification", None)
+    if outcomes is not None:  # only in a --verify run: runs without it print what they always did
+        dicts = []
+        for finding in findings:
+            entry = finding_dict(finding)
+            entry["verification"] = verification_dict(finding, outcomes)
+            dicts.append(entry)
+    else:
+        dicts = [finding_dict(f) for f in findings]
     baselines = baseline_dicts(summary)
     if baselines:  # only with a baseline: runs without one print what they always did
         footer = f'], "baselines": {compact(baselines)}}}'
-    stream.write(lines(f'{{"version": {VERSION}, "findings": [', [finding_dict(f) for f in findings], footer))
+    stream.write(lines(f'{{"version": {VERSION}, "findings": [', dicts, footer))
 
 
 def baseline_dicts(summary: object) -> list[dict[str, object]]:

@@ -23,7 +23,7 @@ from .. import __version__
 from ..findings import UNSAFE, Finding
 from ..ruledocs import RuleDoc, describe, markdown
 from .gitlab import fingerprints
-from .json import baseline_dicts
+from .json import baseline_dicts, verification_dict
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -43,6 +43,12 @@ def log(findings: list[Finding], summary: object) -> dict[str, object]:
         result(finding, index[finding.code], fingerprint)
         for finding, fingerprint in zip(findings, fingerprints(findings), strict=True)
     ]
+    outcomes = getattr(summary, "verification", None)
+    if outcomes is not None:  # --verify: each result says what the registry answered
+        for finding, entry in zip(findings, results, strict=True):
+            answer = verification_dict(finding, outcomes)
+            if answer is not None:
+                entry["properties"] = {"verification": answer}
     driver = {
         "name": "dehub",
         "version": __version__,

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # typing is not imported at run time, nor the palette without
     from collections.abc import Callable
 
     from ..baseline import Tally
+    from ..registry.outcome import Outcome
     from .style import Palette
 
     Render = Callable[[Finding, Palette | None], str]
@@ -27,7 +28,7 @@ class Summary:
 
     __slots__ = (
         "fixing", "fixed", "dry_run", "unsafe_hidden", "unsafe_paths", "statistics", "quiet", "paths", "enabled",
-        "docs_url", "verbose", "colour", "baselines",
+        "docs_url", "verbose", "colour", "baselines", "verification", "verify_lines",
     )  # fmt: skip
 
     def __init__(self, fixing: bool = False, fixed: int = 0, unsafe_hidden: bool = True, dry_run: bool = False) -> None:
@@ -44,6 +45,10 @@ class Summary:
         self.verbose = False  # each finding's note after it, not once per file
         self.colour = False  # ANSI colour (text and concise only; the CLI decides)
         self.baselines: list[Tally] = []  # what each baseline in use did (dehub.baseline)
+        # --verify: the registry's answers by suggested reference (None: the run did not verify),
+        # and the line that counts them (dehub.verification)
+        self.verification: dict[str, Outcome] | None = None
+        self.verify_lines: list[str] = []
 
     def hides_unsafe(self, path: str) -> bool:
         """Whether `--fix` leaves this file's unsafe fixes alone (each file has its configuration)."""
@@ -109,8 +114,9 @@ def _write_notes(notes: dict[str, list[int]], stream: TextIOBase, palette: Palet
 
 
 def summary_line(findings: list[Finding], summary: Summary) -> str:
-    """The summary: one line, and one more for each baseline in use that did something."""
-    return "\n".join([_counts_line(findings, summary), *baseline_lines(summary)])
+    """The summary: one line, one more counting --verify's answers, and one more for each
+    baseline in use that did something."""
+    return "\n".join([_counts_line(findings, summary), *summary.verify_lines, *baseline_lines(summary)])
 
 
 def baseline_lines(summary: Summary) -> list[str]:

@@ -51,6 +51,10 @@ from dehub.mirrors import GITLAB_DIRECT_PREFIX, GITLAB_PREFIX, is_valid_name
 from dehub.policy import MIRROR
 from dehub.resolve import Subject, finding, name_edits, timing_note
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dehub.registry.outcome import Outcome
+
 CODE = "DH001"
 NAME = "docker-hub-image"
 SEVERITY = "error"
@@ -63,12 +67,21 @@ def check(subject: Subject) -> Finding | None:
     if decision is None or decision.verdict != MIRROR:
         return None
     suggestion = subject.suggestion
-    message = f"`{subject.image}` is pulled from Docker Hub; use `{suggestion}`{subject.via}"
+    outcome = decision.verification
+    state = outcome.state if outcome is not None else None
+    if outcome is not None and state == MISSING:
+        message = f"`{subject.image}` is pulled from Docker Hub; {_missing(suggestion or '', outcome)}{subject.via}"
+    else:
+        message = f"`{subject.image}` is pulled from Docker Hub; use `{suggestion}`{subject.via}"
+        if outcome is not None:
+            message += f" ({_answer(suggestion or '', outcome)})"
     fix = None
     valid = _valid_name(decision.replacement)
     variable = subject.kind == "dockerfile" and "$" in (decision.replacement or "")
     edits = name_edits(subject, decision.replacement or "") if valid and not subject.use.no_fix else None
-    if subject.use.no_fix:
+    if state == MISSING:
+        message += " (no automatic fix)"
+    elif subject.use.no_fix:
         message += f" (no automatic fix: {subject.use.no_fix})"
     elif variable:  # `FROM ${CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX}/node` needs an ARG a person declares
         message += " (no automatic fix: a Dockerfile expands `$` variables only from an ARG declared before it)"
@@ -78,7 +91,9 @@ def check(subject: Subject) -> Finding | None:
         safety = decision.safety or "safe"
         shared = _edits_shared(subject, edits)
         login = _needs_proxy_login(subject, decision.replacement or "")
-        if decision.safety == "unsafe":
+        if state == DIFFERENT:
+            pass  # the answer said why (the policy made it unsafe)
+        elif decision.safety == "unsafe":
             message += f" (unsafe fix: {decision.reason})"
         elif login:
             safety = "unsafe"
@@ -91,6 +106,8 @@ def check(subject: Subject) -> Finding | None:
         message += " (no automatic fix: the name is not written as one literal in this file)"
     result = finding(subject, message, fix)
     result.note = timing_note(subject)
+    if outcome is not None:
+        result.verification = state
     return result
 
 
@@ -112,6 +129,66 @@ def _needs_proxy_login(subject: Subject, replacement: str) -> str:
         "a script's pull from the Dependency Proxy needs `docker login -u \"$CI_DEPENDENCY_PROXY_USER\" -p "
         '"$CI_DEPENDENCY_PROXY_PASSWORD" "$CI_DEPENDENCY_PROXY_SERVER"` before it'
     )
+
+
+# The registry's answers (dehub.registry.outcome's states, spelt here so that linting never
+# imports the registry client).
+EXISTS, SAME, DIFFERENT, MISSING, NOT_CACHED = (
+    "exists", "exists-same-digest", "exists-different-digest", "missing", "not-cached"
+)  # fmt: skip
+
+
+def host_of(reference: str) -> str:
+    """The registry a suggested reference names (`public.ecr.aws`)."""
+    return reference.split("/", 1)[0]
+
+
+def _answer(suggestion: str, outcome: Outcome) -> str:
+    """What the registry said about the suggestion, for the message (missing has its own)."""
+    host = host_of(suggestion)
+    state = outcome.state
+    if state == EXISTS:
+        return f"verified on {host}"
+    if state == SAME:
+        return f"verified on {host}: the same digest as on Docker Hub"
+    if state == DIFFERENT:
+        mirror, hub = _short(outcome.digest), _short(outcome.hub_digest)
+        return (
+            f"unsafe fix: the digest on {host} ({mirror}) differs from Docker Hub's ({hub}) for this tag: "
+            "the mirror lags behind"
+        )
+    if state == NOT_CACHED:
+        return f"not cached on {host} yet: a pull-through cache fetches it from Docker Hub on the first pull"
+    detail = f": {outcome.detail}" if outcome.detail else ""
+    return f"not verified, {state}{detail}"
+
+
+def _missing(suggestion: str, outcome: Outcome) -> str:
+    """`the tag `20` of X is missing on host` or `the repository X is missing on host`."""
+    host = host_of(suggestion)
+    name, separator, rest = _split_reference(suggestion)
+    detail = outcome.detail.lower()
+    if "name_unknown" in detail or "repository" in detail:
+        return f"its mirror repository `{name}` is missing on {host}"
+    if separator == "@":
+        return f"the digest `{rest}` is missing from its mirror `{name}` on {host}"
+    return f"the tag `{rest or 'latest'}` is missing from its mirror `{name}` on {host}"
+
+
+def _split_reference(reference: str) -> tuple[str, str, str]:
+    """(name, `:` or `@` or '', tag or digest) of a reference with a registry host."""
+    at = reference.find("@")
+    if at != -1:
+        return reference[:at], "@", reference[at + 1 :]
+    colon = reference.rfind(":")
+    if colon > reference.rfind("/"):
+        return reference[:colon], ":", reference[colon + 1 :]
+    return reference, "", ""
+
+
+def _short(digest: str | None) -> str:
+    """`sha256:0123456789ab`: enough to tell two digests apart in a message."""
+    return digest[:19] if digest else "unknown"
 
 
 def _edits_shared(subject: Subject, edits: tuple[Edit, ...]) -> str:

@@ -1,0 +1,182 @@
+"""`--verify`: a run in two phases, with the registry's answers in between.
+
+Phase 1 lints every file as it is (no fix is written) to learn which mirror references DH001
+suggests. Those are asked of their registries in one batch (`dehub.registry.verify`: one HEAD
+per distinct reference, cached on disk). Phase 2 gives each configuration's policy the answers
+and checks again, in the mode the user asked for, the files whose findings the answers can
+change: DH001 then decides with them (a verified copy makes the fix safe, a missing one
+withdraws it). Files with nothing to ask about keep their phase-1 result.
+
+This module, and the registry client it imports, are loaded only when a run verifies:
+`dehub check` without `--verify` (or `verify:` in a configuration) never touches the network.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .runner import CHECK
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from .config import Config
+    from .lint import Settings
+    from .registry.outcome import Outcome
+    from .registry.verify import Request, VerifyOptions
+    from .runner import FileResult
+
+    Files = list[tuple[str, str | None, Settings]]
+    Check = Callable[[Files, str], list[FileResult]]
+
+EXISTS, DIGEST = "exists", "digest"  # the two ways to verify (`--verify`, `--verify=digest`)
+RULE = "DH001"  # the rule whose suggestions are verified
+# The answers that say nothing about the copy: the run is incomplete (dehub.registry.outcome).
+UNANSWERED = ("rate-limited", "auth-required", "unreachable")
+NOT_ASKED = "not asked"  # no answer at all: the run's time budget ran out before it was asked
+
+
+class Verified:
+    """What the check found: every answer, and the references asked."""
+
+    __slots__ = ("outcomes", "asked")
+
+    def __init__(self, outcomes: dict[str, Outcome], asked: list[str]) -> None:
+        self.outcomes = outcomes  # keyed by the suggested reference
+        self.asked = asked  # the distinct references asked, in the order first found
+
+    def counts(self) -> dict[str, int]:
+        """References per answer (NOT_ASKED for those with none), most common first."""
+        counts: dict[str, int] = {}
+        for reference in self.asked:
+            outcome = self.outcomes.get(reference)
+            state = outcome.state if outcome is not None else NOT_ASKED
+            counts[state] = counts.get(state, 0) + 1
+        return dict(sorted(counts.items(), key=lambda item: -item[1]))
+
+    def summary_line(self) -> str:
+        """`Asked about 12 mirror references (--verify): 9 exists, 1 missing, 2 unreachable.`"""
+        if not self.asked:
+            return "Asked about no mirror reference (--verify): no finding suggests one."
+        states = ", ".join(f"{count} {state}" for state, count in self.counts().items())
+        noun = "reference" if len(self.asked) == 1 else "references"
+        return f"Asked about {len(self.asked)} mirror {noun} (--verify): {states}."
+
+    def incomplete_line(self) -> str | None:
+        """`--verify incomplete: 3 of 12 references could not be checked (...)`, or None."""
+        unanswered = {state: count for state, count in self.counts().items() if state in (*UNANSWERED, NOT_ASKED)}
+        if not unanswered:
+            return None
+        total = sum(unanswered.values())
+        states = ", ".join(f"{count} {state}" for state, count in unanswered.items())
+        return (
+            f"--verify incomplete: {total} of {len(self.asked)} references could not be checked ({states}); "
+            "their findings stand as without --verify"
+        )
+
+
+def mode_of(config: Config, cli: str | None) -> str:
+    """How files under `config` are verified: the command line's choice (`--verify`,
+    `--verify=digest`, `--no-verify` as ''), else the configuration's `verify:`."""
+    return config.verify if cli is None else cli
+
+
+def run(
+    files: Files,
+    mode: str,
+    check: Check,
+    modes: dict[int, str],
+    options: VerifyOptions,
+) -> tuple[list[FileResult], Verified]:
+    """Check `files` (path, kind, settings) in `mode`, deciding with the registry's answers.
+
+    `modes` gives, by id of a Settings, how its files are verified (EXISTS or DIGEST; absent:
+    not at all); `check(files, mode)` checks files (in processes, or standard input's text).
+    """
+    first = check(files, CHECK)
+    requests = requests_for(first, files, modes)
+    outcomes: dict[str, Outcome] = {}
+    if requests:
+        from .registry.verify import verify
+
+        options.digest = any(request.hub is not None for request in requests)
+        outcomes = verify(requests, options)
+    verified = {id(settings): settings for _, _, settings in files if id(settings) in modes}
+    for settings in verified.values():
+        settings.policy.set_verified(outcomes)
+    again = [index for index, result in enumerate(first) if _changes(result, mode, outcomes)]
+    results = list(first)
+    if again:
+        for index, result in zip(again, check([files[index] for index in again], mode), strict=True):
+            results[index] = result
+    return results, Verified(outcomes, [request.reference for request in requests])
+
+
+def _changes(result: FileResult, mode: str, outcomes: dict[str, Outcome]) -> bool:
+    """Whether checking the file again in `mode` with the answers can differ from phase 1:
+    it has a suggestion that was answered, or (fixing) a fix to apply."""
+    for finding in result.findings:
+        if finding.code == RULE and finding.suggestion in outcomes:
+            return True
+        if mode != CHECK and finding.fix is not None:
+            return True
+    return False
+
+
+def requests_for(results: Sequence[FileResult], files: Files, modes: dict[int, str]) -> list[Request]:
+    """One request per distinct suggested reference of DH001's findings in verified files.
+
+    A reference with an unknown part (`${TAG}`) cannot be asked. `hub` is the Docker Hub
+    reference to compare digests with (DIGEST); `on_demand` is true for a pull-through cache,
+    whose "not found" only means "not fetched yet".
+    """
+    from .registry.verify import Request
+
+    asked: dict[str, tuple[str | None, bool]] = {}  # reference -> (hub, on_demand)
+    for result, (_, _, settings) in zip(results, files, strict=True):
+        verify_mode = modes.get(id(settings))
+        if not verify_mode:
+            continue
+        for finding in result.findings:
+            reference = finding.suggestion
+            if finding.code != RULE or not reference or "${" in reference:
+                continue
+            hub = finding.canonical if verify_mode == DIGEST else None
+            known = asked.get(reference)
+            if known is not None:
+                if hub is not None and known[0] is None:  # one file verifies digests: ask for them
+                    asked[reference] = (hub, known[1])
+                continue
+            asked[reference] = (hub, _on_demand(settings, finding.canonical))
+    return [Request(reference=ref, hub=hub, on_demand=on_demand) for ref, (hub, on_demand) in asked.items()]
+
+
+def _on_demand(settings: Settings, canonical: str | None) -> bool:
+    """Whether the mirror the policy chose for this image is a pull-through cache."""
+    from .reference import ReferenceError, parse
+
+    try:
+        decision = settings.policy.decide(parse(canonical or ""))
+    except ReferenceError:
+        return False
+    return getattr(decision, "cache", "") == "on-demand"
+
+
+def options_for(configs: Sequence[Config], use_cache: bool) -> VerifyOptions:
+    """The client's options: the first configuration that sets `verify-options` (in the order
+    files were checked; one run asks once, so one set applies), and the environment's
+    `DEHUB_HUB_ENDPOINT` (where Docker Hub's API is asked: tests, corporate proxies)."""
+    from .registry.verify import VerifyOptions
+
+    options = VerifyOptions()
+    options.use_cache = use_cache
+    for config in configs:
+        if config.verify_options:
+            for key, value in config.verify_options.items():
+                setattr(options, key, value)
+            break
+    endpoint = os.environ.get("DEHUB_HUB_ENDPOINT")
+    if endpoint:
+        options.hub_endpoint = endpoint
+    return options
