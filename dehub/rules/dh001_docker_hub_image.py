@@ -32,6 +32,13 @@ The fix
   In a workflow, a matrix value that something besides an image also reads (`if: matrix.os
   == 'ubuntu'`, a job name, a script's `case`) gets an unsafe fix: the fix changes that too.
 
+  With `dehub check --verify` (or `verify: true`) the mirror is asked first (HEAD requests,
+  cached): a copy it has makes the fix safe ("verified on HOST"), even one unsafe offline;
+  a missing tag or repository leaves the finding with no fix and says what is missing; with
+  `--verify=digest`, a digest that differs from Docker Hub's (the mirror lags) makes the fix
+  unsafe. A pull-through cache that has not fetched the image yet, or a registry that does not
+  answer (rate-limited, auth-required, unreachable), leaves the fix as it is offline.
+
 How to suppress
   `# dehub ignore=DH001 reason` on the line before the instruction; `# dehub global
   ignore=DH001` anywhere in the file; `allow: ["node"]` in `.dehub.yaml` to allow an image
