@@ -185,7 +185,8 @@ def check(argv: list[str]) -> int:
         def check_some(some: list[tuple[str, str | None, Settings]], some_mode: str) -> list[FileResult]:
             return check_files(some, some_mode, jobs)
 
-        client_options = verification.options_for([scope.config for scope in scopes.loaded()], not options.no_cache)
+        configs = [scope.config for scope in scopes.loaded() if id(scope.settings) in verify_modes]
+        client_options = verification.options_for(configs, not options.no_cache)
         results, verified = verification.run(files, mode, check_some, verify_modes, client_options)
     else:
         results = check_files(files, mode, jobs)
