@@ -174,8 +174,8 @@ def _missing(suggestion: str, outcome: Outcome) -> str:
     """`the tag `20` of X is missing on host` or `the repository X is missing on host`."""
     host = host_of(suggestion)
     name, separator, rest = _split_reference(suggestion)
-    detail = outcome.detail.lower()
-    if "name_unknown" in detail or "repository" in detail:
+    detail = outcome.detail.lower()  # the registry's error code or message, when the client kept it
+    if "name_unknown" in detail or "repository name not known" in detail:
         return f"its mirror repository `{name}` is missing on {host}"
     if separator == "@":
         return f"the digest `{rest}` is missing from its mirror `{name}` on {host}"
