@@ -95,7 +95,8 @@ def test_verify_digest_compares_with_a_registry_acting_as_docker_hub(work, capsy
         ("python:3.12", "unsafe", "exists-different-digest"),
     ]
     code, out, _ = run(capsys, "check", "--verify=digest", "--fix")
-    assert (work / "Dockerfile").read_text(encoding="utf-8") == f"FROM {mirror.host}/library/node:20\nFROM python:3.12\n"
+    after = (work / "Dockerfile").read_text(encoding="utf-8")
+    assert after == f"FROM {mirror.host}/library/node:20\nFROM python:3.12\n"
     assert "differs from Docker Hub's" in out
     assert "the mirror lags behind" in out
     assert code == 1
@@ -154,6 +155,7 @@ def test_credentials_from_the_docker_config_are_used_and_never_printed(work, cap
     token = base64.b64encode(b"alice:s3cret-pw").decode()
     (docker / "config.json").write_text(json.dumps({"auths": {private.host: {"auth": token}}}), encoding="utf-8")
     code, out, err = run(capsys, "check", "--verify", "-v", "--format", "json")
+    assert code == 1  # the finding remains (not --fix)
     assert json.loads(out)["findings"][0]["verification"]["state"] == "exists"
     for secret in ("s3cret-pw", token):
         assert secret not in out + err
