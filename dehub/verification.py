@@ -34,7 +34,9 @@ EXISTS, DIGEST = "exists", "digest"  # the two ways to verify (`--verify`, `--ve
 RULE = "DH001"  # the rule whose suggestions are verified
 # The answers that say nothing about the copy: the run is incomplete (dehub.registry.outcome).
 UNANSWERED = ("rate-limited", "auth-required", "unreachable")
-NOT_ASKED = "not asked"  # no answer at all: the run's time budget ran out before it was asked
+NOT_ASKED = "not asked"  # no answer at all (the client left the reference out)
+# The order the counts are printed in: answers that allow the fix first, then the rest.
+ORDER = ("exists", "exists-same-digest", "exists-different-digest", "missing", "not-cached", *UNANSWERED, NOT_ASKED)
 
 
 class Verified:
@@ -47,13 +49,14 @@ class Verified:
         self.asked = asked  # the distinct references asked, in the order first found
 
     def counts(self) -> dict[str, int]:
-        """References per answer (NOT_ASKED for those with none), most common first."""
+        """References per answer (NOT_ASKED for those with none), in ORDER."""
         counts: dict[str, int] = {}
         for reference in self.asked:
             outcome = self.outcomes.get(reference)
             state = outcome.state if outcome is not None else NOT_ASKED
             counts[state] = counts.get(state, 0) + 1
-        return dict(sorted(counts.items(), key=lambda item: -item[1]))
+        rank = {state: number for number, state in enumerate(ORDER)}
+        return dict(sorted(counts.items(), key=lambda item: rank.get(item[0], len(ORDER))))
 
     def summary_line(self) -> str:
         """`Asked about 12 mirror references (--verify): 9 exists, 1 missing, 2 unreachable.`"""

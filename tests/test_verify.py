@@ -279,7 +279,7 @@ def test_an_incomplete_check_does_not_fail_a_run_that_fixed_everything(work, cap
     code, out, err = run(capsys, "check", "--verify", "--fix")
     assert code == 0
     assert (work / "Dockerfile").read_text(encoding="utf-8") == f"FROM {NODE}\nFROM {CENTOS}\n"
-    assert "Asked about 2 mirror references (--verify): 1 rate-limited, 1 exists." in out
+    assert "Asked about 2 mirror references (--verify): 1 exists, 1 rate-limited." in out
     assert "1 of 2 references could not be checked (1 rate-limited)" in err
 
 
