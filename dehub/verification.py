@@ -151,19 +151,21 @@ def requests_for(results: Sequence[FileResult], files: Files, modes: dict[int, s
                 if hub is not None and known[0] is None:  # one file verifies digests: ask for them
                     asked[reference] = (hub, known[1])
                 continue
-            asked[reference] = (hub, _on_demand(settings, finding.canonical))
+            asked[reference] = (hub, _on_demand(settings, finding.canonical, finding.kind))
     return [Request(reference=ref, hub=hub, on_demand=on_demand) for ref, (hub, on_demand) in asked.items()]
 
 
-def _on_demand(settings: Settings, canonical: str | None) -> bool:
-    """Whether the mirror the policy chose for this image is a pull-through cache."""
+def _on_demand(settings: Settings, canonical: str | None, kind: str) -> bool:
+    """Whether the mirror the policy chose for this image, in a file of this kind, is a
+    pull-through cache (`Decision.cache`; the decision is the one the lint made, memoised)."""
+    from .mirrors import ON_DEMAND
     from .reference import ReferenceError, parse
 
     try:
-        decision = settings.policy.decide(parse(canonical or ""))
+        decision = settings.policy.decide(parse(canonical or ""), kind)
     except ReferenceError:
         return False
-    return getattr(decision, "cache", "") == "on-demand"
+    return decision.cache == ON_DEMAND
 
 
 def options_for(configs: Sequence[Config], use_cache: bool) -> VerifyOptions:

@@ -493,23 +493,33 @@ def test_configuration_values():
     assert make_config(verify_options={"rate": 2}).verify_options == {"rate": 2}
 
 
-def test_on_demand_comes_from_the_decision_cache():
-    from dehub.verification import _on_demand
+@pytest.mark.parametrize(
+    ("mirror", "on_demand"),
+    [
+        ("target: harbor\n  host: harbor.example.com\n  project: hub\n", True),
+        ("target: ecr-pull-through\n  account: '123456789012'\n  region: eu-west-1\n  prefix: hub\n", True),
+        ("target: custom\n  template: 'registry.example.com/{path}'\n  cache: on-demand\n", True),
+        ("target: custom\n  template: 'registry.example.com/{path}'\n  cache: partial\n", False),
+        ("target: gcr\n", False),
+        ("target: ecr-public\n", False),
+        ("target: harbor\n  host: harbor.example.com\n  project: hub\n  map: {node: 'copy.example.com/{path}'}\n",
+         False),
+    ],
+)
+def test_a_pull_through_cache_is_asked_as_on_demand(work, capsys, registry, mirror, on_demand):
+    (work / "Dockerfile").write_text("FROM node:20\n", encoding="utf-8")
+    (work / ".dehub.yaml").write_text("mirror:\n  " + mirror, encoding="utf-8")
+    fake = registry({})
+    run(capsys, "check", "--verify")
+    assert [request.on_demand for request in fake.requests] == [on_demand]
 
-    class Decision:
-        cache = "on-demand"
 
-    class Policy:
-        def decide(self, ref):
-            return Decision()
-
-    class Settings:
-        policy = Policy()
-
-    assert _on_demand(Settings(), "docker.io/library/node:20") is True  # type: ignore[arg-type]
-    Decision.cache = ""
-    assert _on_demand(Settings(), "docker.io/library/node:20") is False  # type: ignore[arg-type]
-    assert _on_demand(Settings(), "NOT A REFERENCE") is False  # type: ignore[arg-type]
+def test_a_pull_through_cache_that_has_not_fetched_the_image_keeps_the_fix(work, capsys, registry):
+    (work / "Dockerfile").write_text("FROM node:20\n", encoding="utf-8")
+    (work / ".dehub.yaml").write_text("mirror:\n  target: harbor\n  host: h.example\n  project: hub\n")
+    registry({"h.example/hub/library/node:20": NOT_CACHED})
+    assert run(capsys, "check", "--verify", "--fix")[0] == 0
+    assert (work / "Dockerfile").read_text(encoding="utf-8") == "FROM h.example/hub/library/node:20\n"
 
 
 # --- no network unless asked ----------------------------------------------------------------
@@ -542,3 +552,13 @@ def test_a_verified_run_does_import_it(work):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert done.stdout.splitlines()[-1] == "True", done.stderr
+
+
+@pytest.mark.parametrize(("state", "after"), [(EXISTS, "FROM mirror.gcr.io/library/node:20\n"), (MISSING, None)])
+def test_a_partial_cache_is_fixed_only_once_verified(work, capsys, registry, state, after):
+    (work / "Dockerfile").write_text("FROM node:20\n", encoding="utf-8")
+    (work / ".dehub.yaml").write_text("mirror:\n  target: gcr\n", encoding="utf-8")
+    assert json_report(capsys)[1][0]["fixable"] == "unsafe"  # offline: mirror.gcr.io may not hold it
+    registry({"mirror.gcr.io/library/node:20": state})
+    run(capsys, "check", "--verify", "--fix")
+    assert (work / "Dockerfile").read_text(encoding="utf-8") == (after or "FROM node:20\n")

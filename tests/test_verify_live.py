@@ -159,3 +159,19 @@ def test_credentials_from_the_docker_config_are_used_and_never_printed(work, cap
     assert json.loads(out)["findings"][0]["verification"]["state"] == "exists"
     for secret in ("s3cret-pw", token):
         assert secret not in out + err
+
+
+def test_a_pull_through_cache_says_not_cached_and_keeps_the_fix(work, capsys, registry):
+    registry.push("dockerhub/library/node", "20")  # a Harbor proxy-cache project that fetched node:20
+    (work / ".dehub.yaml").write_text(
+        f"mirror:\n  target: harbor\n  host: {registry.host}\n  project: dockerhub\n", encoding="utf-8"
+    )
+    (work / "Dockerfile").write_text("FROM node:20\nFROM node:21\n", encoding="utf-8")
+    assert verification_states(capsys, "--verify") == [("node:20", "safe", "exists"), ("node:21", "safe", "not-cached")]
+    code, out, err = run(capsys, "check", "--verify", "--fix")
+    assert code == 0
+    assert (work / "Dockerfile").read_text(encoding="utf-8") == (
+        f"FROM {registry.host}/dockerhub/library/node:20\nFROM {registry.host}/dockerhub/library/node:21\n"
+    )
+    assert "Asked about 2 mirror references (--verify): 1 exists, 1 not-cached." in out
+    assert err == ""  # not cached yet is an answer: the check is complete
