@@ -130,10 +130,13 @@ def _changes(result: FileResult, mode: str, outcomes: dict[str, Outcome]) -> boo
 def requests_for(results: Sequence[FileResult], files: Files, modes: dict[int, str]) -> list[Request]:
     """One request per distinct suggested reference of DH001's findings in verified files.
 
-    A reference with an unknown part (`${TAG}`) cannot be asked. `hub` is the Docker Hub
+    A reference with an unknown part cannot be asked: `${TAG}`, and any other variable or
+    template syntax the file's tool fills in (`$TAG`, `$(TAG)`, `{{ .Values.tag }}`,
+    `<< parameters.tag >>`), which is no valid reference as written. `hub` is the Docker Hub
     reference to compare digests with (DIGEST); `on_demand` is true for a pull-through cache,
     whose "not found" only means "not fetched yet".
     """
+    from .reference import ReferenceError, parse
     from .registry.verify import Request
 
     asked: dict[str, tuple[str | None, bool]] = {}  # reference -> (hub, on_demand)
@@ -144,6 +147,10 @@ def requests_for(results: Sequence[FileResult], files: Files, modes: dict[int, s
         for finding in result.findings:
             reference = finding.suggestion
             if finding.code != RULE or not reference or "${" in reference:
+                continue
+            try:
+                parse(reference)
+            except ReferenceError:  # a variable the file's tool fills in: only it knows the value
                 continue
             hub = finding.canonical if verify_mode == DIGEST else None
             known = asked.get(reference)

@@ -314,6 +314,25 @@ def test_one_request_per_distinct_reference_and_digest_mode_asks_docker_hub(work
     assert options.use_cache is True
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("run.sh", "docker run node:$TAG\n"),  # a shell variable without braces
+        ("Makefile", "x:\n\tdocker run node:$(TAG)\n"),  # a make variable
+        ("values.yaml", "image:\n  repository: node\n  tag: \"{{ .Values.tag }}\"\n"),  # a Helm template
+    ],
+)
+def test_a_reference_with_a_variable_of_any_syntax_is_not_asked(work, capsys, registry, name, text):
+    (work / "Dockerfile").unlink()
+    (work / name).write_text(text, encoding="utf-8")
+    fake = registry({})
+    code, out, err = run(capsys, "check", "--verify", name)
+    assert fake.requests == []  # a registry cannot be asked about a tag only the CI system knows
+    assert "Asked about no mirror reference" in out
+    assert "incomplete" not in err
+    assert code == 1
+
+
 def test_nothing_to_ask_asks_nothing(work, capsys, registry):
     (work / "Dockerfile").write_text(f"FROM {NODE}\n", encoding="utf-8")
     fake = registry({})
