@@ -34,19 +34,21 @@ EXISTS, DIGEST = "exists", "digest"  # the two ways to verify (`--verify`, `--ve
 RULE = "DH001"  # the rule whose suggestions are verified
 # The answers that say nothing about the copy: the run is incomplete (dehub.registry.outcome).
 UNANSWERED = ("rate-limited", "auth-required", "unreachable")
+FILLED_IN = "which only the file's tool can fill in"  # why a suggestion with a variable is not asked
 NOT_ASKED = "not asked"  # no answer at all (the client left the reference out)
 # The order the counts are printed in: answers that allow the fix first, then the rest.
 ORDER = ("exists", "exists-same-digest", "exists-different-digest", "missing", "not-cached", *UNANSWERED, NOT_ASKED)
 
 
 class Verified:
-    """What the check found: every answer, and the references asked."""
+    """What the check found: every answer, the references asked, and how many could not be."""
 
-    __slots__ = ("outcomes", "asked")
+    __slots__ = ("outcomes", "asked", "unaskable")
 
-    def __init__(self, outcomes: dict[str, Outcome], asked: list[str]) -> None:
+    def __init__(self, outcomes: dict[str, Outcome], asked: list[str], unaskable: int = 0) -> None:
         self.outcomes = outcomes  # keyed by the suggested reference
         self.asked = asked  # the distinct references asked, in the order first found
+        self.unaskable = unaskable  # distinct suggested references with a variable in them (never asked)
 
     def counts(self) -> dict[str, int]:
         """References per answer (NOT_ASKED for those with none), in ORDER."""
@@ -59,11 +61,19 @@ class Verified:
         return dict(sorted(counts.items(), key=lambda item: rank.get(item[0], len(ORDER))))
 
     def summary_line(self) -> str:
-        """`Asked about 12 mirror references (--verify): 9 exists, 1 missing, 2 unreachable.`"""
+        """`Asked about 12 mirror references (--verify): 9 exists, 1 missing, 2 unreachable.`, and
+        how many suggestions could not be asked (a variable only the file's tool fills in)."""
+        unaskable = self.unaskable
         if not self.asked:
-            return "Asked about no mirror reference (--verify): no finding suggests one."
+            if not unaskable:
+                return "Asked about no mirror reference (--verify): no finding suggests one."
+            them = "reference has a variable in it" if unaskable == 1 else "references have a variable in them"
+            return f"Asked about no mirror reference (--verify): {unaskable} suggested {them}, {FILLED_IN}."
         states = ", ".join(f"{count} {state}" for state, count in self.counts().items())
         noun = "reference" if len(self.asked) == 1 else "references"
+        if unaskable:
+            more = "has a variable in it" if unaskable == 1 else "have a variable in them"
+            states += f"; {unaskable} more {more}, {FILLED_IN}"
         return f"Asked about {len(self.asked)} mirror {noun} (--verify): {states}."
 
     def incomplete_line(self) -> str | None:
@@ -98,7 +108,7 @@ def run(
     not at all); `check(files, mode)` checks files (in processes, or standard input's text).
     """
     first = check(files, CHECK)
-    requests = requests_for(first, files, modes)
+    requests, unaskable = requests_for(first, files, modes)
     outcomes: dict[str, Outcome] = {}
     if requests:
         from .registry.verify import verify
@@ -113,7 +123,7 @@ def run(
     if again:
         for index, result in zip(again, check([files[index] for index in again], mode), strict=True):
             results[index] = result
-    return results, Verified(outcomes, [request.reference for request in requests])
+    return results, Verified(outcomes, [request.reference for request in requests], len(unaskable))
 
 
 def _changes(result: FileResult, mode: str, outcomes: dict[str, Outcome]) -> bool:
@@ -127,8 +137,9 @@ def _changes(result: FileResult, mode: str, outcomes: dict[str, Outcome]) -> boo
     return False
 
 
-def requests_for(results: Sequence[FileResult], files: Files, modes: dict[int, str]) -> list[Request]:
-    """One request per distinct suggested reference of DH001's findings in verified files.
+def requests_for(results: Sequence[FileResult], files: Files, modes: dict[int, str]) -> tuple[list[Request], set[str]]:
+    """One request per distinct suggested reference of DH001's findings in verified files, and
+    the distinct suggested references that cannot be asked.
 
     A reference with an unknown part cannot be asked: `${TAG}`, and any other variable or
     template syntax the file's tool fills in (`$TAG`, `$(TAG)`, `{{ .Values.tag }}`,
@@ -136,21 +147,20 @@ def requests_for(results: Sequence[FileResult], files: Files, modes: dict[int, s
     reference to compare digests with (DIGEST); `on_demand` is true for a pull-through cache,
     whose "not found" only means "not fetched yet".
     """
-    from .reference import ReferenceError, parse
     from .registry.verify import Request
 
     asked: dict[str, tuple[str | None, bool]] = {}  # reference -> (hub, on_demand)
+    unaskable: set[str] = set()
     for result, (_, _, settings) in zip(results, files, strict=True):
         verify_mode = modes.get(id(settings))
         if not verify_mode:
             continue
         for finding in result.findings:
             reference = finding.suggestion
-            if finding.code != RULE or not reference or "${" in reference:
+            if finding.code != RULE or not reference:
                 continue
-            try:
-                parse(reference)
-            except ReferenceError:  # a variable the file's tool fills in: only it knows the value
+            if not _askable(reference):  # a variable the file's tool fills in: only it knows the value
+                unaskable.add(reference)
                 continue
             hub = finding.canonical if verify_mode == DIGEST else None
             known = asked.get(reference)
@@ -159,7 +169,22 @@ def requests_for(results: Sequence[FileResult], files: Files, modes: dict[int, s
                     asked[reference] = (hub, known[1])
                 continue
             asked[reference] = (hub, _on_demand(settings, finding.canonical, finding.kind))
-    return [Request(reference=ref, hub=hub, on_demand=on_demand) for ref, (hub, on_demand) in asked.items()]
+    requests = [Request(reference=ref, hub=hub, on_demand=on_demand) for ref, (hub, on_demand) in asked.items()]
+    return requests, unaskable
+
+
+def _askable(reference: str) -> bool:
+    """Whether a suggested reference is one a registry can be asked about: a valid reference as
+    written, with no `${VAR}`, `$VAR`, `$(VAR)`, `{{ ... }}` or `<< ... >>` in it."""
+    from .reference import ReferenceError, parse
+
+    if "${" in reference:
+        return False
+    try:
+        parse(reference)
+    except ReferenceError:
+        return False
+    return True
 
 
 def _on_demand(settings: Settings, canonical: str | None, kind: str) -> bool:

@@ -319,7 +319,7 @@ def test_one_request_per_distinct_reference_and_digest_mode_asks_docker_hub(work
     [
         ("run.sh", "docker run node:$TAG\n"),  # a shell variable without braces
         ("Makefile", "x:\n\tdocker run node:$(TAG)\n"),  # a make variable
-        ("values.yaml", "image:\n  repository: node\n  tag: \"{{ .Values.tag }}\"\n"),  # a Helm template
+        ("values.yaml", 'image:\n  repository: node\n  tag: "{{ .Values.tag }}"\n'),  # a Helm template
     ],
 )
 def test_a_reference_with_a_variable_of_any_syntax_is_not_asked(work, capsys, registry, name, text):
@@ -331,6 +331,25 @@ def test_a_reference_with_a_variable_of_any_syntax_is_not_asked(work, capsys, re
     assert "Asked about no mirror reference" in out
     assert "incomplete" not in err
     assert code == 1
+
+
+def test_the_summary_counts_the_suggestions_that_could_not_be_asked(work, capsys, registry):
+    (work / "Dockerfile").unlink()
+    (work / ".gitlab-ci.yml").write_text("a:\n  image: node:20\n  services: [redis:7]\n  script: [x]\n")
+    fake = registry({})
+    _code, out, _ = run(capsys, "check", "--verify", "--mirror", "gitlab-dependency-proxy")
+    assert fake.requests == []
+    assert out.splitlines()[-1] == (
+        "Asked about no mirror reference (--verify): 2 suggested references have a variable in them, "
+        "which only the file's tool can fill in."
+    )  # not "no finding suggests one": two do
+    (work / "run.sh").write_text("docker run node:20\ndocker run node:$TAG\n")
+    registry({NODE: EXISTS})
+    _code, out, _ = run(capsys, "check", "--verify", "run.sh")
+    assert out.splitlines()[-1] == (
+        "Asked about 1 mirror reference (--verify): 1 exists; 1 more has a variable in it, "
+        "which only the file's tool can fill in."
+    )
 
 
 def test_nothing_to_ask_asks_nothing(work, capsys, registry):
