@@ -360,9 +360,10 @@ def _strings(value: object, what: str = "a list of strings") -> tuple[str, ...]:
 
 
 def _describe(value: object) -> str:
-    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "a number"}.get(
-        type(value), type(value).__name__
-    ) + (f" ({value!r})" if isinstance(value, (str, int, bool)) else "")
+    kinds = {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "a number", float: "a number"}
+    return kinds.get(type(value), type(value).__name__) + (
+        f" ({value!r})" if isinstance(value, (str, int, bool, float)) else ""
+    )
 
 
 def is_foreign_code(selector: str) -> bool:
