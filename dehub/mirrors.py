@@ -213,7 +213,7 @@ def sample(text: str) -> str:
             out.append(text[index:])
             return "".join(out)
         out.append(text[index:dollar])
-        end = _variable_end(text, dollar)
+        end = variable_end(text, dollar)
         if end == dollar:
             out.append("$")
             index = dollar + 1
@@ -222,7 +222,7 @@ def sample(text: str) -> str:
             index = end
 
 
-def _variable_end(text: str, dollar: int) -> int:
+def variable_end(text: str, dollar: int) -> int:
     """Where the `${VAR}` or `$VAR` starting at `dollar` ends (`dollar` when none starts there)."""
     start = dollar + 1
     braced = text.startswith("{", start)

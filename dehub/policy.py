@@ -64,7 +64,7 @@ def expand_template(template: str, ref: Reference) -> str:
 class Policy:
     """Decisions under one configuration (allow patterns, mirror map, mirror target)."""
 
-    __slots__ = ("allow", "mirror_map", "target", "verified", "_memo")
+    __slots__ = ("allow", "mirror_map", "target", "verified", "variable_hosts", "_memo")
 
     def __init__(
         self, allow: tuple[str, ...] = (), mirror_map: tuple[tuple[str, str], ...] = (), target: Target | None = None
@@ -74,12 +74,24 @@ class Policy:
         self.target = target or ECR_PUBLIC_TARGET
         # `--verify`: the registry's answers, keyed by the suggested reference (Subject.suggestion)
         self.verified: dict[str, Outcome] = {}
+        # `${VAR}/` / `$VAR/` that begin a template: the host a fix writes for the CI system to fill in
+        templates = (self.target.official, self.target.other, *(template for _, template in mirror_map))
+        self.variable_hosts = tuple(dict.fromkeys(host for host in map(_variable_host, templates) if host))
         self._memo: dict[tuple[str, str], Decision] = {}
 
     def target_for(self, kind: str) -> Target:
         """The target for a file of this kind: the configured one where it applies, else ECR Public."""
         target = self.target
         return target if target.applies_to(kind) else ECR_PUBLIC_TARGET
+
+    def mirror_variable(self, text: str) -> str | None:
+        """The `${VAR}` host of a template when `text` starts with it (`${MIRROR_HOST}/hub/library/
+        node:20`, as a fix wrote it): a pull from the mirror whose host only the CI system knows,
+        no Docker Hub pull. None otherwise."""
+        for host in self.variable_hosts:
+            if text.startswith(host):
+                return host[:-1]
+        return None
 
     def set_verified(self, outcomes: dict[str, Outcome]) -> None:
         """Decide from now on with the registry's answers (the memo held decisions without them)."""
@@ -167,6 +179,14 @@ def _decide_target(ref: Reference, target: Target) -> Decision:
         NO_MIRROR,
         reason=f"`{rest}` is not in the Docker Official Images list dehub ships (as of {OFFICIAL_LIST_DATE})",
     )
+
+
+def _variable_host(template: str | None) -> str | None:
+    """`${VAR}/` when `template` begins with a variable and a `/` follows it, else None."""
+    if not template or not template.startswith("$"):
+        return None
+    end = mirrors.variable_end(template, 0)
+    return template[: end + 1] if end > 0 and template.startswith("/", end) else None
 
 
 def _with_outcome(decision: Decision, ref: Reference, verified: dict[str, Outcome]) -> Decision:

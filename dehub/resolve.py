@@ -70,7 +70,8 @@ def resolve(use: ImageUse, policy: Policy, kind: str = "") -> Subject:
         else:
             ref = _parse_known_name(text, known)
             if ref is None:
-                subject.registry = _known_registry(text[:known])
+                # a registry written out, or the `${VAR}` host of the mirror's template (a fix wrote it)
+                subject.registry = _known_registry(text[:known]) or policy.mirror_variable(text)
                 return subject  # the name itself depends on unknown values
     except ReferenceError as err:
         subject.problem = str(err)

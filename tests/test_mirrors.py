@@ -291,6 +291,29 @@ def test_gitlab_dependency_proxy_fix_is_idempotent():
     assert findings(after, "gitlab") == []  # the Dependency Proxy is no Docker Hub pull, whatever the target
 
 
+VARIABLE_HOST = {"target": "custom", "template": "${MIRROR_HOST}/hub/{path}"}
+
+
+@pytest.mark.parametrize(
+    ("mirror", "kind", "text"),
+    [
+        # README: widen the Dependency Proxy's `kinds` to shell scripts the job runs
+        ({"target": "gitlab-dependency-proxy", "kinds": ["gitlab", "shell"]}, "shell", "docker run node:20 true\n"),
+        (VARIABLE_HOST, "shell", "docker run node:20 true\n"),
+        (VARIABLE_HOST, "compose", "services:\n  a:\n    image: node:20\n"),
+        (VARIABLE_HOST, "gitlab", "a:\n  image: node:20\n  script: [x]\n"),
+        ({"map": {"node": "$MIRROR_HOST/copies/{name}"}}, "shell", "docker run node:20 true\n"),
+    ],
+)
+def test_a_fix_to_a_template_with_a_variable_host_checks_clean(mirror, kind, text):
+    """The fix writes the template's `${VAR}` host for the CI system to fill in; dehub wrote it,
+    so the next check knows that pull goes to the mirror (no DH003 "cannot tell where")."""
+    config = make_config(mirror=mirror)
+    after = fixed(text, kind, unsafe=True, config=config)
+    assert "MIRROR_HOST" in after or GL in after
+    assert findings(after, kind, config) == []
+
+
 JOB = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
 def test_gitlab_dependency_proxy_script_pull_without_login_is_an_unsafe_fix():
     """The runner signs in for `image:` and `services:`; a script must log in itself."""
