@@ -112,6 +112,7 @@ def lint_document(document: Document, settings: Settings) -> list[Finding]:
                     finding.code, finding.name, finding.severity = rule.CODE, rule.NAME, rule.SEVERITY
                     findings.append(finding)
         _guard_shared_edits(findings, subjects)
+        _guard_flow_scalars(findings, document)
         for rule in document_rules:
             for finding in rule.check_document(document, subjects, policy):
                 finding.code, finding.name, finding.severity = rule.CODE, rule.NAME, rule.SEVERITY
@@ -178,6 +179,35 @@ def _guard_shared_edits(findings: list[Finding], subjects: list[Subject]) -> Non
                     finding.fix = fix = Fix(fix.edits, UNSAFE)
             if finding.fix is None:
                 break
+
+
+FLOW_INDICATORS = "{}[],"
+FLOW_NO_FIX = (
+    " (no automatic fix: YAML cannot hold `{` in an unquoted value inside `[...]` or `{...}`; quote the value)"
+)
+
+
+def _guard_flow_scalars(findings: list[Finding], document: Document) -> None:
+    """Withdraw a fix that would write a flow indicator into a plain scalar of a flow collection
+    (a mirror template's `${VAR}` host into `services: [redis:7]`): the fixed file would not
+    parse, and the fixer would then refuse every other fix in the file too."""
+    flow_plain_spans = getattr(document, "flow_plain_spans", None)  # YAML kinds (yamldoc.YamlDocument)
+    if flow_plain_spans is None:
+        return
+    risky = [finding for finding in findings if finding.fix and _writes_flow_indicator(finding.fix)]
+    if not risky:
+        return
+    spans: list[tuple[int, int]] = flow_plain_spans()
+    for finding in risky:
+        fix = finding.fix
+        assert fix is not None
+        if any(start <= edit.start < end for edit in fix.edits for start, end in spans):  # not text added after
+            finding.fix = None
+            finding.message += FLOW_NO_FIX
+
+
+def _writes_flow_indicator(fix: Fix) -> bool:
+    return any(char in edit.text for edit in fix.edits for char in FLOW_INDICATORS)
 
 
 def _edit_keys(subject: Subject, replacement: str | None) -> set[tuple[int, int, str]]:

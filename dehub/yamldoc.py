@@ -38,6 +38,28 @@ class YamlDocument(Document):
 
         return pragmas(self.source, self.roots)
 
+    def flow_plain_spans(self) -> list[tuple[int, int]]:
+        """The spans of the plain (unquoted) scalars inside flow collections (`[a, b]`, `{k: v}`),
+        where a fix may not write `{`, `}`, `[`, `]` or `,`: they would end the scalar."""
+        spans: list[tuple[int, int]] = []
+        seen: set[int] = set()
+        stack: list[tuple[Node, bool]] = [(root, False) for root in self.roots]
+        while stack:
+            node, in_flow = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if ys.is_scalar(node):
+                if in_flow and not ys.style(node):
+                    spans.append(ys.span(node))
+                continue
+            in_flow = in_flow or bool(getattr(node, "flow_style", False))
+            if ys.is_mapping(node):
+                stack.extend((child, in_flow) for pair in node.value for child in pair)
+            elif ys.is_sequence(node):
+                stack.extend((child, in_flow) for child in node.value)
+        return spans
+
     def value(self, node: Node | None) -> Value | None:
         """A scalar node's value with origins; None for mappings, sequences and nulls."""
         if node is None or not ys.is_scalar(node) or ys.is_null(node):

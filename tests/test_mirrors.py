@@ -291,6 +291,25 @@ def test_gitlab_dependency_proxy_fix_is_idempotent():
     assert findings(after, "gitlab") == []  # the Dependency Proxy is no Docker Hub pull, whatever the target
 
 
+def test_a_variable_host_is_not_written_unquoted_into_a_yaml_flow_collection():
+    """`services: [redis:7]` cannot become `[${CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX}/redis:7]`
+    (`{` ends a plain scalar there): that one finding has no fix, and the rest of the file is fixed."""
+    config = config_for("gitlab-dependency-proxy")
+    text = "a:\n  image: node:20\n  services: [redis:7, \"postgres:16\"]\n  script: [x]\n"
+    found = {finding.image: finding for finding in findings(text, "gitlab", config)}
+    assert found["redis:7"].fix is None
+    assert found["redis:7"].message.endswith(
+        "(no automatic fix: YAML cannot hold `{` in an unquoted value inside `[...]` or `{...}`; quote the value)"
+    )
+    assert found["postgres:16"].fixable == "safe"  # quoted: the mirror name goes inside the quotes
+    assert fixed(text, "gitlab", config=config) == (
+        f"a:\n  image: {GL}/node:20\n  services: [redis:7, \"{GL}/postgres:16\"]\n  script: [x]\n"
+    )
+    assert fixed(text, "gitlab") == text.replace("redis:7", "public.ecr.aws/docker/library/redis:7").replace(
+        "image: node", "image: public.ecr.aws/docker/library/node"
+    ).replace('"postgres', '"public.ecr.aws/docker/library/postgres')  # a plain name fits
+
+
 VARIABLE_HOST = {"target": "custom", "template": "${MIRROR_HOST}/hub/{path}"}
 
 
