@@ -88,6 +88,23 @@ class Verified:
             "their findings stand as without --verify"
         )
 
+    def uncompared_line(self) -> str | None:
+        """`--verify=digest incomplete: 2 of 12 references could not be compared ...`, or None:
+        the mirror has them (`exists`), but Docker Hub's digest could not be read."""
+        from .rules.dh001_docker_hub_image import DIGEST_UNCOMPARED
+
+        uncompared = 0
+        for reference in self.asked:
+            outcome = self.outcomes.get(reference)
+            if outcome is not None and outcome.state == "exists" and DIGEST_UNCOMPARED in outcome.detail:
+                uncompared += 1
+        if not uncompared:
+            return None
+        return (
+            f"--verify=digest incomplete: {uncompared} of {len(self.asked)} references could not be compared "
+            "with Docker Hub's digest; the mirror has them"
+        )
+
 
 def mode_of(config: Config, cli: str | None) -> str:
     """How files under `config` are verified: the command line's choice (`--verify`,

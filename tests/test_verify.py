@@ -352,6 +352,22 @@ def test_the_summary_counts_the_suggestions_that_could_not_be_asked(work, capsys
     )
 
 
+def test_verify_digest_says_when_docker_hub_did_not_answer(work, capsys, registry):
+    """The mirror answered (`exists`) but Docker Hub did not: the copy is verified, its digest
+    is not, and --verify=digest must not pass that by in silence."""
+    hub_down = "public.ecr.aws has it; digest comparison incomplete (Docker Hub: timed out)"
+    registry({NODE: (EXISTS, hub_down), CENTOS: SAME})
+    code, found, err = json_report(capsys, "--verify=digest")
+    assert code == 1
+    uncompared = " (verified on public.ecr.aws; its digest was not compared with Docker Hub's)"
+    assert found[0]["message"] == OFFLINE_NODE + uncompared
+    assert found[0]["fixable"] == "safe"  # the copy exists
+    assert err.splitlines()[-1] == (
+        "dehub: --verify=digest incomplete: 1 of 2 references could not be compared with Docker Hub's digest; "
+        "the mirror has them"
+    )
+
+
 def test_nothing_to_ask_asks_nothing(work, capsys, registry):
     (work / "Dockerfile").write_text(f"FROM {NODE}\n", encoding="utf-8")
     fake = registry({})

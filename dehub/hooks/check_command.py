@@ -519,8 +519,8 @@ def _report(
     """The report, with a summary built from the settings of every configuration used; then,
     after it on stderr, whether a --verify check was incomplete."""
     _write_report(findings, options, scopes, settings_of, mode, fixed, stream, paths, baselines, verified)
-    incomplete = verified.incomplete_line() if verified is not None else None
-    if incomplete:  # even with --quiet: the findings it concerns were not verified
+    lines = [verified.incomplete_line(), verified.uncompared_line()] if verified is not None else []
+    for incomplete in filter(None, lines):  # even with --quiet: the findings it concerns were not verified
         sys.stdout.flush()
         sys.stderr.write(f"dehub: {incomplete}\n")
 

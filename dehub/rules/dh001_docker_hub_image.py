@@ -145,6 +145,10 @@ EXISTS, SAME, DIFFERENT, MISSING, NOT_CACHED = (
 )  # fmt: skip
 
 
+# What the client's detail says when --verify=digest found the copy but not Docker Hub's digest.
+DIGEST_UNCOMPARED = "digest comparison incomplete"
+
+
 def host_of(reference: str) -> str:
     """The registry a suggested reference names (`public.ecr.aws`)."""
     return reference.split("/", 1)[0]
@@ -155,6 +159,8 @@ def _answer(suggestion: str, outcome: Outcome) -> str:
     host = host_of(suggestion)
     state = outcome.state
     if state == EXISTS:
+        if DIGEST_UNCOMPARED in outcome.detail:  # --verify=digest, and Docker Hub did not answer
+            return f"verified on {host}; its digest was not compared with Docker Hub's"
         return f"verified on {host}"
     if state == SAME:
         return f"verified on {host}: the same digest as on Docker Hub"
