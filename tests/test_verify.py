@@ -182,15 +182,16 @@ def test_missing_withdraws_the_fix_and_says_what_is_missing(work, capsys, regist
     assert "incomplete" not in err
 
 
-def test_a_missing_digest_pin_is_named(work, capsys, registry):
+@pytest.mark.parametrize("tag", ["", ":20"])
+def test_a_missing_digest_pin_is_named(work, capsys, registry, tag):
     digest = "sha256:" + "c" * 64
-    (work / "Dockerfile").write_text(f"FROM node@{digest}\n", encoding="utf-8")
-    registry({f"{ECR}node@{digest}": MISSING})
+    (work / "Dockerfile").write_text(f"FROM node{tag}@{digest}\n", encoding="utf-8")
+    registry({f"{ECR}node{tag}@{digest}": MISSING})
     _, found, _ = json_report(capsys, "--verify")
     assert found[0]["message"] == (
-        f"`node@{digest}` is pulled from Docker Hub; the digest `{digest}` is missing from its mirror "
+        f"`node{tag}@{digest}` is pulled from Docker Hub; the digest `{digest}` is missing from its mirror "
         "`public.ecr.aws/docker/library/node` on public.ecr.aws (no automatic fix)"
-    )
+    )  # the repository, without the tag: a digest is looked up in the repository alone
 
 
 # --- --fix and --diff with each answer ----------------------------------------------------

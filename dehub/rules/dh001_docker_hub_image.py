@@ -191,8 +191,10 @@ def _missing(suggestion: str, outcome: Outcome) -> str:
 def _split_reference(reference: str) -> tuple[str, str, str]:
     """(name, `:` or `@` or '', tag or digest) of a reference with a registry host."""
     at = reference.find("@")
-    if at != -1:
-        return reference[:at], "@", reference[at + 1 :]
+    if at != -1:  # `name:tag@digest`: the digest is looked up in the repository, whatever the tag
+        name = reference[:at]
+        colon = name.rfind(":")
+        return (name[:colon] if colon > name.rfind("/") else name), "@", reference[at + 1 :]
     colon = reference.rfind(":")
     if colon > reference.rfind("/"):
         return reference[:colon], ":", reference[colon + 1 :]
