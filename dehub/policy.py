@@ -23,7 +23,7 @@ MIRROR = "mirror"
 NO_MIRROR = "no-mirror"
 
 OFFICIAL_TEMPLATE = ECR_PUBLIC_TARGET.official
-OFFICIAL_LIST_DATE = "2026-08-21"
+OFFICIAL_LIST_DATE = mirrordata.SHIPPED_LIST_DATE  # a newer list may come from `dehub data refresh`
 NOT_OFFICIAL = "not a Docker Official Image, so it has no copy under public.ecr.aws/docker/library"
 # The per-architecture repositories Docker publishes for every official image (amd64/alpine, ...).
 ARCH_NAMESPACES = frozenset(
@@ -169,15 +169,15 @@ def _decide_target(ref: Reference, target: Target) -> Decision:
         if unverified:
             return Decision(MIRROR, replacement, "unsafe", unverified, cache)
         return Decision(MIRROR, replacement, "safe", cache=cache)
-    removed = mirrordata.removed_images().get(rest)
+    removed = mirrordata.removed_images().get(rest)  # when: "on 2024-07-29"
     if removed is not None:
-        reason = f"`{rest}` left the Docker Official Images on {removed}; " + (
+        reason = f"`{rest}` left the Docker Official Images {removed}; " + (
             "old tags are mirrored, but check that yours is" if ecr else "check that the mirror has your tag"
         )
         return Decision(MIRROR, replacement, "unsafe", reason, cache)
     return Decision(
         NO_MIRROR,
-        reason=f"`{rest}` is not in the Docker Official Images list dehub ships (as of {OFFICIAL_LIST_DATE})",
+        reason=f"`{rest}` is not in {mirrordata.official_list().description}",
     )
 
 

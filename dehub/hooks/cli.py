@@ -27,6 +27,7 @@ COMMANDS = {
     "inventory": ("dehub.hooks.inventory_command", "inventory"),
     "rules": ("dehub.hooks.rules_command", "rules"),
     "explain": ("dehub.hooks.rules_command", "explain"),
+    "data": ("dehub.hooks.data_command", "data"),
     "lsp": ("dehub.hooks.lsp", "main"),
 }
 
@@ -41,6 +42,8 @@ commands:
   inventory [PATHS]  list the images each workflow job pulls, and its Docker Hub pulls per run
   rules              list the rule codes
   explain CODE       print a rule's documentation
+  explain limits     Docker Hub's and ECR Public's pull limits (the one place dehub states them)
+  data refresh|show  download the current official image list (network); say which list is in use
   lsp                start the language server (stdio) for editors
 
 Run `dehub COMMAND --help` for a command's options. dehub {__version__}

@@ -20,7 +20,8 @@ INVENTORY_OPTIONS = [
 ]
 INVENTORY = Command(
     "dehub inventory [OPTIONS] [PATHS...]",
-    "List the images each workflow job pulls and count its Docker Hub pulls per run.",
+    "List the images each workflow job pulls and count its Docker Hub pulls per run\n"
+    "(compare them with Docker Hub's pull limits: `dehub explain limits`).",
     INVENTORY_OPTIONS,
 )
 

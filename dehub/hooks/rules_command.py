@@ -1,4 +1,4 @@
-"""`dehub rules` and `dehub explain CODE`: what each rule code means."""
+"""`dehub rules` and `dehub explain CODE`: what each rule code means (and `explain limits`)."""
 
 from __future__ import annotations
 
@@ -49,12 +49,20 @@ def rules(argv: list[str]) -> int:
 
 
 def explain(argv: list[str]) -> int:
-    """`dehub explain CODE`: a rule's documentation."""
+    """`dehub explain CODE`: a rule's documentation; `dehub explain limits`: the registries' pull limits."""
     if argv and argv[0] in ("-h", "--help"):
-        sys.stdout.write("usage: dehub explain CODE\n\nPrint a rule's documentation.\n")
+        sys.stdout.write(
+            "usage: dehub explain CODE\n       dehub explain limits\n\n"
+            "Print a rule's documentation, or Docker Hub's and ECR Public's pull limits.\n"
+        )
         return EXIT_CLEAN
     if len(argv) != 1:
-        raise UsageError("explain takes exactly one rule code, e.g. `dehub explain DH001`")
+        raise UsageError("explain takes exactly one rule code, e.g. `dehub explain DH001`, or `limits`")
+    if argv[0].lower() == "limits":
+        from dehub.limits import TEXT
+
+        sys.stdout.write(TEXT)
+        return EXIT_CLEAN
     from dehub.rules import get
 
     try:

@@ -3,9 +3,10 @@
 What it finds
   Every place a file pulls an image from Docker Hub (`FROM node:20`, `COPY --from=nginx:1.27`,
   `RUN --mount=type=cache,from=alpine:3.20`, ...) when the mirror target has a copy: a Docker
-  Official Image (the list dehub ships) on ECR Public, the default target; any Docker Hub
-  image on a pull-through cache (`mirror.target: ecr-pull-through`, `gitlab-dependency-proxy`,
-  `harbor`, `artifactory`) or on `gcr`; or an image your `mirror.map` maps. Registry
+  Official Image (the list dehub ships, or a newer one from `dehub data refresh`) on ECR
+  Public, the default target; any Docker Hub image on a pull-through cache (`mirror.target:
+  ecr-pull-through`, `gitlab-dependency-proxy`, `harbor`, `artifactory`) or on `gcr`; or an
+  image your `mirror.map` maps. Registry
   aliases count: `docker.io/`, `index.docker.io/`, `registry-1.docker.io/`,
   `registry.hub.docker.com/`. When the reference comes from a variable (`FROM ${BASE}` with
   `ARG BASE=node:20`) the finding is placed on the literal that supplies it, the ARG default.
@@ -14,8 +15,9 @@ Why it matters
   Docker Hub limits anonymous pulls per source IP. CI runners share a few public IPs, so
   builds fail with `toomanyrequests` when the fleet is busy. The ECR Public copy of the
   official images (`public.ecr.aws/docker/library/<name>`) serves the same images, with the
-  same multi-arch digests, under far more generous anonymous limits; a pull-through cache of
-  your own serves every image from inside your network.
+  same multi-arch digests, under far more generous anonymous limits (`dehub explain limits`
+  states both registries' limits); a pull-through cache of your own serves every image from
+  inside your network.
 
 The fix
   Replace the name, keep the tag and digest exactly as written (an implicit `latest` stays

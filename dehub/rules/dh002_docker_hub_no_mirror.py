@@ -12,8 +12,9 @@ What it finds
   `official-template` has none of the other images.
 
 Why it matters
-  Each such pull still counts against Docker Hub's anonymous limit, so the CI runs that share
-  an IP can still fail with `toomanyrequests` after every official image was moved.
+  Each such pull still counts against Docker Hub's anonymous limit (`dehub explain limits`),
+  so the CI runs that share an IP can still fail with `toomanyrequests` after every official
+  image was moved.
 
 The fix
   There is no automatic fix. Either copy the image to a registry you control and map it:

@@ -12,9 +12,10 @@ What it finds
   mentioned in the message, never reported on their own.
 
 Why it matters
-  Anonymous ECR Public pulls are limited to 1 pull per second per IP and 500 GB a month; an
-  authenticated account gets 10 pulls per second. Busy runners sharing one IP hit the
-  anonymous limit after moving off Docker Hub. It is informational: anonymous pulls work.
+  Anonymous ECR Public pulls are limited per IP address (pulls per second and data per
+  month), authenticated ones far less (`dehub explain limits` has the numbers). Busy runners
+  sharing one IP hit the anonymous limit after moving off Docker Hub. It is informational:
+  anonymous pulls work.
 
 The fix
   Log in before the first pull. In GitHub Actions, with OpenID Connect (no stored keys):

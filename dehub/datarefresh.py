@@ -1,0 +1,268 @@
+"""`dehub data refresh`: download the current Docker Official Images list into the user cache.
+
+The list dehub ships ages with the release; images join the official program (a DH002 that
+should be a DH001) and leave it (a safe fix that should be unsafe). This asks, in order:
+
+1. the docker-library/official-images repository, through the GitHub contents API: its
+   `library/` folder holds one file per official image, and an image that leaves the program
+   has its file deleted, so the folder is the program's own list. `GITHUB_TOKEN`, when set, is
+   sent (as a bearer token) to the GitHub API host only — api.github.com, or `$GITHUB_API_URL`'s
+   host — and never printed; anonymous calls are limited per IP by GitHub.
+2. the Docker Hub API, `library/` repositories, page by page (a bounded number of pages). Hub
+   keeps the repositories of images that left the program, so this list cannot show new
+   removals; the shipped removals still count (see `mirrordata.removed_images`).
+
+Only the standard library's urllib: a timeout on every request, a bounded number of retries on
+429 and 5xx answers and on dropped connections, with exponential backoff and jitter, waiting
+as long as `Retry-After` asks (up to a cap: longer, and the source is given up). A refused
+connection or a name that does not resolve means offline: no retries.
+
+Nothing is written unless a whole, plausible list arrived — at least `MIN_NAMES` names, each a
+valid repository name — and then atomically (a temporary file renamed over the old one), so a
+failed or partial download never replaces a good list. The file is plain text, one name a line
+under a `# key: value` header (source, date, count), read by `mirrordata` as cheaply as the
+shipped list.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import re
+import ssl
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from . import __version__, mirrordata
+
+GITHUB_SOURCE = "https://api.github.com/repos/docker-library/official-images/contents/library"
+HUB_SOURCE = "https://hub.docker.com/v2/repositories/library/?page_size=100"
+DEFAULT_SOURCES = (GITHUB_SOURCE, HUB_SOURCE)
+SOURCE_ENV = "DEHUB_DATA_SOURCE"  # space-separated URLs tried in order instead of the defaults
+
+MIN_NAMES = 100  # the program has had over 130 images for years: fewer is a broken answer
+MAX_NAMES = 5000
+MAX_PAGES = 20  # Docker Hub pages of 100
+MAX_BYTES = 8 * 1024 * 1024  # per answer
+TIMEOUT = 15.0  # seconds, connect and each read
+RETRIES = 3  # after the first attempt
+BACKOFF = 1.0  # seconds before the first retry; doubled for each next one, with jitter
+MAX_WAIT = 60.0  # the longest Retry-After honoured; a longer wait gives the source up
+RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
+# A repository path component, as the distribution spec defines it (lower case).
+NAME = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*\Z")
+
+sleep = time.sleep  # tests replace it, to record the waits instead of waiting
+
+
+class RefreshError(Exception):
+    """Why no list was written: one line per source tried."""
+
+
+class Fetched:
+    """A list as it arrived: its names and where from."""
+
+    __slots__ = ("names", "source", "kind")
+
+    def __init__(self, names: list[str], source: str, kind: str) -> None:
+        self.names = names
+        self.source = source
+        self.kind = kind  # "github" or "hub"
+
+
+def sources_from_environment() -> list[str]:
+    return (os.environ.get(SOURCE_ENV) or "").split() or list(DEFAULT_SOURCES)
+
+
+def refresh(sources: list[str], path: str | None = None, now: float | None = None) -> mirrordata.OfficialList:
+    """Fetch the list from the first source that gives a plausible one and write it to `path`.
+
+    RefreshError (nothing written) when every source failed or answered something implausible.
+    """
+    failures = []
+    for source in sources:
+        try:
+            fetched = fetch(source)
+            names = check_names(fetched.names)
+        except RefreshError as err:
+            failures.append(f"{_host(source)}: {err}")
+            continue
+        target = path or mirrordata.cached_list_path()
+        date = time.strftime("%Y-%m-%d", time.gmtime(now))
+        write(target, names, fetched.source, fetched.kind, date, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)))
+        mirrordata.forget()
+        return mirrordata.read_cached_list(target)
+    raise RefreshError("\n".join(failures) or "no source to ask")
+
+
+def fetch(source: str) -> Fetched:
+    """One source's names; its answer's shape says which API it is (GitHub's or Docker Hub's)."""
+    scheme = urllib.parse.urlsplit(source).scheme
+    if scheme not in ("http", "https"):
+        raise RefreshError(f"not an http(s) URL: {source!r}")
+    data = get_json(source)
+    if isinstance(data, list):  # the GitHub contents API: one entry per file in library/
+        names = []
+        for entry in data:
+            if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+                raise RefreshError("the answer is not a GitHub folder listing (an entry without a name)")
+            if entry.get("type") == "file":
+                names.append(entry["name"])
+        return Fetched(names, source, "github")
+    if isinstance(data, dict) and isinstance(data.get("results"), list):
+        return Fetched(_hub_pages(source, data), source, "hub")
+    raise RefreshError("the answer is neither a GitHub folder listing nor a Docker Hub repository list")
+
+
+def _hub_pages(source: str, first: dict[str, object]) -> list[str]:
+    """Every page's `library/` repository names, following `next` on the same host."""
+    names: list[str] = []
+    page: dict[str, object] = first
+    origin = urllib.parse.urlsplit(source)[:2]
+    for count in range(1, MAX_PAGES + 1):
+        results = page.get("results")
+        if not isinstance(results, list):
+            raise RefreshError(f"Docker Hub page {count} has no `results` list")
+        for entry in results:
+            if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+                raise RefreshError(f"Docker Hub page {count} has an entry without a name")
+            if entry.get("namespace", "library") == "library":
+                names.append(entry["name"])
+        following = page.get("next")
+        if not following:
+            total = page.get("count")
+            if isinstance(total, int) and total > len(set(names)):
+                raise RefreshError(f"Docker Hub said {total} repositories but listed {len(set(names))}")
+            return names
+        if not isinstance(following, str):
+            raise RefreshError(f"Docker Hub page {count} has a `next` that is not a URL")
+        following = urllib.parse.urljoin(source, following)
+        if urllib.parse.urlsplit(following)[:2] != origin:
+            raise RefreshError(f"Docker Hub page {count} points to another host: {following}")
+        answer = get_json(following)
+        if not isinstance(answer, dict):
+            raise RefreshError(f"Docker Hub page {count + 1} is not a repository list")
+        page = answer
+    raise RefreshError(f"Docker Hub listed more than {MAX_PAGES} pages; not a list of official images")
+
+
+def check_names(names: list[str]) -> list[str]:
+    """The sorted, distinct names, if the list is plausible; RefreshError says why not."""
+    distinct = sorted(set(names))
+    invalid = [name for name in distinct if len(name) > 255 or not NAME.match(name)]
+    if invalid:
+        shown = ", ".join(repr(name) for name in invalid[:3])
+        raise RefreshError(f"refused: {len(invalid)} names are not valid repository names ({shown})")
+    if len(distinct) < MIN_NAMES:
+        raise RefreshError(f"refused: only {len(distinct)} names (fewer than {MIN_NAMES}: not the whole list)")
+    if len(distinct) > MAX_NAMES:
+        raise RefreshError(f"refused: {len(distinct)} names (more than {MAX_NAMES}: not the official images)")
+    return distinct
+
+
+def write(path: str, names: list[str], source: str, kind: str, date: str, fetched: str) -> None:
+    from .atomic import write_atomically
+
+    header = [
+        "# Docker Official Images, written by `dehub data refresh`; `dehub data show` says which list is in use",
+        f"# source: {source}",
+        f"# kind: {kind}",
+        f"# date: {date}",
+        f"# fetched: {fetched}",
+        f"# count: {len(names)}",
+    ]
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    write_atomically(path, ("\n".join(header + names) + "\n").encode("utf-8"), None)
+
+
+def _host(url: str) -> str:
+    return urllib.parse.urlsplit(url).netloc or url
+
+
+def _token_host() -> str:
+    """The one host `GITHUB_TOKEN` may be sent to."""
+    return _host(os.environ.get("GITHUB_API_URL") or "https://api.github.com").lower()
+
+
+def get_json(url: str) -> object:
+    """The JSON answer at `url`, retrying what may pass; RefreshError for the rest (a short line)."""
+    headers = {"User-Agent": f"dehub/{__version__}", "Accept": "application/json"}
+    secret = {}
+    if _host(url).lower() == _token_host():
+        headers["Accept"] = "application/vnd.github+json"
+        headers["X-GitHub-Api-Version"] = "2022-11-28"
+        token = os.environ.get("GITHUB_TOKEN")
+        if token:
+            secret["Authorization"] = f"Bearer {token}"
+    attempt = 0
+    while True:
+        request = urllib.request.Request(url, headers=headers)
+        for name, value in secret.items():  # not sent on to where a redirect points
+            request.add_unredirected_header(name, value)
+        delay = BACKOFF * 2**attempt * (0.5 + random.random() / 2)
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 - http(s) only
+                body = response.read(MAX_BYTES + 1)
+        except urllib.error.HTTPError as err:
+            status, headers_in = err.code, err.headers
+            err.close()
+            if status == 403 and headers_in.get("x-ratelimit-remaining") == "0":
+                hint = "" if secret else "; set GITHUB_TOKEN to raise it"
+                raise RefreshError(f"HTTP 403: the GitHub API rate limit is used up{hint}") from None
+            if status not in RETRY_STATUSES or attempt >= RETRIES:
+                tries = f" after {attempt + 1} tries" if attempt else ""
+                raise RefreshError(f"HTTP {status} {err.reason}{tries}") from None
+            asked = retry_after(headers_in.get("Retry-After"))
+            if asked is not None:
+                if asked > MAX_WAIT:
+                    raise RefreshError(f"HTTP {status}: asked to retry after {asked:.0f} s (longer than {MAX_WAIT:.0f} s)") from None
+                delay = asked
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
+            reason = err.reason if isinstance(err, urllib.error.URLError) else err
+            text = str(getattr(reason, "strerror", None) or reason) or type(reason).__name__
+            if _offline(reason):
+                raise RefreshError(f"cannot connect ({text}); offline?") from None
+            if isinstance(reason, ssl.SSLError):  # a certificate problem does not pass by itself
+                raise RefreshError(f"TLS: {text}") from None
+            if attempt >= RETRIES:
+                raise RefreshError(f"{text} after {attempt + 1} tries") from None
+        except ValueError as err:  # a malformed URL
+            raise RefreshError(str(err)) from None
+        else:
+            if len(body) > MAX_BYTES:
+                raise RefreshError(f"refused: the answer is larger than {MAX_BYTES} bytes")
+            try:
+                return json.loads(body)
+            except ValueError:
+                raise RefreshError("refused: the answer is not JSON") from None
+        sleep(delay)
+        attempt += 1
+
+
+def _offline(reason: object) -> bool:
+    """A refused connection or a host name that does not resolve: retrying will not help soon."""
+    import socket
+
+    return isinstance(reason, (ConnectionRefusedError, socket.gaierror))
+
+
+def retry_after(value: str | None) -> float | None:
+    """A `Retry-After` header's wait in seconds (a number of seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
