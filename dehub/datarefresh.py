@@ -56,7 +56,8 @@ RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
 # A repository path component, as the distribution spec defines it (lower case).
 NAME = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*\Z")
 
-sleep = time.sleep  # tests replace it, to record the waits instead of waiting
+sleep = time.sleep  # tests replace these two: to record the waits instead of waiting,
+clock = time.time  # and to date a list
 
 
 class RefreshError(Exception):
@@ -92,8 +93,9 @@ def refresh(sources: list[str], path: str | None = None, now: float | None = Non
             failures.append(f"{_host(source)}: {err}")
             continue
         target = path or mirrordata.cached_list_path()
-        date = time.strftime("%Y-%m-%d", time.gmtime(now))
-        write(target, names, fetched.source, fetched.kind, date, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)))
+        when = time.gmtime(clock() if now is None else now)
+        write(target, names, fetched.source, fetched.kind, time.strftime("%Y-%m-%d", when),
+              time.strftime("%Y-%m-%dT%H:%M:%SZ", when))  # fmt: skip
         mirrordata.forget()
         return mirrordata.read_cached_list(target)
     raise RefreshError("\n".join(failures) or "no source to ask")
@@ -205,7 +207,7 @@ def get_json(url: str) -> object:
             request.add_unredirected_header(name, value)
         delay = BACKOFF * 2**attempt * (0.5 + random.random() / 2)
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 - http(s) only
+            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # http(s) only: checked in fetch
                 body = response.read(MAX_BYTES + 1)
         except urllib.error.HTTPError as err:
             status, headers_in = err.code, err.headers
@@ -219,7 +221,8 @@ def get_json(url: str) -> object:
             asked = retry_after(headers_in.get("Retry-After"))
             if asked is not None:
                 if asked > MAX_WAIT:
-                    raise RefreshError(f"HTTP {status}: asked to retry after {asked:.0f} s (longer than {MAX_WAIT:.0f} s)") from None
+                    wait = f"asked to retry after {asked:.0f} s (longer than {MAX_WAIT:.0f} s)"
+                    raise RefreshError(f"HTTP {status}: {wait}") from None
                 delay = asked
         except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
             reason = err.reason if isinstance(err, urllib.error.URLError) else err
@@ -265,4 +268,4 @@ def retry_after(value: str | None) -> float | None:
         return None
     if when.tzinfo is None:
         return None
-    return max(0.0, when.timestamp() - time.time())
+    return max(0.0, when.timestamp() - clock())

@@ -3,8 +3,9 @@
 The number a platform team compares with Docker Hub's anonymous quota (per IP address and
 time window: `dehub explain limits`): per job, the job container, services, `docker://`
 steps, `run:` pulls and the images actions pull by default (setup-buildx's BuildKit), each
-once per matrix combination that pulls it; summed per workflow. Images dehub cannot resolve are listed as unknown and not counted; a
-matrix that is not static counts as one combination, and the total says "at least".
+once per matrix combination that pulls it; summed per workflow. Images dehub cannot resolve
+are listed as unknown and not counted; a matrix that is not static counts as one
+combination, and the total says "at least".
 
 An image that may be any of several (`${{ github.event_name == 'push' && 'node:20' ||
 'node:18' }}`) lists each, with the combinations that may pull it; a run pulls one of them, so

@@ -127,8 +127,7 @@ def removed_images() -> dict[str, str]:
     global _removed
     if _removed is None:
         removed = {
-            parts[0]: f"on {parts[2]}"
-            for parts in (line.split() for line in _lines("official-images-removed.txt"))
+            parts[0]: f"on {parts[2]}" for parts in (line.split() for line in _lines("official-images-removed.txt"))
         }
         current = official_list()
         if current.refreshed:

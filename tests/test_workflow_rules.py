@@ -363,7 +363,7 @@ def test_dh005_message():
     (finding,) = findings(steps(f"- run: docker pull {ECR}\n- run: docker run {ECR}\n"), W)
     assert finding.message == (
         f"job `a` pulls `{ECR}` from ECR Public without logging in first, so it gets the anonymous limits "
-        "(1 pull per second per IP, 500 GB a month); add `aws-actions/amazon-ecr-login` with "
+        "(`dehub explain limits`); add `aws-actions/amazon-ecr-login` with "
         "`registry-type: public` (or `aws ecr-public get-login-password --region us-east-1 | docker login "
         "--username AWS --password-stdin public.ecr.aws`) before it; `dehub explain DH005` shows the IAM policy "
         "and OIDC role; 1 more pull(s) in this job are not covered either"

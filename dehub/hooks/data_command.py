@@ -85,8 +85,7 @@ def refresh(argv: list[str]) -> int:
         f"wrote {len(written.names)} official images as of {written.date} from {written.source}\n"
         f"  to {written.path}\n"
     )
-    in_use = mirrordata.official_list()
-    if in_use is not written:
+    if not mirrordata.official_list().refreshed:
         sys.stdout.write(f"  not used: the shipped list (as of {shipped.date}) is as new or newer\n")
         return EXIT_CLEAN
     added = sorted(written.names - before.names)
@@ -119,7 +118,7 @@ def show(argv: list[str]) -> int:
 
         def entry(official: mirrordata.OfficialList) -> dict[str, object]:
             return {"path": official.path, "date": official.date, "count": len(official.names),
-                    "source": official.source, "in_use": official is in_use}  # fmt: skip
+                    "source": official.source, "in_use": official.refreshed == in_use.refreshed}  # fmt: skip
 
         document = {
             "version": 1,
@@ -127,7 +126,7 @@ def show(argv: list[str]) -> int:
             "shipped": entry(shipped),
             "refreshed": entry(cached) if cached is not None else None,
             "cache_path": mirrordata.cached_list_path(),
-            "note": why_not if cached is None else "" if in_use is cached else "not newer than the shipped list",
+            "note": why_not if cached is None else "" if in_use.refreshed else "not newer than the shipped list",
             "removed": len(removed),
         }
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
@@ -142,7 +141,7 @@ def show(argv: list[str]) -> int:
         out.append(f"{title}: {len(official.names)} images as of {official.date}")
         out.append(f"  path: {official.path}")
         out.append(f"  source: {official.source}")
-        if official is cached and in_use is not cached:
+        if official is cached and not in_use.refreshed:
             out.append("  not used: it is not newer than the shipped list")
     out.append(f"removed from the program: {len(removed)} images (fixes to them are unsafe)")
     sys.stdout.write("\n".join(out) + "\n")

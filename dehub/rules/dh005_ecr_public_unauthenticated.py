@@ -128,7 +128,7 @@ def check_document(document: Document, subjects: list[Subject], policy: Policy) 
         hint = LOGIN_HINT if document.kind in GITHUB_KINDS else SCRIPT_LOGIN_HINT
         message = (
             f"{job.label} {what} from ECR Public without logging in first, so it gets the anonymous "
-            f"limits (1 pull per second per IP, 500 GB a month); {hint}"
+            f"limits (`dehub explain limits`); {hint}"
         )
         if len(uncovered) > 1:
             message += f"; {len(uncovered) - 1} more pull(s) in this job are not covered either"
