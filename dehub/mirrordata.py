@@ -20,6 +20,7 @@ SHIPPED_LIST_DATE = "2026-08-21"  # the date of the shipped list (the commit nam
 _official: OfficialList | None = None  # each read once per process, when first asked for
 _shipped: OfficialList | None = None
 _removed: dict[str, str] | None = None
+_shipped_removed: dict[str, str] | None = None
 _exceptions: list[MirrorException] | None = None
 
 
@@ -118,17 +119,25 @@ def official_images() -> frozenset[str]:
     return official_list().names
 
 
+def shipped_removed_images() -> dict[str, str]:
+    """The shipped list of images removed from the official program -> the date, "2024-07-29"."""
+    global _shipped_removed
+    if _shipped_removed is None:
+        lines = _lines("official-images-removed.txt")
+        _shipped_removed = {parts[0]: parts[2] for parts in (line.split() for line in lines)}
+    return _shipped_removed
+
+
 def removed_images() -> dict[str, str]:
     """Images removed from the official program -> when, as a phrase ("on 2024-07-29").
 
     With a refreshed list in use, the shipped list's images that it lacks were removed between
-    the two lists' dates.
+    the two lists' dates. (The shipped list of removals is not refreshed: it comes from the
+    repository's history, which would take a request per deleted file.)
     """
     global _removed
     if _removed is None:
-        removed = {
-            parts[0]: f"on {parts[2]}" for parts in (line.split() for line in _lines("official-images-removed.txt"))
-        }
+        removed = {name: f"on {date}" for name, date in shipped_removed_images().items()}
         current = official_list()
         if current.refreshed:
             shipped = shipped_list()

@@ -197,7 +197,10 @@ def test_exit_codes(work, capsys, text, code, summary):
         (["check", "--format=xml"], "invalid choice 'xml'"),
         (["check", "--format"], "option --format needs a value"),
         (["check", "--fix=yes"], "option --fix takes no value"),
-        (["frobnicate"], "unknown command 'frobnicate' (choose from check, init, inventory, rules, explain, data, lsp)"),
+        (
+            ["frobnicate"],
+            "unknown command 'frobnicate' (choose from check, init, inventory, rules, explain, data, lsp)",
+        ),
         (["check", "--select", "NOPE"], "unknown rule code or prefix `NOPE`"),
         (["check", "--ignore", "DH001,NOPE"], "unknown rule code or prefix `NOPE`"),
         (["check", "--jobs", "0"], "--jobs expects a positive number, got '0'"),

@@ -202,17 +202,20 @@ def test_a_cached_list_cut_short_is_not_used(cache, capsys, tmp_path):
     assert "is not used: it holds 1 names, not the 300 its header says" in capsys.readouterr().out
 
 
-def test_hub_pages_are_followed(server, cache, capsys):
-    first, second = REFRESHED[:100], REFRESHED[100:]
+def test_hub_pages_are_followed_and_images_that_left_the_program_stay_removed(server, cache, capsys, tmp_path):
+    """Docker Hub keeps `library/centos` after centos left the program: it is not official again."""
+    first, second = REFRESHED[:100], [*REFRESHED[100:], "centos"]
     page2 = "/v2/repositories/library/?page=2&page_size=100"
     url = server.route("/v2/repositories/library/?page_size=100",
                        Answer(body=hub_page(first, len(REFRESHED), server.url + page2)))  # fmt: skip
-    server.route(page2, Answer(body=hub_page(second, len(REFRESHED), None)))
-    assert refresh(capsys, url)[0] == 0
+    server.route(page2, Answer(body=hub_page(second, len(REFRESHED) + 1, None)))
+    code, out, _ = refresh(capsys, url)
+    assert code == 0 and "new since the list used before: brandnewimage\n" in out
     assert server.hits(page2) == 1
     text = (cache / "official-images.txt").read_text(encoding="utf-8")
     assert "# kind: hub\n" in text
     assert [line for line in text.splitlines() if not line.startswith("#")] == REFRESHED
+    assert "left the Docker Official Images on 2024-07-29" in check(capsys, tmp_path, "FROM centos:7\n")
 
 
 def test_hub_listing_fewer_than_its_count_is_refused(server, cache, capsys):
