@@ -13,6 +13,7 @@ import os
 import re
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -30,7 +31,8 @@ REFRESHED = sorted({*SHIPPED, "brandnewimage"} - {"node"})
 
 class Answer:
     def __init__(self, status: int = 200, body: object = None, headers: dict[str, str] | None = None,
-                 raw: bytes | None = None) -> None:  # fmt: skip
+                 raw: bytes | None = None, stall: float = 0.0) -> None:  # fmt: skip
+        self.stall = stall  # seconds to wait before answering
         self.status = status
         self.body = raw if raw is not None else json.dumps(body).encode()
         self.headers = headers or {}
@@ -49,6 +51,8 @@ class Server:
                 server.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
                 answers = server.routes.get(self.path) or [Answer(404, {"message": "Not Found"})]
                 answer = answers.pop(0) if len(answers) > 1 else answers[0]
+                if answer.stall:
+                    time.sleep(answer.stall)
                 self.send_response(answer.status)
                 for name, value in answer.headers.items():
                     self.send_header(name, value)
@@ -60,6 +64,7 @@ class Server:
                 pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.handle_error = lambda *args: None  # type: ignore[method-assign]  # a client that left
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True)
         self.thread.start()
@@ -267,6 +272,16 @@ def test_500s_are_retried_a_bounded_number_of_times_then_nothing_changes(server,
     assert os.listdir(cache) == ["official-images.txt"]  # no temporary file left
 
 
+def test_a_stalled_answer_times_out_and_is_retried(server, cache, capsys, waits, monkeypatch):
+    monkeypatch.setattr(datarefresh, "TIMEOUT", 0.2)
+    url = server.route("/library", Answer(stall=1.0), Answer(body=github(REFRESHED)))
+    started = time.monotonic()
+    code, _, err = refresh(capsys, url)
+    assert (code, err) == (0, "")
+    assert server.hits("/library") == 2 and len(waits) == 1
+    assert time.monotonic() - started < 1.0  # the stalled answer was not waited for
+
+
 def test_offline_fails_at_once_with_a_clear_message_and_changes_nothing(cache, capsys, waits):
     good = write_good_cache(cache)
     with socket.socket() as probe:  # a loopback port nothing listens on
@@ -278,6 +293,15 @@ def test_offline_fails_at_once_with_a_clear_message_and_changes_nothing(cache, c
     assert err.count("cannot connect (Connection refused); offline?") == 2  # each source, once
     assert waits == []
     assert (cache / "official-images.txt").read_bytes() == good
+
+
+def test_a_cache_folder_that_cannot_be_written_is_an_error(server, capsys, monkeypatch, tmp_path):
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setenv("DEHUB_CACHE_DIR", str(tmp_path / "file" / "dehub"))
+    url = server.route("/library", Answer(body=github(REFRESHED)))
+    code, out, err = refresh(capsys, url)
+    assert (code, out) == (2, "")
+    assert err.startswith("dehub: error: could not write the official image list: ")
 
 
 def test_when_the_first_source_fails_the_second_is_asked(server, cache, capsys):
