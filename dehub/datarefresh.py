@@ -88,10 +88,11 @@ def refresh(sources: list[str], path: str | None = None, now: float | None = Non
     for source in sources:
         try:
             fetched = fetch(source)
-            names = check_names(fetched.names)
+            names = fetched.names
             if fetched.kind == "hub":  # Hub keeps the repositories of images that left the program
                 gone = mirrordata.shipped_removed_images()
                 names = [name for name in names if name not in gone]
+            names = check_names(names)
         except RefreshError as err:
             failures.append(f"{_host(source)}: {err}")
             continue
