@@ -40,7 +40,8 @@ USAGE = """usage: dehub data refresh [--source URL]...
        dehub data show [--format text|json]
 
 refresh  download the current Docker Official Images list into the user cache
-show     say which list is in use (the shipped one or a refreshed one), its date, count and path
+show     say which list is in use (shipped or refreshed): its date, count, source and path
+         (`dehub data status` is the same)
 """
 
 
