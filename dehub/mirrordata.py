@@ -61,9 +61,9 @@ def shipped_list() -> OfficialList:
     if _shipped is None:
         path = os.path.join(DATA, OFFICIAL_FILE)
         with open(path, encoding="utf-8") as handle:
-            first = handle.readline()
-        source = first[len("# source:") :].strip() if first.startswith("# source:") else "dehub"
-        names = frozenset(line.strip() for line in _lines(OFFICIAL_FILE))
+            lines = handle.read().splitlines()
+        source = lines[0][len("# source:") :].strip() if lines and lines[0].startswith("# source:") else "dehub"
+        names = frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
         _shipped = OfficialList(names, SHIPPED_LIST_DATE, source, path, refreshed=False)
     return _shipped
 
