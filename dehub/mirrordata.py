@@ -129,22 +129,32 @@ def shipped_removed_images() -> dict[str, str]:
 
 
 def removed_images() -> dict[str, str]:
-    """Images removed from the official program -> when, as a phrase ("on 2024-07-29").
+    """Images removed from the official program -> the date they were removed (YYYY-MM-DD).
 
     With a refreshed list in use, the shipped list's images that it lacks were removed between
-    the two lists' dates. (The shipped list of removals is not refreshed: it comes from the
-    repository's history, which would take a request per deleted file.)
+    the two lists' dates: they map to the refreshed list's date (`removed_phrase` says
+    "between"). The shipped list of removals itself is not refreshed: it comes from the
+    repository's history, which would take a request per deleted file.
     """
     global _removed
     if _removed is None:
-        removed = {name: f"on {date}" for name, date in shipped_removed_images().items()}
+        removed = dict(shipped_removed_images())
         current = official_list()
         if current.refreshed:
-            shipped = shipped_list()
-            for name in sorted(shipped.names - current.names):
-                removed.setdefault(name, f"between {shipped.date} and {current.date}")
+            for name in sorted(shipped_list().names - current.names):
+                removed.setdefault(name, current.date)
         _removed = removed
     return _removed
+
+
+def removed_phrase(name: str) -> str | None:
+    """When `name` left the official program, for a message ("on 2024-07-29"); None if it did not."""
+    date = removed_images().get(name)
+    if date is None:
+        return None
+    if name in shipped_removed_images():
+        return f"on {date}"
+    return f"between {shipped_list().date} and {date}"
 
 
 def forget() -> None:

@@ -169,7 +169,7 @@ def _decide_target(ref: Reference, target: Target) -> Decision:
         if unverified:
             return Decision(MIRROR, replacement, "unsafe", unverified, cache)
         return Decision(MIRROR, replacement, "safe", cache=cache)
-    removed = mirrordata.removed_images().get(rest)  # when: "on 2024-07-29"
+    removed = mirrordata.removed_phrase(rest)  # "on 2024-07-29", or between two lists' dates
     if removed is not None:
         reason = f"`{rest}` left the Docker Official Images {removed}; " + (
             "old tags are mirrored, but check that yours is" if ecr else "check that the mirror has your tag"
