@@ -12,10 +12,12 @@ should be a DH001) and leave it (a safe fix that should be unsafe). This asks, i
    keeps the repositories of images that left the program, so this list cannot show new
    removals; the shipped removals still count (see `mirrordata.removed_images`).
 
-Only the standard library's urllib: a timeout on every request, a bounded number of retries on
-429 and 5xx answers and on dropped connections, with exponential backoff and jitter, waiting
-as long as `Retry-After` asks (up to a cap: longer, and the source is given up). A refused
-connection or a name that does not resolve means offline: no retries.
+HTTP goes through the registry client's transport (`dehub.registry.transport`, as `--verify`
+does): a timeout on every request, a bounded number of retries on 429 and 5xx answers, resets
+and timeouts, with exponential backoff and jitter, waiting as long as `Retry-After` asks (up to
+a cap: longer, and the source is given up), a time budget for the whole refresh, bounded
+bodies, and the environment's proxies. A refused connection or a name that does not resolve
+means offline: no retries.
 
 Nothing is written unless a whole, plausible list arrived — at least `MIN_NAMES` names, each a
 valid repository name — and then atomically (a temporary file renamed over the old one), so a
@@ -29,15 +31,15 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import random
 import re
-import ssl
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 
 from . import __version__, mirrordata
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .registry.transport import Transport
 
 GITHUB_SOURCE = "https://api.github.com/repos/docker-library/official-images/contents/library"
 HUB_SOURCE = "https://hub.docker.com/v2/repositories/library/?page_size=100"
@@ -50,9 +52,7 @@ MAX_PAGES = 20  # Docker Hub pages of 100
 MAX_BYTES = 8 * 1024 * 1024  # per answer
 TIMEOUT = 15.0  # seconds, connect and each read
 RETRIES = 3  # after the first attempt
-BACKOFF = 1.0  # seconds before the first retry; doubled for each next one, with jitter
-MAX_WAIT = 60.0  # the longest Retry-After honoured; a longer wait gives the source up
-RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
+BUDGET = 120.0  # seconds for the whole refresh, every source and page included
 # A repository path component, as the distribution spec defines it (lower case).
 NAME = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*\Z")
 
@@ -85,9 +85,10 @@ def refresh(sources: list[str], path: str | None = None, now: float | None = Non
     RefreshError (nothing written) when every source failed or answered something implausible.
     """
     failures = []
+    transport = new_transport()
     for source in sources:
         try:
-            fetched = fetch(source)
+            fetched = fetch(source, transport)
             names = fetched.names
             if fetched.kind == "hub":  # Hub keeps the repositories of images that left the program
                 gone = mirrordata.shipped_removed_images()
@@ -105,12 +106,12 @@ def refresh(sources: list[str], path: str | None = None, now: float | None = Non
     raise RefreshError("\n".join(failures) or "no source to ask")
 
 
-def fetch(source: str) -> Fetched:
+def fetch(source: str, transport: Transport) -> Fetched:
     """One source's names; its answer's shape says which API it is (GitHub's or Docker Hub's)."""
     scheme = urllib.parse.urlsplit(source).scheme
     if scheme not in ("http", "https"):
         raise RefreshError(f"not an http(s) URL: {source!r}")
-    data = get_json(source)
+    data = get_json(source, transport)
     if isinstance(data, list):  # the GitHub contents API: one entry per file in library/
         names = []
         for entry in data:
@@ -120,11 +121,11 @@ def fetch(source: str) -> Fetched:
                 names.append(entry["name"])
         return Fetched(names, source, "github")
     if isinstance(data, dict) and isinstance(data.get("results"), list):
-        return Fetched(_hub_pages(source, data), source, "hub")
+        return Fetched(_hub_pages(source, data, transport), source, "hub")
     raise RefreshError("the answer is neither a GitHub folder listing nor a Docker Hub repository list")
 
 
-def _hub_pages(source: str, first: dict[str, object]) -> list[str]:
+def _hub_pages(source: str, first: dict[str, object], transport: Transport) -> list[str]:
     """Every page's `library/` repository names, following `next` on the same host."""
     names: list[str] = []
     page: dict[str, object] = first
@@ -149,7 +150,7 @@ def _hub_pages(source: str, first: dict[str, object]) -> list[str]:
         following = urllib.parse.urljoin(source, following)
         if urllib.parse.urlsplit(following)[:2] != origin:
             raise RefreshError(f"Docker Hub page {count} points to another host: {following}")
-        answer = get_json(following)
+        answer = get_json(following, transport)
         if not isinstance(answer, dict):
             raise RefreshError(f"Docker Hub page {count + 1} is not a repository list")
         page = answer
@@ -194,82 +195,55 @@ def _token_host() -> str:
     return _host(os.environ.get("GITHUB_API_URL") or "https://api.github.com").lower()
 
 
-def get_json(url: str) -> object:
-    """The JSON answer at `url`, retrying what may pass; RefreshError for the rest (a short line)."""
+def get_json(url: str, transport: Transport) -> object:
+    """The JSON answer at `url`, retried as the transport does; RefreshError for the rest (a short line)."""
+    from .registry.transport import RETRY_AFTER_CAP, TransportError, parse_retry_after
+
     headers = {"User-Agent": f"dehub/{__version__}", "Accept": "application/json"}
-    secret = {}
     if _host(url).lower() == _token_host():
         headers["Accept"] = "application/vnd.github+json"
         headers["X-GitHub-Api-Version"] = "2022-11-28"
         token = os.environ.get("GITHUB_TOKEN")
-        if token:
-            secret["Authorization"] = f"Bearer {token}"
-    attempt = 0
-    while True:
-        request = urllib.request.Request(url, headers=headers)
-        for name, value in secret.items():  # not sent on to where a redirect points
-            request.add_unredirected_header(name, value)
-        delay = BACKOFF * 2**attempt * (0.5 + random.random() / 2)
-        try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # http(s) only: checked in fetch
-                body = response.read(MAX_BYTES + 1)
-        except urllib.error.HTTPError as err:
-            status, headers_in = err.code, err.headers
-            err.close()
-            if status == 403 and headers_in.get("x-ratelimit-remaining") == "0":
-                hint = "" if secret else "; set GITHUB_TOKEN to raise it"
-                raise RefreshError(f"HTTP 403: the GitHub API rate limit is used up{hint}") from None
-            if status not in RETRY_STATUSES or attempt >= RETRIES:
-                tries = f" after {attempt + 1} tries" if attempt else ""
-                raise RefreshError(f"HTTP {status} {err.reason}{tries}") from None
-            asked = retry_after(headers_in.get("Retry-After"))
-            if asked is not None:
-                if asked > MAX_WAIT:
-                    wait = f"asked to retry after {asked:.0f} s (longer than {MAX_WAIT:.0f} s)"
-                    raise RefreshError(f"HTTP {status}: {wait}") from None
-                delay = asked
-        except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
-            reason = err.reason if isinstance(err, urllib.error.URLError) else err
-            text = str(getattr(reason, "strerror", None) or reason) or type(reason).__name__
-            if _offline(reason):
-                raise RefreshError(f"cannot connect ({text}); offline?") from None
-            if isinstance(reason, ssl.SSLError):  # a certificate problem does not pass by itself
-                raise RefreshError(f"TLS: {text}") from None
-            if attempt >= RETRIES:
-                raise RefreshError(f"{text} after {attempt + 1} tries") from None
-        except ValueError as err:  # a malformed URL
-            raise RefreshError(str(err)) from None
-        else:
-            if len(body) > MAX_BYTES:
-                raise RefreshError(f"refused: the answer is larger than {MAX_BYTES} bytes")
-            try:
-                return json.loads(body)
-            except ValueError:
-                raise RefreshError("refused: the answer is not JSON") from None
-        sleep(delay)
-        attempt += 1
-
-
-def _offline(reason: object) -> bool:
-    """A refused connection or a host name that does not resolve: retrying will not help soon."""
-    import socket
-
-    return isinstance(reason, (ConnectionRefusedError, socket.gaierror))
-
-
-def retry_after(value: str | None) -> float | None:
-    """A `Retry-After` header's wait in seconds (a number of seconds or an HTTP date), or None."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    from email.utils import parsedate_to_datetime
-
+        if token:  # the transport drops it on a redirect to another origin
+            headers["Authorization"] = f"Bearer {token}"
     try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, when.timestamp() - clock())
+        response = transport.request("GET", url, headers, max_body=MAX_BYTES)
+    except TransportError as err:
+        if err.kind in ("connect", "dns"):
+            raise RefreshError(f"cannot connect ({err}); offline?") from None
+        if err.kind == "too-large":
+            raise RefreshError(f"refused: {err}") from None
+        raise RefreshError(f"{err}{_tries(err.attempts)}") from None
+    status = response.status
+    if status == 403 and response.header("x-ratelimit-remaining") == "0":
+        hint = "" if "Authorization" in headers else "; set GITHUB_TOKEN to raise it"
+        raise RefreshError(f"HTTP 403: the GitHub API rate limit is used up{hint}")
+    if status != 200:
+        asked = parse_retry_after(response.header("retry-after"), clock()) if status in (429, 503) else None
+        if asked is not None and asked > RETRY_AFTER_CAP:  # the transport did not wait that long
+            wait = f"asked to retry after {asked:.0f} s (longer than {RETRY_AFTER_CAP:.0f} s)"
+            raise RefreshError(f"HTTP {status}: {wait}")
+        phrase = http.client.responses.get(status, "")
+        raise RefreshError(f"HTTP {status} {phrase}".rstrip() + _tries(response.attempts))
+    try:
+        return json.loads(response.body)
+    except ValueError:
+        raise RefreshError("refused: the answer is not JSON") from None
+
+
+def _tries(attempts: int) -> str:
+    return f" after {attempts} tries" if attempts > 1 else ""
+
+
+def new_transport() -> Transport:
+    """A transport for one refresh: its own time budget, no rate cap (a handful of requests)."""
+    from .registry.transport import Budget, Clock, RateLimiter, Transport
+
+    class Waits(Clock):
+        def sleep(self, seconds: float) -> None:
+            if seconds > 0:
+                sleep(seconds)  # the module's, so tests can record the waits
+
+    waits = Waits()
+    budget = Budget(BUDGET, waits)
+    return Transport(timeout=TIMEOUT, retries=RETRIES, budget=budget, limiter=RateLimiter(0, waits), wall=clock)
