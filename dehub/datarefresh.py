@@ -209,8 +209,8 @@ def get_json(url: str, transport: Transport) -> object:
     try:
         response = transport.request("GET", url, headers, max_body=MAX_BYTES)
     except TransportError as err:
-        if err.kind in ("connect", "dns"):
-            raise RefreshError(f"cannot connect ({err}); offline?") from None
+        if err.kind in ("connect", "dns"):  # the source's line names the host already
+            raise RefreshError(f"cannot connect ({str(err).rpartition(': ')[2]}); offline?") from None
         if err.kind == "too-large":
             raise RefreshError(f"refused: {err}") from None
         raise RefreshError(f"{err}{_tries(err.attempts)}") from None
