@@ -440,3 +440,19 @@ def test_parse_challenges_round_trip():
         ]
 
     check()
+
+
+def test_a_token_got_with_one_registrys_credentials_never_goes_to_another_host(tmp_path):
+    # registry B names registry A's token service in its challenge (same service and scope): the
+    # token A's service issued for A's credentials must not be sent to B; B gets its own fetch
+    with FakeRegistry(auth="bearer", users={"alice": "s3cret-pw"}, token_needs_login=True) as a, FakeRegistry() as b:
+        a.put("team/app", "1")
+        b.put("team/app", "1")
+        write_config(tmp_path, {"auths": {a.host: {"auth": b64("alice:s3cret-pw")}}})
+        challenge = f'Bearer realm="{a.url}/token",service="fake-registry",scope="repository:team/app:pull"'
+        b.faults = [("status", 401, {"WWW-Authenticate": challenge})] * 2
+        refs = [f"{a.host}/team/app:1", f"{b.host}/team/app:1"]
+        answers = run([Request(r) for r in refs], options(tmp_path, concurrency=1, use_cache=False), FakeClock())
+        assert answers[refs[0]].state == o.EXISTS
+        assert all(a.token not in headers.get("Authorization", "") for _, _, headers in b.log)
+        assert answers[refs[1]].state == o.AUTH_REQUIRED  # B's anonymous token request is refused by A

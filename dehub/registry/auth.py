@@ -3,10 +3,11 @@
 The flow is the one every OCI client follows: ask; on 401 read the `WWW-Authenticate`
 challenge; for `Bearer realm=…,service=…` get a token from the realm for the scope
 `repository:NAME:pull` (anonymously, or with the registry's Docker credentials as Basic auth),
-for `Basic` send the credentials; ask again once. Tokens are cached per (realm, service, scope)
-for their lifetime and shared by all threads, with one fetch in flight per key; each host's
-challenge is remembered so later requests carry a token from the start instead of earning a
-401 first.
+for `Basic` send the credentials; ask again once. Tokens are cached per (registry host, realm,
+service, scope) for their lifetime (the host too: a token got with one registry's credentials
+must never go to another registry that names the same token service), shared by all threads,
+with one fetch in flight per key; each host's challenge is remembered so later requests carry
+a token from the start instead of earning a 401 first.
 
 Credentials travel only over HTTPS or to a loopback host. Failures are `AuthFailure` with an
 outcome state and a detail that names hosts and users, never a secret.
@@ -45,7 +46,7 @@ class AuthFailure(Exception):
 
 
 class TokenCache:
-    """Bearer tokens by (realm, service, scope), valid until shortly before they expire.
+    """Bearer tokens by (host, realm, service, scope), valid until shortly before they expire.
 
     A fetch that failed is remembered for the run too: the next tag of the same repository
     gets the same answer without asking a token service that just refused (or failed after
@@ -54,13 +55,13 @@ class TokenCache:
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
-        self._tokens: dict[tuple[str, str, str], tuple[str, float]] = {}
-        self._failed: dict[tuple[str, str, str], AuthFailure] = {}
-        self._locks: dict[tuple[str, str, str], threading.Lock] = {}
+        self._tokens: dict[tuple[str, ...], tuple[str, float]] = {}
+        self._failed: dict[tuple[str, ...], AuthFailure] = {}
+        self._locks: dict[tuple[str, ...], threading.Lock] = {}
         self._lock = threading.Lock()
         self.fetches = 0
 
-    def get(self, key: tuple[str, str, str], fetch: Callable[[], tuple[str, float]]) -> str:
+    def get(self, key: tuple[str, ...], fetch: Callable[[], tuple[str, float]]) -> str:
         """The cached token, or the one `fetch` returns (token, lifetime in seconds)."""
         with self._lock:
             lock = self._locks.setdefault(key, threading.Lock())
@@ -84,7 +85,7 @@ class TokenCache:
                 self.fetches += 1
             return token
 
-    def forget(self, key: tuple[str, str, str]) -> None:
+    def forget(self, key: tuple[str, ...]) -> None:
         with self._lock:
             self._tokens.pop(key, None)
 
@@ -150,7 +151,7 @@ class Authenticator:
             if offered is None:
                 raise AuthFailure(AUTH_REQUIRED, f"{host} asks for a login dehub cannot answer (no Bearer or Basic)")
             if authorization is not None and challenge is not None and challenge.scheme == "bearer":
-                self.tokens.forget(_token_key(challenge, scope))  # perhaps expired early: fetch anew
+                self.tokens.forget(_token_key(host, challenge, scope))  # perhaps expired early: fetch anew
             with self._lock:
                 self._challenges[host] = offered
             challenge = offered
@@ -188,7 +189,7 @@ class Authenticator:
         realm = challenge.params["realm"]
         if not may_carry_secrets(realm):
             credentials = None  # an anonymous token is still worth asking for
-        key = _token_key(challenge, scope)
+        key = _token_key(host, challenge, scope)
         token = self.tokens.get(key, lambda: self._fetch_token(challenge, scope, credentials))
         return f"Bearer {token}"
 
@@ -248,5 +249,6 @@ class Authenticator:
         return token, float(min(lifetime, 24 * 3600))
 
 
-def _token_key(challenge: Challenge, scope: str) -> tuple[str, str, str]:
-    return (challenge.params.get("realm", ""), challenge.params.get("service", ""), scope)
+def _token_key(host: str, challenge: Challenge, scope: str) -> tuple[str, ...]:
+    """The registry host is part of the key: its credentials got the token."""
+    return (host, challenge.params.get("realm", ""), challenge.params.get("service", ""), scope)
