@@ -104,6 +104,15 @@ def test_parse_retry_after():
     assert t.parse_retry_after("soon", now) is None
     assert t.parse_retry_after("-3", now) is None
     assert t.parse_retry_after(None, now) is None
+    for garbage in ("\u00b2", "1\u00b9", "\u0663", "1e3", "5.5"):  # str.isdigit() says yes to the first three
+        assert t.parse_retry_after(garbage, now) is None
+
+
+def test_a_garbage_retry_after_is_ignored_and_the_request_retried(fake):
+    fake.faults = [("status", 429, {"Retry-After": "\u00b2"})]  # the byte 0xb2, read back as latin-1
+    clock = FakeClock()
+    response = make(clock, rng=lambda: 0.5).request("HEAD", url(fake))
+    assert (response.status, response.attempts, clock.sleeps) == (200, 2, [0.25])
 
 
 def test_no_sleep_passes_the_budget(fake):

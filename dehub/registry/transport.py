@@ -153,7 +153,7 @@ def parse_retry_after(value: str | None, wall_now: float) -> float | None:
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # RFC 9110 delta-seconds; str.isdigit() alone takes "²" too
         return float(value)
     from email.utils import parsedate_to_datetime
 
