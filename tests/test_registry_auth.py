@@ -456,3 +456,16 @@ def test_a_token_got_with_one_registrys_credentials_never_goes_to_another_host(t
         assert answers[refs[0]].state == o.EXISTS
         assert all(a.token not in headers.get("Authorization", "") for _, _, headers in b.log)
         assert answers[refs[1]].state == o.AUTH_REQUIRED  # B's anonymous token request is refused by A
+
+
+def test_a_challenge_from_where_a_registry_redirected_gets_none_of_its_credentials(tmp_path):
+    # as Docker, which answers only its registry's own challenge: a redirect target that asks for
+    # a login (token service on its own host) must not receive the registry's Docker credentials
+    with FakeRegistry(auth="basic", users={"alice": "s3cret-pw"}) as a, FakeRegistry(auth="bearer") as b:
+        write_config(tmp_path, {"auths": {a.host: {"auth": b64("alice:s3cret-pw")}}})
+        a.faults = [("status", 307, {"Location": f"{b.url}/v2/x/y/manifests/1"})] * 4
+        ref = f"{a.host}/x/y:1"
+        answer = run([Request(ref)], options(tmp_path, use_cache=False), FakeClock())[ref]
+        assert all(b64("alice:s3cret-pw") not in headers.get("Authorization", "") for _, _, headers in b.log)
+        assert answer.state == o.AUTH_REQUIRED
+        assert answer.detail == f"{b.host}, where {a.host} redirected, asks for a login; not answered"

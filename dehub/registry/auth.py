@@ -9,7 +9,8 @@ must never go to another registry that names the same token service), shared by 
 with one fetch in flight per key; each host's challenge is remembered so later requests carry
 a token from the start instead of earning a 401 first.
 
-Credentials travel only over HTTPS or to a loopback host. Failures are `AuthFailure` with an
+Credentials travel only over HTTPS or to a loopback host, and only in answer to the registry's
+own challenge: a 401 from where it redirected is not answered with its credentials. Failures are `AuthFailure` with an
 outcome state and a detail that names hosts and users, never a secret.
 """
 
@@ -147,6 +148,9 @@ class Authenticator:
             response = self.transport.request(method, url, sent, max_body=max_body, probe=probe)
             if response.status != 401 or round_ == 1:
                 break
+            if _origin(response.url) != _origin(url):  # like Docker: only the registry's own challenge
+                shown = describe(response.url).split("/", 1)[0]
+                raise AuthFailure(AUTH_REQUIRED, f"{shown}, where {host} redirected, asks for a login; not answered")
             offered = choose(parse_challenges(response.header("www-authenticate") or ""))
             if offered is None:
                 raise AuthFailure(AUTH_REQUIRED, f"{host} asks for a login dehub cannot answer (no Bearer or Basic)")
@@ -247,6 +251,11 @@ class Authenticator:
         if not isinstance(lifetime, (int, float)) or isinstance(lifetime, bool) or lifetime <= 0:
             lifetime = DEFAULT_TOKEN_LIFETIME
         return token, float(min(lifetime, 24 * 3600))
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return (parts.scheme.lower(), parts.netloc.lower())
 
 
 def _token_key(host: str, challenge: Challenge, scope: str) -> tuple[str, ...]:
