@@ -311,3 +311,63 @@ def test_https_goes_through_the_proxy_with_connect(monkeypatch):
     listener.close()
     assert seen[0].startswith(b"CONNECT registry.test:443 HTTP/1.")
     assert str(caught.value) == "registry.test/v2/: the proxy did not open a tunnel"
+
+
+class Trickler:
+    """A loopback server that answers every connection with `opening`, then one more byte every
+    0.05 s (for at most 20 s): each byte arrives well within any read timeout."""
+
+    def __init__(self, opening):
+        self.opening = opening
+        self.stop = threading.Event()
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(8)
+        self.port = self.server.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while not self.stop.is_set():
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._trickle, args=(connection,), daemon=True).start()
+
+    def _trickle(self, connection):
+        with connection:
+            try:
+                connection.sendall(self.opening)
+                for _ in range(400):
+                    if self.stop.wait(0.05):
+                        return
+                    connection.sendall(b"a")
+            except OSError:
+                pass
+
+    def close(self):
+        self.stop.set()
+        self.server.close()
+
+
+@pytest.mark.parametrize(
+    ("scheme", "opening"),
+    [
+        ("http", b"HTTP/1.1 200 OK\r\nX-Slow: "),  # headers that never end
+        ("https", b"\x16\x03\x03\x40\x00"),  # a TLS handshake record that never completes
+    ],
+)
+def test_a_trickling_status_line_headers_or_handshake_is_cut_off(scheme, opening):
+    server = Trickler(opening)
+    try:
+        started = time.monotonic()
+        with pytest.raises(t.TransportError) as caught:
+            make(clock=t.Clock(), timeout=0.3, retries=0).request("HEAD", f"{scheme}://127.0.0.1:{server.port}/v2/")
+        assert caught.value.kind == "timeout"
+        assert time.monotonic() - started < 2.0  # 3 x the read timeout, not 400 x 0.05 s
+        started = time.monotonic()
+        with pytest.raises(t.TransportError):  # and never past the run's budget
+            make(clock=t.Clock(), timeout=10.0, budget=1.0).request("HEAD", f"{scheme}://127.0.0.1:{server.port}/v2/")
+        assert time.monotonic() - started < 2.5
+    finally:
+        server.close()

@@ -288,6 +288,37 @@ class Transport:
         connection, target = self._connection(parts.scheme, host, port, timeout, target, headers)
         with self._lock:
             self.sent += 1
+        # a socket timeout bounds each wait, not a peer that sends a byte now and then: the
+        # whole attempt (status line, headers, body) gets a deadline of its own
+        limit = min(remaining, 3 * self.timeout)
+        watchdog = _Watchdog(connection, limit)
+        try:
+            return self._exchange(connection, method, target, body, headers, max_body, url, watchdog, probe, timeout)
+        except TransportError as error:
+            if watchdog.cancel() and error.kind != "budget":  # whatever the cut connection raised
+                raise TransportError("timeout", f"{where}: the answer took too long to arrive") from None
+            raise
+        finally:
+            watchdog.cancel()
+            connection.close()
+
+    def _exchange(
+        self,
+        connection: http.client.HTTPConnection,
+        method: str,
+        target: str,
+        body: bytes | None,
+        headers: dict[str, str],
+        max_body: int,
+        url: str,
+        watchdog: _Watchdog,
+        probe: bool,
+        timeout: float,
+    ) -> Response:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        secure = parts.scheme == "https"
+        where = describe(url)
         phase = "connect"
         try:
             connection.connect()
@@ -299,6 +330,8 @@ class Transport:
             for name, value in answer.getheaders():
                 key = name.lower()
                 pairs[key] = f"{pairs[key]}, {value}" if key in pairs else value
+            if watchdog.cancel():  # a body read to the end of a cut connection is not whole
+                raise TransportError("timeout", f"{where}: the answer took too long to arrive")
             return Response(answer.status, pairs, content, url)
         except TransportError:
             raise
@@ -330,8 +363,6 @@ class Transport:
             raise TransportError("connect", f"{where}: {reason}") from None
         except ValueError:  # http.client rejects a header value (it would quote the value: not shown)
             raise TransportError("protocol", f"{where}: a request header was not valid") from None
-        finally:
-            connection.close()
 
     def _connection(
         self, scheme: str, host: str, port: int, timeout: float, target: str, headers: dict[str, str]
@@ -380,6 +411,45 @@ class Transport:
             chunks.append(chunk)
             if self.clock.now() > deadline:
                 raise TransportError("timeout", f"{where}: the answer took too long to arrive")
+
+
+class _Watchdog:
+    """Shuts a connection's socket down when its attempt's time is up.
+
+    A socket timeout bounds each wait (ssl bounds a whole handshake by it); a peer that sends a
+    byte now and then never trips it while http.client reads the status line and up to 100
+    header lines of 64 KiB. Shutting the socket down makes whatever is blocked fail at once;
+    `cancel()` says whether that happened.
+    """
+
+    def __init__(self, connection: http.client.HTTPConnection, seconds: float) -> None:
+        self._connection = connection
+        self._lock = threading.Lock()
+        self._fired = False
+        self._done = False
+        self._timer = threading.Timer(max(0.0, seconds), self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _fire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self._fired = True
+            sock = self._connection.sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def cancel(self) -> bool:
+        """Stop watching; True when the time had run out (the connection was cut)."""
+        with self._lock:
+            self._done = True
+            fired = self._fired
+        self._timer.cancel()
+        return fired
 
 
 def proxy_for(scheme: str, host: str, port: int) -> str | None:
