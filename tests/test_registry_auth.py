@@ -5,6 +5,7 @@ import json
 import os
 import stat
 import threading
+import time
 
 import pytest
 from registryfake import FakeClock, FakeRegistry
@@ -469,3 +470,20 @@ def test_a_challenge_from_where_a_registry_redirected_gets_none_of_its_credentia
         assert all(b64("alice:s3cret-pw") not in headers.get("Authorization", "") for _, _, headers in b.log)
         assert answer.state == o.AUTH_REQUIRED
         assert answer.detail == f"{b.host}, where {a.host} redirected, asks for a login; not answered"
+
+
+def test_a_hanging_credential_helper_is_cut_to_the_run_budget(tmp_path, monkeypatch):
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    script = folder / "docker-credential-hang"
+    script.write_text("#!/bin/sh\nsleep 30\n")  # not exec: the shell's child holds the pipes too
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    with FakeRegistry(auth="basic", users={"u": "p"}) as fake:
+        write_config(tmp_path, {"credsStore": "hang"})
+        ref = f"{fake.host}/x/y:1"
+        started = time.monotonic()
+        answer = verify([Request(ref)], options(tmp_path, budget=1.5, use_cache=False))[ref]
+        assert time.monotonic() - started < 4.0  # not the helper's own 10 s, let alone its 30
+        assert answer.state == o.AUTH_REQUIRED
+        assert "docker-credential-hang did not answer within" in answer.detail
