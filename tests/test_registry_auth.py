@@ -487,3 +487,13 @@ def test_a_hanging_credential_helper_is_cut_to_the_run_budget(tmp_path, monkeypa
         assert time.monotonic() - started < 4.0  # not the helper's own 10 s, let alone its 30
         assert answer.state == o.AUTH_REQUIRED
         assert "docker-credential-hang did not answer within" in answer.detail
+
+
+@pytest.mark.parametrize("expires_in", [float("nan"), float("inf"), -5, "300", True])
+def test_a_token_with_an_odd_lifetime_is_still_shared_in_the_run(tmp_path, expires_in):
+    with FakeRegistry(auth="bearer") as fake:
+        fake.token_expires_in = expires_in  # json.dumps writes NaN and Infinity as Python reads them
+        refs = [f"{fake.host}/team/app:{n}" for n in range(3)]
+        answers = run([Request(r) for r in refs], options(tmp_path, concurrency=1, use_cache=False), FakeClock())
+        assert {a.state for a in answers.values()} == {o.MISSING}
+        assert len(fake.requests(prefix="/token")) == 1

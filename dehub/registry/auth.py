@@ -248,7 +248,7 @@ class Authenticator:
         if len(token) > 64 * 1024 or not _TOKEN_CHARS.issuperset(token):
             raise AuthFailure(UNREACHABLE, f"the token service {where} answered a token dehub cannot send")
         lifetime = data.get("expires_in")
-        if not isinstance(lifetime, (int, float)) or isinstance(lifetime, bool) or lifetime <= 0:
+        if not isinstance(lifetime, (int, float)) or isinstance(lifetime, bool) or not lifetime > 0:  # NaN too
             lifetime = DEFAULT_TOKEN_LIFETIME
         return token, float(min(lifetime, 24 * 3600))
 
