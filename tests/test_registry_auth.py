@@ -266,6 +266,8 @@ def test_unreadable_docker_config_is_a_note(tmp_path):
     assert CredentialStore(str(tmp_path / "absent.json")).lookup("h") == (None, "")
     path.write_text("[]")
     assert CredentialStore(str(tmp_path)).lookup("h")[1].endswith("is not a JSON object")
+    path.write_text("[" * 100_000)  # nested past the interpreter's recursion limit
+    assert CredentialStore(str(path)).lookup("h") == (None, f"cannot read the Docker config {path}")
 
 
 HELPER = """#!/bin/sh
@@ -497,3 +499,14 @@ def test_a_token_with_an_odd_lifetime_is_still_shared_in_the_run(tmp_path, expir
         answers = run([Request(r) for r in refs], options(tmp_path, concurrency=1, use_cache=False), FakeClock())
         assert {a.state for a in answers.values()} == {o.MISSING}
         assert len(fake.requests(prefix="/token")) == 1
+
+
+def test_a_token_answer_nested_too_deep_is_unreachable_not_a_crash(tmp_path):
+    with FakeRegistry(auth="bearer") as fake:
+        fake.token_faults = [("status", 200, {}, b"[" * 200_000)] * 5
+        ref = f"{fake.host}/team/app:1"
+        answer = run([Request(ref)], options(tmp_path, use_cache=False), FakeClock())[ref]
+        assert (answer.state, answer.detail) == (
+            o.UNREACHABLE,
+            f"the token service {fake.host}/token did not answer JSON",
+        )

@@ -431,6 +431,7 @@ def test_no_cache_neither_reads_nor_writes(tmp_path, fake):
         b'{"version": 1, "entries": {"k": 5, "j": {"at": "x"}}}',
         b'{"version": 1, "entries": {"k": {"at": 1, "outcome": {"state": "weird", "reference": "k"}}}}',
         b"\xff\xfe",
+        b"[" * 100_000,  # nested past the interpreter's recursion limit
     ],
 )
 def test_corrupt_cache_is_ignored_and_replaced(tmp_path, fake, content):

@@ -239,7 +239,7 @@ class Authenticator:
     def _read_token(self, response: Response, where: str) -> tuple[str, float]:
         try:
             data = json.loads(response.body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: `[[[[…` nested past the stack
             raise AuthFailure(UNREACHABLE, f"the token service {where} did not answer JSON") from None
         token = data.get("token") or data.get("access_token") if isinstance(data, dict) else None
         if not isinstance(token, str) or not token:

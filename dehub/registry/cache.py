@@ -99,7 +99,7 @@ class AnswerCache:
         try:
             with open(self.path, "rb") as handle:
                 data = json.loads(handle.read(FILE_MAX + 1)[:FILE_MAX])
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # RecursionError: `[[[[…` nested past the stack
             return {}
         entries = data.get("entries") if isinstance(data, dict) and data.get("version") == VERSION else None
         if not isinstance(entries, dict):

@@ -113,7 +113,7 @@ class CredentialStore:
                     data = json.loads(handle.read(1024 * 1024))
             except FileNotFoundError:
                 return self._config
-            except (OSError, ValueError):
+            except (OSError, ValueError, RecursionError):  # RecursionError: `[[[[…` nested past the stack
                 self._config_note = f"cannot read the Docker config {self.path}"
                 return self._config
             if isinstance(data, dict):
@@ -205,7 +205,7 @@ def run_helper(name: str, server: str, timeout: float = HELPER_TIMEOUT) -> tuple
         return None, f"the credential helper {program} failed (exit {done.returncode})"
     try:
         data = json.loads(done.stdout)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None, f"the credential helper {program} did not answer JSON"
     if not isinstance(data, dict):
         return None, f"the credential helper {program} did not answer a JSON object"
