@@ -170,6 +170,24 @@ def test_untrusted_certificate_is_unreachable_and_never_plain_http_elsewhere(tmp
     assert bases_for("[::1]:5000") == ("https://[::1]:5000", "http://[::1]:5000")
 
 
+def test_an_https_registry_redirecting_to_plain_http_elsewhere_is_not_followed(tmp_path, monkeypatch, certificate):
+    # the plain-HTTP answer could come from anyone on the path: "exists" must not rest on it
+    monkeypatch.setenv("SSL_CERT_FILE", certificate[1])
+    for name in ("http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    with FakeRegistry(tls=tls_server_context(certificate)) as fake, FakeRegistry() as plain:
+        plain.put("a/b", "1")
+        monkeypatch.setenv("HTTP_PROXY", plain.url)  # where a plain-HTTP request for registry.test goes
+        fake.faults = [("status", 302, {"Location": "http://registry.test/v2/a/b/manifests/1"})] * 5
+        ref = f"{fake.host}/a/b:1"
+        answer = verify([Request(ref)], options(tmp_path, use_cache=False))[ref]
+        assert plain.log == []
+        assert (answer.state, answer.detail) == (
+            o.UNREACHABLE,
+            f"{fake.host}/v2/a/b/manifests/1: redirects to plain HTTP (registry.test/v2/a/b/manifests/1); not followed",
+        )
+
+
 def test_a_registry_without_head_is_asked_with_get(tmp_path, fake):
     body = b'{"schemaVersion": 2}'
     fake.put("a/b", "1", body)

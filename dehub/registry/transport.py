@@ -253,7 +253,11 @@ class Transport:
     def _follow(
         self, method: str, url: str, headers: dict[str, str], max_body: int, probe: bool, body: bytes | None
     ) -> Response:
-        """One attempt, following a few redirects; credentials do not follow to another origin."""
+        """One attempt, following a few redirects; credentials do not follow to another origin.
+
+        HTTPS never leads to plain HTTP on another machine: an answer anyone on the path could
+        have written must not prove that a manifest exists.
+        """
         for _ in range(MAX_REDIRECTS + 1):
             response = self._once(method, url, headers, max_body, probe, body)
             location = response.header("location")
@@ -263,6 +267,9 @@ class Transport:
             before, after = urlsplit(url), urlsplit(target)
             if after.scheme not in ("http", "https"):
                 return response
+            if before.scheme == "https" and after.scheme == "http" and not is_loopback(after.hostname or ""):
+                shown = describe(target)
+                raise TransportError("protocol", f"{describe(url)}: redirects to plain HTTP ({shown}); not followed")
             if (before.scheme, before.netloc) != (after.scheme, after.netloc):
                 headers = {name: value for name, value in headers.items() if name.lower() != "authorization"}
             url = target
