@@ -288,6 +288,21 @@ def test_plain_http_goes_through_the_proxy_with_its_credentials(monkeypatch, fak
     assert response.status == 200
 
 
+def test_proxy_credentials_stay_with_the_proxy_across_redirects(monkeypatch):
+    # a plain-HTTP hop through the proxy, then a redirect to a host reached directly
+    for name in ("http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    with FakeRegistry() as origin, FakeRegistry() as proxy, FakeRegistry() as direct:
+        direct.put("library/node", "20")
+        monkeypatch.setenv("HTTP_PROXY", f"http://puser:ppass@{proxy.host}")
+        origin.faults = [("status", 302, {"Location": "http://registry.test/v2/library/node/manifests/20"})]
+        proxy.faults = [("status", 302, {"Location": f"{direct.url}/v2/library/node/manifests/20"})]
+        response = make().request("HEAD", f"{origin.url}/v2/library/node/manifests/20")
+        assert response.status == 200
+        assert proxy.log[0][2]["Proxy-Authorization"] == "Basic cHVzZXI6cHBhc3M="
+        assert [headers.get("Proxy-Authorization") for _, _, headers in direct.log] == [None]
+
+
 def test_https_goes_through_the_proxy_with_connect(monkeypatch):
     seen = []
     listener = socket.socket()

@@ -292,6 +292,7 @@ class Transport:
         if probe:
             timeout = min(timeout, TLS_PROBE_TIMEOUT)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        headers = dict(headers)  # a proxy's credentials join this hop only, not the next redirect's
         connection, target = self._connection(parts.scheme, host, port, timeout, target, headers)
         with self._lock:
             self.sent += 1
