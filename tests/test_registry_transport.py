@@ -386,3 +386,29 @@ def test_a_trickling_status_line_headers_or_handshake_is_cut_off(scheme, opening
         assert time.monotonic() - started < 2.5
     finally:
         server.close()
+
+
+def test_a_hanging_name_resolution_is_cut_to_the_timeout_and_budget(monkeypatch):
+    # getaddrinfo has no timeout of its own: a resolver that does not answer (an unreachable
+    # nameserver is retried for 30 s by default) must not hold the run past its budget
+    real = socket.getaddrinfo
+    release = threading.Event()
+
+    def slow(host, *args, **kwargs):
+        if host == "slow.test":
+            release.wait(10)
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow)
+    try:
+        for timeout, budget in ((0.5, 120.0), (10.0, 1.0)):
+            started = time.monotonic()
+            with pytest.raises(t.TransportError) as caught:
+                make(clock=t.Clock(), timeout=timeout, budget=budget, retries=0).request(
+                    "HEAD", "https://slow.test/v2/"
+                )
+            assert caught.value.kind == "dns"
+            assert str(caught.value) == f"slow.test: the name did not resolve within {min(timeout, budget):g} s"
+            assert time.monotonic() - started < min(timeout, budget) + 1.0
+    finally:
+        release.set()

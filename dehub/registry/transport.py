@@ -294,6 +294,7 @@ class Transport:
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         headers = dict(headers)  # a proxy's credentials join this hop only, not the next redirect's
         connection, target = self._connection(parts.scheme, host, port, timeout, target, headers)
+        connection._create_connection = _connector(timeout)  # type: ignore[attr-defined]
         with self._lock:
             self.sent += 1
         # a socket timeout bounds each wait, not a peer that sends a byte now and then: the
@@ -303,7 +304,7 @@ class Transport:
         try:
             return self._exchange(connection, method, target, body, headers, max_body, url, watchdog, probe, timeout)
         except TransportError as error:
-            if watchdog.cancel() and error.kind != "budget":  # whatever the cut connection raised
+            if watchdog.cancel() and error.kind not in ("budget", "dns"):  # what the cut connection raised
                 raise TransportError("timeout", f"{where}: the answer took too long to arrive") from None
             raise
         finally:
@@ -419,6 +420,49 @@ class Transport:
             chunks.append(chunk)
             if self.clock.now() > deadline:
                 raise TransportError("timeout", f"{where}: the answer took too long to arrive")
+
+
+def _connector(seconds: float) -> Callable[..., socket.socket]:
+    """`socket.create_connection` whose name resolution ends within `seconds`.
+
+    getaddrinfo has no timeout (an unreachable nameserver is asked for 30 s by default), so it
+    runs in a daemon thread that is left behind when it takes too long.
+    """
+
+    def create(
+        address: tuple[str, int], timeout: float | None = None, source_address: object = None, **_: object
+    ) -> socket.socket:
+        host, port = address
+        found: list[object] = []
+        done = threading.Event()
+
+        def resolve() -> None:
+            try:
+                found.append(socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM))
+            except Exception as error:  # noqa: BLE001 - handed to the caller as it is
+                found.append(error)
+            finally:
+                done.set()
+
+        threading.Thread(target=resolve, daemon=True, name="dehub-resolve").start()
+        if not done.wait(max(0.0, seconds)):
+            raise TransportError("dns", f"{host}: the name did not resolve within {round(seconds, 1):g} s")
+        result = found[0]
+        if isinstance(result, BaseException):
+            raise result
+        last: OSError | None = None
+        for family, kind, proto, _name, sockaddr in result:  # type: ignore[attr-defined]
+            sock = socket.socket(family, kind, proto)
+            try:
+                sock.settimeout(timeout if timeout is not None else seconds)
+                sock.connect(sockaddr)
+                return sock
+            except OSError as error:
+                sock.close()
+                last = error
+        raise last if last is not None else OSError("getaddrinfo returned no address")
+
+    return create
 
 
 class _Watchdog:
