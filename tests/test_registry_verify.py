@@ -578,3 +578,32 @@ def test_locate(monkeypatch):
     assert locate("node:20").bases == ("https://127.0.0.1:6000", "http://127.0.0.1:6000")
     with pytest.raises(ValueError):
         locate("bad name:1")
+
+
+@pytest.mark.parametrize(
+    ("fault", "detail"),
+    [
+        (
+            ("status", 307, {"Location": "http://127.0.0.1:99999/v2/a/b/manifests/1"}),
+            "{host}/v2/a/b/manifests/1: redirects to an address that is not a valid URL",
+        ),
+        (
+            ("status", 307, {"Location": "http://[::1/v2/a/b/manifests/1"}),
+            "{host}/v2/a/b/manifests/1: redirects to an address that is not a valid URL",
+        ),
+        (
+            ("status", 401, {"WWW-Authenticate": 'Bearer realm="https://[::1/token"'}),
+            "{host} names a token service address that is not a valid URL",
+        ),
+        (
+            ("status", 401, {"WWW-Authenticate": 'Bearer realm="https://auth.test:http/token"'}),
+            "{host} names a token service address that is not a valid URL",
+        ),
+    ],
+)
+def test_an_invalid_url_from_a_server_is_a_clear_answer_not_a_crash(tmp_path, fake, fault, detail):
+    fake.faults = [fault] * 5
+    ref = f"{fake.host}/a/b:1"
+    answer = verify([Request(ref)], options(tmp_path, use_cache=False))[ref]
+    assert answer.state == o.UNREACHABLE
+    assert answer.detail.endswith(detail.format(host=fake.host))  # after the loopback's HTTPS probe

@@ -97,6 +97,16 @@ def may_carry_secrets(url: str) -> bool:
     return parts.scheme == "https" or (parts.scheme == "http" and is_loopback(parts.hostname or ""))
 
 
+def valid_url(url: str) -> bool:
+    """A URL whose host and port can be read (urlsplit raises on `[::1` or `:http`)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not one
+    except ValueError:
+        return False
+    return bool(parts.hostname)
+
+
 def choose(challenges: list[Challenge]) -> Challenge | None:
     """Bearer when offered (it needs no stored secret), else Basic, else nothing we speak."""
     for scheme in ("bearer", "basic"):
@@ -191,6 +201,8 @@ class Authenticator:
                 raise AuthFailure(AUTH_REQUIRED, f"{host} asks for a password over plain HTTP; not sent")
             return credentials.basic()
         realm = challenge.params["realm"]
+        if not valid_url(realm):
+            raise AuthFailure(UNREACHABLE, f"{host} names a token service address that is not a valid URL")
         if not may_carry_secrets(realm):
             credentials = None  # an anonymous token is still worth asking for
         key = _token_key(host, challenge, scope)

@@ -263,8 +263,14 @@ class Transport:
             location = response.header("location")
             if response.status not in REDIRECTS or not location or method not in ("GET", "HEAD"):
                 return response
-            target = urljoin(url, location)
-            before, after = urlsplit(url), urlsplit(target)
+            try:
+                target = urljoin(url, location)
+                before, after = urlsplit(url), urlsplit(target)
+                after.port  # noqa: B018 - raises ValueError for a port that is not one
+            except ValueError:
+                raise TransportError(
+                    "protocol", f"{describe(url)}: redirects to an address that is not a valid URL"
+                ) from None
             if after.scheme not in ("http", "https"):
                 return response
             if before.scheme == "https" and after.scheme == "http" and not is_loopback(after.hostname or ""):
