@@ -2,6 +2,7 @@
 
 import json
 import os
+import threading
 import time
 
 import pytest
@@ -388,7 +389,7 @@ def test_cache_answers_second_run_without_network(tmp_path, fake):
     assert second[refs[0]].detail == f"{first[refs[0]].detail} (cached)"
     assert second[refs[1]].state == o.MISSING
     files = os.listdir(tmp_path / "cache" / "verify")
-    assert files == ["answers.json"]
+    assert sorted(files) == ["answers.json", "answers.json.lock"]  # no temporary file left behind
 
 
 def test_cache_ttls_for_hits_and_misses(tmp_path, fake):
@@ -607,3 +608,30 @@ def test_an_invalid_url_from_a_server_is_a_clear_answer_not_a_crash(tmp_path, fa
     answer = verify([Request(ref)], options(tmp_path, use_cache=False))[ref]
     assert answer.state == o.UNREACHABLE
     assert answer.detail.endswith(detail.format(host=fake.host))  # after the loopback's HTTPS probe
+
+
+def test_concurrent_cache_writers_keep_each_others_answers(tmp_path, monkeypatch):
+    # pre-commit runs several dehub processes at once: each merges into the file, none loses
+    # what another wrote between its read and its write
+    import dehub.atomic
+
+    real = dehub.atomic.write_atomically
+    first = threading.Event()
+
+    def slow_first_write(path, data, expected):
+        if not first.is_set():
+            first.set()
+            time.sleep(0.5)  # the second writer reads and writes meanwhile, if it may
+        real(path, data, expected)
+
+    monkeypatch.setattr(dehub.atomic, "write_atomically", slow_first_write)
+    caches = [AnswerCache(str(tmp_path), 100, 10) for _ in range(2)]
+    caches[0].put("a", o.Outcome(o.EXISTS, "a", "sha256:1"))
+    caches[1].put("b", o.Outcome(o.MISSING, "b"))
+    writer = threading.Thread(target=caches[0].save)
+    writer.start()
+    first.wait(2)
+    caches[1].save()
+    writer.join()
+    after = AnswerCache(str(tmp_path), 100, 10)
+    assert (after.get("a") is not None, after.get("b") is not None) == (True, True)
