@@ -153,6 +153,22 @@ def test_loopback_https_registry_is_asked_over_https(tmp_path, monkeypatch, cert
         assert len(fake.requests("HEAD")) == 2
 
 
+def test_the_short_tls_probe_timeout_is_for_the_handshake_only(tmp_path, monkeypatch, certificate):
+    # a loopback HTTPS registry (a pull-through cache asking upstream) may take longer to answer
+    # than a handshake may take: the first request must wait for it with the read timeout
+    from dehub.registry import transport
+
+    monkeypatch.setattr(transport, "TLS_PROBE_TIMEOUT", 0.3)
+    monkeypatch.setenv("SSL_CERT_FILE", certificate[1])
+    with FakeRegistry(tls=tls_server_context(certificate)) as fake:
+        fake.put("a/b", "1")
+        fake.delay = 0.8
+        ref = f"{fake.host}/a/b:1"
+        answer = verify([Request(ref)], options(tmp_path, timeout=5.0, use_cache=False))[ref]
+        assert answer.state == o.EXISTS
+        assert len(fake.requests("HEAD")) == 1
+
+
 def test_untrusted_certificate_is_unreachable_and_never_plain_http_elsewhere(tmp_path, monkeypatch, certificate):
     # loopback: TLS fails (the certificate is not trusted), plain HTTP is tried and fails too
     with FakeRegistry(tls=tls_server_context(certificate)) as fake:

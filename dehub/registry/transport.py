@@ -338,6 +338,9 @@ class Transport:
         try:
             connection.connect()
             phase = "exchange"
+            if probe and connection.sock is not None:  # the short timeout was for the handshake only
+                timeout = min(self.timeout, max(0.001, self.budget.remaining()))
+                connection.sock.settimeout(timeout)
             connection.request(method, target, body=body, headers=headers)
             answer = connection.getresponse()
             content = b"" if method == "HEAD" else self._read(answer, max_body, where)
