@@ -651,3 +651,16 @@ def test_concurrent_cache_writers_keep_each_others_answers(tmp_path, monkeypatch
     writer.join()
     after = AnswerCache(str(tmp_path), 100, 10)
     assert (after.get("a") is not None, after.get("b") is not None) == (True, True)
+
+
+def test_a_web_page_answering_200_for_every_path_is_not_a_manifest(tmp_path, fake):
+    # a captive portal, a login page or a registry's web UI at the wrong address: "exists" would
+    # make an unsafe fix safe without any manifest behind it
+    page = ("status", 200, {"Content-Type": "text/html; charset=utf-8"}, b"<html>Sign in</html>")
+    fake.faults = [page] * 4
+    ref = f"{fake.host}/a/b:1"
+    answer = verify([Request(ref)], options(tmp_path, use_cache=False))[ref]
+    assert (answer.state, answer.detail) == (
+        o.UNREACHABLE,
+        f"{fake.host} answered HTTP 200 with text/html, not a manifest",
+    )
