@@ -510,3 +510,15 @@ def test_a_token_answer_nested_too_deep_is_unreachable_not_a_crash(tmp_path):
             o.UNREACHABLE,
             f"the token service {fake.host}/token did not answer JSON",
         )
+
+
+def test_a_basic_login_one_repository_wants_does_not_close_the_hosts_public_ones(tmp_path):
+    # Nexus and others allow anonymous pulls per repository: without credentials, a host that
+    # asked for Basic once is still asked anonymously about its other repositories
+    with FakeRegistry() as fake:
+        fake.put("public/app", "1")
+        fake.faults = [("status", 401, {"WWW-Authenticate": 'Basic realm="nexus"'})]
+        refs = [f"{fake.host}/private/app:1", f"{fake.host}/public/app:1"]
+        answers = run([Request(r) for r in refs], options(tmp_path, concurrency=1, use_cache=False), FakeClock())
+        assert answers[refs[0]].state == o.AUTH_REQUIRED
+        assert answers[refs[1]].state == o.EXISTS

@@ -150,7 +150,10 @@ class Authenticator:
         scope = f"repository:{repo}:pull"
         with self._lock:
             challenge = self._challenges.get(host)
-        authorization = self._authorization(host, url, challenge, scope) if challenge is not None else None
+        authorization = None
+        if challenge is not None and not (challenge.scheme == "basic" and self.store.lookup(host)[0] is None):
+            # (no password for a Basic host: ask anonymously, its other repositories may be public)
+            authorization = self._authorization(host, url, challenge, scope)
         for round_ in range(2):
             sent = dict(headers)
             if authorization is not None:
