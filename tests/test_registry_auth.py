@@ -522,3 +522,14 @@ def test_a_basic_login_one_repository_wants_does_not_close_the_hosts_public_ones
         answers = run([Request(r) for r in refs], options(tmp_path, concurrency=1, use_cache=False), FakeClock())
         assert answers[refs[0]].state == o.AUTH_REQUIRED
         assert answers[refs[1]].state == o.EXISTS
+
+
+@pytest.mark.parametrize("suffix", ["?", "#part", "?lang=en#part"])
+def test_a_realm_with_an_empty_query_or_a_fragment_still_gets_service_and_scope(tmp_path, suffix):
+    with FakeRegistry(auth="bearer") as fake:
+        fake.put("team/app", "1")
+        challenge = f'Bearer realm="{fake.url}/token{suffix}",service="fake-registry"'
+        fake.faults = [("status", 401, {"WWW-Authenticate": challenge})]
+        ref = f"{fake.host}/team/app:1"
+        answer = run([Request(ref)], options(tmp_path, use_cache=False), FakeClock())[ref]
+        assert answer.state == o.EXISTS, answer.detail

@@ -97,6 +97,13 @@ def may_carry_secrets(url: str) -> bool:
     return parts.scheme == "https" or (parts.scheme == "http" and is_loopback(parts.hostname or ""))
 
 
+def with_query(url: str, query: str) -> str:
+    """`url` with `query` added to the one it has (a realm may carry its own), without a fragment."""
+    parts = urlsplit(url)
+    joined = "&".join(part for part in (parts.query, query) if part)
+    return parts._replace(query=joined, fragment="").geturl()
+
+
 def valid_url(url: str) -> bool:
     """A URL whose host and port can be read (urlsplit raises on `[::1` or `:http`)."""
     try:
@@ -232,7 +239,7 @@ class Authenticator:
             if credentials is not None:
                 query["account"] = credentials.username
                 headers["Authorization"] = credentials.basic()
-            url, method = realm + ("&" if urlsplit(realm).query else "?") + urlencode(query), "GET"
+            url, method = with_query(realm, urlencode(query)), "GET"
         try:
             response = self.transport.request(method, url, headers, max_body=TOKEN_BODY_MAX, body=body)
         except TransportError as error:
