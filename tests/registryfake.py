@@ -155,9 +155,9 @@ class FakeRegistry:
             self._release.wait(fault[1])
             handler.close_connection = True
             return True
-        if kind == "status":
-            _, code, headers = fault
-            self._send(handler, code, b"", headers)
+        if kind == "status":  # ("status", code, headers) or ("status", code, headers, body)
+            _, code, headers, *body = fault
+            self._send(handler, code, body[0] if body else b"", headers)
             return True
         if kind == "trickle":  # a 200 whose body arrives one byte every `fault[1]` seconds
             handler.send_response(200)

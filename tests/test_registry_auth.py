@@ -5,6 +5,7 @@ import json
 import os
 import stat
 import threading
+import time
 
 import pytest
 from registryfake import FakeClock, FakeRegistry
@@ -265,6 +266,8 @@ def test_unreadable_docker_config_is_a_note(tmp_path):
     assert CredentialStore(str(tmp_path / "absent.json")).lookup("h") == (None, "")
     path.write_text("[]")
     assert CredentialStore(str(tmp_path)).lookup("h")[1].endswith("is not a JSON object")
+    path.write_text("[" * 100_000)  # nested past the interpreter's recursion limit
+    assert CredentialStore(str(path)).lookup("h") == (None, f"cannot read the Docker config {path}")
 
 
 HELPER = """#!/bin/sh
@@ -440,3 +443,93 @@ def test_parse_challenges_round_trip():
         ]
 
     check()
+
+
+def test_a_token_got_with_one_registrys_credentials_never_goes_to_another_host(tmp_path):
+    # registry B names registry A's token service in its challenge (same service and scope): the
+    # token A's service issued for A's credentials must not be sent to B; B gets its own fetch
+    with FakeRegistry(auth="bearer", users={"alice": "s3cret-pw"}, token_needs_login=True) as a, FakeRegistry() as b:
+        a.put("team/app", "1")
+        b.put("team/app", "1")
+        write_config(tmp_path, {"auths": {a.host: {"auth": b64("alice:s3cret-pw")}}})
+        challenge = f'Bearer realm="{a.url}/token",service="fake-registry",scope="repository:team/app:pull"'
+        b.faults = [("status", 401, {"WWW-Authenticate": challenge})] * 2
+        refs = [f"{a.host}/team/app:1", f"{b.host}/team/app:1"]
+        answers = run([Request(r) for r in refs], options(tmp_path, concurrency=1, use_cache=False), FakeClock())
+        assert answers[refs[0]].state == o.EXISTS
+        assert all(a.token not in headers.get("Authorization", "") for _, _, headers in b.log)
+        assert answers[refs[1]].state == o.AUTH_REQUIRED  # B's anonymous token request is refused by A
+
+
+def test_a_challenge_from_where_a_registry_redirected_gets_none_of_its_credentials(tmp_path):
+    # as Docker, which answers only its registry's own challenge: a redirect target that asks for
+    # a login (token service on its own host) must not receive the registry's Docker credentials
+    with FakeRegistry(auth="basic", users={"alice": "s3cret-pw"}) as a, FakeRegistry(auth="bearer") as b:
+        write_config(tmp_path, {"auths": {a.host: {"auth": b64("alice:s3cret-pw")}}})
+        a.faults = [("status", 307, {"Location": f"{b.url}/v2/x/y/manifests/1"})] * 4
+        ref = f"{a.host}/x/y:1"
+        answer = run([Request(ref)], options(tmp_path, use_cache=False), FakeClock())[ref]
+        assert all(b64("alice:s3cret-pw") not in headers.get("Authorization", "") for _, _, headers in b.log)
+        assert answer.state == o.AUTH_REQUIRED
+        assert answer.detail == f"{b.host}, where {a.host} redirected, asks for a login; not answered"
+
+
+def test_a_hanging_credential_helper_is_cut_to_the_run_budget(tmp_path, monkeypatch):
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    script = folder / "docker-credential-hang"
+    script.write_text("#!/bin/sh\nsleep 30\n")  # not exec: the shell's child holds the pipes too
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    with FakeRegistry(auth="basic", users={"u": "p"}) as fake:
+        write_config(tmp_path, {"credsStore": "hang"})
+        ref = f"{fake.host}/x/y:1"
+        started = time.monotonic()
+        answer = verify([Request(ref)], options(tmp_path, budget=1.5, use_cache=False))[ref]
+        assert time.monotonic() - started < 4.0  # not the helper's own 10 s, let alone its 30
+        assert answer.state == o.AUTH_REQUIRED
+        assert "docker-credential-hang did not answer within" in answer.detail
+
+
+@pytest.mark.parametrize("expires_in", [float("nan"), float("inf"), -5, "300", True])
+def test_a_token_with_an_odd_lifetime_is_still_shared_in_the_run(tmp_path, expires_in):
+    with FakeRegistry(auth="bearer") as fake:
+        fake.token_expires_in = expires_in  # json.dumps writes NaN and Infinity as Python reads them
+        refs = [f"{fake.host}/team/app:{n}" for n in range(3)]
+        answers = run([Request(r) for r in refs], options(tmp_path, concurrency=1, use_cache=False), FakeClock())
+        assert {a.state for a in answers.values()} == {o.MISSING}
+        assert len(fake.requests(prefix="/token")) == 1
+
+
+def test_a_token_answer_nested_too_deep_is_unreachable_not_a_crash(tmp_path):
+    with FakeRegistry(auth="bearer") as fake:
+        fake.token_faults = [("status", 200, {}, b"[" * 200_000)] * 5
+        ref = f"{fake.host}/team/app:1"
+        answer = run([Request(ref)], options(tmp_path, use_cache=False), FakeClock())[ref]
+        assert (answer.state, answer.detail) == (
+            o.UNREACHABLE,
+            f"the token service {fake.host}/token did not answer JSON",
+        )
+
+
+def test_a_basic_login_one_repository_wants_does_not_close_the_hosts_public_ones(tmp_path):
+    # Nexus and others allow anonymous pulls per repository: without credentials, a host that
+    # asked for Basic once is still asked anonymously about its other repositories
+    with FakeRegistry() as fake:
+        fake.put("public/app", "1")
+        fake.faults = [("status", 401, {"WWW-Authenticate": 'Basic realm="nexus"'})]
+        refs = [f"{fake.host}/private/app:1", f"{fake.host}/public/app:1"]
+        answers = run([Request(r) for r in refs], options(tmp_path, concurrency=1, use_cache=False), FakeClock())
+        assert answers[refs[0]].state == o.AUTH_REQUIRED
+        assert answers[refs[1]].state == o.EXISTS
+
+
+@pytest.mark.parametrize("suffix", ["?", "#part", "?lang=en#part"])
+def test_a_realm_with_an_empty_query_or_a_fragment_still_gets_service_and_scope(tmp_path, suffix):
+    with FakeRegistry(auth="bearer") as fake:
+        fake.put("team/app", "1")
+        challenge = f'Bearer realm="{fake.url}/token{suffix}",service="fake-registry"'
+        fake.faults = [("status", 401, {"WWW-Authenticate": challenge})]
+        ref = f"{fake.host}/team/app:1"
+        answer = run([Request(ref)], options(tmp_path, use_cache=False), FakeClock())[ref]
+        assert answer.state == o.EXISTS, answer.detail

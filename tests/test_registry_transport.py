@@ -104,6 +104,15 @@ def test_parse_retry_after():
     assert t.parse_retry_after("soon", now) is None
     assert t.parse_retry_after("-3", now) is None
     assert t.parse_retry_after(None, now) is None
+    for garbage in ("\u00b2", "1\u00b9", "\u0663", "1e3", "5.5"):  # str.isdigit() says yes to the first three
+        assert t.parse_retry_after(garbage, now) is None
+
+
+def test_a_garbage_retry_after_is_ignored_and_the_request_retried(fake):
+    fake.faults = [("status", 429, {"Retry-After": "\u00b2"})]  # the byte 0xb2, read back as latin-1
+    clock = FakeClock()
+    response = make(clock, rng=lambda: 0.5).request("HEAD", url(fake))
+    assert (response.status, response.attempts, clock.sleeps) == (200, 2, [0.25])
 
 
 def test_no_sleep_passes_the_budget(fake):
@@ -279,6 +288,21 @@ def test_plain_http_goes_through_the_proxy_with_its_credentials(monkeypatch, fak
     assert response.status == 200
 
 
+def test_proxy_credentials_stay_with_the_proxy_across_redirects(monkeypatch):
+    # a plain-HTTP hop through the proxy, then a redirect to a host reached directly
+    for name in ("http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    with FakeRegistry() as origin, FakeRegistry() as proxy, FakeRegistry() as direct:
+        direct.put("library/node", "20")
+        monkeypatch.setenv("HTTP_PROXY", f"http://puser:ppass@{proxy.host}")
+        origin.faults = [("status", 302, {"Location": "http://registry.test/v2/library/node/manifests/20"})]
+        proxy.faults = [("status", 302, {"Location": f"{direct.url}/v2/library/node/manifests/20"})]
+        response = make().request("HEAD", f"{origin.url}/v2/library/node/manifests/20")
+        assert response.status == 200
+        assert proxy.log[0][2]["Proxy-Authorization"] == "Basic cHVzZXI6cHBhc3M="
+        assert [headers.get("Proxy-Authorization") for _, _, headers in direct.log] == [None]
+
+
 def test_https_goes_through_the_proxy_with_connect(monkeypatch):
     seen = []
     listener = socket.socket()
@@ -302,3 +326,89 @@ def test_https_goes_through_the_proxy_with_connect(monkeypatch):
     listener.close()
     assert seen[0].startswith(b"CONNECT registry.test:443 HTTP/1.")
     assert str(caught.value) == "registry.test/v2/: the proxy did not open a tunnel"
+
+
+class Trickler:
+    """A loopback server that answers every connection with `opening`, then one more byte every
+    0.05 s (for at most 20 s): each byte arrives well within any read timeout."""
+
+    def __init__(self, opening):
+        self.opening = opening
+        self.stop = threading.Event()
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(8)
+        self.port = self.server.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while not self.stop.is_set():
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._trickle, args=(connection,), daemon=True).start()
+
+    def _trickle(self, connection):
+        with connection:
+            try:
+                connection.sendall(self.opening)
+                for _ in range(400):
+                    if self.stop.wait(0.05):
+                        return
+                    connection.sendall(b"a")
+            except OSError:
+                pass
+
+    def close(self):
+        self.stop.set()
+        self.server.close()
+
+
+@pytest.mark.parametrize(
+    ("scheme", "opening"),
+    [
+        ("http", b"HTTP/1.1 200 OK\r\nX-Slow: "),  # headers that never end
+        ("https", b"\x16\x03\x03\x40\x00"),  # a TLS handshake record that never completes
+    ],
+)
+def test_a_trickling_status_line_headers_or_handshake_is_cut_off(scheme, opening):
+    server = Trickler(opening)
+    try:
+        started = time.monotonic()
+        with pytest.raises(t.TransportError) as caught:
+            make(clock=t.Clock(), timeout=0.3, retries=0).request("HEAD", f"{scheme}://127.0.0.1:{server.port}/v2/")
+        assert caught.value.kind == "timeout"
+        assert time.monotonic() - started < 2.0  # 3 x the read timeout, not 400 x 0.05 s
+        started = time.monotonic()
+        with pytest.raises(t.TransportError):  # and never past the run's budget
+            make(clock=t.Clock(), timeout=10.0, budget=1.0).request("HEAD", f"{scheme}://127.0.0.1:{server.port}/v2/")
+        assert time.monotonic() - started < 2.5
+    finally:
+        server.close()
+
+
+def test_a_hanging_name_resolution_is_cut_to_the_timeout_and_budget(monkeypatch):
+    # getaddrinfo has no timeout of its own: a resolver that does not answer (an unreachable
+    # nameserver is retried for 30 s by default) must not hold the run past its budget
+    real = socket.getaddrinfo
+    release = threading.Event()
+
+    def slow(host, *args, **kwargs):
+        if host == "slow.test":
+            release.wait(10)
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow)
+    try:
+        for timeout, budget in ((0.5, 120.0), (10.0, 1.0)):
+            started = time.monotonic()
+            with pytest.raises(t.TransportError) as caught:
+                make(clock=t.Clock(), timeout=timeout, budget=budget, retries=0).request(
+                    "HEAD", "https://slow.test/v2/"
+                )
+            assert caught.value.kind == "dns"
+            assert str(caught.value) == f"slow.test: the name did not resolve within {min(timeout, budget):g} s"
+            assert time.monotonic() - started < min(timeout, budget) + 1.0
+    finally:
+        release.set()

@@ -2,6 +2,7 @@
 
 import json
 import os
+import threading
 import time
 
 import pytest
@@ -152,6 +153,22 @@ def test_loopback_https_registry_is_asked_over_https(tmp_path, monkeypatch, cert
         assert len(fake.requests("HEAD")) == 2
 
 
+def test_the_short_tls_probe_timeout_is_for_the_handshake_only(tmp_path, monkeypatch, certificate):
+    # a loopback HTTPS registry (a pull-through cache asking upstream) may take longer to answer
+    # than a handshake may take: the first request must wait for it with the read timeout
+    from dehub.registry import transport
+
+    monkeypatch.setattr(transport, "TLS_PROBE_TIMEOUT", 0.3)
+    monkeypatch.setenv("SSL_CERT_FILE", certificate[1])
+    with FakeRegistry(tls=tls_server_context(certificate)) as fake:
+        fake.put("a/b", "1")
+        fake.delay = 0.8
+        ref = f"{fake.host}/a/b:1"
+        answer = verify([Request(ref)], options(tmp_path, timeout=5.0, use_cache=False))[ref]
+        assert answer.state == o.EXISTS
+        assert len(fake.requests("HEAD")) == 1
+
+
 def test_untrusted_certificate_is_unreachable_and_never_plain_http_elsewhere(tmp_path, monkeypatch, certificate):
     # loopback: TLS fails (the certificate is not trusted), plain HTTP is tried and fails too
     with FakeRegistry(tls=tls_server_context(certificate)) as fake:
@@ -168,6 +185,24 @@ def test_untrusted_certificate_is_unreachable_and_never_plain_http_elsewhere(tmp
     assert bases_for("registry.example:5000") == ("https://registry.example:5000",)
     assert bases_for("localhost:5000") == ("https://localhost:5000", "http://localhost:5000")
     assert bases_for("[::1]:5000") == ("https://[::1]:5000", "http://[::1]:5000")
+
+
+def test_an_https_registry_redirecting_to_plain_http_elsewhere_is_not_followed(tmp_path, monkeypatch, certificate):
+    # the plain-HTTP answer could come from anyone on the path: "exists" must not rest on it
+    monkeypatch.setenv("SSL_CERT_FILE", certificate[1])
+    for name in ("http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    with FakeRegistry(tls=tls_server_context(certificate)) as fake, FakeRegistry() as plain:
+        plain.put("a/b", "1")
+        monkeypatch.setenv("HTTP_PROXY", plain.url)  # where a plain-HTTP request for registry.test goes
+        fake.faults = [("status", 302, {"Location": "http://registry.test/v2/a/b/manifests/1"})] * 5
+        ref = f"{fake.host}/a/b:1"
+        answer = verify([Request(ref)], options(tmp_path, use_cache=False))[ref]
+        assert plain.log == []
+        assert (answer.state, answer.detail) == (
+            o.UNREACHABLE,
+            f"{fake.host}/v2/a/b/manifests/1: redirects to plain HTTP (registry.test/v2/a/b/manifests/1); not followed",
+        )
 
 
 def test_a_registry_without_head_is_asked_with_get(tmp_path, fake):
@@ -370,7 +405,7 @@ def test_cache_answers_second_run_without_network(tmp_path, fake):
     assert second[refs[0]].detail == f"{first[refs[0]].detail} (cached)"
     assert second[refs[1]].state == o.MISSING
     files = os.listdir(tmp_path / "cache" / "verify")
-    assert files == ["answers.json"]
+    assert sorted(files) == ["answers.json", "answers.json.lock"]  # no temporary file left behind
 
 
 def test_cache_ttls_for_hits_and_misses(tmp_path, fake):
@@ -431,6 +466,7 @@ def test_no_cache_neither_reads_nor_writes(tmp_path, fake):
         b'{"version": 1, "entries": {"k": 5, "j": {"at": "x"}}}',
         b'{"version": 1, "entries": {"k": {"at": 1, "outcome": {"state": "weird", "reference": "k"}}}}',
         b"\xff\xfe",
+        b"[" * 100_000,  # nested past the interpreter's recursion limit
     ],
 )
 def test_corrupt_cache_is_ignored_and_replaced(tmp_path, fake, content):
@@ -559,3 +595,72 @@ def test_locate(monkeypatch):
     assert locate("node:20").bases == ("https://127.0.0.1:6000", "http://127.0.0.1:6000")
     with pytest.raises(ValueError):
         locate("bad name:1")
+
+
+@pytest.mark.parametrize(
+    ("fault", "detail"),
+    [
+        (
+            ("status", 307, {"Location": "http://127.0.0.1:99999/v2/a/b/manifests/1"}),
+            "{host}/v2/a/b/manifests/1: redirects to an address that is not a valid URL",
+        ),
+        (
+            ("status", 307, {"Location": "http://[::1/v2/a/b/manifests/1"}),
+            "{host}/v2/a/b/manifests/1: redirects to an address that is not a valid URL",
+        ),
+        (
+            ("status", 401, {"WWW-Authenticate": 'Bearer realm="https://[::1/token"'}),
+            "{host} names a token service address that is not a valid URL",
+        ),
+        (
+            ("status", 401, {"WWW-Authenticate": 'Bearer realm="https://auth.test:http/token"'}),
+            "{host} names a token service address that is not a valid URL",
+        ),
+    ],
+)
+def test_an_invalid_url_from_a_server_is_a_clear_answer_not_a_crash(tmp_path, fake, fault, detail):
+    fake.faults = [fault] * 5
+    ref = f"{fake.host}/a/b:1"
+    answer = verify([Request(ref)], options(tmp_path, use_cache=False))[ref]
+    assert answer.state == o.UNREACHABLE
+    assert answer.detail.endswith(detail.format(host=fake.host))  # after the loopback's HTTPS probe
+
+
+def test_concurrent_cache_writers_keep_each_others_answers(tmp_path, monkeypatch):
+    # pre-commit runs several dehub processes at once: each merges into the file, none loses
+    # what another wrote between its read and its write
+    import dehub.atomic
+
+    real = dehub.atomic.write_atomically
+    first = threading.Event()
+
+    def slow_first_write(path, data, expected):
+        if not first.is_set():
+            first.set()
+            time.sleep(0.5)  # the second writer reads and writes meanwhile, if it may
+        real(path, data, expected)
+
+    monkeypatch.setattr(dehub.atomic, "write_atomically", slow_first_write)
+    caches = [AnswerCache(str(tmp_path), 100, 10) for _ in range(2)]
+    caches[0].put("a", o.Outcome(o.EXISTS, "a", "sha256:1"))
+    caches[1].put("b", o.Outcome(o.MISSING, "b"))
+    writer = threading.Thread(target=caches[0].save)
+    writer.start()
+    first.wait(2)
+    caches[1].save()
+    writer.join()
+    after = AnswerCache(str(tmp_path), 100, 10)
+    assert (after.get("a") is not None, after.get("b") is not None) == (True, True)
+
+
+def test_a_web_page_answering_200_for_every_path_is_not_a_manifest(tmp_path, fake):
+    # a captive portal, a login page or a registry's web UI at the wrong address: "exists" would
+    # make an unsafe fix safe without any manifest behind it
+    page = ("status", 200, {"Content-Type": "text/html; charset=utf-8"}, b"<html>Sign in</html>")
+    fake.faults = [page] * 4
+    ref = f"{fake.host}/a/b:1"
+    answer = verify([Request(ref)], options(tmp_path, use_cache=False))[ref]
+    assert (answer.state, answer.detail) == (
+        o.UNREACHABLE,
+        f"{fake.host} answered HTTP 200 with text/html, not a manifest",
+    )

@@ -3,12 +3,14 @@
 The flow is the one every OCI client follows: ask; on 401 read the `WWW-Authenticate`
 challenge; for `Bearer realm=…,service=…` get a token from the realm for the scope
 `repository:NAME:pull` (anonymously, or with the registry's Docker credentials as Basic auth),
-for `Basic` send the credentials; ask again once. Tokens are cached per (realm, service, scope)
-for their lifetime and shared by all threads, with one fetch in flight per key; each host's
-challenge is remembered so later requests carry a token from the start instead of earning a
-401 first.
+for `Basic` send the credentials; ask again once. Tokens are cached per (registry host, realm,
+service, scope) for their lifetime (the host too: a token got with one registry's credentials
+must never go to another registry that names the same token service), shared by all threads,
+with one fetch in flight per key; each host's challenge is remembered so later requests carry
+a token from the start instead of earning a 401 first.
 
-Credentials travel only over HTTPS or to a loopback host. Failures are `AuthFailure` with an
+Credentials travel only over HTTPS or to a loopback host, and only in answer to the registry's
+own challenge: a 401 from where it redirected is not answered with its credentials. Failures are `AuthFailure` with an
 outcome state and a detail that names hosts and users, never a secret.
 """
 
@@ -45,7 +47,7 @@ class AuthFailure(Exception):
 
 
 class TokenCache:
-    """Bearer tokens by (realm, service, scope), valid until shortly before they expire.
+    """Bearer tokens by (host, realm, service, scope), valid until shortly before they expire.
 
     A fetch that failed is remembered for the run too: the next tag of the same repository
     gets the same answer without asking a token service that just refused (or failed after
@@ -54,13 +56,13 @@ class TokenCache:
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
-        self._tokens: dict[tuple[str, str, str], tuple[str, float]] = {}
-        self._failed: dict[tuple[str, str, str], AuthFailure] = {}
-        self._locks: dict[tuple[str, str, str], threading.Lock] = {}
+        self._tokens: dict[tuple[str, ...], tuple[str, float]] = {}
+        self._failed: dict[tuple[str, ...], AuthFailure] = {}
+        self._locks: dict[tuple[str, ...], threading.Lock] = {}
         self._lock = threading.Lock()
         self.fetches = 0
 
-    def get(self, key: tuple[str, str, str], fetch: Callable[[], tuple[str, float]]) -> str:
+    def get(self, key: tuple[str, ...], fetch: Callable[[], tuple[str, float]]) -> str:
         """The cached token, or the one `fetch` returns (token, lifetime in seconds)."""
         with self._lock:
             lock = self._locks.setdefault(key, threading.Lock())
@@ -84,7 +86,7 @@ class TokenCache:
                 self.fetches += 1
             return token
 
-    def forget(self, key: tuple[str, str, str]) -> None:
+    def forget(self, key: tuple[str, ...]) -> None:
         with self._lock:
             self._tokens.pop(key, None)
 
@@ -93,6 +95,23 @@ def may_carry_secrets(url: str) -> bool:
     """Credentials go over HTTPS, or in the clear only to this machine."""
     parts = urlsplit(url)
     return parts.scheme == "https" or (parts.scheme == "http" and is_loopback(parts.hostname or ""))
+
+
+def with_query(url: str, query: str) -> str:
+    """`url` with `query` added to the one it has (a realm may carry its own), without a fragment."""
+    parts = urlsplit(url)
+    joined = "&".join(part for part in (parts.query, query) if part)
+    return parts._replace(query=joined, fragment="").geturl()
+
+
+def valid_url(url: str) -> bool:
+    """A URL whose host and port can be read (urlsplit raises on `[::1` or `:http`)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not one
+    except ValueError:
+        return False
+    return bool(parts.hostname)
 
 
 def choose(challenges: list[Challenge]) -> Challenge | None:
@@ -138,7 +157,10 @@ class Authenticator:
         scope = f"repository:{repo}:pull"
         with self._lock:
             challenge = self._challenges.get(host)
-        authorization = self._authorization(host, url, challenge, scope) if challenge is not None else None
+        authorization = None
+        if challenge is not None and not (challenge.scheme == "basic" and self.store.lookup(host)[0] is None):
+            # (no password for a Basic host: ask anonymously, its other repositories may be public)
+            authorization = self._authorization(host, url, challenge, scope)
         for round_ in range(2):
             sent = dict(headers)
             if authorization is not None:
@@ -146,11 +168,14 @@ class Authenticator:
             response = self.transport.request(method, url, sent, max_body=max_body, probe=probe)
             if response.status != 401 or round_ == 1:
                 break
+            if _origin(response.url) != _origin(url):  # like Docker: only the registry's own challenge
+                shown = describe(response.url).split("/", 1)[0]
+                raise AuthFailure(AUTH_REQUIRED, f"{shown}, where {host} redirected, asks for a login; not answered")
             offered = choose(parse_challenges(response.header("www-authenticate") or ""))
             if offered is None:
                 raise AuthFailure(AUTH_REQUIRED, f"{host} asks for a login dehub cannot answer (no Bearer or Basic)")
             if authorization is not None and challenge is not None and challenge.scheme == "bearer":
-                self.tokens.forget(_token_key(challenge, scope))  # perhaps expired early: fetch anew
+                self.tokens.forget(_token_key(host, challenge, scope))  # perhaps expired early: fetch anew
             with self._lock:
                 self._challenges[host] = offered
             challenge = offered
@@ -186,9 +211,11 @@ class Authenticator:
                 raise AuthFailure(AUTH_REQUIRED, f"{host} asks for a password over plain HTTP; not sent")
             return credentials.basic()
         realm = challenge.params["realm"]
+        if not valid_url(realm):
+            raise AuthFailure(UNREACHABLE, f"{host} names a token service address that is not a valid URL")
         if not may_carry_secrets(realm):
             credentials = None  # an anonymous token is still worth asking for
-        key = _token_key(challenge, scope)
+        key = _token_key(host, challenge, scope)
         token = self.tokens.get(key, lambda: self._fetch_token(challenge, scope, credentials))
         return f"Bearer {token}"
 
@@ -212,7 +239,7 @@ class Authenticator:
             if credentials is not None:
                 query["account"] = credentials.username
                 headers["Authorization"] = credentials.basic()
-            url, method = realm + ("&" if urlsplit(realm).query else "?") + urlencode(query), "GET"
+            url, method = with_query(realm, urlencode(query)), "GET"
         try:
             response = self.transport.request(method, url, headers, max_body=TOKEN_BODY_MAX, body=body)
         except TransportError as error:
@@ -234,7 +261,7 @@ class Authenticator:
     def _read_token(self, response: Response, where: str) -> tuple[str, float]:
         try:
             data = json.loads(response.body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: `[[[[…` nested past the stack
             raise AuthFailure(UNREACHABLE, f"the token service {where} did not answer JSON") from None
         token = data.get("token") or data.get("access_token") if isinstance(data, dict) else None
         if not isinstance(token, str) or not token:
@@ -243,10 +270,16 @@ class Authenticator:
         if len(token) > 64 * 1024 or not _TOKEN_CHARS.issuperset(token):
             raise AuthFailure(UNREACHABLE, f"the token service {where} answered a token dehub cannot send")
         lifetime = data.get("expires_in")
-        if not isinstance(lifetime, (int, float)) or isinstance(lifetime, bool) or lifetime <= 0:
+        if not isinstance(lifetime, (int, float)) or isinstance(lifetime, bool) or not lifetime > 0:  # NaN too
             lifetime = DEFAULT_TOKEN_LIFETIME
         return token, float(min(lifetime, 24 * 3600))
 
 
-def _token_key(challenge: Challenge, scope: str) -> tuple[str, str, str]:
-    return (challenge.params.get("realm", ""), challenge.params.get("service", ""), scope)
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return (parts.scheme.lower(), parts.netloc.lower())
+
+
+def _token_key(host: str, challenge: Challenge, scope: str) -> tuple[str, ...]:
+    """The registry host is part of the key: its credentials got the token."""
+    return (host, challenge.params.get("realm", ""), challenge.params.get("service", ""), scope)

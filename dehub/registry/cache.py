@@ -5,7 +5,8 @@ asked; for Docker Hub lookups prefixed by the endpoint) to the answer and when i
 Only answers are kept — a manifest exists (24 h by default) or is missing (1 h) — never
 trouble on the way (unreachable, rate-limited, auth-required), which must be asked again.
 A file that cannot be read or parsed is ignored and rewritten; one that cannot be written is
-not used. Writes are atomic and merge with what another dehub process wrote meanwhile.
+not used. Writes are atomic and merge with what another dehub process wrote meanwhile (pre-commit
+runs several at once): the read-merge-write holds a lock file, waited on for a few seconds at most.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from .outcome import EXISTS, MISSING, Outcome
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import IO
 
 VERSION = 1
 MAX_ENTRIES = 5000
 FILE_MAX = 8 * 1024 * 1024
+LOCK_WAIT = 5.0
 
 
 def default_dir() -> str:
@@ -73,18 +76,21 @@ class AnswerCache:
         with self._lock:
             if not self._added:
                 return
-            merged = self._read()
-            merged.update(self._added)
-            fresh = sorted(((at, key, o) for key, (at, o) in merged.items() if self._fresh((at, o))), reverse=True)
-            data = {
-                "version": VERSION,
-                "entries": {key: {"at": at, "outcome": o.to_dict()} for at, key, o in fresh[:MAX_ENTRIES]},
-            }
             try:
-                from ..atomic import write_atomically
-
                 os.makedirs(os.path.dirname(self.path), exist_ok=True)
-                write_atomically(self.path, json.dumps(data, sort_keys=True).encode(), None)
+                with _FileLock(self.path + ".lock"):  # another process's read-merge-write is not lost
+                    merged = self._read()
+                    merged.update(self._added)
+                    fresh = sorted(
+                        ((at, key, o) for key, (at, o) in merged.items() if self._fresh((at, o))), reverse=True
+                    )
+                    data = {
+                        "version": VERSION,
+                        "entries": {key: {"at": at, "outcome": o.to_dict()} for at, key, o in fresh[:MAX_ENTRIES]},
+                    }
+                    from ..atomic import write_atomically
+
+                    write_atomically(self.path, json.dumps(data, sort_keys=True).encode(), None)
             except OSError:
                 return
             self._added.clear()
@@ -99,7 +105,7 @@ class AnswerCache:
         try:
             with open(self.path, "rb") as handle:
                 data = json.loads(handle.read(FILE_MAX + 1)[:FILE_MAX])
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # RecursionError: `[[[[…` nested past the stack
             return {}
         entries = data.get("entries") if isinstance(data, dict) and data.get("version") == VERSION else None
         if not isinstance(entries, dict):
@@ -118,3 +124,37 @@ class AnswerCache:
             if outcome.state in (EXISTS, MISSING):
                 out[key] = (float(at), outcome)
         return out
+
+
+class _FileLock:
+    """An exclusive `flock` on a lock file, given up after LOCK_WAIT seconds (then unlocked:
+    a lost merge costs a second question later, a hang would cost the run)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._handle: IO[bytes] | None = None
+
+    def __enter__(self) -> _FileLock:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX
+            return self
+        handle = open(self.path, "a+b")
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.02)
+            except OSError:
+                break
+        self._handle = handle
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        handle = self._handle
+        if handle is not None:
+            handle.close()  # closing gives the lock up

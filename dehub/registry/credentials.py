@@ -18,6 +18,10 @@ import json
 import os
 import threading
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 HUB_KEY = "https://index.docker.io/v1/"
 HUB_HOSTS = frozenset(("docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"))
 HELPER_TIMEOUT = 10.0
@@ -80,9 +84,15 @@ def hostname_of(key: str) -> str:
 class CredentialStore:
     """Looks credentials up once per host per run (helpers can be slow), thread-safe."""
 
-    def __init__(self, path: str | None = None, helper_timeout: float = HELPER_TIMEOUT) -> None:
+    def __init__(
+        self,
+        path: str | None = None,
+        helper_timeout: float = HELPER_TIMEOUT,
+        remaining: Callable[[], float] | None = None,
+    ) -> None:
         self.path = config_path(path)
         self.helper_timeout = helper_timeout
+        self.remaining = remaining  # the run's time left: a helper is never waited on past it
         self._config: dict[str, object] | None = None
         self._config_note = ""
         self._found: dict[str, tuple[Credentials | None, str]] = {}
@@ -103,7 +113,7 @@ class CredentialStore:
                     data = json.loads(handle.read(1024 * 1024))
             except FileNotFoundError:
                 return self._config
-            except (OSError, ValueError):
+            except (OSError, ValueError, RecursionError):  # RecursionError: `[[[[…` nested past the stack
                 self._config_note = f"cannot read the Docker config {self.path}"
                 return self._config
             if isinstance(data, dict):
@@ -127,7 +137,10 @@ class CredentialStore:
             store = config.get("credsStore")
             helper = store if isinstance(store, str) and store else None
         if isinstance(helper, str) and helper:
-            found, note = run_helper(helper, key, self.helper_timeout)
+            timeout = self.helper_timeout
+            if self.remaining is not None:
+                timeout = max(0.1, min(timeout, self.remaining()))
+            found, note = run_helper(helper, key, timeout)
             if found is not None or note:
                 return found, note
         return self._from_auths(config, key)
@@ -192,7 +205,7 @@ def run_helper(name: str, server: str, timeout: float = HELPER_TIMEOUT) -> tuple
         return None, f"the credential helper {program} failed (exit {done.returncode})"
     try:
         data = json.loads(done.stdout)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None, f"the credential helper {program} did not answer JSON"
     if not isinstance(data, dict):
         return None, f"the credential helper {program} did not answer a JSON object"

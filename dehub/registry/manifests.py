@@ -7,7 +7,8 @@
 `Docker-Content-Digest`; a registry that leaves it out is asked again with GET and the body
 hashed; one that does not allow HEAD (405) is asked with GET instead. HEAD has no body, so a
 404 cannot tell MANIFEST_UNKNOWN from NAME_UNKNOWN: both are "missing" here (the caller turns
-it into "not cached" for a pull-through cache). Docker Hub is never sent a GET: a manifest GET
+it into "not cached" for a pull-through cache). A 200 with a text or HTML body is a web page
+(a captive portal, a login page), not a manifest. Docker Hub is never sent a GET: a manifest GET
 is a pull and counts against its rate limit, a HEAD does not.
 """
 
@@ -66,6 +67,11 @@ class Manifests:
                 response = self._ask(target, "GET", MAX_BODY)
                 body = response.body
             if response.status == 200:
+                kind = (response.header("content-type") or "").split(";")[0].strip().lower()
+                if kind.startswith("text/") or "html" in kind:  # a web page (portal, login, UI): no manifest
+                    return Outcome(
+                        UNREACHABLE, reference, detail=f"{target.host} answered HTTP 200 with {kind}, not a manifest"
+                    )
                 digest = response.header("docker-content-digest")
                 digest = digest.strip() if digest else None
                 if target.is_digest:

@@ -153,7 +153,7 @@ def parse_retry_after(value: str | None, wall_now: float) -> float | None:
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # RFC 9110 delta-seconds; str.isdigit() alone takes "²" too
         return float(value)
     from email.utils import parsedate_to_datetime
 
@@ -253,16 +253,29 @@ class Transport:
     def _follow(
         self, method: str, url: str, headers: dict[str, str], max_body: int, probe: bool, body: bytes | None
     ) -> Response:
-        """One attempt, following a few redirects; credentials do not follow to another origin."""
+        """One attempt, following a few redirects; credentials do not follow to another origin.
+
+        HTTPS never leads to plain HTTP on another machine: an answer anyone on the path could
+        have written must not prove that a manifest exists.
+        """
         for _ in range(MAX_REDIRECTS + 1):
             response = self._once(method, url, headers, max_body, probe, body)
             location = response.header("location")
             if response.status not in REDIRECTS or not location or method not in ("GET", "HEAD"):
                 return response
-            target = urljoin(url, location)
-            before, after = urlsplit(url), urlsplit(target)
+            try:
+                target = urljoin(url, location)
+                before, after = urlsplit(url), urlsplit(target)
+                after.port  # noqa: B018 - raises ValueError for a port that is not one
+            except ValueError:
+                raise TransportError(
+                    "protocol", f"{describe(url)}: redirects to an address that is not a valid URL"
+                ) from None
             if after.scheme not in ("http", "https"):
                 return response
+            if before.scheme == "https" and after.scheme == "http" and not is_loopback(after.hostname or ""):
+                shown = describe(target)
+                raise TransportError("protocol", f"{describe(url)}: redirects to plain HTTP ({shown}); not followed")
             if (before.scheme, before.netloc) != (after.scheme, after.netloc):
                 headers = {name: value for name, value in headers.items() if name.lower() != "authorization"}
             url = target
@@ -285,13 +298,49 @@ class Transport:
         if probe:
             timeout = min(timeout, TLS_PROBE_TIMEOUT)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        headers = dict(headers)  # a proxy's credentials join this hop only, not the next redirect's
         connection, target = self._connection(parts.scheme, host, port, timeout, target, headers)
+        connection._create_connection = _connector(timeout)  # type: ignore[attr-defined]
         with self._lock:
             self.sent += 1
+        # a socket timeout bounds each wait, not a peer that sends a byte now and then: the
+        # whole attempt (status line, headers, body) gets a deadline of its own
+        limit = min(remaining, 3 * self.timeout)
+        watchdog = _Watchdog(connection, limit)
+        try:
+            return self._exchange(connection, method, target, body, headers, max_body, url, watchdog, probe, timeout)
+        except TransportError as error:
+            if watchdog.cancel() and error.kind not in ("budget", "dns"):  # what the cut connection raised
+                raise TransportError("timeout", f"{where}: the answer took too long to arrive") from None
+            raise
+        finally:
+            watchdog.cancel()
+            connection.close()
+
+    def _exchange(
+        self,
+        connection: http.client.HTTPConnection,
+        method: str,
+        target: str,
+        body: bytes | None,
+        headers: dict[str, str],
+        max_body: int,
+        url: str,
+        watchdog: _Watchdog,
+        probe: bool,
+        timeout: float,
+    ) -> Response:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        secure = parts.scheme == "https"
+        where = describe(url)
         phase = "connect"
         try:
             connection.connect()
             phase = "exchange"
+            if probe and connection.sock is not None:  # the short timeout was for the handshake only
+                timeout = min(self.timeout, max(0.001, self.budget.remaining()))
+                connection.sock.settimeout(timeout)
             connection.request(method, target, body=body, headers=headers)
             answer = connection.getresponse()
             content = b"" if method == "HEAD" else self._read(answer, max_body, where)
@@ -299,6 +348,8 @@ class Transport:
             for name, value in answer.getheaders():
                 key = name.lower()
                 pairs[key] = f"{pairs[key]}, {value}" if key in pairs else value
+            if watchdog.cancel():  # a body read to the end of a cut connection is not whole
+                raise TransportError("timeout", f"{where}: the answer took too long to arrive")
             return Response(answer.status, pairs, content, url)
         except TransportError:
             raise
@@ -330,8 +381,6 @@ class Transport:
             raise TransportError("connect", f"{where}: {reason}") from None
         except ValueError:  # http.client rejects a header value (it would quote the value: not shown)
             raise TransportError("protocol", f"{where}: a request header was not valid") from None
-        finally:
-            connection.close()
 
     def _connection(
         self, scheme: str, host: str, port: int, timeout: float, target: str, headers: dict[str, str]
@@ -380,6 +429,88 @@ class Transport:
             chunks.append(chunk)
             if self.clock.now() > deadline:
                 raise TransportError("timeout", f"{where}: the answer took too long to arrive")
+
+
+def _connector(seconds: float) -> Callable[..., socket.socket]:
+    """`socket.create_connection` whose name resolution ends within `seconds`.
+
+    getaddrinfo has no timeout (an unreachable nameserver is asked for 30 s by default), so it
+    runs in a daemon thread that is left behind when it takes too long.
+    """
+
+    def create(
+        address: tuple[str, int], timeout: float | None = None, source_address: object = None, **_: object
+    ) -> socket.socket:
+        host, port = address
+        found: list[object] = []
+        done = threading.Event()
+
+        def resolve() -> None:
+            try:
+                found.append(socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM))
+            except Exception as error:  # noqa: BLE001 - handed to the caller as it is
+                found.append(error)
+            finally:
+                done.set()
+
+        threading.Thread(target=resolve, daemon=True, name="dehub-resolve").start()
+        if not done.wait(max(0.0, seconds)):
+            raise TransportError("dns", f"{host}: the name did not resolve within {round(seconds, 1):g} s")
+        result = found[0]
+        if isinstance(result, BaseException):
+            raise result
+        last: OSError | None = None
+        for family, kind, proto, _name, sockaddr in result:  # type: ignore[attr-defined]
+            sock = socket.socket(family, kind, proto)
+            try:
+                sock.settimeout(timeout if timeout is not None else seconds)
+                sock.connect(sockaddr)
+                return sock
+            except OSError as error:
+                sock.close()
+                last = error
+        raise last if last is not None else OSError("getaddrinfo returned no address")
+
+    return create
+
+
+class _Watchdog:
+    """Shuts a connection's socket down when its attempt's time is up.
+
+    A socket timeout bounds each wait (ssl bounds a whole handshake by it); a peer that sends a
+    byte now and then never trips it while http.client reads the status line and up to 100
+    header lines of 64 KiB. Shutting the socket down makes whatever is blocked fail at once;
+    `cancel()` says whether that happened.
+    """
+
+    def __init__(self, connection: http.client.HTTPConnection, seconds: float) -> None:
+        self._connection = connection
+        self._lock = threading.Lock()
+        self._fired = False
+        self._done = False
+        self._timer = threading.Timer(max(0.0, seconds), self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _fire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self._fired = True
+            sock = self._connection.sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def cancel(self) -> bool:
+        """Stop watching; True when the time had run out (the connection was cut)."""
+        with self._lock:
+            self._done = True
+            fired = self._fired
+        self._timer.cancel()
+        return fired
 
 
 def proxy_for(scheme: str, host: str, port: int) -> str | None:

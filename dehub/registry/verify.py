@@ -146,7 +146,7 @@ def run(
         wall=wall,
     )
     secrets = Secrets()
-    store = CredentialStore(options.docker_config)
+    store = CredentialStore(options.docker_config, remaining=budget.remaining)
     manifests = Manifests(Authenticator(transport, store, TokenCache(clock), secrets))
     lookup = _Lookup(manifests, options, budget, wall, secrets)
     api = hub_api(options.hub_endpoint)
