@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 
 
-def write_atomically(path: str, data: bytes, expected: bytes | None) -> None:
-    """Replace the file's bytes, keeping its mode and owner; a new file gets the umask's mode.
+def write_atomically(path: str, data: bytes, expected: bytes | None, mode: int | None = None) -> None:
+    """Replace the file's bytes, keeping its mode and owner; a new file gets the umask's mode
+    (or `mode`, which also replaces an existing file's: for private files such as caches).
 
     With `expected`, the file must exist and still hold those bytes (OSError otherwise: someone
     changed it meanwhile); with None, it may be new or hold anything.
@@ -30,7 +31,9 @@ def write_atomically(path: str, data: bytes, expected: bytes | None) -> None:
         with open(target, "rb") as handle:
             if handle.read() != expected:
                 raise OSError(f"{path} changed while dehub was fixing it; not written")
-    if status is not None:
+    if mode is not None:
+        pass
+    elif status is not None:
         mode = status.st_mode & 0o7777
     else:
         umask = os.umask(0)

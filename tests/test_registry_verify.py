@@ -408,6 +408,20 @@ def test_cache_answers_second_run_without_network(tmp_path, fake):
     assert sorted(files) == ["answers.json", "answers.json.lock"]  # no temporary file left behind
 
 
+def test_cache_is_private_to_its_user(tmp_path, fake):
+    """The answers name private registries and repositories: a 0700 folder, a 0600 file, whatever the umask."""
+    fake.put("a/b", "1")
+    old = os.umask(0o022)
+    try:
+        verify([Request(f"{fake.host}/a/b:1")], options(tmp_path))
+    finally:
+        os.umask(old)
+    folder = tmp_path / "cache" / "verify"
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert (folder / "answers.json").stat().st_mode & 0o777 == 0o600
+    assert (folder / "answers.json.lock").stat().st_mode & 0o077 == 0
+
+
 def test_cache_ttls_for_hits_and_misses(tmp_path, fake):
     fake.put("a/b", "1")
     refs = [f"{fake.host}/a/b:1", f"{fake.host}/a/b:2"]
@@ -634,11 +648,11 @@ def test_concurrent_cache_writers_keep_each_others_answers(tmp_path, monkeypatch
     real = dehub.atomic.write_atomically
     first = threading.Event()
 
-    def slow_first_write(path, data, expected):
+    def slow_first_write(path, data, expected, mode=None):
         if not first.is_set():
             first.set()
             time.sleep(0.5)  # the second writer reads and writes meanwhile, if it may
-        real(path, data, expected)
+        real(path, data, expected, mode)
 
     monkeypatch.setattr(dehub.atomic, "write_atomically", slow_first_write)
     caches = [AnswerCache(str(tmp_path), 100, 10) for _ in range(2)]

@@ -77,7 +77,8 @@ class AnswerCache:
             if not self._added:
                 return
             try:
-                os.makedirs(os.path.dirname(self.path), exist_ok=True)
+                # 0700 as the XDG spec asks: the answers name private registries and repositories
+                os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)
                 with _FileLock(self.path + ".lock"):  # another process's read-merge-write is not lost
                     merged = self._read()
                     merged.update(self._added)
@@ -90,7 +91,7 @@ class AnswerCache:
                     }
                     from ..atomic import write_atomically
 
-                    write_atomically(self.path, json.dumps(data, sort_keys=True).encode(), None)
+                    write_atomically(self.path, json.dumps(data, sort_keys=True).encode(), None, mode=0o600)
             except OSError:
                 return
             self._added.clear()
@@ -139,7 +140,7 @@ class _FileLock:
             import fcntl
         except ImportError:  # pragma: no cover - not POSIX
             return self
-        handle = open(self.path, "a+b")
+        handle = os.fdopen(os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600), "a+b")
         deadline = time.monotonic() + LOCK_WAIT
         while True:
             try:
