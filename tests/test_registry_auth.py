@@ -491,6 +491,31 @@ def test_a_hanging_credential_helper_is_cut_to_the_run_budget(tmp_path, monkeypa
         assert "docker-credential-hang did not answer within" in answer.detail
 
 
+def test_a_hanging_credential_helper_leaves_no_process_behind(tmp_path, monkeypatch):
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    marker = tmp_path / "child.pid"
+    script = folder / "docker-credential-hang"
+    script.write_text(f"#!/bin/sh\nsleep 30 &\necho $! > {marker}\nwait\n")  # a child that outlives a killed shell
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    found, note = run_helper("hang", "r.example", timeout=0.5)
+    assert (found, note) == (None, "the credential helper docker-credential-hang did not answer within 0.5 s")
+    child = int(marker.read_text())
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        with open(f"/proc/{child}/stat") as stat:
+            if stat.read().split(") ", 1)[1].startswith("Z"):  # killed, waiting for its reaper
+                break
+        time.sleep(0.05)
+    else:
+        raise AssertionError(f"the helper's child {child} is still running")
+
+
 @pytest.mark.parametrize("expires_in", [float("nan"), float("inf"), -5, "300", True])
 def test_a_token_with_an_odd_lifetime_is_still_shared_in_the_run(tmp_path, expires_in):
     with FakeRegistry(auth="bearer") as fake:

@@ -20,6 +20,7 @@ import threading
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import subprocess
     from collections.abc import Callable
 
 HUB_KEY = "https://index.docker.io/v1/"
@@ -178,6 +179,20 @@ class CredentialStore:
         return None, ""
 
 
+def _stop_group(process: subprocess.Popen[bytes]) -> None:
+    """Kill a helper and every process it started (a shell script's `sleep` holds the pipes too)."""
+    import signal
+
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except OSError:  # already gone, or not allowed: the helper itself at least
+        process.kill()
+    try:
+        process.communicate(timeout=1)
+    except (subprocess.TimeoutExpired, OSError, ValueError):
+        pass
+
+
 def run_helper(name: str, server: str, timeout: float = HELPER_TIMEOUT) -> tuple[Credentials | None, str]:
     """Ask `docker-credential-NAME get`; (None, "") when it has nothing for this server."""
     import subprocess
@@ -186,25 +201,29 @@ def run_helper(name: str, server: str, timeout: float = HELPER_TIMEOUT) -> tuple
     if not name.replace("-", "").replace("_", "").replace(".", "").isalnum():
         return None, f"the credential helper name {name!r} is not valid"
     try:
-        done = subprocess.run(
+        # in a session of its own, so that a helper that hangs is stopped with whatever it started
+        process = subprocess.Popen(
             [program, "get"],
-            input=server.encode(),
-            capture_output=True,
-            timeout=timeout,
-            check=False,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
         )
     except FileNotFoundError:
         return None, f"the credential helper {program} is not installed (named in the Docker config)"
-    except subprocess.TimeoutExpired:
-        return None, f"the credential helper {program} did not answer within {timeout:g} s"
     except OSError as error:
         return None, f"the credential helper {program} could not run ({error.strerror or type(error).__name__})"
-    if done.returncode != 0:
-        if _NOT_FOUND in done.stdout.decode("utf-8", "replace").lower():
-            return None, ""
-        return None, f"the credential helper {program} failed (exit {done.returncode})"
     try:
-        data = json.loads(done.stdout)
+        stdout, _ = process.communicate(server.encode(), timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _stop_group(process)
+        return None, f"the credential helper {program} did not answer within {timeout:g} s"
+    if process.returncode != 0:
+        if _NOT_FOUND in stdout.decode("utf-8", "replace").lower():
+            return None, ""
+        return None, f"the credential helper {program} failed (exit {process.returncode})"
+    try:
+        data = json.loads(stdout)
     except (ValueError, RecursionError):
         return None, f"the credential helper {program} did not answer JSON"
     if not isinstance(data, dict):
