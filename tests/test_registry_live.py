@@ -189,8 +189,8 @@ def test_private_repository_with_an_anonymous_token_is_auth_required(tmp_path, m
     assert (answer.state, answer.detail) == (
         o.AUTH_REQUIRED,
         (
-            f"{private.host} refused access with an anonymous token (HTTP 401); "
-            f"`docker login {private.host}` if it needs a login"
+            f"{private.host} refused access with an anonymous token (HTTP 401): no such repository, or a "
+            f"private one (`docker login {private.host}` if it needs a login)"
         ),
     )
     docker_config(tmp_path, {"auths": {private.host: auth_entry(*private.credentials)}})

@@ -194,8 +194,12 @@ class Authenticator:
             return f"{host} refused access for user {credentials.username!r} (HTTP {status})"
         if note:
             return f"{host} refused anonymous access (HTTP {status}); {note}"
-        how = "with an anonymous token" if authenticated else "anonymously"
-        return f"{host} refused access {how} (HTTP {status}); `docker login {host}` if it needs a login"
+        if authenticated:  # Docker Hub and others give a token that grants nothing for a repository they lack
+            return (
+                f"{host} refused access with an anonymous token (HTTP {status}): no such repository, or a "
+                f"private one (`docker login {host}` if it needs a login)"
+            )
+        return f"{host} refused access anonymously (HTTP {status}); `docker login {host}` if it needs a login"
 
     def _authorization(self, host: str, url: str, challenge: Challenge, scope: str) -> str:
         credentials, note = self.store.lookup(host)
