@@ -29,13 +29,13 @@ shipped list.
 from __future__ import annotations
 
 import http.client
-import json
 import os
 import re
 import time
 import urllib.parse
 
 from . import __version__, mirrordata
+from .registry import untrusted
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -226,7 +226,7 @@ def get_json(url: str, transport: Transport) -> object:
         phrase = http.client.responses.get(status, "")
         raise RefreshError(f"HTTP {status} {phrase}".rstrip() + _tries(response.attempts))
     try:
-        return json.loads(response.body)
+        return untrusted.loads(response.body)
     except ValueError:
         raise RefreshError("refused: the answer is not JSON") from None
 

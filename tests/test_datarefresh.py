@@ -318,11 +318,12 @@ def test_when_the_first_source_fails_the_second_is_asked(server, cache, capsys):
         (Answer(body=github(REFRESHED[:60])), "refused: only 60 names (fewer than 100: not the whole list)"),
         (Answer(body=github([*REFRESHED, "Bad Name", "../etc"])), "refused: 2 names are not valid repository names"),
         (Answer(raw=b"<html>captive portal</html>"), "refused: the answer is not JSON"),
+        (Answer(raw=b"[" * 100_000), "refused: the answer is not JSON"),  # nested past Python's stack
         (Answer(body={"message": "hello"}), "neither a GitHub folder listing nor a Docker Hub repository list"),
         (Answer(body=[{"type": "file"}]), "not a GitHub folder listing (an entry without a name)"),
         (Answer(404, {"message": "Not Found"}), "HTTP 404 Not Found"),
     ],
-    ids=["too-few", "invalid-names", "not-json", "other-json", "no-names", "404"],
+    ids=["too-few", "invalid-names", "not-json", "deep-json", "other-json", "no-names", "404"],
 )
 def test_a_suspicious_answer_is_refused_and_the_good_list_stays(server, cache, capsys, answer, reason):
     good = write_good_cache(cache)

@@ -16,10 +16,10 @@ outcome state and a detail that names hosts and users, never a secret.
 
 from __future__ import annotations
 
-import json
 import threading
 from urllib.parse import urlencode, urlsplit
 
+from . import untrusted
 from .challenge import Challenge, parse_challenges
 from .outcome import AUTH_REQUIRED, RATE_LIMITED, UNREACHABLE
 from .transport import TransportError, describe, is_loopback
@@ -264,10 +264,12 @@ class Authenticator:
 
     def _read_token(self, response: Response, where: str) -> tuple[str, float]:
         try:
-            data = json.loads(response.body)
-        except (ValueError, RecursionError):  # RecursionError: `[[[[…` nested past the stack
+            data = untrusted.loads(response.body)
+        except ValueError:
             raise AuthFailure(UNREACHABLE, f"the token service {where} did not answer JSON") from None
-        token = data.get("token") or data.get("access_token") if isinstance(data, dict) else None
+        if not isinstance(data, dict):
+            raise AuthFailure(UNREACHABLE, f"the token service {where} answered without a token")
+        token = data.get("token") or data.get("access_token")
         if not isinstance(token, str) or not token:
             raise AuthFailure(UNREACHABLE, f"the token service {where} answered without a token")
         self.secrets.add(token)

@@ -16,6 +16,7 @@ import os
 import threading
 import time
 
+from . import untrusted
 from .outcome import EXISTS, MISSING, Outcome
 
 TYPE_CHECKING = False
@@ -105,8 +106,8 @@ class AnswerCache:
     def _read(self) -> dict[str, tuple[float, Outcome]]:
         try:
             with open(self.path, "rb") as handle:
-                data = json.loads(handle.read(FILE_MAX + 1)[:FILE_MAX])
-        except (OSError, ValueError, RecursionError):  # RecursionError: `[[[[…` nested past the stack
+                data = untrusted.loads(handle.read(FILE_MAX + 1)[:FILE_MAX])
+        except (OSError, ValueError):
             return {}
         entries = data.get("entries") if isinstance(data, dict) and data.get("version") == VERSION else None
         if not isinstance(entries, dict):

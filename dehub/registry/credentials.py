@@ -14,9 +14,10 @@ exception and never the secret itself: `Credentials.__repr__` hides the password
 
 from __future__ import annotations
 
-import json
 import os
 import threading
+
+from . import untrusted
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -111,10 +112,10 @@ class CredentialStore:
             self._config = {}
             try:
                 with open(self.path, "rb") as handle:
-                    data = json.loads(handle.read(1024 * 1024))
+                    data = untrusted.loads(handle.read(1024 * 1024))
             except FileNotFoundError:
                 return self._config
-            except (OSError, ValueError, RecursionError):  # RecursionError: `[[[[…` nested past the stack
+            except (OSError, ValueError):
                 self._config_note = f"cannot read the Docker config {self.path}"
                 return self._config
             if isinstance(data, dict):
@@ -223,8 +224,8 @@ def run_helper(name: str, server: str, timeout: float = HELPER_TIMEOUT) -> tuple
             return None, ""
         return None, f"the credential helper {program} failed (exit {process.returncode})"
     try:
-        data = json.loads(stdout)
-    except (ValueError, RecursionError):
+        data = untrusted.loads(stdout)
+    except ValueError:
         return None, f"the credential helper {program} did not answer JSON"
     if not isinstance(data, dict):
         return None, f"the credential helper {program} did not answer a JSON object"
