@@ -12,7 +12,7 @@ import os
 import sys
 
 from dehub.kinds import NAMES as KIND_CHOICES
-from dehub.kinds import QUIET_SKIP
+from dehub.kinds import QUIET_SKIP, SNIFF
 
 from .args import APPEND, OPTIONAL, VALUE, Command, Option, UsageError
 from .common import CONFIG_OPTIONS, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, MIRROR_OPTION, codes, report_missing
@@ -174,6 +174,8 @@ def check(argv: list[str]) -> int:
         return EXIT_ERROR
     for target, scope in targets:
         baselines.assign(target.path, scope.config.baseline, scope.path)
+    if options.output_file:  # before any file is checked, fixed or written
+        _refuse_report_over(options.output_file, [t.path for t, _ in targets if t.kind != SNIFF], scopes, baselines)
     if not _load_baselines(baselines):  # before any file is checked or fixed
         return EXIT_ERROR
     files = [(target.path, target.kind, scope.settings) for target, scope in targets]
@@ -205,6 +207,9 @@ def check(argv: list[str]) -> int:
         findings.extend(result.findings)
     if not targets and not options.quiet:
         sys.stderr.write("dehub: no files to check under the given paths\n")
+    if options.output_file:  # a file a folder walk found by content, now known to be one dehub read
+        sniffed = {target.path for target, _ in targets if target.kind == SNIFF}
+        _refuse_report_over(options.output_file, [r.path for r in results if r.path in sniffed and r.kind], None, None)
     if options.hadolint:
         dockerfiles = [result.path for result in results if result.kind == "dockerfile" and not result.skipped]
         try:
@@ -225,6 +230,26 @@ def check(argv: list[str]) -> int:
     )  # fmt: skip
     changed = any(result.written or result.diff for result in results)
     return _exit_code(findings, results, options, mode, changed)
+
+
+def _refuse_report_over(output: str, files: list[str], scopes: Scopes | None, baselines: InUse | None) -> None:
+    """UsageError (exit 2) when `-o FILE` names a file the run reads or writes: a file it
+    checks (also through a symbolic or hard link), a configuration, a baseline. Writing the
+    report there would destroy it (`dehub check -o Dockerfile Dockerfile`)."""
+    from .output_guard import clash
+
+    used = [("a file this run reads", path) for path in files]
+    if scopes is not None:
+        used += [("its configuration", scope.path) for scope in scopes.loaded() if scope.path]
+    if baselines is not None:
+        used += [("a baseline", path) for path in baselines.named_by]
+    found = clash(output, used)
+    if found is not None:
+        what, path = found
+        raise UsageError(
+            f"--output-file {output} is {what} ({path}); the report would replace it, so nothing was written: "
+            "name another file"
+        )
 
 
 def _check_paths(options: Parsed) -> list[str]:
@@ -416,6 +441,9 @@ def _check_stdin(options: Parsed, scopes: Scopes, mode: str, baselines: InUse, v
         return EXIT_ERROR
     settings = scope.settings
     baselines.assign(name, scope.config.baseline, scope.path)
+    if options.output_file:
+        _refuse_report_over(options.output_file, [options.stdin_filename] if options.stdin_filename else [],
+                            scopes, baselines)  # fmt: skip
     if not _load_baselines(baselines):
         return EXIT_ERROR
     stdin = sys.stdin

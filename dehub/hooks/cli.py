@@ -77,6 +77,52 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except OSError as err:
+        if not _is_closed_output(err):
+            raise
+        return _closed_output()
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Standard output when the process started without one: writing says so (EBADF)."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        import errno
+
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+def _is_closed_output(err: OSError) -> bool:
+    """Whether `err` is the report's reader gone (EPIPE: `dehub check | head -0`) or standard
+    output closed (EBADF)."""
+    import errno
+
+    return isinstance(err, BrokenPipeError) or err.errno in (errno.EPIPE, errno.EBADF)
+
+
+def _closed_output() -> int:
+    """Exit 2 with one line on stderr when the report could not be written to standard output.
+
+    Not SIGPIPE's silent 141: a pre-commit hook or CI step whose report went nowhere has not
+    reported its findings, which is an error a mature tool says, as ruff and git do.
+    Standard output is pointed at /dev/null so that nothing buffered fails again at exit.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    except OSError:
+        pass
+    try:
+        sys.stderr.write("dehub: error: standard output is closed (the reader of the report went away); "
+                         "the report was not fully written\n")  # fmt: skip
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+    return EXIT_ERROR
 
 
 def run() -> None:
@@ -92,14 +138,16 @@ def run() -> None:
     # thousand objects while importing, and the default collects them a dozen times for
     # nothing (4% of its instructions). Cycles (a job and its pull contexts) are still freed.
     gc.set_threshold(10_000, 10, 10)
+    if sys.stdout is None:  # started with standard output closed (`dehub check >&-`)
+        sys.stdout = _ClosedOutput()
     try:
         code = main()
         sys.stdout.flush()
         sys.stderr.flush()
-    except BrokenPipeError:  # `dehub check | head`: the reader left; exit as SIGPIPE would
-        code = 141
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+    except OSError as err:  # the last of the report, written at the flush above
+        if not _is_closed_output(err):
+            raise
+        code = _closed_output()
     except Exception:  # noqa: BLE001 - a bug outside the per-file checks: say so, exit 2, never 1
         import traceback
 

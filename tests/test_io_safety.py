@@ -1,0 +1,116 @@
+"""Issue 12, safe input and output: what dehub writes, where, and what it refuses to open.
+
+Each test reproduces one hostile shape from the issue: `-o` naming an input, a closed standard
+output, a FIFO named as a file, escapes in file names and image text, an unknown `docker run`
+option, a tampered configuration cache, a file changed while it was being fixed.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from dehub.hooks.cli import main
+
+DOCKERFILE = "FROM node:20\n"
+
+
+def dehub(*args: str, cwd: os.PathLike[str] | str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-m", "dehub", *args], capture_output=True, text=True, cwd=cwd, timeout=120, **kwargs
+    )
+
+
+# --- -o naming an input ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("link", ["same", "symlink", "hardlink"])
+@pytest.mark.parametrize("fix", [False, True])
+def test_output_file_naming_an_input_is_refused_before_anything_is_written(tmp_path, monkeypatch, capsys, link, fix):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "D2").write_text(DOCKERFILE)
+    output = "D2"
+    if link == "symlink":
+        os.symlink("D2", tmp_path / "report")
+        output = "report"
+    elif link == "hardlink":
+        os.link(tmp_path / "D2", tmp_path / "report")
+        output = "report"
+    code = main(["check", *(["--fix"] if fix else []), "-o", output, "D2"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"--output-file {output} is a file this run reads (D2)" in err
+    assert (tmp_path / "D2").read_text() == DOCKERFILE  # neither fixed nor replaced by the report
+
+
+def test_output_file_naming_the_configuration_or_baseline_is_refused(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Dockerfile").write_text(DOCKERFILE)
+    config = "ignore: [DH002]\n"
+    (tmp_path / ".dehub.yaml").write_text(config)
+    assert main(["check", "-o", ".dehub.yaml", "Dockerfile"]) == 2
+    assert "is its configuration" in capsys.readouterr().err
+    assert (tmp_path / ".dehub.yaml").read_text() == config
+    assert main(["check", "--write-baseline", "base.json", "-o", "base.json", "Dockerfile"]) == 2
+    assert "is a baseline" in capsys.readouterr().err
+    assert not (tmp_path / "base.json").exists()
+
+
+def test_output_file_beside_the_files_is_still_written(tmp_path, monkeypatch, capsys):
+    """A report in the folder checked (a second run finds the first run's report there)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Dockerfile").write_text(DOCKERFILE)
+    for _ in range(2):
+        assert main(["check", "-o", "report.txt", "."]) == 1
+        assert "Dockerfile:1:6: DH001" in (tmp_path / "report.txt").read_text()
+
+
+def test_output_file_naming_a_walked_script_is_refused(tmp_path, monkeypatch, capsys):
+    """A file a folder walk reads by its content (a shell script without an extension)."""
+    monkeypatch.chdir(tmp_path)
+    script = "#!/bin/sh\ndocker run node:20\n"
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "deploy").write_text(script)
+    assert main(["check", "-o", "bin/deploy", "."]) == 2
+    assert "is a file this run reads" in capsys.readouterr().err
+    assert (tmp_path / "bin" / "deploy").read_text() == script
+    (tmp_path / "bin" / "notes").write_text("not a script\n")  # sniffed, but not a kind dehub reads
+    assert main(["check", "-o", "bin/notes", "."]) == 1
+    assert "bin/deploy:2:12: DH001" in (tmp_path / "bin" / "notes").read_text()
+
+
+# --- a closed standard output -------------------------------------------------------------------
+
+
+def test_reader_leaving_early_exits_2_with_one_line(tmp_path):
+    for index in range(300):
+        (tmp_path / f"{index}.Dockerfile").write_text(DOCKERFILE * 5)
+    done = subprocess.run(
+        f"{sys.executable} -m dehub check -j 1 . | head -c 0; echo \"status=${{PIPESTATUS[0]}}\" >&2",
+        shell=True, executable="/bin/bash", capture_output=True, text=True, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    assert "status=2" in done.stderr
+    assert "Traceback" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.startswith("dehub:")]
+    message = "standard output is closed (the reader of the report went away); the report was not fully written"
+    assert lines == [f"dehub: error: {message}"]
+
+
+def test_closed_stdout_file_descriptor_exits_2(tmp_path):
+    (tmp_path / "Dockerfile").write_text(DOCKERFILE)
+    closed = subprocess.run(
+        f"{sys.executable} -m dehub check Dockerfile >&-", shell=True, capture_output=True, text=True,
+        cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    assert closed.returncode == 2
+    assert "Traceback" not in closed.stderr
+    assert "standard output is closed" in closed.stderr
+    # nothing goes to stdout with -o: a closed stdout is no error then
+    reported = subprocess.run(
+        f"{sys.executable} -m dehub check -o report.txt Dockerfile >&-", shell=True, capture_output=True,
+        text=True, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    assert reported.returncode == 1, reported.stderr
