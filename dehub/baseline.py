@@ -220,9 +220,10 @@ def _relative_paths(folder: str) -> Callable[[str], str]:
 def load(path: str) -> Baseline:
     import json
 
+    from .regularfile import read_regular
+
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = read_regular(path)  # a FIFO or device is refused, not waited on
     except FileNotFoundError:
         raise BaselineError(
             f"baseline {path}: no such file; write it with `dehub check --write-baseline {path}`"

@@ -119,9 +119,10 @@ def _config_in(folder: str) -> str | None:
 
 def _has_dehub_table(path: str) -> bool:
     """Whether pyproject.toml configures dehub (`[tool.dehub]`, dotted keys, inline tables)."""
+    from .regularfile import read_regular
+
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = read_regular(path)
     except OSError:
         return False
     if b"dehub" not in raw:  # the common case, without parsing TOML
@@ -227,9 +228,10 @@ def has_dehub_table(path: str) -> bool:
 
 
 def _read(path: str) -> dict[object, object]:
+    from .regularfile import read_regular
+
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = read_regular(path)  # a FIFO or device named by --config is refused, not waited on
     except OSError as err:
         raise ConfigError(f"{path}: cannot read: {err.strerror or err}") from None
     data: object

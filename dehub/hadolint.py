@@ -258,9 +258,10 @@ def _convert(records: list[Record], names: dict[str, str], texts: dict[str, byte
 
 
 def _read(path: str) -> bytes | None:
+    from .regularfile import read_regular
+
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        return read_regular(path)
     except OSError:
         return None
 

@@ -54,22 +54,24 @@ class FileResult:
 
 
 def read_source(path: str, max_size: int) -> tuple[SourceText, bytes]:
+    """The file's text and bytes; ReadError for anything that is not a readable regular file
+    of at most `max_size` bytes (a FIFO or device is refused without blocking: regularfile)."""
+    from .regularfile import NotRegularFileError, TooLargeError, read_regular
+
     try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > max_size:
-                raise ReadError(f"file is {size} bytes, over the max-file-size of {max_size}; not checked")
-            data = handle.read(max_size + 1)
+        data = read_regular(path, max_size)
     except IsADirectoryError:
         raise ReadError("is a directory, not a file", unreadable=True) from None
     except FileNotFoundError:
         raise ReadError("no such file", unreadable=True) from None
-    except ReadError:
-        raise
+    except NotRegularFileError as err:
+        raise ReadError(f"{err.strerror}; not checked", unreadable=True) from None
+    except TooLargeError as err:
+        if err.size > max_size + 1:
+            raise ReadError(f"file is {err.size} bytes, over the max-file-size of {max_size}; not checked") from None
+        raise ReadError(f"file is over the max-file-size of {max_size} bytes; not checked") from None
     except OSError as err:
         raise ReadError(f"cannot read: {err.strerror or err}", unreadable=True) from None
-    if len(data) > max_size:
-        raise ReadError(f"file is over the max-file-size of {max_size} bytes; not checked")
     try:
         return SourceText.decode(data), data
     except DecodeError as err:

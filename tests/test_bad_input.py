@@ -321,16 +321,17 @@ def test_unreadable_file(work, capsys):
 
 def test_unreadable_file_simulated(work, capsys, monkeypatch):
     """The same, for runs as root: the read fails with EACCES."""
-    import builtins
+    import dehub.regularfile
 
     put(work, "locked/Dockerfile", b"FROM node:20\n")
+    read_regular = dehub.regularfile.read_regular
 
-    def guarded_open(file, *args, **kwargs):
+    def guarded_read(file, *args, **kwargs):
         if str(file).endswith(os.path.join("locked", "Dockerfile")):
             raise PermissionError(13, "Permission denied", str(file))
-        return builtins.open(file, *args, **kwargs)
+        return read_regular(file, *args, **kwargs)
 
-    monkeypatch.setattr(dehub.runner, "open", guarded_open, raising=False)
+    monkeypatch.setattr(dehub.regularfile, "read_regular", guarded_read)
     assert main(["check", GOOD, "locked/Dockerfile"]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines[:-1] == [GOOD_LINE, "locked/Dockerfile:1:1: DH900 error: cannot read: Permission denied"]

@@ -114,3 +114,76 @@ def test_closed_stdout_file_descriptor_exits_2(tmp_path):
         text=True, cwd=tmp_path, timeout=120,
     )  # fmt: skip
     assert reported.returncode == 1, reported.stderr
+
+
+# --- a FIFO or device named as a file ------------------------------------------------------------
+
+fifo_only = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+
+
+@fifo_only
+@pytest.mark.parametrize("kind", [[], ["--kind", "dockerfile"]])
+def test_a_fifo_named_as_a_file_is_dh900_not_a_hang(tmp_path, kind):
+    """Nobody ever writes to the FIFO: an `open` without O_NONBLOCK would wait forever."""
+    os.mkfifo(tmp_path / "Dockerfile.pipe")
+    (tmp_path / "Dockerfile").write_text(DOCKERFILE)
+    done = dehub("check", *kind, "Dockerfile.pipe", "Dockerfile", "/dev/zero", cwd=tmp_path)
+    assert done.stdout.splitlines()[:4] == [
+        "Dockerfile.pipe:1:1: DH900 error: not a regular file: a FIFO (named pipe); not checked",
+        "Dockerfile:1:6: DH001 error: `node:20` is pulled from Docker Hub; use `public.ecr.aws/docker/library/node:20`",
+        "/dev/zero:1:1: DH900 error: not a regular file: a character device; not checked",
+        "Found 3 problems. [*] 1 fixable with --fix.",
+    ]
+    assert done.returncode == 1
+
+
+@fifo_only
+def test_a_fifo_as_configuration_or_baseline_is_an_error_not_a_hang(tmp_path):
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "Dockerfile").write_text(DOCKERFILE)
+    done = dehub("check", "--config", "pipe", "Dockerfile", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == "dehub: error: pipe: cannot read: not a regular file: a FIFO (named pipe)\n"
+    done = dehub("check", "--baseline", "pipe", "Dockerfile", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == "dehub: error: baseline pipe: cannot read: not a regular file: a FIFO (named pipe)\n"
+
+
+@fifo_only
+def test_init_and_hadolint_reads_skip_a_fifo(tmp_path):
+    from dehub.hadolint import _read
+    from dehub.init import _sniffed
+
+    os.mkfifo(tmp_path / "deploy.sh")
+    assert _read(str(tmp_path / "deploy.sh")) is None
+    assert _sniffed(str(tmp_path / "deploy.sh")) is False
+
+
+def test_read_regular_swapped_for_a_fifo_after_the_stat(tmp_path, monkeypatch):
+    """The path is a file when stat-ed, a FIFO when opened: the fstat after the open refuses it
+    (and the O_NONBLOCK open did not wait)."""
+    from dehub import regularfile
+
+    path = tmp_path / "Dockerfile"
+    path.write_text(DOCKERFILE)
+    real_stat = os.stat
+
+    def stat_then_swap(name, *args, **kwargs):
+        result = real_stat(name, *args, **kwargs)
+        if str(name) == str(path):
+            path.unlink()
+            os.mkfifo(path)
+        return result
+
+    monkeypatch.setattr(regularfile.os, "stat", stat_then_swap)
+    with pytest.raises(regularfile.NotRegularFileError, match="FIFO"):
+        regularfile.read_regular(str(path))
+
+
+def test_read_regular_limit(tmp_path):
+    from dehub.regularfile import TooLargeError, read_regular
+
+    (tmp_path / "f").write_bytes(b"x" * 100)
+    assert read_regular(str(tmp_path / "f"), 100) == b"x" * 100
+    with pytest.raises(TooLargeError):
+        read_regular(str(tmp_path / "f"), 99)

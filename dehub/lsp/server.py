@@ -199,9 +199,10 @@ def _error_line(path: str, error: str) -> int:
     named = re.search(r"`([A-Za-z0-9_-]+)", error)
     if not named:
         return 0
+    from ..regularfile import read_regular
+
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            lines = handle.read().splitlines()
+        lines = read_regular(path).decode("utf-8", "replace").splitlines()
     except OSError:
         return 0
     key = re.compile(r"^\s*['\"]?" + re.escape(named.group(1)) + r"['\"]?\s*[:=]")
