@@ -187,3 +187,68 @@ def test_read_regular_limit(tmp_path):
     assert read_regular(str(tmp_path / "f"), 100) == b"x" * 100
     with pytest.raises(TooLargeError):
         read_regular(str(tmp_path / "f"), 99)
+
+
+# --- output escaping -----------------------------------------------------------------------------
+
+HOSTILE_NAME = "Dockerfile.\x1b]0;pwned\x07\x1b[2J\u202egnp.\x9b1m\x7f"
+INJECTING_NAME = "x\n::error file=evil.py,line=1::forged\r\n::add-mask::secret.Dockerfile"
+UNSAFE = ("\x1b", "\x07", "\u202e", "\x9b", "\x7f", "\r")
+
+
+def _hostile_tree(root) -> None:
+    (root / HOSTILE_NAME).write_text('FROM node:20\nFROM "acme/\x1b[31mred\u202e:1"\n')
+    (root / INJECTING_NAME).write_text("FROM node:20\n")
+
+
+def _assert_safe(text: str) -> None:
+    for char in UNSAFE:
+        assert char not in text, repr(char)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="file names with control characters")
+@pytest.mark.parametrize("fmt", ["text", "concise", "github", "junit"])
+@pytest.mark.parametrize("fix", [False, True])
+def test_file_names_and_image_text_never_reach_the_terminal_raw(tmp_path, fmt, fix):
+    _hostile_tree(tmp_path)
+    done = dehub("check", "--color", "never", "--format", fmt, *(["--fix"] if fix else []), ".", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    _assert_safe(done.stdout + done.stderr)
+    assert "\\x1b]0;pwned\\x07\\x1b[2J\\u202egnp.\\x9b1m\\x7f" in done.stdout + done.stderr
+    if fix:  # the `Fixing` notes: on stdout beside text, on stderr beside the other formats
+        assert "Fixing Dockerfile.\\x1b]0;pwned" in done.stdout + done.stderr
+        assert "Fixing x\\n::error file=evil.py,line=1::forged\\r\\n::add-mask::secret.Dockerfile" in (
+            done.stdout + done.stderr
+        )
+    # no line that dehub prints starts a workflow command but its own annotations
+    for line in (done.stdout + done.stderr).splitlines():
+        if line.startswith("::"):
+            assert fmt == "github" and line.startswith(("::error file=", "::warning file=", "::notice file="))
+            assert "::error file=evil.py" not in line and "\n" not in line
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="file names with control characters")
+def test_github_annotations_escape_properties_and_data(tmp_path):
+    _hostile_tree(tmp_path)
+    done = dehub("check", "--format", "github", INJECTING_NAME, cwd=tmp_path)
+    annotation = done.stdout.splitlines()[0]
+    assert annotation.startswith(
+        "::error file=x\\n%3A%3Aerror file=evil.py%2Cline=1%3A%3Aforged\\r\\n%3A%3Aadd-mask%3A%3Asecret.Dockerfile,"
+        "line=1,col=6,"
+    )
+
+
+def test_skipped_and_missing_file_notes_are_printable(tmp_path):
+    (tmp_path / "notes\x1b[2J.txt").write_text("hello\n")
+    done = dehub("check", "notes\x1b[2J.txt", "gone\u202e", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "dehub: error: gone\\u202e: no such file or directory" in done.stderr
+    _assert_safe(done.stderr + done.stdout)
+
+
+def test_printable_leaves_ordinary_text_alone():
+    from dehub.report.printable import printable
+
+    text = "Dockerfile.prod: `node:20` ist übernommen, 鏡像\ttab"
+    assert printable(text) == text
+    assert printable("a\x00b\x1bc\x85d\u2066e\u2028") == "a\\x00b\\x1bc\\x85d\\u2066e\\u2028"

@@ -13,6 +13,7 @@ import sys
 
 from dehub.kinds import NAMES as KIND_CHOICES
 from dehub.kinds import QUIET_SKIP, SNIFF
+from dehub.report.printable import printable
 
 from .args import APPEND, OPTIONAL, VALUE, Command, Option, UsageError
 from .common import CONFIG_OPTIONS, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, MIRROR_OPTION, codes, report_missing
@@ -168,7 +169,7 @@ def check(argv: list[str]) -> int:
             paths, scopes, force_exclude=options.force_exclude, kind=options.kind, filter_files=options.filter_files
         )
     except ConfigError as err:
-        sys.stderr.write(f"dehub: error: {err}\n")
+        sys.stderr.write(f"dehub: error: {printable(str(err))}\n")
         return EXIT_ERROR
     if report_missing(paths):
         return EXIT_ERROR
@@ -199,9 +200,9 @@ def check(argv: list[str]) -> int:
     findings = []
     for result in results:
         if result.skipped and result.skipped != QUIET_SKIP and not options.quiet:
-            sys.stderr.write(f"dehub: skipped {result.path}: {result.skipped}\n")
+            sys.stderr.write(f"dehub: skipped {printable(result.path)}: {printable(result.skipped)}\n")
         if result.written and not options.quiet:
-            notes.write(f"Fixing {result.path}\n")
+            notes.write(f"Fixing {printable(result.path)}\n")
         if result.diff:  # stdout holds nothing but the diff, so it pipes into `git apply -p0`
             sys.stdout.write(result.diff)
         findings.extend(result.findings)
@@ -220,7 +221,8 @@ def check(argv: list[str]) -> int:
     try:
         findings = baselines.apply(findings, checked, _ran(settings_of, options.hadolint))
     except OSError as err:
-        sys.stderr.write(f"dehub: error: cannot write the baseline {baselines.given}: {err.strerror or err}\n")
+        given = printable(str(baselines.given))
+        sys.stderr.write(f"dehub: error: cannot write the baseline {given}: {err.strerror or err}\n")
         return EXIT_ERROR
     fixed = sum(result.fixed for result in results)
     stream = _diff_report_stream(mode)
@@ -366,7 +368,7 @@ def _load_baselines(baselines: InUse) -> bool:
     try:
         baselines.load()
     except BaselineError as err:
-        sys.stderr.write(f"dehub: error: {err}\n")
+        sys.stderr.write(f"dehub: error: {printable(str(err))}\n")
         return False
     return True
 
@@ -403,7 +405,7 @@ def _with_hadolint(
     try:
         found = run(dockerfiles, stdin=stdin)
     except HadolintError as err:
-        sys.stderr.write(f"dehub: error: {err}\n")
+        sys.stderr.write(f"dehub: error: {printable(str(err))}\n")
         raise _HadolintFailed from None
     kept = []
     for finding in found:
@@ -437,7 +439,7 @@ def _check_stdin(options: Parsed, scopes: Scopes, mode: str, baselines: InUse, v
     try:
         scope = scopes.for_file(name) if options.stdin_filename else scopes.for_folder(".")
     except ConfigError as err:
-        sys.stderr.write(f"dehub: error: {err}\n")
+        sys.stderr.write(f"dehub: error: {printable(str(err))}\n")
         return EXIT_ERROR
     settings = scope.settings
     baselines.assign(name, scope.config.baseline, scope.path)
@@ -471,7 +473,7 @@ def _check_stdin(options: Parsed, scopes: Scopes, mode: str, baselines: InUse, v
     else:
         result = check_bytes(name, data, kind, settings, mode)
     if result.skipped:
-        sys.stderr.write(f"dehub: skipped {name}: {result.skipped}\n")
+        sys.stderr.write(f"dehub: skipped {printable(name)}: {printable(result.skipped)}\n")
     findings = result.findings
     settings_of = {name: settings}
     if options.hadolint and result.kind == "dockerfile":
@@ -550,7 +552,7 @@ def _report(
     lines = [verified.incomplete_line(), verified.uncompared_line()] if verified is not None else []
     for incomplete in filter(None, lines):  # even with --quiet: the findings it concerns were not verified
         sys.stdout.flush()
-        sys.stderr.write(f"dehub: {incomplete}\n")
+        sys.stderr.write(f"dehub: {printable(incomplete)}\n")
 
 
 def _write_report(
@@ -593,7 +595,7 @@ def _write_report(
     report_format = _format(options)
     if report_format not in SUMMARY_FORMATS and not options.quiet:
         for note in baseline_lines(summary) + summary.verify_lines:  # no summary line: say it beside it
-            sys.stderr.write(f"dehub: {note}\n")
+            sys.stderr.write(f"dehub: {printable(note)}\n")
     reporter = get(report_format)
     if not options.output_file:
         stream = stream or sys.stdout

@@ -73,7 +73,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_command(rest)
         raise UsageError(f"unknown command {command!r} (choose from {', '.join(COMMANDS)})")
     except UsageError as err:
-        sys.stderr.write(f"usage: dehub {command if command in COMMANDS else 'COMMAND'} ...\ndehub: error: {err}\n")
+        from dehub.report.printable import printable
+
+        shown = command if command in COMMANDS else "COMMAND"
+        sys.stderr.write(f"usage: dehub {shown} ...\ndehub: error: {printable(str(err))}\n")
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130

@@ -50,7 +50,9 @@ def report_missing(paths: list[str]) -> bool:
         try:
             os.lstat(path)
         except (FileNotFoundError, NotADirectoryError):
-            sys.stderr.write(f"dehub: error: {path}: no such file or directory\n")
+            from dehub.report.printable import printable
+
+            sys.stderr.write(f"dehub: error: {printable(path)}: no such file or directory\n")
             missing = True
         except (OSError, ValueError):  # unreadable (or a NUL in the name): reported where it is read
             pass

@@ -10,6 +10,7 @@ from __future__ import annotations
 from io import TextIOBase
 
 from ..findings import Finding
+from .printable import printable
 from .text import Summary, summary_line
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
@@ -20,13 +21,20 @@ def escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
+def safe_data(text: str) -> str:
+    """Text from the checked files as a message: first made printable (no terminal escapes,
+    which the Actions log renders as colours; line breaks are kept for `escape_data`, and an
+    annotation shows them), then escaped."""
+    return escape_data(printable(text, keep_breaks=True))
+
+
 def escape_property(text: str) -> str:
     """A property value: also `:` (ends the properties) and `,` (separates them)."""
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def command(finding: Finding) -> str:
-    properties = [("file", finding.path)]
+    properties = [("file", printable(finding.path))]
     if finding.line >= 1:
         properties.append(("line", str(finding.line)))
         if finding.column >= 1:
@@ -37,7 +45,7 @@ def command(finding: Finding) -> str:
                 properties.append(("endColumn", str(finding.end_column)))
     properties.append(("title", f"{finding.code} {finding.name}"))
     rendered = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
-    return f"::{COMMAND.get(finding.severity, 'warning')} {rendered}::{escape_data(finding.full_message)}"
+    return f"::{COMMAND.get(finding.severity, 'warning')} {rendered}::{safe_data(finding.full_message)}"
 
 
 def write(findings: list[Finding], stream: TextIOBase, summary: Summary) -> None:

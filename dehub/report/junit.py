@@ -13,6 +13,7 @@ from io import TextIOBase
 from xml.etree import ElementTree
 
 from ..findings import Finding
+from .printable import printable
 from .text import line as text_line
 from .text import note_line
 
@@ -21,7 +22,8 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _clean(text: str) -> str:
-    return _ILLEGAL.sub(_replace, text)
+    """Printable (as in text: escapes shown, not obeyed), then what XML cannot hold dropped."""
+    return _ILLEGAL.sub(_replace, printable(text, keep_breaks=True))
 
 
 def _replace(match: re.Match[str]) -> str:

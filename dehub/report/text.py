@@ -11,6 +11,7 @@ from __future__ import annotations
 from io import TextIOBase
 
 from ..findings import Finding
+from .printable import printable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported at run time, nor the palette without colour
@@ -57,10 +58,10 @@ class Summary:
 
 def line(finding: Finding, palette: Palette | None = None, mark: str = "") -> str:
     """`path:line:col: CODE severity: message`; `mark` (concise's `[*]`) goes before the message."""
-    path, code, severity = finding.path, finding.code, finding.severity
+    path, code, severity = printable(finding.path), finding.code, finding.severity
     if palette is not None:
         path, code, severity = palette.path(path), palette.code(code, severity), palette.severity(severity)
-    return f"{path}:{finding.line}:{finding.column}: {code} {severity}: {mark}{finding.message}"
+    return f"{path}:{finding.line}:{finding.column}: {code} {severity}: {mark}{printable(finding.message)}"
 
 
 def note_line(note: str, palette: Palette | None = None, lines: list[int] | None = None) -> str:
@@ -68,7 +69,7 @@ def note_line(note: str, palette: Palette | None = None, lines: list[int] | None
     where = ""
     if lines:
         where = f" (line {lines[0]})" if len(lines) == 1 else f" (lines {', '.join(map(str, lines))})"
-    return f"  {'note' if palette is None else palette.label('note')}{where}: {note}"
+    return f"  {'note' if palette is None else palette.label('note')}{where}: {printable(note)}"
 
 
 def write(findings: list[Finding], stream: TextIOBase, summary: Summary) -> None:
@@ -124,13 +125,14 @@ def baseline_lines(summary: Summary) -> list[str]:
     lines = []
     for tally in summary.baselines:
         if tally.written:
-            lines.append(f"Wrote the baseline {tally.shown}: {_plural(tally.baselined, 'finding')}.")
+            lines.append(f"Wrote the baseline {printable(tally.shown)}: {_plural(tally.baselined, 'finding')}.")
             continue
         if not tally.baselined and not tally.stale:
             continue
-        text = f"Baseline {tally.shown}: {_plural(tally.baselined, 'finding')} not shown"
+        shown = printable(tally.shown)
+        text = f"Baseline {shown}: {_plural(tally.baselined, 'finding')} not shown"
         if tally.stale:
-            text += f"; {tally.stale} no longer found (rewrite it: dehub check --write-baseline {tally.shown})"
+            text += f"; {tally.stale} no longer found (rewrite it: dehub check --write-baseline {shown})"
         lines.append(text + ".")
     return lines
 
