@@ -11,12 +11,26 @@ from __future__ import annotations
 import os
 
 
-def write_atomically(path: str, data: bytes, expected: bytes | None, mode: int | None = None) -> None:
+def _identity(status: os.stat_result) -> tuple[int, int, int, int]:
+    """What tells one state of a file from another without reading it: the same inode (not a
+    new file renamed into place), the same size and modification time."""
+    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns
+
+
+def write_atomically(
+    path: str,
+    data: bytes,
+    expected: bytes | None,
+    mode: int | None = None,
+    read_status: os.stat_result | None = None,
+) -> None:
     """Replace the file's bytes, keeping its mode and owner; a new file gets the umask's mode
     (or `mode`, which also replaces an existing file's: for private files such as caches).
 
-    With `expected`, the file must exist and still hold those bytes (OSError otherwise: someone
-    changed it meanwhile); with None, it may be new or hold anything.
+    With `expected`, the file must exist and still hold those bytes, and (with `read_status`,
+    its status when those bytes were read) still be that file unchanged; it is checked again
+    just before the rename, after the new bytes are on disk. OSError otherwise: someone changed
+    it meanwhile, and it is left as they wrote it. With None, it may be new or hold anything.
     """
     import tempfile
 
@@ -27,10 +41,14 @@ def write_atomically(path: str, data: bytes, expected: bytes | None, mode: int |
         if expected is not None:
             raise
         status = None
+    changed = OSError(f"{path} changed while dehub was fixing it; not written")
+    if status is not None and read_status is not None and _identity(status) != _identity(read_status):
+        raise changed
     if expected is not None:
-        with open(target, "rb") as handle:
-            if handle.read() != expected:
-                raise OSError(f"{path} changed while dehub was fixing it; not written")
+        from .regularfile import read_regular
+
+        if read_regular(target) != expected:
+            raise changed
     if mode is not None:
         pass
     elif status is not None:
@@ -52,6 +70,8 @@ def write_atomically(path: str, data: bytes, expected: bytes | None, mode: int |
             except OSError:
                 pass
         os.chmod(temporary, mode)
+        if expected is not None and status is not None and _identity(os.stat(target)) != _identity(status):
+            raise changed  # written to while the new bytes were being written and flushed
         os.replace(temporary, target)
     except BaseException:
         try:

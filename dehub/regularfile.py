@@ -59,6 +59,12 @@ def read_regular(path: str, limit: int | None = None) -> bytes:
     regular file (without blocking, and without opening it at all when it already was one),
     TooLargeError when it holds more than `limit` bytes, and OSError as `open` does.
     """
+    return read_regular_status(path, limit)[0]
+
+
+def read_regular_status(path: str, limit: int | None = None) -> tuple[bytes, os.stat_result]:
+    """`read_regular`, and the fstat of the file read: what a writer checks the file against
+    before replacing it (atomic.write_atomically)."""
     _refuse(path, os.stat(path).st_mode)
     fd = os.open(path, _FLAGS)
     try:
@@ -82,4 +88,4 @@ def read_regular(path: str, limit: int | None = None) -> bytes:
         os.close(fd)
     if limit is not None and len(data) > limit:  # grew after the fstat
         raise TooLargeError(len(data), limit)
-    return data
+    return data, status

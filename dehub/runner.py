@@ -39,7 +39,9 @@ class ReadError(OSError):
 
 
 class FileResult:
-    __slots__ = ("path", "kind", "findings", "fixed", "written", "diff", "skipped", "internal_error", "output")
+    __slots__ = (
+        "path", "kind", "findings", "fixed", "written", "diff", "skipped", "internal_error", "output", "write_failed",
+    )  # fmt: skip
 
     def __init__(self, path: str, kind: str | None) -> None:
         self.path = path
@@ -51,15 +53,22 @@ class FileResult:
         self.skipped = ""  # why the file was not checked (not a kind dehub reads)
         self.internal_error = False
         self.output: bytes | None = None  # the fixed bytes, for stdin
+        self.write_failed = False  # --fix could not write the file: it is unchanged (exit 2)
 
 
 def read_source(path: str, max_size: int) -> tuple[SourceText, bytes]:
     """The file's text and bytes; ReadError for anything that is not a readable regular file
     of at most `max_size` bytes (a FIFO or device is refused without blocking: regularfile)."""
-    from .regularfile import NotRegularFileError, TooLargeError, read_regular
+    source, data, _ = read_source_status(path, max_size)
+    return source, data
+
+
+def read_source_status(path: str, max_size: int) -> tuple[SourceText, bytes, os.stat_result]:
+    """`read_source`, and the status of the file as it was read (for writing a fix back)."""
+    from .regularfile import NotRegularFileError, TooLargeError, read_regular_status
 
     try:
-        data = read_regular(path, max_size)
+        data, status = read_regular_status(path, max_size)
     except IsADirectoryError:
         raise ReadError("is a directory, not a file", unreadable=True) from None
     except FileNotFoundError:
@@ -73,7 +82,7 @@ def read_source(path: str, max_size: int) -> tuple[SourceText, bytes]:
     except OSError as err:
         raise ReadError(f"cannot read: {err.strerror or err}", unreadable=True) from None
     try:
-        return SourceText.decode(data), data
+        return SourceText.decode(data), data, status
     except DecodeError as err:
         raise ReadError(str(err), undecodable=True) from None
 
@@ -112,9 +121,10 @@ def _problem(path: str, kind: str | None, message: str) -> Finding:
 
 def _check(result: FileResult, settings: Settings, mode: str, data: bytes | None) -> None:
     path = result.path
+    status = None
     try:
         if data is None:
-            source, original = read_source(path, settings.max_file_size)
+            source, original, status = read_source_status(path, settings.max_file_size)
         else:
             if len(data) > settings.max_file_size:
                 raise ReadError(f"input is over the max-file-size of {settings.max_file_size} bytes; not checked")
@@ -156,9 +166,11 @@ def _check(result: FileResult, settings: Settings, mode: str, data: bytes | None
                 result.output = new_bytes
             else:
                 try:
-                    write_atomically(path, new_bytes, original)
+                    write_atomically(path, new_bytes, original, read_status=status)
                     result.written = True
-                except OSError as err:
+                except OSError as err:  # the file is as it was: so are its findings, and nothing is fixed
+                    result.fixed, result.write_failed = 0, True
+                    findings = lint_source(source, kind, settings)
                     findings.append(_problem(path, kind, f"could not write the fix: {err}"))
         if data is not None and result.output is None and mode == FIX:
             result.output = original

@@ -1443,8 +1443,8 @@ def test_check_help_documents_the_exit_codes(capsys):
         "  1  error or warning findings (with --fix, those that remain); with --diff, a fix\n"
         "     would change something; with --fix --exit-non-zero-on-fix, a file or the\n"
         "     standard input's text was changed\n"
-        "  2  usage, configuration or internal error, or a path that does not exist\n"
-        "     (even with --exit-zero)\n"
+        "  2  usage, configuration or internal error, a path that does not exist, or\n"
+        "     with --fix a file that could not be written back (even with --exit-zero)\n"
     )
 
 

@@ -359,10 +359,12 @@ def test_cli_reports_a_file_changed_during_the_fix(work, capsys, monkeypatch):
         return outcome
 
     monkeypatch.setattr(dehub.fixer, "fix_source", racing_fix_source)
-    assert main(["check", "--fix", "Dockerfile"]) == 1
+    assert main(["check", "--fix", "Dockerfile"]) == 2  # a fix asked for and not written (issue 12)
     out = capsys.readouterr().out
     assert "Fixing" not in out
     assert "Dockerfile:1:1: DH900 error: could not write the fix: Dockerfile changed while dehub was fixing it" in out
+    assert "Dockerfile:1:6: DH001 error: `node:20`" in out  # not fixed: still reported, not counted as fixed
+    assert "fixed" not in out
     assert path.read_bytes() == b"FROM node:22\n"
     assert os.listdir(work) == ["Dockerfile"]
 

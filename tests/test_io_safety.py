@@ -16,6 +16,7 @@ import pytest
 from dehub.hooks.cli import main
 
 DOCKERFILE = "FROM node:20\n"
+MIRRORED = "public.ecr.aws/docker/library/node:20"
 
 
 def dehub(*args: str, cwd: os.PathLike[str] | str, **kwargs: object) -> subprocess.CompletedProcess[str]:
@@ -371,3 +372,79 @@ def test_an_open_cache_folder_is_made_private(cache, tmp_path):
     cache.chmod(0o777)
     configcache.load(str(tmp_path / "c.yaml"), b"a: 1\n", _counting({"a": 1})[0])
     assert cache.stat().st_mode & 0o777 == 0o700
+
+
+# --- writes --------------------------------------------------------------------------------------
+
+
+def test_write_refused_when_the_file_was_replaced_by_the_same_bytes(tmp_path):
+    """Same bytes, another file (a checkout renamed a new inode into place): not overwritten."""
+    from dehub.atomic import write_atomically
+    from dehub.regularfile import read_regular_status
+
+    path = tmp_path / "Dockerfile"
+    path.write_text(DOCKERFILE)
+    data, status = read_regular_status(str(path))
+    (tmp_path / "new").write_text(DOCKERFILE)
+    os.replace(tmp_path / "new", path)
+    with pytest.raises(OSError, match="changed while dehub was fixing it"):
+        write_atomically(str(path), b"FROM fixed\n", data, read_status=status)
+    assert path.read_text() == DOCKERFILE
+    assert sorted(os.listdir(tmp_path)) == ["Dockerfile"]
+
+
+def test_write_refused_when_the_file_changes_while_the_fix_is_written(tmp_path, monkeypatch):
+    """Checked again just before the rename: an editor's save during the fsync is kept."""
+    import dehub.atomic
+    from dehub.atomic import write_atomically
+    from dehub.regularfile import read_regular_status
+
+    path = tmp_path / "Dockerfile"
+    path.write_text(DOCKERFILE)
+    data, status = read_regular_status(str(path))
+    real_fsync = os.fsync
+
+    def saving_fsync(fd):
+        real_fsync(fd)
+        with open(path, "a") as handle:
+            handle.write("# saved by an editor\n")
+
+    monkeypatch.setattr(dehub.atomic.os, "fsync", saving_fsync)
+    with pytest.raises(OSError, match="changed while dehub was fixing it"):
+        write_atomically(str(path), b"FROM fixed\n", data, read_status=status)
+    assert path.read_text() == DOCKERFILE + "# saved by an editor\n"
+    assert sorted(os.listdir(tmp_path)) == ["Dockerfile"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_failed_write_is_not_counted_as_fixed_and_keeps_its_findings(tmp_path, monkeypatch, capsys, fmt):
+    import json
+
+    import dehub.atomic
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Dockerfile").write_text(DOCKERFILE)
+    (tmp_path / "other.Dockerfile").write_text(DOCKERFILE)
+    real = dehub.atomic.write_atomically
+
+    def full_disk(path, *args, **kwargs):
+        if path == "Dockerfile":
+            raise OSError(28, "No space left on device")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(dehub.atomic, "write_atomically", full_disk)
+    code = main(["check", "--fix", "--exit-zero", "--format", fmt, "Dockerfile", "other.Dockerfile"])
+    out, err = capsys.readouterr()
+    assert code == 2  # not hidden by --exit-zero: the fix asked for was not made
+    assert (tmp_path / "Dockerfile").read_text() == DOCKERFILE
+    if fmt == "text":
+        assert out.splitlines() == [
+            "Fixing other.Dockerfile",
+            f"Dockerfile:1:6: DH001 error: `node:20` is pulled from Docker Hub; use `{MIRRORED}`",
+            "Dockerfile:1:1: DH900 error: could not write the fix: [Errno 28] No space left on device",
+            "Found 3 problems (1 fixed, 2 remaining).",
+        ]
+    else:
+        codes = [(f["path"], f["code"]) for f in json.loads(out)["findings"]]
+        assert codes == [("Dockerfile", "DH001"), ("Dockerfile", "DH900")]
+        assert "Fixing other.Dockerfile" in err

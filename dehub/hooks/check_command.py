@@ -121,8 +121,8 @@ CHECK_EPILOG = """exit status:
   1  error or warning findings (with --fix, those that remain); with --diff, a fix
      would change something; with --fix --exit-non-zero-on-fix, a file or the
      standard input's text was changed
-  2  usage, configuration or internal error, or a path that does not exist
-     (even with --exit-zero)
+  2  usage, configuration or internal error, a path that does not exist, or
+     with --fix a file that could not be written back (even with --exit-zero)
 """
 CHECK_COMMAND = Command(
     "dehub check [OPTIONS] [PATHS...]", "Lint files for Docker Hub pulls.", CHECK_OPTIONS, CHECK_EPILOG
@@ -627,8 +627,8 @@ def _exit_code(
     (--diff) or when asked (--exit-non-zero-on-fix, as the pre-commit hook `dehub-fix` does)."""
     from dehub.runner import DIFF, FIX
 
-    if any(result.internal_error for result in results):
-        return EXIT_ERROR
+    if any(result.internal_error or result.write_failed for result in results):
+        return EXIT_ERROR  # a fix asked for and not written is not a finding that --exit-zero may hide
     if options.exit_zero:
         return EXIT_CLEAN
     if any(finding.severity != "info" for finding in findings):
