@@ -448,3 +448,48 @@ def test_a_failed_write_is_not_counted_as_fixed_and_keeps_its_findings(tmp_path,
         codes = [(f["path"], f["code"]) for f in json.loads(out)["findings"]]
         assert codes == [("Dockerfile", "DH001"), ("Dockerfile", "DH900")]
         assert "Fixing other.Dockerfile" in err
+
+
+# --- an unknown docker option's value is never an image -------------------------------------------
+
+UNKNOWN_OPTION_CASES = [
+    # (script, the images reported)
+    ("docker run --some-new-flag value alpine", []),  # `value` or `alpine`: in doubt, neither
+    ("docker run --some-new-flag value alpine sh -c 'echo hi'", []),
+    ("docker create --some-new-flag value alpine", []),
+    ("docker container run -Z value alpine", []),
+    ("docker run -itZ value alpine", []),
+    ("podman run --brand-new value alpine", []),
+    ("nerdctl run --brand-new value alpine", []),
+    ("docker run --some-new-flag=value alpine", ["alpine"]),  # the value is in the word itself
+    ("docker run --some-new-flag alpine", ["alpine"]),  # the last word: the only operand
+    ("docker run --some-new-flag --rm alpine sh", ["alpine"]),  # an option follows: it took no value
+    ("docker run --rm --name web -it alpine sh", ["alpine"]),  # known flags and values: no doubt
+    ("docker run -Zit alpine sh", ["alpine"]),  # the unknown letter is not last: `-it` closes the group
+    ("docker run --replace value alpine", []),  # podman's flag, unknown to docker
+    ("podman run --replace web alpine", ["web"]),  # a podman flag: `web` is the image
+    ("docker pull --some-new-flag value redis:7", ["redis:7"]),  # docker pulls one image: the last
+    ("podman pull --some-new-flag value redis:7 nginx", ["redis:7", "nginx"]),
+]
+
+
+@pytest.mark.parametrize(("script", "images"), UNKNOWN_OPTION_CASES)
+def test_an_unknown_option_value_is_never_reported_as_an_image(script, images):
+    from dehub.shell import pulls
+    from dehub.value import Value
+
+    text = script
+    found = [pull.value.text for pull in pulls(Value(text, list(range(len(text))))) if pull.value is not None]
+    assert found == images
+
+
+def test_unknown_docker_option_in_a_dockerfile_and_a_workflow(tmp_path):
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3\nRUN docker run --some-new-flag value busybox true\n")
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "ci.yml").write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: docker run --some-new-flag value busybox true\n"
+    )
+    done = dehub("check", "--format", "concise", ".", cwd=tmp_path)
+    assert "`value`" not in done.stdout
+    assert "Dockerfile:1:6: DH001" in done.stdout

@@ -198,3 +198,28 @@ BUILDX_BAKE = frozenset(
 BUILDX_USE = frozenset(("--builder",))
 # docker run --pull=always|missing|never; podman also --pull=newer.
 PULL_POLICY = frozenset(("--pull",))
+
+# The options that take no value, per tool, for `run`/`create` and `pull`: with the value
+# options above, the whole grammar. An option in neither (a flag newer than these lists, or a
+# typo) followed by two words leaves the image in doubt: `docker run --new-flag value alpine`
+# runs `alpine` if the flag takes a value, `value` if it does not; then no image is reported
+# (shell.containers), rather than a word that may be an option's value.
+DOCKER_RUN_FLAGS = frozenset(
+    (
+        "-d", "--detach", "-i", "--interactive", "-t", "--tty", "-P", "--publish-all", "-q", "--quiet", "--rm",
+        "--init", "--privileged", "--read-only", "--sig-proxy", "--oom-kill-disable", "--no-healthcheck",
+        "--disable-content-trust", "--use-api-socket", "--help",
+    )
+)  # fmt: skip
+PODMAN_RUN_FLAGS = DOCKER_RUN_FLAGS | frozenset(
+    (
+        "--env-host", "--http-proxy", "--no-hostname", "--no-hosts", "--passwd", "--read-only-tmpfs", "--replace",
+        "--rmi", "--tls-verify", "--remote", "-r",
+    )
+)  # fmt: skip
+NERDCTL_RUN_FLAGS = DOCKER_RUN_FLAGS | frozenset(("--rootfs", "--insecure-registry", "--debug", "--debug-full"))
+DOCKER_PULL_FLAGS = frozenset(("-a", "--all-tags", "-q", "--quiet", "--disable-content-trust", "--help"))
+PODMAN_PULL_FLAGS = DOCKER_PULL_FLAGS | frozenset(("--tls-verify", "--remote", "-r"))
+NERDCTL_PULL_FLAGS = frozenset(
+    ("-q", "--quiet", "--all-platforms", "--help", "--insecure-registry", "--debug", "--debug-full")
+)

@@ -15,7 +15,7 @@ from ..value import Value
 from . import container_options as o
 from .cooking import Cooking
 from .lexer import Word
-from .options import first_operand, flags, operands, option_values
+from .options import doubtful_operand, first_operand, flags, operands, option_values
 from .pull import Pull
 
 TYPE_CHECKING = False
@@ -172,10 +172,22 @@ class _Command:
         self.emit_word(action, word, self.reader.cooked(word))
 
 
+# tool -> the options of run/create and of pull that take no value (None: not known to dehub)
+RUN_FLAGS = {"docker": o.DOCKER_RUN_FLAGS, "podman": o.PODMAN_RUN_FLAGS, "nerdctl": o.NERDCTL_RUN_FLAGS}
+PULL_FLAGS = {"docker": o.DOCKER_PULL_FLAGS, "podman": o.PODMAN_PULL_FLAGS, "nerdctl": o.NERDCTL_PULL_FLAGS}
+
+
 def _run(command: _Command, action: str, start: int, values: frozenset[str], several: bool) -> None:
-    """run / create: the options end at the image; what follows is the container's command."""
+    """run / create: the options end at the image; what follows is the container's command.
+
+    After an option dehub does not know, the image is in doubt (the next word may be its
+    value): nothing is reported then, never a word that may be an option's value.
+    """
     reader, words = command.reader, command.words
     first = first_operand(reader, words, start, values)
+    known = RUN_FLAGS.get(command.tool)
+    if known is not None and doubtful_operand(reader, words, start, first, values, known):
+        return
     if first < len(words):
         policies = option_values(reader, words[:first], start, values, o.PULL_POLICY)
         always = any(value.text.strip().lower() == "always" for _, value, _ in policies)
@@ -186,6 +198,9 @@ def _run(command: _Command, action: str, start: int, values: frozenset[str], sev
 def _pull(command: _Command, action: str, start: int, values: frozenset[str], several: bool) -> None:
     """pull (several images for podman), buildah from."""
     found = operands(command.reader, command.words, start, values)
+    known = PULL_FLAGS.get(command.tool) if command.path[-1:] == ("pull",) else None
+    if known is not None and found and doubtful_operand(command.reader, command.words, start, found[0], values, known):
+        found = found[1:]  # the value of an unknown option, or an image: either way the next operand is one
     always = command.path[-1:] == ("pull",)  # `buildah from` uses a local image, as `docker run` does
     for index in found if several else found[:1]:
         word = command.words[index]

@@ -56,6 +56,49 @@ def first_operand(
     return count
 
 
+def takes_unknown_value(text: str, values: frozenset[str], known: frozenset[str]) -> bool:
+    """Whether the option `text` is one the command's grammar does not know, written so that it
+    may be taking the next word as its value (`--new-flag value`, `-Z value`).
+
+    `--opt=value` and `-ovalue` carry their value, so only a bare unknown name is in doubt; in
+    a group of short options only an unknown last letter could take the next word.
+    """
+    if text.startswith("--"):
+        return "=" not in text and text not in values and text not in known
+    letters = text[1:]
+    for index, letter in enumerate(letters):
+        short = "-" + letter
+        if short in values:
+            return False  # a known value option: it takes the rest, or the next word
+        if short not in known:
+            return index == len(letters) - 1
+    return False
+
+
+def doubtful_operand(
+    reader: Cooking, words: list[Word], index: int, operand: int, values: frozenset[str], known: frozenset[str]
+) -> bool:
+    """Whether `words[operand]`, the first operand from `index`, could instead be the value of an
+    unknown option written just before it (`docker run --some-new-flag value alpine`: is the
+    image `value` or `alpine`?). Not when it is the last word: then it is the only operand."""
+    if operand + 1 >= len(words) or operand <= index:
+        return False
+    text = option(reader, words[operand - 1])
+    if text is None or text == "--":
+        return False
+    # the word before is an option; it is the last one only if the scan reaches `operand` through it
+    position = index
+    while position < operand:
+        current = option(reader, words[position])
+        if current is None or current == "--":
+            return False
+        width = option_width(current, values)
+        if position + width == operand:
+            return width == 1 and position == operand - 1 and takes_unknown_value(current, values, known)
+        position += width
+    return False
+
+
 def operands(reader: Cooking, words: list[Word], index: int, values: frozenset[str]) -> list[int]:
     """Indexes of all operands from `index`; options may come between them."""
     count = len(words)
