@@ -493,3 +493,31 @@ def test_unknown_docker_option_in_a_dockerfile_and_a_workflow(tmp_path):
     done = dehub("check", "--format", "concise", ".", cwd=tmp_path)
     assert "`value`" not in done.stdout
     assert "Dockerfile:1:6: DH001" in done.stdout
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="file names with control characters")
+@pytest.mark.parametrize("fmt", ["sarif", "gitlab"])
+def test_json_reports_keep_paths_exact_and_show_messages_printable(tmp_path, fmt):
+    """Paths are data that tools match to files: exact (JSON escapes what it must); messages
+    quote file text and are shown as the text report shows them."""
+    import json
+
+    _hostile_tree(tmp_path)
+    done = dehub("check", "--format", fmt, HOSTILE_NAME, cwd=tmp_path)
+    report = json.loads(done.stdout)
+    if fmt == "gitlab":
+        messages = [issue["description"] for issue in report]
+        assert {issue["location"]["path"] for issue in report} == {HOSTILE_NAME}
+    else:
+        messages = [result["message"]["text"] for result in report["runs"][0]["results"]]
+    assert any("acme/\\x1b[31mred\\u202e:1" in message for message in messages)
+    for message in messages:
+        _assert_safe(message)
+
+
+def test_a_closed_stdout_is_exit_2_for_other_batch_commands_too(tmp_path):
+    closed = subprocess.run(
+        f"{sys.executable} -m dehub rules >&-", shell=True, capture_output=True, text=True, cwd=tmp_path, timeout=120
+    )
+    assert (closed.returncode, "Traceback" in closed.stderr) == (2, False)
+    assert "standard output is closed" in closed.stderr

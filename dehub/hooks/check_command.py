@@ -527,7 +527,7 @@ def _is_terminal(stream: object) -> bool:
 def _terminal_hint(name: str | None) -> str:
     """What a person who typed `dehub check -` (or `--stdin-filename X`) without piping a file
     sees instead of a silent wait: that dehub reads what they type, and how to end or leave."""
-    what = f"the text of {name}" if name else "a file"
+    what = f"the text of {printable(name)}" if name else "a file"
     return (
         f"dehub: reading {what} from standard input (a terminal): paste it, then press Ctrl-D "
         "(Ctrl-Z, Enter on Windows); or press Ctrl-C and name the files: dehub check PATH...\n"

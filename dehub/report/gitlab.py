@@ -14,8 +14,11 @@ import json
 from io import TextIOBase
 
 from ..findings import Finding
+from .printable import printable
 
 SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
+# Messages quote file text, so they are shown printable (report.printable) as in the text
+# report; paths stay exact (GitLab matches them to the files), JSON escapes what it must.
 
 
 def fingerprints(findings: list[Finding]) -> list[str]:
@@ -40,7 +43,7 @@ def issue(finding: Finding, fingerprint: str) -> dict[str, object]:
     lines["end"] = max(finding.end_line, lines["begin"])
     return {
         "type": "issue",
-        "description": f"{finding.code} {finding.full_message}",
+        "description": f"{finding.code} {printable(finding.full_message)}",
         "check_name": finding.code,
         "fingerprint": fingerprint,
         "severity": SEVERITY.get(finding.severity, "info"),

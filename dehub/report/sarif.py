@@ -24,6 +24,7 @@ from ..findings import UNSAFE, Finding
 from ..ruledocs import RuleDoc, describe, markdown
 from .gitlab import fingerprints
 from .json import baseline_dicts, verification_dict
+from .printable import printable
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -102,7 +103,7 @@ def result(finding: Finding, rule_index: int, fingerprint: str) -> dict[str, obj
         "ruleId": finding.code,
         "ruleIndex": rule_index,
         "level": LEVEL.get(finding.severity, "warning"),
-        "message": {"text": finding.full_message},
+        "message": {"text": printable(finding.full_message, keep_breaks=True)},
         "locations": [{"physicalLocation": physical}],
         "partialFingerprints": {FINGERPRINT: fingerprint},
     }

@@ -117,7 +117,8 @@ def _write_notes(notes: dict[str, list[int]], stream: TextIOBase, palette: Palet
 def summary_line(findings: list[Finding], summary: Summary) -> str:
     """The summary: one line, one more counting --verify's answers, and one more for each
     baseline in use that did something."""
-    return "\n".join([_counts_line(findings, summary), *summary.verify_lines, *baseline_lines(summary)])
+    verify_lines = map(printable, summary.verify_lines)  # they may quote a registry's answer
+    return "\n".join([_counts_line(findings, summary), *verify_lines, *baseline_lines(summary)])
 
 
 def baseline_lines(summary: Summary) -> list[str]:
