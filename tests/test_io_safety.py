@@ -521,3 +521,9 @@ def test_a_closed_stdout_is_exit_2_for_other_batch_commands_too(tmp_path):
     )
     assert (closed.returncode, "Traceback" in closed.stderr) == (2, False)
     assert "standard output is closed" in closed.stderr
+    (tmp_path / "Dockerfile").write_text(DOCKERFILE)
+    fixing = subprocess.run(  # the fixed text goes to stdout's bytes
+        f"{sys.executable} -m dehub check --fix - < Dockerfile >&-", shell=True, capture_output=True, text=True,
+        cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    assert (fixing.returncode, "Traceback" in fixing.stderr) == (2, False)

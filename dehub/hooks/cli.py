@@ -97,6 +97,12 @@ class _ClosedOutput(io.TextIOBase):
 
         raise OSError(errno.EBADF, "standard output is closed")
 
+    @property
+    def buffer(self) -> io.BufferedWriter:  # `check --fix -` writes the fixed bytes there
+        import errno
+
+        raise OSError(errno.EBADF, "standard output is closed")
+
 
 def _is_closed_output(err: OSError) -> bool:
     """Whether `err` is the report's reader gone (EPIPE: `dehub check | head -0`) or standard
