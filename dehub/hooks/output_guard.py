@@ -36,9 +36,14 @@ def clash(output: str, used: Iterable[tuple[str, str]]) -> tuple[str, str] | Non
     """The first (what, path) in `used` that `output` names (the same file, or the same path
     once links are resolved); None if the report file is none of them."""
     identity = _identity(output)
-    resolved = _resolved(output)
+    resolved = None
     for what, path in used:
         other = _identity(path)
-        if (identity is not None and identity == other) or resolved == _resolved(path):
-            return what, path
+        if identity is not None:  # one stat a file: cheap for a run over thousands of files
+            if other == identity:
+                return what, path
+        elif other is None:  # neither exists yet (a baseline to write): the same path?
+            resolved = resolved or _resolved(output)
+            if resolved == _resolved(path):
+                return what, path
     return None
