@@ -324,14 +324,14 @@ def test_unreadable_file_simulated(work, capsys, monkeypatch):
     import dehub.regularfile
 
     put(work, "locked/Dockerfile", b"FROM node:20\n")
-    read_regular = dehub.regularfile.read_regular
+    read_regular_status = dehub.regularfile.read_regular_status
 
     def guarded_read(file, *args, **kwargs):
         if str(file).endswith(os.path.join("locked", "Dockerfile")):
             raise PermissionError(13, "Permission denied", str(file))
-        return read_regular(file, *args, **kwargs)
+        return read_regular_status(file, *args, **kwargs)
 
-    monkeypatch.setattr(dehub.regularfile, "read_regular", guarded_read)
+    monkeypatch.setattr(dehub.regularfile, "read_regular_status", guarded_read)
     assert main(["check", GOOD, "locked/Dockerfile"]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines[:-1] == [GOOD_LINE, "locked/Dockerfile:1:1: DH900 error: cannot read: Permission denied"]
