@@ -660,16 +660,16 @@ def test_missing_path_next_to_a_real_one_lists_nothing(work, capsys):
 
 def deny(monkeypatch, name: str) -> None:
     """Reading a file whose path ends with `name` fails as a mode-000 file does for a user."""
-    import builtins
+    import dehub.regularfile
 
-    import dehub.runner
+    read_regular_status = dehub.regularfile.read_regular_status
 
-    def guarded_open(file, *args, **kwargs):
+    def guarded_read(file, *args, **kwargs):
         if str(file).replace("\\", "/").endswith(name):
             raise PermissionError(13, "Permission denied", str(file))
-        return builtins.open(file, *args, **kwargs)
+        return read_regular_status(file, *args, **kwargs)
 
-    monkeypatch.setattr(dehub.runner, "open", guarded_open, raising=False)
+    monkeypatch.setattr(dehub.regularfile, "read_regular_status", guarded_read)
 
 
 def test_unreadable_workflow_in_a_folder_is_an_error(work, capsys, monkeypatch):
