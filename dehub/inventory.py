@@ -133,23 +133,27 @@ def _hidden_is_hub(image: str, policy: Policy) -> bool | None:
 
 
 def render_text(files: list[FileEntry]) -> str:
+    """The inventory for a person; file names, job names and image text shown printable
+    (report.printable): they come from the repository."""
+    from .report.printable import printable
+
     out = []
     grand = 0
     for entry in files:
-        out.append(f"{entry['path']} ({entry['kind']})")
+        out.append(f"{printable(entry['path'])} ({entry['kind']})")
         if "error" in entry:
-            out.append(f"  not read: {entry['error']}")
+            out.append(f"  not read: {printable(entry['error'])}")
             continue
         for job in entry["jobs"]:
             size = job["matrix_size"]
             combos = "matrix not static" if size is None else f"{size} combination{'s' if size != 1 else ''}"
-            out.append(f"  job {job['job']} ({combos})")
+            out.append(f"  job {printable(job['job'])} ({combos})")
             for pull in job["pulls"]:
                 where = "Docker Hub" if pull["docker_hub"] else "unknown" if pull["docker_hub"] is None else "elsewhere"
                 times = f" x{pull['combinations']}" if pull["combinations"] != 1 else ""
                 location = f"{pull['line']}:{pull['column']}"
                 columns = f"{location:<8} {pull['phase']:<12} {pull['site']:<26}"
-                out.append(f"    {columns} {pull['image']}  [{where}]{times}")
+                out.append(f"    {columns} {printable(pull['image'])}  [{where}]{times}")
             if not job["pulls"]:
                 out.append("    (no image pulls)")
             out.append(f"    Docker Hub pulls per run: {job['docker_hub_pulls_per_run']}")

@@ -527,3 +527,17 @@ def test_a_closed_stdout_is_exit_2_for_other_batch_commands_too(tmp_path):
         cwd=tmp_path, timeout=120,
     )  # fmt: skip
     assert (fixing.returncode, "Traceback" in fixing.stderr) == (2, False)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="file names with control characters")
+def test_inventory_text_shows_file_names_and_images_printable(tmp_path):
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "c\x1b[2Ji.yml").write_text(
+        "on: push\njobs:\n  b\u202euild:\n    runs-on: ubuntu-latest\n    container: \"acme/\\e[31mx:1\"\n"
+        "    steps:\n      - run: echo\n"
+    )
+    done = dehub("inventory", ".", cwd=tmp_path)
+    _assert_safe(done.stdout + done.stderr)
+    assert ".github/workflows/c\\x1b[2Ji.yml (workflow)" in done.stdout
+    assert "job b\\u202euild" in done.stdout
+    assert "acme/\\x1b[31mx:1" in done.stdout

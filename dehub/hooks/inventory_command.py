@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from dehub.kinds import PIPELINE_NAMES
+from dehub.report.printable import printable
 
 from .args import VALUE, Command, Option
 from .common import CONFIG_OPTIONS, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, report_missing
@@ -42,7 +43,7 @@ def inventory(argv: list[str]) -> int:
     try:
         targets = scoped_targets(options.positionals or ["."], scopes, force_exclude=False, kind=options.kind)
     except ConfigError as err:
-        sys.stderr.write(f"dehub: error: {err}\n")
+        sys.stderr.write(f"dehub: error: {printable(str(err))}\n")
         return EXIT_ERROR
     if report_missing(options.positionals or ["."]):
         return EXIT_ERROR
@@ -59,7 +60,7 @@ def inventory(argv: list[str]) -> int:
                 failed = True
             if err.unreadable and (kind in INVENTORY_KINDS or (kind is None and target.explicit)):
                 # No count can be given for it: an error, as for a missing path (exit 2).
-                sys.stderr.write(f"dehub: error: {target.path}: {err}\n")
+                sys.stderr.write(f"dehub: error: {printable(target.path)}: {printable(str(err))}\n")
                 unreadable = True
             continue
         kind = kind or kind_for_text(source.text, target.path, target.kind == SNIFF)
@@ -70,7 +71,7 @@ def inventory(argv: list[str]) -> int:
             failed = True
             problem = document.problems[0]
             line, column = source.position(problem.start)
-            sys.stderr.write(f"dehub: {target.path}:{line}:{column}: {problem.message}\n")
+            sys.stderr.write(f"dehub: {printable(target.path)}:{line}:{column}: {printable(problem.message)}\n")
         files.append(file_inventory(target.path, document, settings.policy))
     sys.stdout.write(render_json(files) if options.format == "json" else render_text(files))
     return EXIT_ERROR if unreadable else EXIT_FINDINGS if failed else EXIT_CLEAN
