@@ -168,7 +168,7 @@ def _check(result: FileResult, settings: Settings, mode: str, data: bytes | None
                 try:
                     write_atomically(path, new_bytes, original, read_status=status)
                     result.written = True
-                except OSError as err:  # the file is as it was: so are its findings, and nothing is fixed
+                except OSError as err:  # the fix is not in the file: its findings stand, nothing is fixed
                     result.fixed, result.write_failed = 0, True
                     findings = lint_source(source, kind, settings)
                     findings.append(_problem(path, kind, f"could not write the fix: {err}"))
