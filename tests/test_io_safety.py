@@ -470,6 +470,9 @@ UNKNOWN_OPTION_CASES = [
     ("podman run --replace web alpine", ["web"]),  # a podman flag: `web` is the image
     ("docker pull --some-new-flag value redis:7", ["redis:7"]),  # docker pulls one image: the last
     ("podman pull --some-new-flag value redis:7 nginx", ["redis:7", "nginx"]),
+    ("buildah from --some-new-flag value redis:7", ["redis:7"]),  # one image, as docker pull
+    ("buildah from --pull --name c redis:7", ["redis:7"]),
+    ("buildah pull --tls-verify redis:7", ["redis:7"]),
 ]
 
 

@@ -223,3 +223,8 @@ PODMAN_PULL_FLAGS = DOCKER_PULL_FLAGS | frozenset(("--tls-verify", "--remote", "
 NERDCTL_PULL_FLAGS = frozenset(
     ("-q", "--quiet", "--all-platforms", "--help", "--insecure-registry", "--debug", "--debug-full")
 )
+BUILDAH_PULL_FLAGS = frozenset(("-a", "--all-tags", "-q", "--quiet", "--tls-verify", "--remove-signatures", "--help"))
+# buildah from: its --pull takes a value only as `--pull=x`, so a bare `--pull` is a flag
+BUILDAH_FROM_FLAGS = frozenset(
+    ("--http-proxy", "--pull", "--pull-always", "--pull-never", "-q", "--quiet", "--tls-verify", "--help")
+)

@@ -172,9 +172,16 @@ class _Command:
         self.emit_word(action, word, self.reader.cooked(word))
 
 
-# tool -> the options of run/create and of pull that take no value (None: not known to dehub)
+# tool -> the options of run/create, and (tool, subcommand) -> those of pull and `buildah
+# from`, that take no value (absent: not known to dehub, every option taken for a flag)
 RUN_FLAGS = {"docker": o.DOCKER_RUN_FLAGS, "podman": o.PODMAN_RUN_FLAGS, "nerdctl": o.NERDCTL_RUN_FLAGS}
-PULL_FLAGS = {"docker": o.DOCKER_PULL_FLAGS, "podman": o.PODMAN_PULL_FLAGS, "nerdctl": o.NERDCTL_PULL_FLAGS}
+PULL_FLAGS = {
+    ("docker", "pull"): o.DOCKER_PULL_FLAGS,
+    ("podman", "pull"): o.PODMAN_PULL_FLAGS,
+    ("nerdctl", "pull"): o.NERDCTL_PULL_FLAGS,
+    ("buildah", "pull"): o.BUILDAH_PULL_FLAGS,
+    ("buildah", "from"): o.BUILDAH_FROM_FLAGS,
+}
 
 
 def _run(command: _Command, action: str, start: int, values: frozenset[str], several: bool) -> None:
@@ -198,7 +205,7 @@ def _run(command: _Command, action: str, start: int, values: frozenset[str], sev
 def _pull(command: _Command, action: str, start: int, values: frozenset[str], several: bool) -> None:
     """pull (several images for podman), buildah from."""
     found = operands(command.reader, command.words, start, values)
-    known = PULL_FLAGS.get(command.tool) if command.path[-1:] == ("pull",) else None
+    known = PULL_FLAGS.get((command.tool, command.path[-1]))
     if known is not None and found and doubtful_operand(command.reader, command.words, start, found[0], values, known):
         found = found[1:]  # the value of an unknown option, or an image: either way the next operand is one
     always = command.path[-1:] == ("pull",)  # `buildah from` uses a local image, as `docker run` does
