@@ -31,7 +31,7 @@ from .workspace import ConfigStore, Loaded
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from asyncio import TimerHandle
+    from asyncio import Future, TimerHandle
 
     from .shapes import Diagnostic, Range
 
@@ -88,7 +88,7 @@ class LintResult:
 class Document:
     """What the server keeps per open document."""
 
-    __slots__ = ("uri", "path", "language_id", "version", "text", "result", "pending")
+    __slots__ = ("uri", "path", "language_id", "version", "text", "result", "pending", "job", "job_for")
 
     def __init__(self, uri: str, path: str | None, language_id: str, version: int | None, text: str) -> None:
         self.uri = uri
@@ -98,6 +98,14 @@ class Document:
         self.text = text
         self.result: LintResult | None = None
         self.pending: TimerHandle | None = None  # the debounce timer of a change not linted yet
+        self.job: Future[LintResult] | None = None  # the lint of `job_for` in the worker (server.py)
+        self.job_for: tuple[str, Loaded, str] | None = None  # its text, configuration and encoding
+
+    def snapshot(self) -> Document:
+        """A copy for work off the event loop, which a change to this document cannot touch."""
+        copy = Document(self.uri, self.path, self.language_id, self.version, self.text)
+        copy.result = self.result
+        return copy
 
 
 def detect_kind(path: str | None, language_id: str, text: str) -> str | None:
@@ -112,20 +120,27 @@ def detect_kind(path: str | None, language_id: str, text: str) -> str | None:
 
 def lint(document: Document, configs: ConfigStore, encoding: str = UTF16) -> LintResult:
     """Lint the document's current text (or reuse the result for this very text)."""
-    text = document.text
     loaded = configs.for_path(document.path)
+    previous = cached(document, loaded, configs.generation, encoding)
+    if previous is not None:
+        return previous
+    result = lint_text(document.text, document.path, document.language_id, loaded, encoding)
+    document.result = result
+    return result
+
+
+def cached(document: Document, loaded: Loaded, generation: int, encoding: str) -> LintResult | None:
+    """The document's kept result, if it is for its current text, configuration and encoding."""
     previous = document.result
     if (
         previous is not None
-        and previous.text == text
+        and previous.text == document.text
         and previous.loaded is loaded
-        and previous.loaded.generation == configs.generation
+        and loaded.generation == generation
         and previous.encoding == encoding
     ):
         return previous
-    result = lint_text(text, document.path, document.language_id, loaded, encoding)
-    document.result = result
-    return result
+    return None
 
 
 def lint_text(text: str, path: str | None, language_id: str, loaded: Loaded, encoding: str = UTF16) -> LintResult:

@@ -12,25 +12,38 @@
 - Configuration: found per document (`workspace`); a change to `.dehub.yaml`, `.dehub.yml` or
   `pyproject.toml` (a watched-file event, registered dynamically when the client allows it, or
   the file saved in the editor) reloads every configuration and re-lints every open document.
+- Linting runs off the event loop (`worker`: one thread, one lint at a time), so a long lint
+  never holds a hover, a `shutdown` or the next change. A newer text of a document supersedes
+  its pending or running lint (a running one is interrupted), and a result is published only
+  while the document still has that version and text: a stale version is never published.
+  Requests that need a lint (hover, code actions) await it; `$/cancelRequest` answers them at
+  once with RequestCancelled, and one whose document changed under it gets ContentModified.
+- Messages are read by dehub's own reader (`stdio`, `framing`), which survives bad framing
+  and answers malformed JSON-RPC (-32700, -32600, -32602) instead of pygls's stdio loop.
 - Every handler contains its own failures: an exception is logged (stderr or `--log-file`) and
   answered with nothing, or, while linting, with one diagnostic that names it; the server goes on.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from functools import partial
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcContentModified
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from .. import __version__
 from . import actions as code_actions
 from .diagnostics import SOURCE, diagnostics, problem
-from .documents import Document, LintResult, lint
+from .documents import Document, LintResult, cached, lint_text
 from .markdown import hover as hover_markdown
 from .positions import UTF16, normalise_encoding
+from .stdio import start
+from .worker import Stale, Worker
 from .workspace import WATCH_GLOBS, ConfigStore, is_config_file
 
 TYPE_CHECKING = False
@@ -57,6 +70,7 @@ class DehubServer(LanguageServer):
         self.watch_dynamic = False
         self.shown_errors: dict[str, str] = {}  # configuration file -> error shown to the user
         self.shutting_down = False
+        self._worker: Worker | None = None
 
     # ------------------------------------------------------------------ options
 
@@ -72,24 +86,95 @@ class DehubServer(LanguageServer):
 
     # ------------------------------------------------------------------ linting and publishing
 
-    def lint(self, document: Document) -> LintResult:
-        return lint(document, self.configs, self.encoding)
+    @property
+    def worker(self) -> Worker:
+        if self._worker is None:
+            self._worker = Worker(asyncio.get_running_loop())
+        return self._worker
+
+    def lint_future(self, document: Document) -> asyncio.Future[LintResult]:
+        """The lint result of the document's current text: kept, on its way, or a new job for
+        the worker (which supersedes the document's older job). Call from the event loop."""
+        loaded = self.configs.for_path(document.path)
+        previous = cached(document, loaded, self.configs.generation, self.encoding)
+        if previous is not None:
+            done: asyncio.Future[LintResult] = asyncio.get_running_loop().create_future()
+            done.set_result(previous)
+            return done
+        wanted = (document.text, loaded, self.encoding)
+        job = document.job
+        if job is not None and not job.done() and document.job_for is not None and _same(document.job_for, wanted):
+            return job
+        text, path, language_id, encoding = document.text, document.path, document.language_id, self.encoding
+        job = self.worker.submit(document.uri, lambda: lint_text(text, path, language_id, loaded, encoding))
+        document.job, document.job_for = job, wanted
+        job.add_done_callback(partial(_keep, document))
+        return job
+
+    async def lint(self, document: Document) -> LintResult:
+        """The lint result of the document's current text, for a request; ContentModified when
+        a newer text superseded it while the request waited."""
+        try:
+            return await asyncio.shield(self.lint_future(document))
+        except Stale:
+            raise JsonRpcContentModified(f"{document.uri} changed while the request waited") from None
+
+    async def current_result(self, document: Document) -> LintResult:
+        """`lint`, and ContentModified unless the result is still for the document's text."""
+        result = await self.lint(document)
+        if result.text is not document.text and result.text != document.text:
+            raise JsonRpcContentModified(f"{document.uri} changed while the request waited")
+        return result
+
+    async def off_loop(self, work: Any) -> Any:
+        """Run `work()` in the worker, after the lints before it (a request's heavy part)."""
+        return await asyncio.shield(self.worker.submit(("request", object()), work))
 
     def lint_and_publish(self, uri: str) -> None:
-        """Lint an open document's current text and publish its diagnostics; never raises."""
+        """Lint an open document's current text off the loop and publish its diagnostics when
+        they come, unless the document moved on by then; never raises."""
         document = self.documents.get(uri)
         if document is None or self.shutting_down:
             return
-        document.pending = None
+        self.cancel(document)
         try:
-            result = self.lint(document)
-            found = diagnostics(result, document.version)
+            job = self.lint_future(document)
+        except Exception as err:  # noqa: BLE001 - a bug in the server: say so on the document, keep serving
+            self.publish_failure(uri, document.version, err)
+            return
+        version = document.version
+        if job.done():
+            self.publish_result(uri, document, version, job)
+        else:
+            job.add_done_callback(partial(self.publish_result, uri, document, version))
+
+    def publish_result(
+        self, uri: str, document: Document, version: int | None, job: asyncio.Future[LintResult]
+    ) -> None:
+        """Publish a finished lint, if it is still for the document's current version and text."""
+        if self.shutting_down or self.documents.get(uri) is not document or document.version != version:
+            return  # closed, reopened or changed since: a stale version is never published
+        if job.cancelled() or isinstance(job.exception(), Stale):
+            return
+        error = job.exception()
+        if error is not None:
+            self.publish_failure(uri, version, error)
+            return
+        result = job.result()
+        if result.text is not document.text and result.text != document.text:
+            return
+        try:
+            found = diagnostics(result, version)
             self.show_config_error(result)
-        except Exception as err:  # a bug in the server: say so on the document, keep serving
-            log.exception("dehub: linting %s failed", uri)
-            found = [problem(f"dehub: internal error while checking this document: {type(err).__name__}: {err}",
-                             "DH900")]  # fmt: skip
-        self.publish(uri, document.version, found)
+        except Exception as err:  # noqa: BLE001 - a bug in the server: say so on the document, keep serving
+            self.publish_failure(uri, version, err)
+            return
+        self.publish(uri, version, found)
+
+    def publish_failure(self, uri: str, version: int | None, err: BaseException) -> None:
+        log.error("dehub: linting %s failed", uri, exc_info=err)
+        message = f"dehub: internal error while checking this document: {type(err).__name__}: {err}"
+        self.publish(uri, version, [problem(message, "DH900")])
 
     def publish(self, uri: str, version: int | None, found: list[Diagnostic]) -> None:
         """Send diagnostics for a document; a configuration file also shows its own load error."""
@@ -122,12 +207,16 @@ class DehubServer(LanguageServer):
             document.pending.cancel()
             document.pending = None
 
+    def forget(self, document: Document) -> None:
+        """Stop the document's debounce timer and its lint job (closed, or the server stops)."""
+        self.cancel(document)
+        if document.job is not None and self._worker is not None:
+            self._worker.cancel(document.uri)
+        document.job = document.job_for = None
+
     def relint_all(self) -> None:
         for uri in list(self.documents):
-            document = self.documents.get(uri)
-            if document is not None:
-                self.cancel(document)
-                self.lint_and_publish(uri)
+            self.lint_and_publish(uri)
 
     # ------------------------------------------------------------------ configuration
 
@@ -173,6 +262,22 @@ class DehubServer(LanguageServer):
         line = _error_line(path, error)
         found["range"] = {"start": {"line": line, "character": 0}, "end": {"line": line + 1, "character": 0}}
         return [found]
+
+
+def _same(one: tuple[str, Any, str], other: tuple[str, Any, str]) -> bool:
+    """Whether two (text, configuration, encoding) triples are the same lint."""
+    return one[1] is other[1] and one[2] == other[2] and (one[0] is other[0] or one[0] == other[0])
+
+
+def _keep(document: Document, job: asyncio.Future[LintResult]) -> None:
+    """Keep a finished lint's result on its document (lint_future's cache), unless it failed."""
+    if document.job is job:
+        document.job = document.job_for = None
+    if job.cancelled() or job.exception() is not None:
+        return
+    result = job.result()
+    if result.text is document.text or result.text == document.text:
+        document.result = result
 
 
 def _uri(path: str) -> str:
@@ -254,7 +359,7 @@ def create_server() -> DehubServer:
         document = Document(item.uri, _path(item.uri), item.language_id, item.version, item.text)
         old = ls.documents.get(item.uri)
         if old is not None:
-            ls.cancel(old)
+            ls.forget(old)
         ls.documents[item.uri] = document
         ls.lint_and_publish(item.uri)
 
@@ -276,7 +381,6 @@ def create_server() -> DehubServer:
             ls.reload()
             return
         if document is not None:
-            ls.cancel(document)
             ls.lint_and_publish(document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -284,7 +388,7 @@ def create_server() -> DehubServer:
         uri = params.text_document.uri
         document = ls.documents.pop(uri, None)
         if document is not None:
-            ls.cancel(document)
+            ls.forget(document)
         ls.publish(uri, None, [])
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
@@ -302,12 +406,12 @@ def create_server() -> DehubServer:
             code_action_kinds=[types.CodeActionKind.QuickFix, code_actions.FIX_ALL], resolve_provider=True
         ),
     )
-    def code_action(ls: DehubServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+    async def code_action(ls: DehubServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+        document = ls.documents.get(params.text_document.uri)
+        if document is None:
+            return None
+        result = await ls.current_result(document)
         try:
-            document = ls.documents.get(params.text_document.uri)
-            if document is None:
-                return None
-            result = ls.lint(document)
             if result.kind is None:
                 return None
             index = result.index
@@ -317,34 +421,40 @@ def create_server() -> DehubServer:
             context = params.context
             sent = [converter.unstructure(item) for item in context.diagnostics if item.source == SOURCE]
             only = [str(getattr(kind, "value", kind)) for kind in context.only] if context.only is not None else None
-            found = code_actions.actions(document, result, start, end, only, sent, ls.client)
+            work = partial(code_actions.actions, document.snapshot(), result, start, end, only, sent, ls.client)
+            found = await ls.off_loop(work)
             return [converter.structure(action, types.CodeAction) for action in found] or None
+        except (asyncio.CancelledError, JsonRpcContentModified):
+            raise
         except Exception:
             log.exception("dehub: code actions failed")
             return None
 
     @server.feature(types.CODE_ACTION_RESOLVE)
-    def code_action_resolve(ls: DehubServer, params: types.CodeAction) -> types.CodeAction:
+    async def code_action_resolve(ls: DehubServer, params: types.CodeAction) -> types.CodeAction:
+        data = params.data if isinstance(params.data, dict) else {}
+        document = ls.documents.get(str(data.get("uri")))
+        if document is None:
+            return params
+        result = await ls.current_result(document)
         try:
-            data = params.data if isinstance(params.data, dict) else {}
-            document = ls.documents.get(str(data.get("uri")))
-            if document is None:
-                return params
             converter = ls.protocol._converter
             action = converter.unstructure(params)
-            resolved = code_actions.resolve(action, document, ls.lint(document), ls.client)
+            resolved = await ls.off_loop(partial(code_actions.resolve, action, document.snapshot(), result, ls.client))
             return converter.structure(resolved, types.CodeAction)
+        except (asyncio.CancelledError, JsonRpcContentModified):
+            raise
         except Exception:
             log.exception("dehub: resolving a code action failed")
             return params
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
-    def hover(ls: DehubServer, params: types.HoverParams) -> types.Hover | None:
+    async def hover(ls: DehubServer, params: types.HoverParams) -> types.Hover | None:
+        document = ls.documents.get(params.text_document.uri)
+        if document is None:
+            return None
+        result = await ls.current_result(document)
         try:
-            document = ls.documents.get(params.text_document.uri)
-            if document is None:
-                return None
-            result = ls.lint(document)
             offset = result.index.offset(params.position.line, params.position.character) - result.shift
             under = [f for f in result.findings if f.start <= offset < max(f.end, f.start + 1)]
             if not under:
@@ -353,9 +463,7 @@ def create_server() -> DehubServer:
             span = result.range(start, end)
             return types.Hover(
                 contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=hover_markdown(under)),
-                range=types.Range(
-                    start=types.Position(**span["start"]), end=types.Position(**span["end"])
-                ),
+                range=types.Range(start=types.Position(**span["start"]), end=types.Position(**span["end"])),
             )
         except Exception:
             log.exception("dehub: hover failed")
@@ -365,7 +473,7 @@ def create_server() -> DehubServer:
     def shutdown(ls: DehubServer, params: None) -> None:
         ls.shutting_down = True
         for document in ls.documents.values():
-            ls.cancel(document)
+            ls.forget(document)
 
     return server
 
@@ -392,7 +500,7 @@ def serve(log_file: str | None = None) -> int:
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must never corrupt the protocol stream
     server = create_server()
-    server.start_io(stdin, stdout)
+    start(server, stdin, stdout)
     return 0 if server.shutting_down else 1
 
 
