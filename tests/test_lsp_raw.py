@@ -20,10 +20,11 @@ SERVER = [sys.executable, "-m", "dehub", "lsp"]
 
 
 class RawClient:
-    def __init__(self, cwd: str) -> None:
+    def __init__(self, cwd: str, args: tuple[str, ...] = (), preexec_fn=None) -> None:
         self.process = subprocess.Popen(
-            SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd
-        )
+            [*SERVER, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd,
+            preexec_fn=preexec_fn,
+        )  # fmt: skip
         self.messages: list[dict] = []
         self.cond = threading.Condition()
         self.stderr = b""
@@ -52,9 +53,13 @@ class RawClient:
                 self.cond.notify_all()
 
     def send_bytes(self, body: bytes) -> None:
+        self.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+    def write(self, data: bytes) -> None:
+        """Bytes as they are: framing included, right or wrong."""
         stdin = self.process.stdin
         assert stdin is not None
-        stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        stdin.write(data)
         stdin.flush()
 
     def send(self, message: dict) -> None:
@@ -77,15 +82,21 @@ class RawClient:
                 self.process.kill()
 
 
-@pytest.fixture
-def raw(tmp_path):
-    (tmp_path / ".git").mkdir()
-    client = RawClient(str(tmp_path))
+def start(tmp_path, args: tuple[str, ...] = (), preexec_fn=None) -> RawClient:
+    """A server in tmp_path (a repository root), initialised, with no debounce."""
+    (tmp_path / ".git").mkdir(exist_ok=True)
+    client = RawClient(str(tmp_path), args, preexec_fn)
     options = {"debounce": 0}
     params = {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}, "initializationOptions": options}
     client.send({"id": 1, "method": "initialize", "params": params})
     assert "capabilities" in client.response(1)["result"]
     client.send({"method": "initialized", "params": {}})
+    return client
+
+
+@pytest.fixture
+def raw(tmp_path):
+    client = start(tmp_path)
     yield client
     if client.process.poll() is None:
         client.process.kill()
