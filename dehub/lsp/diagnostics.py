@@ -14,6 +14,8 @@ third larger and cost about 0.8 ms per publish of a 500-line workflow, a sixth o
 
 from __future__ import annotations
 
+import json
+
 from ..findings import Finding
 from ..ruledocs import describe
 from .documents import LintResult
@@ -66,6 +68,13 @@ def diagnostics(result: LintResult, version: int | None) -> list[Diagnostic]:
     if built is None or (built and built[0]["data"].get("version") != version):
         built = result.diagnostics = [diagnostic(finding, result, version) for finding in result.findings]
     return built
+
+
+def encode(result: LintResult, version: int | None) -> None:
+    """Build and serialise the diagnostics ahead (in the lint worker): for a big document both
+    take seconds (100,000 findings: about 2 s to build, 1.5 s to serialise), which must not
+    hold the event loop; a publish then only writes the text."""
+    result.encoded = (version, json.dumps(diagnostics(result, version)))
 
 
 def problem(message: str, code: str | None = None) -> Diagnostic:

@@ -46,6 +46,7 @@ class LintResult:
 
     __slots__ = (
         "text", "kind", "findings", "loaded", "shift", "_index", "encoding", "diagnostics", "excluded", "_plain",
+        "encoded",
     )  # fmt: skip
 
     def __init__(self, text: str, kind: str | None, findings: list[Finding], loaded: Loaded, shift: int,
@@ -60,6 +61,7 @@ class LintResult:
         self._index: LineIndex | None = None
         self._plain: bool | None = None  # ASCII text with LF line ends: engine columns are LSP's
         self.diagnostics: list[Diagnostic] | None = None  # built once, on first publish
+        self.encoded: tuple[int | None, str] | None = None  # (version, `diagnostics` as JSON), built off the loop
 
     def finding_range(self, finding: Finding) -> Range:
         """The LSP range of a finding. In ASCII text with `\n` line ends (nearly every file) the

@@ -27,18 +27,20 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from functools import partial
 from typing import Any
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcContentModified
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from .. import __version__
 from . import actions as code_actions
-from .diagnostics import SOURCE, diagnostics, problem
+from .diagnostics import SOURCE, diagnostics, encode, problem
 from .documents import Document, LintResult, cached, lint_text
 from .markdown import hover as hover_markdown
 from .positions import UTF16, normalise_encoding
@@ -106,7 +108,14 @@ class DehubServer(LanguageServer):
         if job is not None and not job.done() and document.job_for is not None and _same(document.job_for, wanted):
             return job
         text, path, language_id, encoding = document.text, document.path, document.language_id, self.encoding
-        job = self.worker.submit(document.uri, lambda: lint_text(text, path, language_id, loaded, encoding))
+        version = document.version
+
+        def work() -> LintResult:
+            result = lint_text(text, path, language_id, loaded, encoding)
+            encode(result, version)
+            return result
+
+        job = self.worker.submit(document.uri, work)
         document.job, document.job_for = job, wanted
         job.add_done_callback(partial(_keep, document))
         return job
@@ -169,18 +178,22 @@ class DehubServer(LanguageServer):
         except Exception as err:  # noqa: BLE001 - a bug in the server: say so on the document, keep serving
             self.publish_failure(uri, version, err)
             return
-        self.publish(uri, version, found)
+        encoded = result.encoded
+        self.publish(uri, version, found, encoded[1] if encoded and encoded[0] == version else None)
 
     def publish_failure(self, uri: str, version: int | None, err: BaseException) -> None:
         log.error("dehub: linting %s failed", uri, exc_info=err)
         message = f"dehub: internal error while checking this document: {type(err).__name__}: {err}"
         self.publish(uri, version, [problem(message, "DH900")])
 
-    def publish(self, uri: str, version: int | None, found: list[Diagnostic]) -> None:
-        """Send diagnostics for a document; a configuration file also shows its own load error."""
+    def publish(self, uri: str, version: int | None, found: list[Diagnostic], encoded: str | None = None) -> None:
+        """Send diagnostics for a document; a configuration file also shows its own load error.
+        `encoded`: `found` already as JSON text (see diagnostics.encode)."""
         extra = self.config_problems(uri)
         if extra:
             found = [*found, *extra]
+        elif encoded is not None and self.send_encoded(uri, version, encoded):
+            return
         params: PublishDiagnosticsParams = {"uri": uri, "diagnostics": found}
         if version is not None:
             params["version"] = version
@@ -190,6 +203,20 @@ class DehubServer(LanguageServer):
         else:  # pragma: no cover - a pygls without _send_data: go through the typed API
             converter = self.protocol._converter
             self.text_document_publish_diagnostics(converter.structure(params, types.PublishDiagnosticsParams))
+
+    def send_encoded(self, uri: str, version: int | None, encoded: str) -> bool:
+        """Write a publishDiagnostics whose diagnostics are JSON text already; False when the
+        transport is not the plain stdio writer this framing is for."""
+        writer = getattr(self.protocol, "writer", None)
+        if not isinstance(writer, StdoutWriter):
+            return False
+        params: dict[str, object] = {"uri": uri}
+        if version is not None:
+            params["version"] = version
+        head = {"jsonrpc": "2.0", "method": PUBLISH, "params": params}
+        body = json.dumps(head)[:-2] + ', "diagnostics": ' + encoded + "}}"  # ASCII: json.dumps escapes
+        writer.write(b"Content-Length: %d\r\n\r\n" % len(body) + body.encode("ascii"))
+        return True
 
     def schedule(self, document: Document) -> None:
         """Lint after the debounce delay, unless another change comes first."""
