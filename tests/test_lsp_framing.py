@@ -155,3 +155,22 @@ def test_a_parse_problem_comes_before_more_input_is_read():
 
     item = Reader(read).next()
     assert isinstance(item, Problem) and item.parse
+
+
+def test_a_too_long_length_with_nothing_after_is_taken_when_the_stream_stalls():
+    """The client sent one message with too long a length and waits for the answer."""
+    body = json.dumps(NEXT).encode()
+    chunks = [b"Content-Length: %d\r\n\r\n" % (len(body) + 10) + body]
+    reader = Reader(lambda size: chunks.pop(0) if chunks else b"", ready=lambda timeout: bool(chunks))
+    out = [reader.next(), reader.next()]
+    assert isinstance(out[0], Problem) and "stalled" in out[0].message
+    assert isinstance(out[1], Message) and out[1].value == NEXT
+
+
+def test_a_slow_client_is_not_cut_short_by_a_stall():
+    """A body that arrives in pieces, with pauses: a piece that is not a whole object is kept."""
+    body = json.dumps(NEXT).encode()
+    chunks = [b"Content-Length: %d\r\n\r\n" % len(body) + body[:10], body[10:20], body[20:]]
+    reader = Reader(lambda size: chunks.pop(0) if chunks else b"", ready=lambda timeout: False)
+    item = reader.next()
+    assert isinstance(item, Message) and item.value == NEXT and reader.next() is None

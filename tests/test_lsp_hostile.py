@@ -87,6 +87,14 @@ def test_a_too_long_length_loses_neither_message(raw: RawClient):
     finish(raw)
 
 
+def test_a_too_long_length_on_the_last_message_is_answered(raw: RawClient):
+    """Nothing follows (the client waits): the body is taken once the stream stalls."""
+    message = {"id": 23, "method": "textDocument/hover", "params": HOVER_NOWHERE}
+    raw.write(frame(message, length=len(json.dumps({"jsonrpc": "2.0", **message})) + 40))
+    assert raw.response(23)["result"] is None
+    finish(raw)
+
+
 def test_a_huge_length_is_refused_not_allocated(tmp_path):
     """A header claiming 3 GB, under an address-space limit of 1 GiB: pygls's reader asked for
     the 3 GB (a MemoryError, then nothing read in step again); the server refuses the claim and

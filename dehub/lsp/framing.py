@@ -15,8 +15,10 @@ desynchronises every later message, and a huge one is allocated as asked. This r
 - a body that is not JSON is a parse error for the caller to answer (JSON-RPC's -32700); when
   the length was too long the body holds a whole JSON value followed by the start of the next
   message: the value is taken and the rest is read again as the start of the next message, so
-  both survive. A body cut short by a too-short length fails to parse, and its rest is
-  garbage before the next header.
+  both survive. When nothing follows (the client waits for an answer), the body would never
+  be complete: if the stream stalls (`STALL` seconds without a byte) after a whole JSON
+  object, that object is taken. A body cut short by a too-short length fails to parse, and
+  its rest is garbage before the next header.
 
 Problems are returned (`Problem`), never raised: the caller logs them and goes on. Memory is
 bounded by the body limit plus one header line; time is linear in the bytes read.
@@ -38,6 +40,7 @@ CHUNK = 64 * 1024
 LENGTH = b"content-length:"
 HEADER = re.compile(rb"[ \t]*([!#$%&'*+.^_`|~0-9A-Za-z-]+)[ \t]*:(.*)")
 MAX_DIGITS = 20  # a length written with more digits is over any limit
+STALL = 0.5  # seconds without a byte, inside a body, before a whole JSON object in it is taken
 
 
 class Problem:
@@ -67,8 +70,11 @@ class Reader:
     """Messages and problems from `read` (a function like `os.read` on a descriptor: up to n
     bytes, fewer when that is all there is, b"" at the end)."""
 
-    def __init__(self, read: Callable[[int], bytes], max_body: int = MAX_BODY) -> None:
+    def __init__(
+        self, read: Callable[[int], bytes], max_body: int = MAX_BODY, ready: Callable[[float], bool] | None = None
+    ) -> None:
         self._read = read
+        self._waits = ready  # whether a byte comes within so many seconds (None: never ask)
         self._buffer = bytearray()
         self._eof = False
         self.max_body = max_body
@@ -120,9 +126,16 @@ class Reader:
         del self._buffer[:at]
 
     def _take(self, count: int) -> bytes:
-        """Exactly `count` bytes, or fewer at the end of the stream."""
-        while len(self._buffer) < count and self._fill():
-            pass
+        """Exactly `count` bytes, or fewer at the end of the stream or when the stream stalls
+        after a whole JSON object (the length was too long and the client waits)."""
+        while len(self._buffer) < count:
+            if self._waits is not None and self._buffer and not self._waits(STALL) and _whole_object(self._buffer):
+                self._problem("a message's Content-Length was longer than its JSON body (the stream stalled after it)")
+                count = len(self._buffer)
+                break
+            if not self._fill():
+                self._problem(f"the stream ended {count - len(self._buffer)} bytes short of a message's Content-Length")
+                break
         body = bytes(self._buffer[:count])
         del self._buffer[:count]
         return body
@@ -158,8 +171,6 @@ class Reader:
                 continue
             body = self._take(length)
             self._in_garbage = False
-            if len(body) < length:
-                self._problem(f"the stream ended {length - len(body)} bytes short of a message's Content-Length")
             message = self._decode(body)
             if message is not None:
                 self._ready.append(message)
@@ -226,6 +237,16 @@ class Reader:
         self._problem("a message's Content-Length was longer than its JSON body: the rest was read as the next message")
         self.push_back(rest)
         return Message(value)
+
+
+def _whole_object(data: bytearray) -> bool:
+    """Whether `data` is one whole JSON object (it ends with `}`: cheap to rule out first)."""
+    if not data.rstrip().endswith(b"}"):
+        return False
+    try:
+        return isinstance(json.loads(data), dict)
+    except (ValueError, RecursionError):
+        return False
 
 
 def _length(value: bytes) -> tuple[int | None, str | None]:

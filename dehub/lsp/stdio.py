@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import select
 import threading
 
 from pygls.io_ import StdoutWriter
@@ -48,9 +49,8 @@ def start(server: JsonRPCServer, stdin: BinaryIO, stdout: BinaryIO) -> None:
     """Serve until the input ends or the client says `exit` (what pygls's start_io does)."""
     server._stop_event = threading.Event()
     server.protocol.set_writer(StdoutWriter(stdout))
-    read = _reader(stdin)
     try:
-        asyncio.run(_serve(server, read))
+        asyncio.run(_serve(server, _reader(stdin)))
     except BrokenPipeError:
         log.error("dehub: the connection to the client is lost; stopping")
     except (KeyboardInterrupt, SystemExit):
@@ -59,12 +59,13 @@ def start(server: JsonRPCServer, stdin: BinaryIO, stdout: BinaryIO) -> None:
         server.shutdown()  # type: ignore[no-untyped-call]
 
 
-def _reader(stdin: BinaryIO) -> Any:
-    """A read(n) function: os.read on the descriptor (no buffering of its own), else the stream's."""
+def _reader(stdin: BinaryIO) -> Reader:
+    """A reader on the descriptor (os.read: no buffering of its own, and select to see a stall),
+    else on the stream's own read."""
     try:
         fd = stdin.fileno()
     except (AttributeError, OSError, ValueError):
-        return getattr(stdin, "read1", stdin.read)
+        return Reader(getattr(stdin, "read1", stdin.read))
 
     def read(size: int) -> bytes:
         try:
@@ -72,15 +73,21 @@ def _reader(stdin: BinaryIO) -> Any:
         except OSError:  # EIO and friends: the input is gone
             return b""
 
-    return read
+    def ready(timeout: float) -> bool:
+        try:
+            return bool(select.select([fd], [], [], timeout)[0])
+        except (OSError, ValueError):
+            return True  # let read() say what is wrong
+
+    return Reader(read, ready=ready)
 
 
-async def _serve(server: JsonRPCServer, read: Any) -> None:
+async def _serve(server: JsonRPCServer, reader: Reader) -> None:
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[Message | Problem | None] = asyncio.Queue(QUEUE)
     stop = server._stop_event
     assert stop is not None
-    threading.Thread(target=_pump, args=(Reader(read), queue, loop), name="dehub-lsp-read", daemon=True).start()
+    threading.Thread(target=_pump, args=(reader, queue, loop), name="dehub-lsp-read", daemon=True).start()
     while not stop.is_set():
         item = await queue.get()
         if item is None:
