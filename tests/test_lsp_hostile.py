@@ -155,6 +155,8 @@ BAD_PARAMS = [
     ("textDocument/hover", {"textDocument": DOC, "position": {"line": 2**40, "character": 0}}),
     ("textDocument/codeAction", {"textDocument": DOC}),
     ("textDocument/codeAction", {"textDocument": DOC, "range": {"start": 0, "end": 1}, "context": {"diagnostics": []}}),
+    ("textDocument/codeAction", {"textDocument": DOC, "context": {"diagnostics": []}, "range": {
+        "start": {"line": 3, "character": 0}, "end": {"line": 1, "character": 0}}}),
     ("codeAction/resolve", {"kind": "quickfix"}),
     ("codeAction/resolve", []),
     ("initialize", {"processId": "not a number", "capabilities": {}}),

@@ -33,7 +33,7 @@ from functools import partial
 from typing import Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcContentModified
+from pygls.exceptions import JsonRpcContentModified, JsonRpcInvalidParams
 from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
@@ -434,6 +434,9 @@ def create_server() -> DehubServer:
         ),
     )
     async def code_action(ls: DehubServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+        first, last = params.range.start, params.range.end
+        if (first.line, first.character) > (last.line, last.character):
+            raise JsonRpcInvalidParams("Invalid params: the range starts after its end")
         document = ls.documents.get(params.text_document.uri)
         if document is None:
             return None
