@@ -238,7 +238,10 @@ def test_a_newer_version_supersedes_a_running_lint(tmp_path):
     try:
         uri = (tmp_path / "Dockerfile").as_uri()
         open_doc(raw, uri, HUGE)
-        time.sleep(0.5)  # the big lint is running
+        deadline = time.monotonic() + 30
+        while "running the job for " + uri not in (log.read_text() if log.exists() else ""):
+            assert time.monotonic() < deadline, "the lint never started"
+            time.sleep(0.05)
         change_doc(raw, uri, "FROM node:20\n", 2)
         change_doc(raw, uri, "FROM node:20\nFROM redis:7\n", 3)
         published = raw.wait(publish_for(uri), timeout=30)["params"]

@@ -57,6 +57,7 @@ log = logging.getLogger("dehub.lsp")
 DEFAULT_DEBOUNCE = 0.15
 PUBLISH = types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS
 WATCH_REGISTRATION_ID = "dehub-config-watch"
+BIG = 1 << 20  # characters: a document whose line index is built in the worker
 
 
 class DehubServer(LanguageServer):
@@ -113,6 +114,8 @@ class DehubServer(LanguageServer):
         def work() -> LintResult:
             result = lint_text(text, path, language_id, loaded, encoding)
             encode(result, version)
+            if len(text) > BIG:  # positions for hovers and code actions: 0.15 s for 2.5 MB, not on the loop
+                result.index  # noqa: B018 - built on first use
             return result
 
         job = self.worker.submit(document.uri, work)

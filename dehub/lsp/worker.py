@@ -98,6 +98,7 @@ class Worker:
                         self._cond.wait()
                     job = self._pending.pop(next(iter(self._pending)))
                     self._running = job
+                log.debug("dehub: running the job for %s", job.key)
                 self._run(job)
             except Interrupted:  # delivered late, after the job's own handler: it is stale all the same
                 if job is not None:
