@@ -102,6 +102,8 @@ def _pump(reader: Reader, queue: asyncio.Queue[Message | Problem | None], loop: 
     """The reader thread: messages and problems into the loop's queue, None at the end."""
 
     def put(item: Message | Problem | None) -> None:
+        if loop.is_closed():
+            raise RuntimeError("the event loop is closed")
         asyncio.run_coroutine_threadsafe(queue.put(item), loop).result()
 
     try:
