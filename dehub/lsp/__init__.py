@@ -13,6 +13,10 @@ translates between it and the Language Server Protocol, one job per module:
 - `markdown`: a rule's documentation as Markdown, for hovers.
 - `edits`: text changes as minimal TextEdits and WorkspaceEdits.
 - `actions`: code actions (a quick fix per fixable finding, fix all, suppress on this line).
+- `worker`: linting off the event loop, one job at a time; a newer text supersedes an older one.
+- `framing`: LSP's base protocol read from a broken or hostile byte stream (bounded memory).
+- `stdio`: the server on standard input and output with that reader, answering malformed
+  JSON-RPC with the proper errors (-32700, -32600, -32602).
 - `server`: the pygls wiring: handlers, debounce, publishing, error containment.
 
 pygls is an optional dependency (`pip install '.[lsp]'` in your dehub clone); only `server`
