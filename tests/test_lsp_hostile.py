@@ -9,11 +9,13 @@ document supersedes its older lint, and `$/cancelRequest` answers a waiting requ
 from __future__ import annotations
 
 import json
+import os
 import resource
+import subprocess
 import time
 
 import pytest
-from test_lsp_raw import RawClient, publish_for, start
+from test_lsp_raw import SERVER, RawClient, publish_for, start
 
 HOVER_NOWHERE = {"textDocument": {"uri": "file:///nowhere/Dockerfile"}, "position": {"line": 0, "character": 0}}
 
@@ -277,3 +279,16 @@ def test_a_hover_whose_document_changes_under_it_is_content_modified(raw: RawCli
         "textDocument": {"uri": uri}, "position": {"line": 0, "character": 6}}})  # fmt: skip
     assert "DH001" in raw.response(82)["result"]["contents"]["value"]
     finish(raw)
+
+
+def test_a_closed_standard_input_is_a_one_line_error(tmp_path):
+    done = subprocess.run(SERVER, preexec_fn=lambda: os.close(0), capture_output=True, cwd=tmp_path, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.decode().splitlines() == [
+        "dehub lsp: standard input or output is closed; an editor starts it with both as pipes"
+    ]
+
+
+def test_the_end_of_input_without_exit_is_status_1(tmp_path):
+    done = subprocess.run(SERVER, stdin=subprocess.DEVNULL, capture_output=True, cwd=tmp_path, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (1, b"", b"")

@@ -530,6 +530,9 @@ def serve(log_file: str | None = None) -> int:
     import sys
 
     _configure_logging(log_file)
+    if sys.stdin is None or sys.stdout is None:  # a closed descriptor: Python has no stream for it
+        sys.stderr.write("dehub lsp: standard input or output is closed; an editor starts it with both as pipes\n")
+        return 2
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must never corrupt the protocol stream
     server = create_server()
