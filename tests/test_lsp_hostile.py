@@ -228,7 +228,7 @@ def test_a_long_lint_does_not_hold_hover_or_shutdown(raw: RawClient, tmp_path):
     assert raw.response(62)["result"] is None
     answered = time.monotonic() - started
     assert published_versions(raw, huge) == []  # both answered while the big lint still ran
-    assert answered < 5.0
+    assert answered < 10.0  # generous: the ordering above is the real check
     raw.send({"method": "exit"})
     assert raw.close() == 0
     assert published_versions(raw, huge) == []  # and after shutdown its result is never sent
