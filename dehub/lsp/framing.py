@@ -240,8 +240,12 @@ class Reader:
 
 
 def _whole_object(data: bytearray) -> bool:
-    """Whether `data` is one whole JSON object (it ends with `}`: cheap to rule out first)."""
-    if not data.rstrip().endswith(b"}"):
+    """Whether `data` is one whole JSON object (it ends with `}`: cheap to rule out first,
+    without copying what may be megabytes)."""
+    end = len(data) - 1
+    while end >= 0 and data[end] in b" \t\r\n":
+        end -= 1
+    if end < 0 or data[end] != ord("}"):
         return False
     try:
         return isinstance(json.loads(data), dict)
