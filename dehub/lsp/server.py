@@ -218,7 +218,10 @@ class DehubServer(LanguageServer):
             params["version"] = version
         head = {"jsonrpc": "2.0", "method": PUBLISH, "params": params}
         body = json.dumps(head)[:-2] + ', "diagnostics": ' + encoded + "}}"  # ASCII: json.dumps escapes
-        writer.write(b"Content-Length: %d\r\n\r\n" % len(body) + body.encode("ascii"))
+        try:
+            writer.write(b"Content-Length: %d\r\n\r\n" % len(body) + body.encode("ascii"))
+        except OSError:  # the client is gone (a broken pipe): the reader sees the end of input next
+            log.error("dehub: could not send the diagnostics of %s: the connection to the client is lost", uri)
         return True
 
     def schedule(self, document: Document) -> None:
