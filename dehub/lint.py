@@ -6,13 +6,13 @@ Nothing here knows a file format; kind modules supply documents, rule modules th
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 
 from dehub import rules as rule_registry
 
 from .config import Config, ConfigError, select_codes
 from .document import Document
-from .findings import UNSAFE, Edit, Finding, Fix
+from .findings import UNSAFE, Finding, Fix
 from .kinds import parse
 from .mirrors import Target
 from .policy import MIRROR, Policy
@@ -138,47 +138,77 @@ def _guard_shared_edits(findings: list[Finding], subjects: list[Subject]) -> Non
     `FROM ghcr.io/acme/${NAME}:1`): rewriting it for the first would silently change the
     second. Such a fix is withdrawn (so is one that would move an image to a copy `--verify`
     found missing); one that also moves an image whose copy is unverified becomes unsafe.
+
+    Linear in the findings and the subjects' text: one literal feeding 3,000 images gives
+    3,000 findings with the same edit, so the verdict is worked out once per distinct edit
+    (over the subjects its span feeds) and once per subject (its own edits), not per pair.
     """
-    edits = sorted((edit for finding in findings if finding.fix for edit in finding.fix.edits), key=Edit.key)
-    if not edits:
+    fixes = [finding.fix for finding in findings if finding.fix]
+    if not fixes:
         return
-    starts = [edit.start for edit in edits]
-    longest = max(edit.end - edit.start for edit in edits)
-    fed: dict[int, list[int]] = {}  # id(edit) -> the subjects (in order) whose value holds its text
-    for number, subject in enumerate(subjects):
-        origins = subject.use.value.origins
-        if not origins:
-            continue
-        low, high = min(origins), max(origins)
-        if high < 0:
-            continue
-        if low < 0:
-            low = min(origin for origin in origins if origin >= 0)
-        # Only edits that start within `longest` before `low` and not after `high` can overlap.
-        for edit in edits[bisect_left(starts, low - longest + 1) : bisect_right(starts, high)]:
-            if edit.end > low and any(edit.start <= origin < edit.end for origin in origins):
-                fed.setdefault(id(edit), []).append(number)
+    spans = _fed_spans(fixes, subjects)
+    own_keys: dict[int, set[tuple[int, int, str]]] = {}  # subject number -> `_edit_keys`
+    verdicts: dict[tuple[int, int, str], tuple[Subject | None, bool]] = {}
     for finding in findings:
         fix = finding.fix
         if fix is None:
             continue
+        unsafe = False
         for edit in fix.edits:
-            for number in fed.get(id(edit), ()):
-                subject = subjects[number]
-                decision = subject.decision
-                if (
-                    decision is None
-                    or decision.verdict != MIRROR
-                    or edit.key() not in _edit_keys(subject, decision.replacement)
-                    or (decision.verification is not None and decision.verification.state == "missing")
-                ):
-                    finding.fix = None
-                    finding.message += f" (no automatic fix: the same text also makes `{subject.image}`)"
-                    break
-                if decision.safety == UNSAFE and fix.safety != UNSAFE:
-                    finding.fix = fix = Fix(fix.edits, UNSAFE)
-            if finding.fix is None:
+            key = edit.key()
+            verdict = verdicts.get(key)
+            if verdict is None:
+                verdict = verdicts[key] = _edit_verdict(key, spans.get((edit.start, edit.end), ()), subjects, own_keys)
+            withdrawn_by, makes_unsafe = verdict
+            if withdrawn_by is not None:
+                finding.fix = None
+                finding.message += f" (no automatic fix: the same text also makes `{withdrawn_by.image}`)"
                 break
+            unsafe = unsafe or makes_unsafe
+        else:
+            if unsafe and fix.safety != UNSAFE:
+                finding.fix = Fix(fix.edits, UNSAFE)
+
+
+def _fed_spans(fixes: list[Fix], subjects: list[Subject]) -> dict[tuple[int, int], list[int]]:
+    """For each distinct edited span, the subjects (numbers, in order) whose value holds some
+    of its text: an offset-to-spans map of the edited text, then one pass over each value."""
+    covering: dict[int, list[tuple[int, int]]] = {}
+    for span in {(edit.start, edit.end) for fix in fixes for edit in fix.edits}:
+        for offset in range(span[0], span[1]):
+            covering.setdefault(offset, []).append(span)
+    fed: dict[tuple[int, int], list[int]] = {}
+    for number, subject in enumerate(subjects):
+        seen: set[tuple[int, int]] = set()
+        for origin in dict.fromkeys(subject.use.value.origins):
+            for span in covering.get(origin, ()):
+                if span not in seen:
+                    seen.add(span)
+                    fed.setdefault(span, []).append(number)
+    return fed
+
+
+def _edit_verdict(
+    key: tuple[int, int, str],
+    numbers: list[int] | tuple[()],
+    subjects: list[Subject],
+    own_keys: dict[int, set[tuple[int, int, str]]],
+) -> tuple[Subject | None, bool]:
+    """(the first fed subject the edit would move wrongly, or None; whether it moves one whose
+    copy is unverified)."""
+    unsafe = False
+    for number in numbers:
+        subject = subjects[number]
+        decision = subject.decision
+        if decision is None or decision.verdict != MIRROR:
+            return subject, unsafe
+        keys = own_keys.get(number)
+        if keys is None:
+            keys = own_keys[number] = _edit_keys(subject, decision.replacement)
+        if key not in keys or (decision.verification is not None and decision.verification.state == "missing"):
+            return subject, unsafe
+        unsafe = unsafe or decision.safety == UNSAFE
+    return None, unsafe
 
 
 FLOW_INDICATORS = "{}[],"
