@@ -13,7 +13,7 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from ..document import Document, ParseProblem, PragmaComment
-from ..expand import ExpandError, expand
+from ..expand import Budget, ExpandError, expand
 from ..imageuse import ImageUse
 from ..patterns import wildcard
 from ..source import SourceText
@@ -123,6 +123,7 @@ class DockerfileDocument(Document):
         earlier_stages: set[str] = set()
         stage_reads: set[str] = set()  # ARGs a FROM reads as a stage name
         stage_index = 0
+        budget = Budget(len(self.source.text))
         for instruction in lexed.instructions:
             keyword = instruction.keyword
             stages: set[str] | _ChildStages = all_stages
@@ -138,7 +139,7 @@ class DockerfileDocument(Document):
             elif keyword == "from":
                 written = self.base_names[stage_index]
                 if written is not None:
-                    _from(written, env, escape, earlier_stages, uses, stage_reads)
+                    _from(written, env, escape, earlier_stages, uses, stage_reads, budget)
                 stage_name = self.stage_names[stage_index]
                 stage_index += 1
                 if stage_name:
@@ -150,7 +151,7 @@ class DockerfileDocument(Document):
                 continue
             if keyword == "arg":
                 if stage_index == 0:
-                    _declare_global_args(args, env, build_args, escape)
+                    _declare_global_args(args, env, build_args, escape, budget)
             elif keyword == "copy":
                 flags, _ = builder_flags(args)
                 for flag in flags:
@@ -181,13 +182,14 @@ def _from(
     stages: set[str],
     uses: list[ImageUse],
     stage_reads: set[str],
+    budget: Budget,
 ) -> None:
     """A FROM image word, expanded with the global ARGs: a stage, scratch, or an image use.
     A stage name that comes from ARGs (`FROM ${BASE}` naming stage `node`) is recorded in
     `stage_reads`: an image that takes its name from the same ARG gets no fix, since the fix
     would make this FROM pull the mirror's image instead of building on the stage."""
     try:
-        value = expand(written, env, escape)
+        value = expand(written, env, escape, budget)
     except ExpandError as err:
         uses.append(_use("from", written, written, problem=str(err)))
         return
@@ -222,7 +224,9 @@ def _inner(args: Value) -> tuple[str, Value]:
     return text[:cut].lower(), Value(text[rest:], args.origins[rest:])
 
 
-def _declare_global_args(args: Value, env: dict[str, Value | None], build_args: dict[str, str], escape: str) -> None:
+def _declare_global_args(
+    args: Value, env: dict[str, Value | None], build_args: dict[str, str], escape: str, budget: Budget
+) -> None:
     for word in arg_words(args, escape):
         text = word.text
         equals = text.find("=")
@@ -235,7 +239,7 @@ def _declare_global_args(args: Value, env: dict[str, Value | None], build_args: 
         else:
             default = Value(text[equals + 1 :], word.origins[equals + 1 :])
             try:
-                env[name] = expand(default, env, escape)
+                env[name] = expand(default, env, escape, budget)
             except ExpandError:
                 env[name] = None
 

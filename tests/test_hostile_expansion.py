@@ -1,0 +1,159 @@
+"""Issue 12: variable expansion stays bounded in time and memory on hostile input.
+
+Each test is a reproducer of a shape the issue measured (a 516-byte Dockerfile of nested ARGs
+that doubled to 268 million characters and 1.7 GB; one ARG literal feeding 3,000 FROMs that
+took 15-40 s), asserting on what dehub reports and on a work measure, with a memory limit in
+a subprocess where an unbounded expansion would show as memory.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from dehub import expand as expand_module
+from dehub import lint
+from dehub.expand import MAX_EXPANDED, Budget, expand
+from dehub.value import UNKNOWN, Value
+
+from helpers import findings, fixed
+
+MEMORY_LIMIT = 1 << 30  # bytes of address space a child may use: far above dehub's needs
+
+
+def nested_args(levels: int = 24) -> str:
+    """`ARG A1=${A0}${A0}` ... each level doubles the value (issue 12: 516 bytes, 1.7 GB)."""
+    lines = ["ARG A0=xxxxxxxxxxxxxxxx"]
+    lines += [f"ARG A{i}=${{A{i - 1}}}${{A{i - 1}}}" for i in range(1, levels + 1)]
+    lines.append(f"FROM ubuntu:$A{levels}")
+    return "\n".join(lines) + "\n"
+
+
+def one_literal_many_froms(count: int = 3_000) -> str:
+    """`ARG IMG=node:18` and `count` stages built from it (issue 12: 56 KB took 15-40 s)."""
+    return "ARG IMG=node:18\n" + "".join(f"FROM $IMG AS s{index}\n" for index in range(count))
+
+
+def run_limited(code: str) -> subprocess.CompletedProcess[str]:
+    """Run `code` in a child Python whose address space is capped at MEMORY_LIMIT."""
+    prelude = f"import resource; resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_LIMIT}, {MEMORY_LIMIT}))\n"
+    return subprocess.run(
+        [sys.executable, "-c", prelude + textwrap.dedent(code)], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_the_nested_arg_shape_is_516_bytes():
+    assert len(nested_args().encode()) == 516
+
+
+def test_nested_args_stay_within_the_cap_and_the_image_keeps_its_known_name():
+    found = findings(nested_args())
+    assert [(f.code, f.line) for f in found] == [("DH001", 26)]
+    (finding,) = found
+    assert finding.image is not None and finding.image.startswith("ubuntu:")
+    assert len(finding.image) <= len("ubuntu:") + MAX_EXPANDED
+
+
+def test_nested_args_lint_in_bounded_memory(tmp_path):
+    path = tmp_path / "Dockerfile"
+    path.write_text(nested_args())
+    result = run_limited(
+        f"""
+        import sys
+        from dehub.hooks.cli import main
+        sys.argv = ["dehub", "check", "--format", "json", {str(path)!r}]
+        sys.exit(main())
+        """
+    )
+    assert result.returncode == 1, result.stderr
+    codes = [finding["code"] for finding in json.loads(result.stdout)["findings"]]
+    assert codes == ["DH001"]
+
+
+def test_a_substitution_past_the_cap_stays_as_written_and_unknown():
+    env: dict[str, Value | None] = {"A": Value.synthetic("x" * (MAX_EXPANDED - 1))}
+    value = expand(Value.literal("$A$A", 0), env)
+    assert value.text == "x" * (MAX_EXPANDED - 1) + "$A"
+    assert value.origins[-2:] == [UNKNOWN, UNKNOWN]
+    assert value.unresolved == ("A",)
+
+
+@pytest.mark.parametrize("word", ["${A:-x}${A:-x}", "${B:-$A}${B:-$A}", "${A:+$A}${A:+$A}", "${A:?e}${A:?e}"])
+def test_every_substitution_form_is_capped(word):
+    env: dict[str, Value | None] = {"A": Value.synthetic("y" * MAX_EXPANDED), "B": None}
+    value = expand(Value.literal(word, 0), env)
+    assert len(value.text) <= MAX_EXPANDED + len(word)
+    assert not value.is_known
+
+
+def test_the_budget_bounds_what_all_expansions_of_a_file_copy():
+    long_value = "a" * 4_000
+    text = f"ARG A={long_value}\n" + "".join(f"ARG B{i}=${{A}}\n" for i in range(2_000)) + "FROM $B1999\n"
+    budget = Budget(len(text))
+    copied = budget.left
+    env: dict[str, Value | None] = {"A": Value.synthetic(long_value)}
+    results = [expand(Value.literal("${A}", 0), env, budget=budget) for _ in range(2_000)]
+    assert budget.left >= 0
+    known = sum(result.is_known for result in results)
+    assert known == copied // len(long_value) < 2_000  # the rest stayed unknown, none half-copied
+    assert results[-1].text == "${A}" and not results[-1].is_known
+
+
+def test_a_file_past_its_budget_reports_the_image_as_unresolved_not_wrong():
+    text = "ARG A=" + "a" * 4_000 + "\n" + "".join(f"ARG B{i}=${{A}}\n" for i in range(1_000)) + "FROM $B999\n"
+    # 1,000 copies of 4,000 characters is 4 million: past this 4-MB-small file's budget
+    assert 1_000 * 4_000 > expand_module.BUDGET_BASE + expand_module.BUDGET_PER_CHAR * len(text)
+    codes = {f.code for f in findings(text)}
+    assert codes == {"DH003"}
+
+
+def test_one_literal_feeding_3000_froms_is_one_finding_with_its_fix():
+    text = one_literal_many_froms()
+    assert 55_000 < len(text) < 57_000
+    found = findings(text)
+    assert [(f.code, f.line, f.fix is not None) for f in found] == [("DH001", 1, True)]
+    assert fixed(text).startswith("ARG IMG=public.ecr.aws/docker/library/node:18\nFROM $IMG AS s0\n")
+
+
+def test_one_literal_feeding_3000_froms_checks_each_image_once(monkeypatch):
+    calls = []
+    real = lint.name_edits
+
+    def counting(subject, replacement):
+        calls.append(subject)
+        return real(subject, replacement)
+
+    monkeypatch.setattr(lint, "name_edits", counting)
+    findings(one_literal_many_froms())
+    assert len(calls) <= 3_000  # once per image; it was once per (finding, image): 9 million
+
+
+def test_one_literal_feeding_3000_froms_takes_well_under_its_old_15_seconds(tmp_path):
+    path = tmp_path / "Dockerfile"
+    path.write_text(one_literal_many_froms())
+    result = run_limited(
+        f"""
+        import sys, time
+        from dehub.hooks.cli import main
+        sys.argv = ["dehub", "check", "--format", "json", {str(path)!r}]
+        started = time.perf_counter()
+        code = main()
+        sys.stderr.write(f"elapsed {{time.perf_counter() - started}}\\n")
+        sys.exit(code)
+        """
+    )
+    assert result.returncode == 1, result.stderr
+    elapsed = float(result.stderr.rsplit("elapsed ", 1)[1])
+    assert elapsed < 5.0  # 0.4 s on an idle machine; 15-40 s before
+
+
+def test_a_shared_literal_feeding_a_different_image_still_withdraws_the_fix():
+    text = "ARG NAME=node\n" + "".join(f"FROM ${{NAME}}:20 AS a{i}\n" for i in range(500))
+    text += "FROM ghcr.io/acme/${NAME}:1\n"
+    found = [f for f in findings(text) if f.code == "DH001"]
+    assert len(found) == 1 and found[0].fix is None
+    assert "the same text also makes `ghcr.io/acme/node:1`" in found[0].message
