@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from . import hcl, jsonc
 from .document import Document, ParseProblem, PragmaComment
+from .expand import Budget, fits
 from .imageuse import ImageUse
 from .source import SourceText
 from .value import SYNTHETIC, UNKNOWN, Builder, Value
@@ -120,7 +121,7 @@ class BakeDocument(Document):
         if self.hcl is not None:
             return _HclReader(self.hcl, self.source.text).uses()
         if self.json is not None and isinstance(self.json.root, jsonc.Object):
-            return _JsonReader(self.json.root).uses()
+            return _JsonReader(self.json.root, len(self.source.text)).uses()
         return []
 
 
@@ -221,6 +222,11 @@ class _HclReader:
         self.by_name: dict[str, list[hcl.Block]] = {}  # a target may be written in several blocks
         self.variable_exprs: list[hcl.Expr] = []
         self.other_exprs: list[hcl.Expr] = []
+        # A default is evaluated once, however many references read it (`A1 = "${A0}${A0}"`,
+        # `A2 = "${A1}${A1}"`, ... was 2^n evaluations), and values stay within MAX_EXPANDED
+        # characters and the file's budget (past them a reference is unknown).
+        self.memo: dict[str, Value] = {}
+        self.budget = Budget(len(text))
         for item in parsed.body:
             if isinstance(item, hcl.Attribute):
                 self.defaults[item.name] = item.expr  # a top-level attribute is a value targets read
@@ -325,7 +331,12 @@ class _HclReader:
                 elif part is None:
                     out.add_unknown("%{...}", "%{...}")
                 else:
-                    out.extend(self.evaluate(part, seen))
+                    found = self.evaluate(part, seen)
+                    if fits(out, found, self.budget):
+                        out.extend(found)
+                    else:
+                        name = part.name if isinstance(part, hcl.Ref) else "..."
+                        out.add_unknown("${" + name + "}", name)
             value = out.build()
             return _unindent(value) if expr.flush else value
         if isinstance(expr, hcl.Paren):
@@ -336,8 +347,13 @@ class _HclReader:
             name = expr.name
             default = self.defaults.get(name)
             if default is not None and name not in seen:
-                value = self.evaluate(default, seen | {name})
-                return Value(value.text, value.origins, (name, *value.variables), value.unresolved)
+                memo = self.memo.get(name)
+                if memo is not None:
+                    return memo
+                # (a cycle is a bake error: its value is whichever path came first)
+                found = self.evaluate(default, seen | {name})
+                memo = self.memo[name] = Value(found.text, found.origins, (name, *found.variables), found.unresolved)
+                return memo
             return _unknown(name, name)
         written = self.text[expr.start : expr.end]
         if len(written) > 40 or not all(char.isalnum() or char in "._-()[]*" for char in written):
@@ -395,8 +411,10 @@ class _JsonReader:
     """The same for the JSON form: `{"variable": {"X": {"default": ...}}, "target": {...}}`;
     strings are templates there too (`${X}`, `$${`)."""
 
-    def __init__(self, root: jsonc.Object) -> None:
+    def __init__(self, root: jsonc.Object, size: int) -> None:
         self.root = root
+        self.memo: dict[str, Value] = {}  # each default evaluated once, as in _HclReader
+        self.budget = Budget(size)
         self.defaults: dict[str, jsonc.Node] = {}
         for name, variable in _blocks(root.get("variable")):
             default = variable.get("default") if isinstance(variable, jsonc.Object) else None
@@ -466,9 +484,13 @@ class _JsonReader:
                     break
                 name = text[at + 2 : close].strip()
                 default = self.defaults.get(name)
-                if default is not None and name not in seen:
-                    found = self.evaluate(default, seen | {name})
-                    out.extend(Value(found.text, found.origins, (name, *found.variables), found.unresolved))
+                found = self.memo.get(name) if default is not None and name not in seen else None
+                if default is not None and name not in seen and found is None:
+                    evaluated = self.evaluate(default, seen | {name})
+                    found = Value(evaluated.text, evaluated.origins, (name, *evaluated.variables), evaluated.unresolved)
+                    self.memo[name] = found
+                if found is not None and fits(out, found, self.budget):
+                    out.extend(found)
                 else:
                     out.add_unknown(text[at : close + 1], name)
                 at = close + 1

@@ -22,6 +22,7 @@ it covers the lines after it), so DH005 and `dehub inventory` read a Makefile pe
 from __future__ import annotations
 
 from .document import Document, ParseProblem, PragmaComment
+from .expand import MAX_EXPANDED, Budget, fits
 from .pipeline import Job, JobRun, Phase, Pipeline
 from .source import SourceText
 from .value import SYNTHETIC, UNKNOWN, Builder, Value, join_lines
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
 SITE = "make-recipe"
 MAX_DEPTH = 40  # recursive variables nested deeper than this are unknown (make would loop)
-MAX_VALUE = 4096
+MAX_VALUE = MAX_EXPANDED
 MAX_LOOKUPS = 10_000  # variable references one expansion follows
 CONDITIONALS = frozenset(("ifeq", "ifneq", "ifdef", "ifndef", "else", "endif"))
 IGNORED_DIRECTIVES = frozenset(("include", "-include", "sinclude", "vpath", "unexport", "undefine", "load"))
@@ -88,6 +89,7 @@ class MakefileDocument(Document):
         self.exported: set[str] = set()  # names `export NAME` exports before (or without) a value
         self.prefix = "\t"
         self.read_scripts: list[Value] = []  # `$(shell ...)` make runs while it reads the file (`:=`, `!=`)
+        self.budget = Budget(len(source.text))  # what all expansions in the file may copy
         self._read()
         self._scripts()
 
@@ -289,7 +291,7 @@ class MakefileDocument(Document):
         self.variables[name] = assigned(self.variables.get(name), op, value, exported, self._expand_value)
 
     def _expand_value(self, value: Value) -> Value:
-        return Expander(self.variables, self.read_scripts).expand(value)
+        return Expander(self.variables, self.read_scripts, self.budget).expand(value)
 
     # -- the recipes as scripts -------------------------------------------------------------
 
@@ -299,7 +301,9 @@ class MakefileDocument(Document):
         shell = self.variables.get("SHELL")
         dialect = "sh"
         if shell is not None:
-            shell_value = Expander(self.variables).expand(shell.value) if shell.value is not None else None
+            shell_value = None
+            if shell.value is not None:
+                shell_value = Expander(self.variables, None, self.budget).expand(shell.value)
             if shell_value is None or not shell_value.is_known:
                 return  # a shell dehub cannot name: its syntax is unknown
             from .shellscript import shebang_shell
@@ -313,7 +317,7 @@ class MakefileDocument(Document):
             if not rule.recipe:
                 continue
             variables = self._rule_variables(rule)
-            expander = Expander(variables)
+            expander = Expander(variables, None, self.budget)
             if variables is self.variables and file_env is not None:
                 env = file_env
             else:
@@ -369,7 +373,9 @@ class MakefileDocument(Document):
         variables = dict(self.variables)
         for name, op, value, override in own:
             if name and "$" not in name:
-                variables[name] = assigned(variables.get(name), op, value, override, Expander(variables).expand)
+                variables[name] = assigned(
+                    variables.get(name), op, value, override, Expander(variables, None, self.budget).expand
+                )
         return variables
 
     def pragmas(self) -> list[PragmaComment]:
@@ -409,13 +415,18 @@ def assigned(
 class Expander:
     """Make's expansion of a text with the file's variables, keeping each character's origin."""
 
-    __slots__ = ("variables", "depth", "budget", "scripts")
+    __slots__ = ("variables", "depth", "budget", "scripts", "chars")
 
-    def __init__(self, variables: dict[str, Variable], scripts: list[Value] | None = None) -> None:
+    def __init__(
+        self, variables: dict[str, Variable], scripts: list[Value] | None = None, chars: Budget | None = None
+    ) -> None:
         self.variables = variables
         self.scripts = scripts  # where the arguments of `$(shell ...)` go, expanded, when collected
         self.depth = 0
         self.budget = MAX_LOOKUPS  # `A = $(B)$(B)`, `B = $(C)$(C)`, ... must not take forever
+        # `A := $(B)$(B)` doubles per line without a lookup to count: each value is capped at
+        # MAX_EXPANDED characters, and the file's budget bounds what all expansions copy
+        self.chars = chars
 
     def expand(self, value: Value) -> Value:
         out = Builder()
@@ -527,7 +538,11 @@ class Expander:
         if variable is None or variable.value is None or self.budget < 0:
             out.add_unknown(shown, name)
             return
-        out.extend(self._value(variable))
+        found = self._value(variable)
+        if not fits(out, found, self.chars):
+            out.add_unknown(shown, name)
+            return
+        out.extend(found)
         out.variables.append(name)
 
 

@@ -157,3 +157,69 @@ def test_a_shared_literal_feeding_a_different_image_still_withdraws_the_fix():
     found = [f for f in findings(text) if f.code == "DH001"]
     assert len(found) == 1 and found[0].fix is None
     assert "the same text also makes `ghcr.io/acme/node:1`" in found[0].message
+
+
+def nested_make(levels: int = 24, op: str = ":=") -> str:
+    lines = [f"A0 {op} xxxxxxxxxxxxxxxx"] + [f"A{i} {op} $(A{i - 1})$(A{i - 1})" for i in range(1, levels + 1)]
+    return "\n".join(lines) + f"\nall:\n\tdocker run ubuntu:$(A{levels})\n"
+
+
+def nested_bake_hcl(levels: int = 24) -> str:
+    lines = ['variable "A0" { default = "xxxxxxxxxxxxxxxx" }']
+    lines += [f'variable "A{i}" {{ default = "${{A{i - 1}}}${{A{i - 1}}}" }}' for i in range(1, levels + 1)]
+    lines.append(f'target "t" {{\n  contexts = {{ base = "docker-image://ubuntu:${{A{levels}}}" }}\n}}')
+    return "\n".join(lines) + "\n"
+
+
+def nested_bake_json(levels: int = 24) -> str:
+    variables = {"A0": {"default": "x" * 16}}
+    variables.update({f"A{i}": {"default": f"${{A{i - 1}}}${{A{i - 1}}}"} for i in range(1, levels + 1)})
+    target = {"t": {"contexts": {"base": f"docker-image://ubuntu:${{A{levels}}}"}}}
+    return json.dumps({"variable": variables, "target": target})
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "text"),
+    [
+        ("makefile", "Makefile", nested_make(op=":=")),  # 2.4 GB, then MemoryError, before
+        ("makefile", "Makefile", nested_make(op="=")),
+        ("bake", "docker-bake.hcl", nested_bake_hcl()),  # 2^24 evaluations: over a minute before
+        ("bake", "docker-bake.json", nested_bake_json()),
+    ],
+    ids=["make-immediate", "make-recursive", "bake-hcl", "bake-json"],
+)
+def test_nested_variables_of_other_kinds_stay_bounded(tmp_path, kind, name, text):
+    assert len(text.encode()) < 1_500
+    path = tmp_path / name
+    path.write_text(text)
+    result = run_limited(
+        f"""
+        import sys
+        from dehub.hooks.cli import main
+        sys.argv = ["dehub", "check", "--kind", {kind!r}, "--format", "json", {str(path)!r}]
+        sys.exit(main())
+        """
+    )
+    assert result.returncode == 1, result.stderr
+    found = json.loads(result.stdout)["findings"]
+    assert {finding["code"] for finding in found} == {"DH001"}, found
+    assert all(finding["image"].startswith("ubuntu:") for finding in found)
+    assert all(len(finding["image"]) <= len("ubuntu:") + MAX_EXPANDED for finding in found)
+
+
+def test_a_bake_default_read_many_times_is_evaluated_once():
+    from dehub import bake, hcl
+
+    text = nested_bake_hcl(levels=14)
+    reader = bake._HclReader(hcl.parse(text), text)
+    calls = []
+    real = reader.evaluate
+
+    def counting(expr, seen):
+        calls.append(expr)
+        return real(expr, seen)
+
+    reader.evaluate = counting  # type: ignore[method-assign]
+    (use,) = reader.uses()
+    assert use.value.text.startswith("ubuntu:")
+    assert len(calls) < 100  # linear in the variables; 2^14 and more before
