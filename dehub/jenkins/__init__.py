@@ -22,6 +22,7 @@ stages in order on agents it starts for them.
 from __future__ import annotations
 
 from ..document import Document, ParseProblem, PragmaComment
+from ..expand import Budget, fits
 from ..imageuse import ImageUse
 from ..pipeline import EventKind, Job, JobRun, Phase, Pipeline, local_image
 from ..reference import HUB_ALIASES
@@ -78,6 +79,9 @@ class JenkinsDocument(Document):
         self.params: dict[str, list[Token | None]] = {}
         self._looked_up: dict[tuple[int, str], Value | None] = {}  # (scope, name) -> its value, once each
         self._resolving: set[tuple[int, str]] = set()  # names being resolved: a cycle is unknown
+        # Each name is worked out once, but `A1 = "${A0}${A0}"`, `A2 = "${A1}${A1}"`, ... still
+        # doubles per line: a value stays within MAX_EXPANDED characters and this file's budget.
+        self.budget = Budget(len(source.text))
         self._read_definitions()
         first = self.tokens[0] if self.tokens else None
         span = (first.start, first.end) if first is not None else (0, 0)
@@ -216,7 +220,7 @@ class JenkinsDocument(Document):
                 continue
             value, name = self.placeholder(part, depth)
             written = (part.start, part.end)
-            if value is not None:
+            if value is not None and fits(out.out, value, self.budget):
                 out.put(value, written)
             else:
                 out.unknown(self.source.text[part.start : part.end], name, written)
