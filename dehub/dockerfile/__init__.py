@@ -27,6 +27,7 @@ PLATFORM_ARGS = (
     "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
 )  # fmt: skip
 FIRST_KEYWORDS = frozenset(("FROM", "ARG"))  # what a Dockerfile starts with, after comments
+MAX_STAGE_TESTS = 100_000  # partly unknown FROM values tested against stage names, per file
 NO_FROM_EXPANSION = (
     "variable expansion is not supported in --from (BuildKit rejects it); "
     "name the image in a global ARG and a `FROM ${ARG} AS stage`, then copy from the stage"
@@ -124,6 +125,7 @@ class DockerfileDocument(Document):
         stage_reads: set[str] = set()  # ARGs a FROM reads as a stage name
         stage_index = 0
         budget = Budget(len(self.source.text))
+        tests = [MAX_STAGE_TESTS]  # `FROM b1-$X AS s1` ... with thousands of stages was quadratic
         for instruction in lexed.instructions:
             keyword = instruction.keyword
             stages: set[str] | _ChildStages = all_stages
@@ -139,7 +141,7 @@ class DockerfileDocument(Document):
             elif keyword == "from":
                 written = self.base_names[stage_index]
                 if written is not None:
-                    _from(written, env, escape, earlier_stages, uses, stage_reads, budget)
+                    _from(written, env, escape, earlier_stages, uses, stage_reads, budget, tests)
                 stage_name = self.stage_names[stage_index]
                 stage_index += 1
                 if stage_name:
@@ -183,6 +185,7 @@ def _from(
     uses: list[ImageUse],
     stage_reads: set[str],
     budget: Budget,
+    tests: list[int],
 ) -> None:
     """A FROM image word, expanded with the global ARGs: a stage, scratch, or an image use.
     A stage name that comes from ARGs (`FROM ${BASE}` naming stage `node`) is recorded in
@@ -198,7 +201,7 @@ def _from(
         if lowered in stages or lowered == "scratch":
             stage_reads.update(value.variables)
             return
-    elif _may_be_stage(value, stages):
+    elif _may_be_stage(value, stages, tests):
         return  # `FROM binaries-$TARGETOS` with stages binaries-linux, binaries-darwin, ...
     uses.append(_use("from", value, written))
 
@@ -260,11 +263,14 @@ def _is_stage_name(name: str) -> bool:
     return bool(name) and "a" <= name[0] <= "z" and all(char in STAGE_NAME_CHARS for char in name)
 
 
-def _may_be_stage(value: Value, stages: set[str]) -> bool:
+def _may_be_stage(value: Value, stages: set[str], tests: list[int]) -> bool:
     """Whether a partly unknown FROM value can only be one of the earlier stages' names.
 
     The unknown parts become `*`; the pattern must keep some literal text, so that a bare
-    `FROM ${BASE}` stays unresolved rather than being taken for any stage.
+    `FROM ${BASE}` stays unresolved rather than being taken for any stage. `tests` is what is
+    left of the file's MAX_STAGE_TESTS: once spent, a value is not matched any more and stays
+    unresolved (reported as unknown, as a value matching no stage is), so thousands of such
+    FROMs among thousands of stages cost no more than that.
     """
     pattern: list[str] = []
     for char, origin in zip(value.text, value.origins, strict=True):
@@ -276,7 +282,13 @@ def _may_be_stage(value: Value, stages: set[str]) -> bool:
     text = "".join(pattern)
     if not text.replace("*", ""):
         return False
-    return any(wildcard(text, stage) for stage in stages)
+    for stage in stages:
+        tests[0] -= 1
+        if tests[0] < 0:
+            return False
+        if wildcard(text, stage):
+            return True
+    return False
 
 
 def _from_flag(site: str, value: Value, stages: set[str] | _ChildStages, uses: list[ImageUse]) -> None:
