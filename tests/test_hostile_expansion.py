@@ -223,3 +223,62 @@ def test_a_bake_default_read_many_times_is_evaluated_once():
     (use,) = reader.uses()
     assert use.value.text.startswith("ubuntu:")
     assert len(calls) < 100  # linear in the variables; 2^14 and more before
+
+
+def nested_jenkins_environment(levels: int = 24) -> str:
+    lines = ["pipeline {", " agent any", " environment {", "  A0 = 'xxxxxxxxxxxxxxxx'"]
+    lines += [f'  A{i} = "${{A{i - 1}}}${{A{i - 1}}}"' for i in range(1, levels + 1)]
+    lines += [" }", f" stages {{ stage('s') {{ steps {{ sh 'docker run ubuntu:$A{levels}' }} }} }}", "}"]
+    return "\n".join(lines) + "\n"
+
+
+def test_nested_jenkins_environment_stays_bounded(tmp_path):
+    # 28 s, 2.7 GB and a MemoryError DH900 before: each name was worked out once, but doubled
+    text = nested_jenkins_environment()
+    assert len(text.encode()) < 1_000
+    path = tmp_path / "Jenkinsfile"
+    path.write_text(text)
+    result = run_limited(
+        f"""
+        import sys
+        from dehub.hooks.cli import main
+        sys.argv = ["dehub", "check", "--format", "json", {str(path)!r}]
+        sys.exit(main())
+        """
+    )
+    assert result.returncode == 1, result.stderr
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert finding["code"] == "DH001" and finding["image"] == "ubuntu:$A24"
+
+
+def test_a_jenkins_value_within_the_cap_is_still_substituted():
+    text = nested_jenkins_environment(levels=4)  # 256 characters
+    (finding,) = findings(text, "jenkinsfile")
+    assert finding.image == "ubuntu:" + "x" * 256
+
+
+def stage_patterns(count: int) -> str:
+    """`FROM b<i>-$X AS s<i>`: each FROM partly unknown, tested against every earlier stage."""
+    return "ARG X\n" + "".join(f"FROM b{index}-$X AS s{index}\n" for index in range(count))
+
+
+def test_partly_unknown_froms_among_thousands_of_stages_do_bounded_work(monkeypatch):
+    from dehub import dockerfile
+
+    calls = [0]
+    real = dockerfile.wildcard
+
+    def counting(pattern, text):
+        calls[0] += 1
+        return real(pattern, text)
+
+    monkeypatch.setattr(dockerfile, "wildcard", counting)
+    found = findings(stage_patterns(3_000))  # 4.5 million wildcard tests before: 15 s at 6,000
+    assert calls[0] <= dockerfile.MAX_STAGE_TESTS
+    assert {f.code for f in found} == {"DH003"}  # no stage matches: each is unresolved, as before
+    assert len(found) == 3_000
+
+
+def test_a_partly_unknown_from_still_matches_a_stage():
+    text = "ARG TARGETOS\nFROM scratch AS bin-linux\nFROM scratch AS bin-darwin\nFROM bin-$TARGETOS\n"
+    assert findings(text) == []
