@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from . import yamlsource as ys
+from .expand import MAX_EXPANDED  # characters one variable may expand to; more is unknown
 from .imageuse import ImageUse
 from .pipeline import EventKind, Job, JobRun, Phase, Pipeline
 from .source import SourceText
@@ -41,7 +42,6 @@ TEMPLATE_PATH = re.compile(rf"^\s*(parameters|variables)\s*(?:\.\s*({NAME})|\[\s
 MACRO = re.compile(rf"\$\(({NAME})\)")
 MAX_LEGS = 64
 MAX_NESTING = 8
-MAX_EXPANDED = 4_096  # characters one variable may expand to; more is unknown
 CONTAINER_SITE, SERVICE_SITE, SCRIPT_SITE = "azure-container", "azure-service", "azure-script"
 SETUP_NOTE = (
     "pulled while the agent initializes the job's containers, before any step, so no step can cover it "

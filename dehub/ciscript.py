@@ -10,7 +10,7 @@ script, so a variable or an image an earlier line set is seen by a later one.
 from __future__ import annotations
 
 from . import yamlsource as ys
-from .expand import NAME_CHARS, NAME_START
+from .expand import MAX_EXPANDED, NAME_CHARS, NAME_START  # MAX_EXPANDED: substituted per value, at most
 from .pipeline import JobRun
 from .tracked import Tracked
 from .value import UNKNOWN, Builder, Value, join_lines
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
 MAX_DEPTH = 10  # variables that name variables, nested deeper than this, stay unknown
 MAX_LINES = 5_000  # script lines read per job
-MAX_EXPANDED = 4_096  # characters substituted for variables in one value, at most
 
 
 def expand(value: Value, variables: dict[str, Value | None], dollar_escape: bool = True, own: str = "") -> Value:
