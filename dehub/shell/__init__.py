@@ -23,6 +23,8 @@ containers (the container CLIs), scanner (commands), pull (what is reported).
 
 from __future__ import annotations
 
+import re
+
 from ..value import Value
 from .containers import CLI
 from .pull import Pull
@@ -32,6 +34,8 @@ from .variables import MAX_VALUE, Scope
 from .wrappers import POSIX_SHELLS
 
 __all__ = ["MAX_VALUE", "Pull", "pulls"]
+
+REFERENCED = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")  # `$NAME` and `${NAME...`: what a script reads
 
 
 def pulls(script: Value, env: dict[str, Value | None] | None = None, shell: str = "bash") -> list[Pull]:
@@ -48,7 +52,7 @@ def pulls(script: Value, env: dict[str, Value | None] | None = None, shell: str 
     words = shell.split() if isinstance(shell, str) else ()
     dialect = words[0].rsplit("/", 1)[-1] if words else "bash"
     try:
-        Scanner.of(script, Scope(env or {}), found, (), 0, dialect not in POSIX_SHELLS).run(False)
+        Scanner.of(script, Scope({}, env), found, (), 0, dialect not in POSIX_SHELLS).run(False)
     except Stop:
         pass
     found.sort(key=_sort_key)
@@ -60,11 +64,22 @@ def _sort_key(item: tuple[tuple[int, ...], Pull]) -> tuple[int, ...]:
 
 
 def _mentions_tool(script: Value, env: dict[str, Value | None] | None) -> bool:
-    """Cheap early exit: no container tool named anywhere means no pull to find."""
+    """Cheap early exit: no container tool named anywhere means no pull to find.
+
+    Only the variables the script names can bring one in (`$TOOL run x`), so only they are
+    looked at: the script's length, not the environment's size, bounds the work (all of a
+    large environment for each of many scripts was quadratic). `${!NAME}` can read any.
+    """
     text = script.text
     if any(tool in text for tool in CLI):
         return True
-    texts = [value.text for value in (env or {}).values() if value is not None]
+    texts = []
+    if env is not None and "$" in text:
+        if "${!" in text:
+            values = list(env.values())
+        else:
+            values = [env.get(name) for name in dict.fromkeys(REFERENCED.findall(text))]
+        texts = [value.text for value in values if value is not None]
     if "\\" in text:
         texts.append(text.replace("\\\r\n", "").replace("\\\n", ""))  # doc\<newline>ker
     return any(tool in candidate for candidate in texts for tool in CLI)

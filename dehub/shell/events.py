@@ -101,7 +101,7 @@ def script_events(tracked: Tracked, env: dict[str, Value | None] | None, shell_n
     `env` holds the variables set before the script runs (None: set, value unknown).
     """
     out: list[ScriptEvent] = []
-    for pull in pulls(tracked.indexed, env or {}, shell_name):
+    for pull in pulls(tracked.indexed, env, shell_name):
         span = tracked.word_span(_unquoted(pull.word), pull.command_start)
         if span is None:
             continue

@@ -10,6 +10,10 @@ from __future__ import annotations
 from ..expand import NAME_CHARS, NAME_START
 from ..value import UNKNOWN, Builder, Value
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
 MAX_VALUE = 2048  # a variable longer than this is no image: unknown (and PATH=$PATH:x stays linear)
 DECLARATIONS = frozenset(("export", "readonly", "declare", "typeset", "local"))  # their NAME=value operands assign
 FORGETTING = frozenset(("unset", "read"))  # their operands lose any value the script gave them
@@ -48,16 +52,19 @@ class Scope(dict[str, "Value | None"]):
 
     A child scope (`sh -c` with `NAME=value` before it) holds only its own assignments and
     reads the rest from its parent, so starting one costs nothing however many variables exist.
+    A script's own scope reads the environment it starts with the same way (a plain mapping
+    as its parent, never copied: copying a job's thousands of variables for each of its
+    thousands of scripts was quadratic).
     """
 
     __slots__ = ("parent",)
 
-    def __init__(self, variables: dict[str, Value | None], parent: Scope | None = None) -> None:
+    def __init__(self, variables: dict[str, Value | None], parent: Mapping[str, Value | None] | None = None) -> None:
         super().__init__(variables)
         self.parent = parent
 
     def __missing__(self, name: str) -> Value | None:
-        return None if self.parent is None else self.parent[name]
+        return None if self.parent is None else self.parent.get(name)
 
     def __contains__(self, name: object) -> bool:
         return True
