@@ -38,6 +38,11 @@ from .imageuse import ImageUse
 from .source import SourceText
 from .value import SYNTHETIC, UNKNOWN, Builder, Value
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+MAX_INHERIT_VISITS = 100_000  # targets visited for inherited contexts, per file
 DOCKER_IMAGE = "docker-image://"
 INLINE = "dockerfile-inline"
 SITE = "build-context"
@@ -175,13 +180,22 @@ def _inline_uses(value: Value, start: int, end: int, spans: dict[str, tuple[int,
     return uses
 
 
-def _not_named_contexts(uses: list[ImageUse], keys: set[str]) -> list[ImageUse]:
+def _not_named_contexts(uses: list[ImageUse], found: tuple[set[str], bool]) -> list[ImageUse]:
     """Drop the images of an inline Dockerfile that the target's named contexts replace: BuildKit
     looks up `context:<name>` for a `FROM` or `--from` image by its familiar name, `:latest`
-    trimmed (`FROM base_image` with `contexts = { base_image = "target:base" }`)."""
-    if not keys:
+    trimmed (`FROM base_image` with `contexts = { base_image = "target:base" }`). When the
+    contexts were not all read (`found[1]` False), any other image may be one: unknown (DH003)."""
+    keys, complete = found
+    if not keys and complete:
         return uses
-    return [use for use in uses if use.site == "syntax" or _familiar(use.value.text) not in keys]
+    kept = [use for use in uses if use.site == "syntax" or _familiar(use.value.text) not in keys]
+    return kept if complete else [use if use.site == "syntax" else _maybe_context(use) for use in kept]
+
+
+def _maybe_context(use: ImageUse) -> ImageUse:
+    value = use.value
+    unknown = Value(value.text, [UNKNOWN] * len(value.text), value.variables, ("the contexts the target inherits",))
+    return ImageUse(use.site, unknown, use.start, use.end, use.problem)
 
 
 def _familiar(name: str) -> str:
@@ -227,6 +241,8 @@ class _HclReader:
         # characters and the file's budget (past them a reference is unknown).
         self.memo: dict[str, Value] = {}
         self.budget = Budget(len(text))
+        self._own: dict[str, tuple[set[str], list[str]]] = {}  # `own_keys`, by target name
+        self.visits = [MAX_INHERIT_VISITS]
         for item in parsed.body:
             if isinstance(item, hcl.Attribute):
                 self.defaults[item.name] = item.expr  # a top-level attribute is a value targets read
@@ -261,7 +277,7 @@ class _HclReader:
                     seeds.update(name for name, count in counts.items() if count > 1)
                     value = self.evaluate(item.expr, frozenset())
                     inline_uses = _inline_uses(value, item.expr.start, item.expr.end, self.spans())
-                    uses.extend(_not_named_contexts(inline_uses, self.context_keys(target.labels[0], set())))
+                    uses.extend(_not_named_contexts(inline_uses, self.context_keys(target.labels[0])))
                 elif item is not contexts or not isinstance(item.expr, hcl.ObjectExpr):
                     self.other_exprs.append(item.expr)
             if contexts is None or not isinstance(contexts.expr, hcl.ObjectExpr):
@@ -279,21 +295,29 @@ class _HclReader:
             _mark_shared(use, read_elsewhere, spans)
         return uses
 
-    def context_keys(self, name: str, seen: set[str]) -> set[str]:
-        """The names of a target's named contexts, its own and those it inherits."""
-        seen.add(name)
-        keys: set[str] = set()
-        for block in self.by_name.get(name, []):
-            contexts = block.attribute("contexts")
-            if contexts is not None and isinstance(contexts.expr, hcl.ObjectExpr):
-                keys.update(key for key in map(hcl.key_name, (k for k, _ in contexts.expr.items)) if key)
-            inherits = block.attribute("inherits")
-            if inherits is not None and isinstance(inherits.expr, hcl.TupleExpr):
-                for item in inherits.expr.items:
-                    parent = self.evaluate(item, frozenset())
-                    if parent.is_known and parent.text not in seen:
-                        keys |= self.context_keys(parent.text, seen)
-        return keys
+    def context_keys(self, name: str) -> tuple[set[str], bool]:
+        """The names of a target's named contexts, its own and those it inherits, and whether
+        that is all of them (not, past the file's MAX_INHERIT_VISITS)."""
+        return _inherited_keys(name, self.own_keys, self.visits)
+
+    def own_keys(self, name: str) -> tuple[set[str], list[str]]:
+        """A target's own context names and the targets it inherits (all its blocks), once."""
+        found = self._own.get(name)
+        if found is None:
+            keys: set[str] = set()
+            parents: list[str] = []
+            for block in self.by_name.get(name, []):
+                contexts = block.attribute("contexts")
+                if contexts is not None and isinstance(contexts.expr, hcl.ObjectExpr):
+                    keys.update(key for key in map(hcl.key_name, (k for k, _ in contexts.expr.items)) if key)
+                inherits = block.attribute("inherits")
+                if inherits is not None and isinstance(inherits.expr, hcl.TupleExpr):
+                    for item in inherits.expr.items:
+                        parent = self.evaluate(item, frozenset())
+                        if parent.is_known:
+                            parents.append(parent.text)
+            found = self._own[name] = (keys, parents)
+        return found
 
     def spans(self) -> dict[str, tuple[int, int]]:
         return {name: (expr.start, expr.end) for name, expr in self.defaults.items()}
@@ -415,6 +439,7 @@ class _JsonReader:
         self.root = root
         self.memo: dict[str, Value] = {}  # each default evaluated once, as in _HclReader
         self.budget = Budget(size)
+        self.visits = [MAX_INHERIT_VISITS]
         self.defaults: dict[str, jsonc.Node] = {}
         for name, variable in _blocks(root.get("variable")):
             default = variable.get("default") if isinstance(variable, jsonc.Object) else None
@@ -425,12 +450,13 @@ class _JsonReader:
         uses: list[ImageUse] = []
         site_nodes: set[int] = set()
         targets = _blocks(self.root.get("target"))
+        own_keys = _JsonTargets(targets).own_keys
         for name, target in targets:
             inline = target.get(INLINE)
             if isinstance(inline, jsonc.String):
                 spans = {name: (node.start, node.end) for name, node in self.defaults.items()}
                 inline_uses = _inline_uses(self.evaluate(inline, frozenset()), inline.start, inline.end, spans)
-                uses.extend(_not_named_contexts(inline_uses, _json_context_keys(targets, name, set())))
+                uses.extend(_not_named_contexts(inline_uses, _inherited_keys(name, own_keys, self.visits)))
                 site_nodes.add(id(inline))
             contexts = target.get("contexts")
             if not isinstance(contexts, jsonc.Object):
@@ -502,21 +528,52 @@ class _JsonReader:
         return out.build()
 
 
-def _json_context_keys(targets: list[tuple[str, jsonc.Object]], name: str, seen: set[str]) -> set[str]:
-    seen.add(name)
+class _JsonTargets:
+    """A JSON bake file's targets by name, for `_inherited_keys`."""
+
+    def __init__(self, targets: list[tuple[str, jsonc.Object]]) -> None:
+        self.by_name: dict[str, list[jsonc.Object]] = {}
+        for label, body in targets:
+            self.by_name.setdefault(label, []).append(body)
+
+    def own_keys(self, name: str) -> tuple[set[str], list[str]]:
+        keys: set[str] = set()
+        parents: list[str] = []
+        for body in self.by_name.get(name, []):
+            contexts = body.get("contexts")
+            if isinstance(contexts, jsonc.Object):
+                keys.update(key.text for key, _ in contexts.members)
+            inherits = body.get("inherits")
+            if isinstance(inherits, jsonc.Array):
+                parents.extend(item.text for item in inherits.items if isinstance(item, jsonc.String))
+        return keys, parents
+
+
+def _inherited_keys(
+    name: str, own_keys: Callable[[str], tuple[set[str], list[str]]], visits: list[int]
+) -> tuple[set[str], bool]:
+    """The context names of target `name` and of every target it inherits, directly or not,
+    and whether that is all of them.
+
+    A walk with a stack, not recursion (a chain of 8,000 `inherits` overflowed Python's stack),
+    and within the file's `visits` (MAX_INHERIT_VISITS): each target with an inline Dockerfile
+    walks its ancestors, so a long chain of them would be quadratic. Past it, the names found
+    so far (the target's own always) and False.
+    """
     keys: set[str] = set()
-    for label, body in targets:
-        if label != name:
-            continue
-        contexts = body.get("contexts")
-        if isinstance(contexts, jsonc.Object):
-            keys.update(key.text for key, _ in contexts.members)
-        inherits = body.get("inherits")
-        if isinstance(inherits, jsonc.Array):
-            for item in inherits.items:
-                if isinstance(item, jsonc.String) and item.text not in seen:
-                    keys |= _json_context_keys(targets, item.text, seen)
-    return keys
+    seen = {name}
+    pending = [name]
+    while pending:
+        visits[0] -= 1
+        if visits[0] < 0 and len(seen) > 1:
+            return keys, False
+        own, parents = own_keys(pending.pop())
+        keys |= own
+        for parent in parents:
+            if parent not in seen:
+                seen.add(parent)
+                pending.append(parent)
+    return keys, True
 
 
 def _blocks(node: jsonc.Node | None) -> list[tuple[str, jsonc.Object]]:

@@ -340,3 +340,36 @@ def test_a_tool_named_by_a_variable_is_still_found():
     env: dict[str, Value | None] = {"DOCKER": Value.synthetic("docker"), "IMG": Value.synthetic("node:18")}
     (pull,) = pulls(Value.literal("$DOCKER run $IMG", 0), env)
     assert pull.value is not None and pull.value.text == "node:18"
+
+
+def inherit_chain(count: int, reverse: bool = False) -> str:
+    """Targets that each inherit the one before (or after), with a context and an inline FROM."""
+    blocks = []
+    for index in range(count):
+        parent = index + 1 if reverse else index - 1
+        inherits = f'  inherits = ["t{parent}"]\n' if 0 <= parent < count else ""
+        blocks.append(
+            f'target "t{index}" {{\n{inherits}  contexts = {{ c{index} = "docker-image://node:18" }}\n'
+            f'  dockerfile-inline = "FROM c{index}"\n}}\n'
+        )
+    return "".join(blocks)
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["parents-first", "children-first"])
+def test_a_long_inherits_chain_is_walked_without_recursion_in_bounded_work(reverse):
+    # 2,000 took 20 s; 8,000 (1 MB) ended in a RecursionError DH900
+    found = findings(inherit_chain(3_000, reverse), "bake")
+    assert {f.code for f in found} == {"DH001"}
+    assert len(found) == 3_000  # each context's node:18; no `FROM c<i>`: it names its own context
+
+
+def test_contexts_past_the_inherit_budget_make_the_inline_image_unknown(monkeypatch):
+    from dehub import bake
+
+    text = 'target "t0" {\n  contexts = { base = "target:x" }\n}\n'
+    text += "".join(f'target "t{index}" {{\n  inherits = ["t{index - 1}"]\n}}\n' for index in range(1, 10))
+    text += 'target "t10" {\n  inherits = ["t9"]\n  dockerfile-inline = "FROM base"\n}\n'
+    assert findings(text, "bake") == []  # `base` is t0's context
+    monkeypatch.setattr(bake, "MAX_INHERIT_VISITS", 5)
+    found = findings(text, "bake")
+    assert [(f.code, f.image) for f in found] == [("DH003", "base")]  # not called a Docker Hub image
