@@ -266,13 +266,13 @@ def test_partly_unknown_froms_among_thousands_of_stages_do_bounded_work(monkeypa
     from dehub import dockerfile
 
     calls = [0]
-    real = dockerfile.wildcard
+    real = dockerfile._matches
 
-    def counting(pattern, text):
+    def counting(parts, name):
         calls[0] += 1
-        return real(pattern, text)
+        return real(parts, name)
 
-    monkeypatch.setattr(dockerfile, "wildcard", counting)
+    monkeypatch.setattr(dockerfile, "_matches", counting)
     found = findings(stage_patterns(3_000))  # 4.5 million wildcard tests before: 15 s at 6,000
     assert calls[0] <= dockerfile.MAX_STAGE_TESTS
     assert {f.code for f in found} == {"DH003"}  # no stage matches: each is unresolved, as before
@@ -373,3 +373,37 @@ def test_contexts_past_the_inherit_budget_make_the_inline_image_unknown(monkeypa
     monkeypatch.setattr(bake, "MAX_INHERIT_VISITS", 5)
     found = findings(text, "bake")
     assert [(f.code, f.image) for f in found] == [("DH003", "base")]  # not called a Docker Hub image
+
+
+def test_stage_matching_is_linear_in_the_name_and_agrees_with_wildcard():
+    import random
+
+    from dehub.dockerfile import _matches
+    from dehub.patterns import wildcard
+
+    rng = random.Random(12)
+    for _ in range(3_000):
+        name = "".join(rng.choice("ab-") for _ in range(rng.randint(0, 8)))
+        text = "".join(rng.choice("ab-**") for _ in range(rng.randint(1, 8)))
+        if "*" not in text:
+            text += "*"
+        assert _matches(text.split("*"), name) == wildcard(text, name), (text, name)
+
+
+def test_a_backtracking_from_pattern_against_long_stage_names_is_quick(monkeypatch):
+    # `FROM ${X}a${X}a...b<i>` against 2,000-character stage names: 70 s for 700 KB before
+    text = "ARG X\n" + "".join(f"FROM scratch AS {'a' * 2_000}{i}\n" for i in range(60))
+    text += "".join(f"FROM {'${X}a' * 300}b{i}\n" for i in range(60))
+    from dehub import dockerfile
+
+    steps = [0]
+    real = dockerfile.wildcard
+
+    def counting(pattern, name):
+        steps[0] += 1
+        return real(pattern, name)
+
+    monkeypatch.setattr(dockerfile, "wildcard", counting)
+    found = findings(text)
+    assert steps[0] == 0  # the backtracking matcher is not used for `*` patterns
+    assert {f.code for f in found} == {"DH003"} and len(found) == 60
