@@ -14,13 +14,12 @@ import sys
 import textwrap
 
 import pytest
+from helpers import findings, fixed
 
 from dehub import expand as expand_module
 from dehub import lint
 from dehub.expand import MAX_EXPANDED, Budget, expand
 from dehub.value import UNKNOWN, Value
-
-from helpers import findings, fixed
 
 MEMORY_LIMIT = 1 << 30  # bytes of address space a child may use: far above dehub's needs
 
@@ -105,8 +104,8 @@ def test_the_budget_bounds_what_all_expansions_of_a_file_copy():
 
 def test_a_file_past_its_budget_reports_the_image_as_unresolved_not_wrong():
     text = "ARG A=" + "a" * 4_000 + "\n" + "".join(f"ARG B{i}=${{A}}\n" for i in range(1_000)) + "FROM $B999\n"
-    # 1,000 copies of 4,000 characters is 4 million: past this 4-MB-small file's budget
-    assert 1_000 * 4_000 > expand_module.BUDGET_BASE + expand_module.BUDGET_PER_CHAR * len(text)
+    # 1,000 copies of 4,000 characters is 4 million: past the budget of this 4 MB-small file
+    assert expand_module.BUDGET_BASE + expand_module.BUDGET_PER_CHAR * len(text) < 1_000 * 4_000
     codes = {f.code for f in findings(text)}
     assert codes == {"DH003"}
 
