@@ -104,7 +104,7 @@ def test_the_budget_bounds_what_all_expansions_of_a_file_copy():
 
 def test_a_file_past_its_budget_reports_the_image_as_unresolved_not_wrong():
     text = "ARG A=" + "a" * 4_000 + "\n" + "".join(f"ARG B{i}=${{A}}\n" for i in range(1_000)) + "FROM $B999\n"
-    # 1,000 copies of 4,000 characters is 4 million: past the budget of this 4 MB-small file
+    # 1,000 copies of 4,000 characters is 4 million: past the budget of this 16 KB file
     assert expand_module.BUDGET_BASE + expand_module.BUDGET_PER_CHAR * len(text) < 1_000 * 4_000
     codes = {f.code for f in findings(text)}
     assert codes == {"DH003"}
