@@ -11,6 +11,7 @@ from __future__ import annotations
 from .. import yamlsource as ys
 from ..imageuse import ImageUse
 from ..pipeline import JobRun, Phase, Pipeline
+from ..runbudget import RunBudget
 from ..source import SourceText
 from ..value import Value
 from ..yamldoc import YamlDocument
@@ -42,6 +43,7 @@ class GhaDocument(YamlDocument):
         self.pipeline = Pipeline()
         self.scanned: dict[tuple[object, ...], list[ScriptEvent]] = {}  # each distinct script, scanned once
         self.shared_keys: set[str] | None = None  # the job's matrix keys read by more than images
+        self.budget = RunBudget()  # matrix runs past each job's first, for the whole file
         super().__init__(source)
 
     def image_uses(self, build_args: dict[str, str]) -> list[ImageUse]:

@@ -20,6 +20,7 @@ is falsy with an unknown text: before `||` the fallback is taken, alone it is un
 
 from __future__ import annotations
 
+from ..runbudget import unknown_name
 from ..tracked import Tracked, TrackedBuilder
 from ..value import UNKNOWN, Builder, Choice, Value
 
@@ -46,6 +47,8 @@ NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123
 MAX_OUTCOMES = 16  # outcomes of one expression before dehub calls it unknown
 MAX_VARIANTS = 16  # variants of one text (the product over its expressions), likewise
 MAX_PARSED = 4096  # parsed expressions remembered (matrix combinations evaluate the same text again)
+# The matrix of the combinations past the per-file budget (dehub.runbudget): every key unknown.
+UNREAD: dict[str, object] = {}
 
 
 class Scope:
@@ -501,6 +504,8 @@ class _Evaluator:
         if parts is None:
             return [Outcome(None, None, name)]
         head, rest = parts[0], list(parts[1:])
+        if head == "matrix" and scope.matrix is UNREAD:
+            return [Outcome(None, None, unknown_name(name))]
         if head == "matrix" and scope.matrix is not None and rest:
             found = _lookup(scope.matrix, rest)
             if found is _OPAQUE:

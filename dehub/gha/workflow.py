@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .. import yamlsource as ys
 from ..pipeline import Job, JobRun, Phase
+from ..runbudget import alias_of
 from ..source import SourceText
 from . import expressions as ex
 from . import jobmemo
@@ -43,22 +44,34 @@ class WorkflowDocument(GhaDocument):
         text = self.source.text
         memoise = jobmemo.ENABLED and not getattr(jobs, "flow_style", False) and "%TAG" not in text
         pinned: set[int] | None = None
+        read: dict[int, Job] = {}  # jobs read, by node: an alias of one (`j1: *j`) is not read again
         for job_id, key, job_node in ys.mapping_items(jobs):
             if not ys.is_mapping(job_node):
+                continue
+            earlier = read.get(id(job_node))
+            if earlier is not None:  # the same node, shell, env and inputs: the same job
+                self.pipeline.jobs.append(alias_of(earlier, job_id, ys.span(key)))
                 continue
             shell_name = _default_shell(job_node, self) or workflow_shell or _runner_shell(job_node, self)
             if memoise:  # an unchanged job (its text, env and inputs) is not read again
                 start, end = key.start_mark.index, job_node.end_mark.index
                 memo_key = jobmemo.key(text, start, end, shell_name, inputs, workflow_env)
                 found = jobmemo.lookup(memo_key, start)
-                if found is not None:
+                if found is not None:  # spends as reading it did, so that later jobs read the same
+                    self.budget.runs(len(found.runs), end - start)
                     self.pipeline.jobs.append(found)
+                    read[id(job_node)] = found
                     continue
             matrix = read_matrix(ys.mapping_get(job_node, "strategy"), text)
             job = Job(job_id, ys.span(key), matrix.size, notes=PHASE_NOTES)
             self.pipeline.jobs.append(job)
+            read[id(job_node)] = job
             known = matrix.combinations
             combinations: list[dict[str, object] | None] = [None] if known is None else list(known or [{}])
+            fits = self.budget.runs(len(combinations), job_node.end_mark.index - key.start_mark.index)
+            if fits < len(combinations):  # the rest are read once, their matrix values unknown
+                combinations[fits:] = [ex.UNREAD]
+                job.combinations = None  # how many runs pull what is not known
             self.shared_keys = read_outside_images(job_node) if matrix.keys else set()
             for combination in combinations:  # None: the matrix is not static, its values unknown
                 run = JobRun(job)
@@ -66,7 +79,7 @@ class WorkflowDocument(GhaDocument):
                 job.runs.append(run.uses)
             for combination, uses in zip(combinations, job.runs, strict=True):
                 mark(uses, combination, self.shared_keys)
-            if memoise:
+            if memoise and fits == len(job.runs):  # a job past the budget depends on the jobs before it
                 if pinned is None:
                     pinned = jobmemo.pinned_offsets(inputs, workflow_env)
                 jobmemo.store(memo_key, start, end, job, job_node, pinned)

@@ -1,0 +1,197 @@
+"""Hostile YAML: aliased jobs are read once, and a per-file budget bounds jobs x combinations.
+
+The issue's shape: 100 jobs aliased to one job (`j0: &j {...}`, `j1: *j`, ...) in 12 KB, the
+job with a matrix (include and exclude lists), a container, services, a `docker://` step and
+`docker run` scripts, took 22 s and 876 MB, because every alias was read again in every
+matrix combination. Each test has a reproducer of that shape, for each YAML kind with jobs,
+and asserts on the work done (how many job runs were read) rather than on time, except for
+one generous wall-clock and memory bound in a subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+import pytest
+from helpers import findings
+
+from dehub import runbudget
+from dehub.gha import workflow
+from dehub.kinds import parse
+from dehub.source import SourceText
+
+MATRIX_JOB = """\
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        k0: [v0, v1, v2, v3]
+        k1: [v0, v1, v2, v3]
+        k2: [v0, v1, v2, v3]
+        k3: [v0, v1, v2, v3]
+        include:
+          - {k0: v0, img: node:0}
+          - {k0: v1, img: node:1}
+          - {k0: v2, img: node:2}
+          - {k0: v3, img: node:3}
+        exclude:
+          - {k1: v0, k2: v1}
+    container: ${{ matrix.img }}
+    services:
+      db: {image: 'postgres:${{ matrix.k0 }}'}
+      cache: redis:${{ matrix.k1 }}
+    steps:
+      - uses: docker://alpine:${{ matrix.k2 }}
+"""
+STEP = """\
+      - name: step {n}
+        run: |
+          docker run --rm busybox:${{{{ matrix.k3 }}}} echo {n}
+          docker run ubuntu:${{{{ matrix.k0 }}}} make test-{n}
+"""
+COMBINATIONS = 4 * 4 * 4 * 4 - 16  # the product minus the excluded (k1 v0, k2 v1) ones: 240
+
+
+def workflow_job(steps: int) -> str:
+    return MATRIX_JOB + "".join(STEP.format(n=n) for n in range(steps))
+
+
+def aliased_workflow(jobs: int = 100, steps: int = 68) -> str:
+    """The issue's shape: one matrix job, and `jobs - 1` aliases of it (about 12 KB)."""
+    aliases = "".join(f"  j{n}: *j\n" for n in range(1, jobs))
+    return f"on: push\njobs:\n  j0: &j\n{workflow_job(steps)}{aliases}"
+
+
+def copied_workflow(jobs: int, steps: int = 1) -> str:
+    """`jobs` matrix jobs written out, each its own: no alias to share, only the budget helps."""
+    return "on: push\njobs:\n" + "".join(f"  j{n}:\n{workflow_job(steps)}" for n in range(jobs))
+
+
+@pytest.fixture
+def runs_read(monkeypatch):
+    """How many job runs (job x matrix combination) the workflow reader read."""
+    counter = {"runs": 0}
+    original = workflow.WorkflowDocument._read_job
+
+    def counting(self, *args, **kwargs):
+        counter["runs"] += 1
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(workflow.WorkflowDocument, "_read_job", counting)
+    return counter
+
+
+def shown(found) -> set[tuple[int, int, str, str]]:
+    return {(f.line, f.column, f.code, f.message) for f in found}
+
+
+def test_the_issue_shape_is_about_12_kb():
+    assert 11_000 <= len(aliased_workflow().encode()) <= 13_000
+
+
+def test_aliased_workflow_jobs_are_read_once(runs_read):
+    text = aliased_workflow(steps=4)
+    found = findings(text, "workflow")
+    assert runs_read["runs"] == COMBINATIONS  # the job's combinations once, not 100 times
+    runs_read["runs"] = 0
+    alone = findings(f"on: push\njobs:\n  j0: &j\n{workflow_job(4)}", "workflow")
+    assert runs_read["runs"] == COMBINATIONS
+    assert shown(found) == shown(alone)  # the aliases add no finding: they are the same text
+
+
+def test_the_issue_shape_reads_one_job_within_the_budget(runs_read):
+    """At 11 KB, the job's 240 combinations cost more than the per-file budget: the first
+    ones are read, the rest once as unknown, and the 99 aliases nothing."""
+    found = findings(aliased_workflow(), "workflow")
+    job = len(workflow_job(68)) + len("  j0: &j\n")
+    assert runs_read["runs"] == 1 + runbudget.MAX_WORK // job + 1
+    assert any(runbudget.REASON in f.message for f in found)
+
+
+def test_aliased_workflow_jobs_still_count_as_jobs():
+    """The inventory (and DH005) see every alias as a job of its own, with the same pulls."""
+    from dehub.inventory import file_inventory
+    from dehub.lint import Settings
+
+    document = parse("workflow", SourceText(aliased_workflow(jobs=5, steps=1)))
+    entry = file_inventory("w.yml", document, Settings().policy)
+    assert [job["job"] for job in entry["jobs"]] == ["j0", "j1", "j2", "j3", "j4"]
+    pulls = [job["docker_hub_pulls_per_run"] for job in entry["jobs"]]
+    assert pulls[0] > 0 and len(set(pulls)) == 1
+    first_alias = len(aliased_workflow(1, 1).splitlines()) + 1
+    assert [job["line"] for job in entry["jobs"]][1:] == list(range(first_alias, first_alias + 4))
+
+
+def test_an_alias_read_once_is_still_reported_and_fixed_at_its_one_place():
+    from helpers import fixed
+
+    text = "on: push\njobs:\n  a: &j\n    container: node:20\n  b: *j\n  c: *j\n"
+    found = findings(text, "workflow")
+    assert [(f.line, f.code) for f in found] == [(4, "DH001")]
+    assert fixed(text, "workflow") == text.replace("node:20", "public.ecr.aws/docker/library/node:20")
+
+
+def test_distinct_matrix_jobs_are_bounded_by_the_per_file_budget(runs_read):
+    """40 jobs of 240 combinations each, no alias: 9,600 runs without a budget."""
+    jobs = 40
+    text = copied_workflow(jobs)
+    found = findings(text, "workflow")
+    job_size = len(copied_workflow(1)) - len("on: push\njobs:\n")
+    extra = runbudget.MAX_WORK // (job_size - 1)  # runs past each job's first the budget pays for
+    # every job's first run, the extra runs the budget pays for, one unknown run per job past it
+    assert runs_read["runs"] <= jobs + extra + jobs
+    assert runs_read["runs"] < jobs * COMBINATIONS / 4
+    # the combinations past the budget are unknown, and say why: nothing is dropped silently
+    last_container = len(text.splitlines()) - text.splitlines()[::-1].index("    container: ${{ matrix.img }}")
+    unknown = [f for f in found if f.line == last_container and f.code == "DH003"]
+    assert len(unknown) == 1
+    assert runbudget.REASON in unknown[0].message
+    # and the combinations read before it still are: the last job's first run is known
+    last_job = text.splitlines().index(f"  j{jobs - 1}:") + 1
+    assert any(f.line > last_job and f.code == "DH001" and "`node:0`" in f.message for f in found)
+
+
+def test_within_the_budget_every_combination_is_read(runs_read):
+    text = copied_workflow(2)
+    found = findings(text, "workflow")
+    assert runs_read["runs"] == 2 * COMBINATIONS
+    assert not any(runbudget.REASON in f.message for f in found)
+
+
+def test_budget_spends_only_runs_past_each_jobs_first():
+    budget = runbudget.RunBudget(100)
+    assert budget.runs(1, 10_000) == 1 and not budget.over  # a first run is always free
+    assert budget.runs(5, 20) == 5 and budget.left == 20
+    assert budget.runs(5, 10) == 3 and budget.over and budget.left == 0
+    assert budget.runs(3, 1) == 1
+
+
+def _run_limited(path: str, memory: int) -> subprocess.CompletedProcess[str]:
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    return subprocess.run(
+        [sys.executable, "-m", "dehub", "check", "--format", "json", path],
+        capture_output=True, text=True, timeout=120, preexec_fn=limit, env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("shape", ["aliased", "copied"])
+def test_the_issue_shape_runs_in_bounded_time_and_memory(tmp_path, shape):
+    """Before: 22 s and 876 MB for 100 aliased jobs in 12 KB. A generous bound for a loaded
+    machine: 10 s and 400 MB of address space (the interpreter and its libraries included)."""
+    folder = tmp_path / ".github" / "workflows"
+    folder.mkdir(parents=True)
+    path = folder / "ci.yml"
+    path.write_text(aliased_workflow() if shape == "aliased" else copied_workflow(15, steps=12))
+    started = time.monotonic()
+    done = _run_limited(str(path), 400 * 2**20)
+    elapsed = time.monotonic() - started
+    assert done.returncode == 1, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    assert report["findings"] and not any(f["code"] == "DH900" for f in report["findings"])
+    assert elapsed < 10
