@@ -65,6 +65,8 @@ def _expand(
         written = text[pos:end]
         if found is None or name in active or len(active) >= MAX_DEPTH or budget[0] < len(found.text):
             out.add_unknown(written, name)
+        elif found.text and _unknown(found):
+            out.extend(found)  # unknown throughout (dehub.runbudget's): as it is, with its reason
         else:
             budget[0] -= len(found.text)
             active.append(name)
@@ -73,6 +75,10 @@ def _expand(
             out.variables.append(name)
         pos = end
     return out.build()
+
+
+def _unknown(value: Value) -> bool:
+    return all(origin == UNKNOWN for origin in value.origins)
 
 
 def _name_at(text: str, pos: int) -> tuple[str, int]:

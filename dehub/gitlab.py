@@ -26,6 +26,7 @@ from . import ciscript
 from . import yamlsource as ys
 from .imageuse import ImageUse
 from .pipeline import Job, JobRun, Phase, Pipeline
+from .runbudget import RunBudget, alias_of, unread_value
 from .source import SourceText
 from .value import Builder, Value
 from .yamldoc import YamlDocument
@@ -33,6 +34,8 @@ from .yamldoc import YamlDocument
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from yaml.nodes import Node
+
+    from .shell.events import ScriptEvent
 
 RESERVED = frozenset((
     "default", "include", "stages", "variables", "workflow", "image", "services", "cache", "before_script",
@@ -43,6 +46,7 @@ REFERENCE_TAG = "!reference"
 MAX_EXTENDS = 11  # GitLab's own limit of `extends` levels
 MAX_REFERENCE = 10  # nested `!reference` levels GitLab resolves
 MAX_COMBINATIONS = 200  # `parallel: matrix:` jobs GitLab allows per job
+REPLAY_COST = 25  # a script event replayed costs about what scanning this many characters does
 DEPENDENCY_PROXY = frozenset((
     "CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX", "CI_DEPENDENCY_PROXY_DIRECT_GROUP_IMAGE_PREFIX",
     "CI_DEPENDENCY_PROXY_SERVER",
@@ -117,6 +121,12 @@ class GitLabDocument(YamlDocument):
         # by many jobs, and a file may extend in breadth as well as depth
         self._looked_up: dict[tuple[int, str], Node | None] = {}
         self._job_variables: dict[int, dict[str, Value | None]] = {}
+        self._fallbacks: dict[tuple[int, str], Node | None] = {}
+        self._tops: dict[int, dict[str, Node]] = {}  # top-level keys, by document root
+        self._read_jobs: dict[int, Job] = {}  # jobs read, by node: `b: *a` is not read again
+        self.budget = RunBudget()  # matrix runs past each job's first, for the whole file
+        self._cost = 0  # characters of script read so far: what a run costs
+        self._scanned: dict[tuple[object, ...], list[ScriptEvent]] = {}  # scripts by lines and variables
         super().__init__(source)
 
     def image_uses(self, build_args: dict[str, str]) -> list[ImageUse]:
@@ -181,8 +191,13 @@ class GitLabDocument(YamlDocument):
             text = (ys.scalar_text(parallel) or "").strip()
             copies = int(text) if text.isdigit() and 0 < int(text) <= MAX_COMBINATIONS else 1
             count = copies
+        earlier = self._read_jobs.get(id(node))
+        if earlier is not None:  # `job: *template` again: the same node reads the same
+            self.pipeline.jobs.append(alias_of(earlier, name, ys.span(key)))
+            return
         job = Job(name, ys.span(key), count, notes=NOTES)
         self.pipeline.jobs.append(job)
+        self._read_jobs[id(node)] = job
         if self.lookup(node, "trigger") is not None:
             job.runs.append([])  # a trigger job starts another pipeline; it runs nothing itself
             return
@@ -190,11 +205,22 @@ class GitLabDocument(YamlDocument):
         shared = _inherited(global_variables, self.deref(ys.mapping_get(inherit, "variables")))
         keep = self.deref(ys.mapping_get(inherit, "default"))
         fallbacks = [found for found in (default, self.root) if found is not None]
-        for combination in combinations if combinations is not None else [{}]:
+        wanted = combinations if combinations is not None else [{}]
+        for index, combination in enumerate(wanted):
+            past = index > 0 and not self.budget.more()
+            if past:  # the rest once, their matrix values unknown
+                names = dict.fromkeys(name for later in wanted[index:] for name in later)
+                combination = {name: unread_value(name) for name in names}
+                job.combinations = None
+            cost = self._cost
             run = JobRun(job)
             self._read_run(run, node, shared, combination, fallbacks, keep)
             for _ in range(copies):
                 job.runs.append(run.uses)
+            if past:
+                break
+            if index:
+                self.budget.spend(self._cost - cost)
 
     def _read_run(
         self,
@@ -214,7 +240,7 @@ class GitLabDocument(YamlDocument):
             found = self.lookup(node, key)
             if found is None and key in DEFAULTABLE and _inherits(keep, key):
                 for fallback in fallbacks or ():
-                    found = ys.mapping_get(fallback, key)
+                    found = self._fallback(fallback, key)
                     if found is not None:
                         break
             return self.deref(found)
@@ -238,6 +264,14 @@ class GitLabDocument(YamlDocument):
         for use in run.uses:
             _mark_registry(use)
 
+    def _fallback(self, node: Node, key: str) -> Node | None:
+        """`key` of `default:` or the top level, looked up once: every job falls back to them,
+        and the top level holds every job (a lookup is linear in its keys)."""
+        memo = (id(node), key)
+        if memo not in self._fallbacks:
+            self._fallbacks[memo] = ys.mapping_get(node, key)
+        return self._fallbacks[memo]
+
     def _service_items(self, services: Node) -> list[Node]:
         """A `services:` list's entries (strings or mappings), `!reference` lists flattened."""
         out: list[Node] = []
@@ -255,12 +289,24 @@ class GitLabDocument(YamlDocument):
         return out
 
     def _script(self, run: JobRun, step: int, lines: list[Node], env: dict[str, Value | None]) -> None:
-        values = []
-        for line in lines:
-            value = self.value(line)
-            if value is not None:
-                values.append(self.interpolate(value))
-        ciscript.read_script(run, step, values, env, SCRIPT_SITE)
+        """A script's lines into `run`. The same lines with the same variables (a template
+        that many jobs extend or merge) are scanned once: only what they did is replayed."""
+        from .shell.events import env_key, script_events
+
+        if not lines:
+            return
+        key = (tuple(id(line) for line in lines), env_key(env))
+        found = self._scanned.get(key)
+        if found is None:
+            values = []
+            for line in lines:
+                value = self.value(line)
+                if value is not None:
+                    values.append(self.interpolate(value))
+                    self._cost += len(value.text) + 1
+            found = self._scanned[key] = script_events(ciscript.joined(values), env, "bash") if values else []
+        self._cost += REPLAY_COST * len(found)
+        run.script(step, found, SCRIPT_SITE)
 
     def pull(self, run: JobRun, site: str, node: Node | None, variables: dict[str, Value | None]) -> None:
         written = self.value(self.deref(node))
@@ -332,13 +378,26 @@ class GitLabDocument(YamlDocument):
             if depth >= MAX_REFERENCE or self.root is None:
                 return None
             target: Node | None = self.root
-            for part in node.value:
+            for index, part in enumerate(node.value):
                 name = ys.scalar_text(part)
-                target = ys.mapping_get(target, name) if name is not None else None
+                if name is None:
+                    return None
+                target = self.top(name) if index == 0 else ys.mapping_get(target, name)
                 if target is None:
                     return None
             node, depth = target, depth + 1
         return node
+
+    def top(self, name: str) -> Node | None:
+        """The top-level key `name` (a job or template) of the document being read, through
+        an index: every `extends` and `!reference` names one, and a scan is linear in them."""
+        root = self.root
+        if root is None:
+            return None
+        index = self._tops.get(id(root))
+        if index is None:
+            index = self._tops[id(root)] = {key: value for key, _, value in ys.mapping_items(root)}
+        return index.get(name)
 
     def parents(self, node: Node) -> list[Node]:
         """The jobs `node` extends (in this file), in the order written."""
@@ -352,7 +411,7 @@ class GitLabDocument(YamlDocument):
             names = [extends]
         found: list[Node] = []
         for name_node in names:
-            parent = ys.mapping_get(self.root, ys.scalar_text(name_node) or "")
+            parent = self.top(ys.scalar_text(name_node) or "")
             if ys.is_mapping(parent) and parent is not node and all(parent is not seen for seen in found):
                 found.append(parent)
         return found

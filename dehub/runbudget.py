@@ -17,8 +17,10 @@ The first run of every job is free, so the total work stays linear in the file's
 from __future__ import annotations
 
 from .pipeline import Job
+from .value import UNKNOWN, Value
 
-MAX_WORK = 1_000_000  # characters of job text read again across one file's extra matrix runs
+MAX_WORK = 500_000  # characters of job text read again across one file's extra matrix runs
+RUN_COST = 100  # what any run costs besides its characters: at most MAX_WORK / RUN_COST extra runs
 REASON = "not read: dehub's per-file budget of matrix combinations is spent"
 
 
@@ -34,10 +36,11 @@ class RunBudget:
 
     def runs(self, wanted: int, size: int) -> int:
         """How many of a job's `wanted` runs (each reading about `size` characters) to read
-        with their values; the rest, if any, are read once with the values unknown."""
+        with their values; the rest, if any, are read once with the values unknown. Each run
+        past the first spends `size + RUN_COST`."""
         if wanted <= 1:
             return wanted
-        size = max(size, 1)
+        size += RUN_COST
         extra = min(wanted - 1, self.left // size)
         self.left -= extra * size
         if extra < wanted - 1:
@@ -45,9 +48,28 @@ class RunBudget:
         return extra + 1
 
 
+    def more(self) -> bool:
+        """Whether a job may read one more run past its first (then `spend` what it cost):
+        for kinds that learn a run's cost by reading it."""
+        if self.left > 0:
+            return True
+        self.over = True
+        return False
+
+    def spend(self, size: int) -> None:
+        self.left -= size + RUN_COST
+
+
 def unknown_name(name: str) -> str:
     """How a matrix value of a combination past the budget is named in a message."""
     return f"{name} ({REASON})"
+
+
+def unread_value(name: str, shown: str = "") -> Value:
+    """A variable's value in the combinations past the budget: unknown, shown as `shown`
+    (`$NAME` by default), and named with the reason."""
+    shown = shown or f"${name}"
+    return Value(shown, [UNKNOWN] * len(shown), (), (unknown_name(name),))
 
 
 def alias_of(job: Job, job_id: str, span: tuple[int, int], label: str = "") -> Job:

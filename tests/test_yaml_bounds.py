@@ -108,7 +108,7 @@ def test_the_issue_shape_reads_one_job_within_the_budget(runs_read):
     ones are read, the rest once as unknown, and the 99 aliases nothing."""
     found = findings(aliased_workflow(), "workflow")
     job = len(workflow_job(68)) + len("  j0: &j\n")
-    assert runs_read["runs"] == 1 + runbudget.MAX_WORK // job + 1
+    assert runs_read["runs"] == 1 + runbudget.MAX_WORK // (job + runbudget.RUN_COST) + 1
     assert any(runbudget.REASON in f.message for f in found)
 
 
@@ -141,7 +141,7 @@ def test_distinct_matrix_jobs_are_bounded_by_the_per_file_budget(runs_read):
     text = copied_workflow(jobs)
     found = findings(text, "workflow")
     job_size = len(copied_workflow(1)) - len("on: push\njobs:\n")
-    extra = runbudget.MAX_WORK // (job_size - 1)  # runs past each job's first the budget pays for
+    extra = runbudget.MAX_WORK // (job_size - 1 + runbudget.RUN_COST)  # runs past each job's first the budget pays for
     # every job's first run, the extra runs the budget pays for, one unknown run per job past it
     assert runs_read["runs"] <= jobs + extra + jobs
     assert runs_read["runs"] < jobs * COMBINATIONS / 4
@@ -163,10 +163,11 @@ def test_within_the_budget_every_combination_is_read(runs_read):
 
 
 def test_budget_spends_only_runs_past_each_jobs_first():
-    budget = runbudget.RunBudget(100)
+    cost = runbudget.RUN_COST
+    budget = runbudget.RunBudget(100 + 8 * cost)
     assert budget.runs(1, 10_000) == 1 and not budget.over  # a first run is always free
-    assert budget.runs(5, 20) == 5 and budget.left == 20
-    assert budget.runs(5, 10) == 3 and budget.over and budget.left == 0
+    assert budget.runs(5, 20) == 5 and budget.left == 20 + 4 * cost
+    assert budget.runs(5, 10) == 4 and budget.over and budget.left == 90
     assert budget.runs(3, 1) == 1
 
 
@@ -195,3 +196,86 @@ def test_the_issue_shape_runs_in_bounded_time_and_memory(tmp_path, shape):
     report = json.loads(done.stdout)
     assert report["findings"] and not any(f["code"] == "DH900" for f in report["findings"])
     assert elapsed < 10
+
+
+# --- GitLab CI -------------------------------------------------------------------------------
+
+GITLAB_TEMPLATE = """\
+stages: [test]
+.t: &t
+  image: node:$V
+  services: [postgres:$V, redis:$W]
+  parallel:
+    matrix:
+      - V: [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9]
+        W: [b0, b1, b2, b3, b4, b5, b6, b7, b8, b9]
+      - V: [c0, c1]
+  script:
+"""
+GITLAB_COMBINATIONS = 10 * 10 + 2
+
+
+def gitlab_file(jobs: int, lines: int = 20) -> str:
+    """A matrix template, then jobs that alias it (`*t`), merge it (`<<: *t`) or extend it."""
+    script = "".join(f"    - docker run --rm busybox:$V echo {n}\n    - docker run alpine:$W make t{n}\n"
+                     for n in range(lines))  # fmt: skip
+    forms = ("j{n}: *t\n", "j{n}:\n  <<: *t\n  stage: test\n", "j{n}:\n  extends: .t\n")
+    return GITLAB_TEMPLATE + script + "".join(forms[n % 3].format(n=n) for n in range(jobs))
+
+
+@pytest.fixture
+def scripts_scanned(monkeypatch):
+    """How many scripts the shell reader scanned."""
+    from dehub.shell import events
+
+    counter = {"scans": 0}
+    original = events.script_events
+
+    def counting(*args, **kwargs):
+        counter["scans"] += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(events, "script_events", counting)
+    return counter
+
+
+def test_gitlab_jobs_sharing_a_template_scan_its_script_once_per_combination(scripts_scanned):
+    text = gitlab_file(100)
+    found = findings(text, "gitlab")
+    # the template's script, once per combination it runs in (the last one standing for the
+    # rest once the budget is spent), and once more as the template itself
+    assert scripts_scanned["scans"] <= GITLAB_COMBINATIONS + 2
+    assert {"`node:a0`", "`redis:b9`", "`busybox:c1`"} <= {f.message.split(" ", 1)[0] for f in found}
+
+
+def test_gitlab_budget_bounds_the_runs_and_says_why():
+    from dehub.gitlab import GitLabDocument
+
+    document = GitLabDocument(SourceText(gitlab_file(300, lines=2)))
+    read = {id(job.runs): len(job.runs) for job in document.pipeline.jobs}  # an alias shares its job's runs
+    assert len(read) == 201  # `j0: *t` once, and the 200 jobs that merge or extend it
+    assert sum(read.values()) < 300 * GITLAB_COMBINATIONS / 10  # 30,600 without alias or budget
+    assert document.budget.over
+    past = [use for job in document.pipeline.jobs if job.combinations is None for run in job.runs for use in run]
+    assert any(runbudget.REASON in name for use in past for name in use.value.unresolved)
+
+
+def test_gitlab_extends_lookups_are_linear(monkeypatch):
+    """`extends: .t` and the top-level fallbacks looked the name up among every top-level
+    key, for every job: quadratic in the number of jobs."""
+    from dehub import yamlsource as ys
+
+    scanned = {"keys": 0}
+    original = ys.mapping_get
+
+    def counting(node, key):
+        scanned["keys"] += len(node.value) if ys.is_mapping(node) else 0
+        return original(node, key)
+
+    monkeypatch.setattr(ys, "mapping_get", counting)
+    jobs = 2000
+    text = GITLAB_TEMPLATE.replace("  parallel:\n    matrix:\n      - V: [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9]\n"
+                                   "        W: [b0, b1, b2, b3, b4, b5, b6, b7, b8, b9]\n      - V: [c0, c1]\n", "")
+    text += "    - docker run alpine:$W\n" + "".join(f"j{n}:\n  extends: .t\n" for n in range(jobs))
+    assert findings(text, "gitlab")
+    assert scanned["keys"] < 100 * jobs  # 44 million (about 11 x jobs x jobs) before
