@@ -23,9 +23,10 @@ from . import yamlsource as ys
 from .expand import MAX_EXPANDED  # characters one variable may expand to; more is unknown
 from .imageuse import ImageUse
 from .pipeline import EventKind, Job, JobRun, Phase, Pipeline
+from .runbudget import RunBudget, unread_value
 from .source import SourceText
 from .templating import KEEP, Reference, substitute
-from .value import Value
+from .value import UNKNOWN, Value
 from .yamldoc import YamlDocument
 
 TYPE_CHECKING = False
@@ -42,6 +43,7 @@ TEMPLATE_PATH = re.compile(rf"^\s*(parameters|variables)\s*(?:\.\s*({NAME})|\[\s
 MACRO = re.compile(rf"\$\(({NAME})\)")
 MAX_LEGS = 64
 MAX_NESTING = 8
+STEP_COST = 50  # reading a step's inputs costs about what this many script characters do
 CONTAINER_SITE, SERVICE_SITE, SCRIPT_SITE = "azure-container", "azure-service", "azure-script"
 SETUP_NOTE = (
     "pulled while the agent initializes the job's containers, before any step, so no step can cover it "
@@ -94,6 +96,8 @@ class AzureDocument(YamlDocument):
         self.resources: dict[str, Node] = {}  # container resources by lower-cased alias
         self.used: set[str] = set()  # the aliases a job of this file uses
         self.root_scope = Scope({}, {})  # what a container resource's image reads
+        self.budget = RunBudget()  # matrix legs past each job's first, for the whole file
+        self.cost = 0  # characters of steps read so far: what a leg costs
         super().__init__(source)
 
     def image_uses(self, build_args: dict[str, str]) -> list[ImageUse]:
@@ -154,8 +158,8 @@ class AzureDocument(YamlDocument):
         """A variable's value with its own references expanded, worked out once per scope; None
         for a cycle, past MAX_NESTING, or past MAX_EXPANDED characters (`V0: $(V1)$(V1)...`,
         `V1: $(V2)$(V2)...` would grow without bound)."""
-        if value is None or "$" not in value.text:
-            return value
+        if value is None or "$" not in value.text or all(origin == UNKNOWN for origin in value.origins):
+            return value  # nothing to expand, or unknown throughout (dehub.runbudget's, with its reason)
         key = (id(value), id(scope))
         done = self._resolved.get(key)
         if done is not None:
@@ -257,7 +261,13 @@ class AzureDocument(YamlDocument):
 
     def job(self, job: Job, node: Node, legs: list[Names], scope: Scope, pool: Node | None) -> None:
         self.pipeline.jobs.append(job)
-        for leg in legs:
+        for position, leg in enumerate(legs):
+            past = position > 0 and not self.budget.more()
+            if past:  # the rest once, their variables unknown
+                names = dict.fromkeys(name for later in legs[position:] for name in later)
+                leg = {name: unread_value(name, f"$({name})") for name in names}
+                job.combinations = None
+            cost = self.cost
             run = JobRun(job)
             leg_scope = scope.with_variables(leg)
             windows = self.windows(pool, leg_scope)
@@ -278,6 +288,10 @@ class AzureDocument(YamlDocument):
                     else:
                         self.steps(run, ys.mapping_get(body, "steps"), leg_scope, windows, counter)
             job.runs.append(run.uses)
+            if past:
+                break
+            if position:
+                self.budget.spend(self.cost - cost)
 
     def container(self, run: JobRun, node: Node | None, scope: Scope, site: str) -> bool | None:
         """A job's container or service: an alias of a container resource, an image, or
@@ -332,6 +346,7 @@ class AzureDocument(YamlDocument):
         for step in _flatten(node):
             index = counter[0]
             counter[0] += 1
+            self.cost += STEP_COST
             env_scope = scope
             step_env = self.environment(ys.mapping_get(step, "env"), scope)
             for key in ("script", "bash"):
@@ -362,6 +377,7 @@ class AzureDocument(YamlDocument):
         script = self.value(node)
         if script is None or node is None:
             return
+        self.cost += len(script.text)
         from .shell.events import scan
 
         env: Names = {

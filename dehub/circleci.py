@@ -21,6 +21,7 @@ import re
 from . import yamlsource as ys
 from .imageuse import ImageUse
 from .pipeline import Job, JobRun, Phase, Pipeline
+from .runbudget import RunBudget, unread_value
 from .source import SourceText
 from .templating import Reference, substitute
 from .value import Value
@@ -45,6 +46,7 @@ BUILTIN_STEPS = frozenset((
     "checkout", "setup_remote_docker", "save_cache", "restore_cache", "store_artifacts", "store_test_results",
     "persist_to_workspace", "attach_workspace", "add_ssh_keys", "deploy",
 ))  # fmt: skip
+STEP_COST = 50  # reading a step costs about what this many script characters do
 MAX_COMBINATIONS = 64  # runs of one job (workflow invocations times matrix combinations)
 MAX_DEPTH = 8  # commands invoking commands
 MAX_VISITS = 20_000  # step lists read in one file: `c0` calling `c1` 8 times, `c1` calling `c2` ... is 8**8
@@ -73,6 +75,8 @@ class CircleDocument(YamlDocument):
         self.pipeline = Pipeline()
         self.scanned: dict[tuple[object, ...], list[ScriptEvent]] = {}
         self.visits = 0  # commands invoked while reading, against MAX_VISITS
+        self.budget = RunBudget()  # runs past each job's first, for the whole file
+        self.cost = 0  # characters of steps read so far: what a run costs
         self.executors: Node | None = None  # the file's `executors:` and `commands:`
         self.commands: Node | None = None
         super().__init__(source)
@@ -145,11 +149,21 @@ class CircleDocument(YamlDocument):
             job = Job(job_id, ys.span(key), len(runs), notes={Phase.SETUP: SETUP_NOTE})
             self.pipeline.jobs.append(job)
             defaults = self.parameter_defaults(ys.mapping_get(job_node, "parameters"), pipeline_scope)
-            for given, invocation in runs:
+            for position, (given, invocation) in enumerate(runs):
+                past = position > 0 and not self.budget.more()
+                if past:  # the rest once, the parameters they set unknown
+                    names = dict.fromkeys(name for later, _ in runs[position:] for name in later if name in defaults)
+                    given = {name: unread_value(name, f"<< {name} >>") for name in names}
+                    job.combinations = None
                 scope = {**pipeline_scope, **defaults, **{k: v for k, v in given.items() if k in defaults}}
+                cost = self.cost
                 run = JobRun(job)
                 self.read_job(run, job_node, scope, invocation, pipeline_scope)
                 job.runs.append(run.uses)
+                if past:
+                    break
+                if position:
+                    self.budget.spend(self.cost - cost)
 
     def invocations(self, workflows: Node | None, pipeline_scope: Scope) -> dict[str, list[tuple[Scope, Node | None]]]:
         """The parameter values each job is run with, per workflow invocation and matrix
@@ -288,6 +302,7 @@ class CircleDocument(YamlDocument):
     ) -> None:
         """A reusable command of this file, invoked as a step; built-in steps and orbs' are not read."""
         self.visits += 1
+        self.cost += STEP_COST
         if name in BUILTIN_STEPS or "/" in name:
             counter[0] += 1
             return
@@ -319,6 +334,7 @@ class CircleDocument(YamlDocument):
         script = self.value(command)
         if script is None:
             return
+        self.cost += len(script.text) + STEP_COST
         from .shell.events import scan
 
         variants = [scan(self.scanned, id(command), tracked, env, shell_name) for tracked in self.expand(script, scope)]

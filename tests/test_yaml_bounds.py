@@ -279,3 +279,70 @@ def test_gitlab_extends_lookups_are_linear(monkeypatch):
     text += "    - docker run alpine:$W\n" + "".join(f"j{n}:\n  extends: .t\n" for n in range(jobs))
     assert findings(text, "gitlab")
     assert scanned["keys"] < 100 * jobs  # 44 million (about 11 x jobs x jobs) before
+
+
+# --- the other kinds with matrices: Azure Pipelines, CircleCI, Woodpecker, Drone ---------------
+
+
+def azure_file(jobs: int, legs: int = 50, steps: int = 20) -> str:
+    """Jobs sharing a 50-leg matrix and 20 steps through aliases (`strategy: *s`, `steps: *st`)."""
+    out = ["trigger: [main]\njobs:\n- job: j0\n  strategy: &s\n    matrix:\n"]
+    out += [f"      m{m}: {{IMG: 'node:{m}', DB: 'postgres:{m}'}}\n" for m in range(legs)]
+    out.append("  container: $(IMG)\n  services: {db: $(DB)}\n  steps: &st\n")
+    out += [f"  - script: docker run --rm $(IMG) echo {n}\n" for n in range(steps)]
+    out += [f"- job: j{n}\n  strategy: *s\n  container: $(IMG)\n  steps: *st\n" for n in range(1, jobs)]
+    return "".join(out)
+
+
+def circleci_file(jobs: int, steps: int = 20) -> str:
+    """Jobs aliased to one (`jN: *j`), each run by a workflow with an 8 x 8 parameter matrix."""
+    out = [
+        ("version: 2.1\njobs:\n  j0: &j\n    parameters:\n      v: {type: string, default: '18'}\n"
+        "      w: {type: string, default: '1'}\n    docker:\n      - image: cimg/node:<< parameters.v >>\n"
+        "      - image: postgres:<< parameters.w >>\n    steps:\n")
+    ]
+    out += [f"      - run: docker run --rm busybox:<< parameters.v >> echo {n}\n" for n in range(steps)]
+    out += [f"  j{n}: *j\n" for n in range(1, jobs)]
+    out.append("workflows:\n  w:\n    jobs:\n")
+    values = "['1', '2', '3', '4', '5', '6', '7', '8']"
+    out += [f"      - j{n}:\n          matrix:\n            parameters:\n              v: {values}\n"
+            f"              w: {values}\n" for n in range(jobs)]  # fmt: skip
+    return "".join(out)
+
+
+def woodpecker_file(steps: int = 100, lines: int = 20) -> str:
+    """A 10 x 10 matrix over 100 aliased steps (`- *s`) of 20 command lines each."""
+    out = [
+        ("matrix:\n  V: [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9]\n  W: [b0, b1, b2, b3, b4, b5, b6, b7, b8, b9]\n"
+        "steps:\n- &s\n  name: s0\n  image: node:${V}\n  commands:\n")
+    ]
+    out += [f"  - docker run --rm busybox:${{W}} echo {n}\n" for n in range(lines)]
+    out += ["- *s\n"] * (steps - 1)
+    return "".join(out)
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "unbounded"),
+    [
+        ("azure", azure_file(100), 100 * 50),
+        ("circleci", circleci_file(100), 100 * 64),  # CircleCI's own cap: 64 runs of a job
+        ("woodpecker", woodpecker_file(), 100),
+    ],
+)
+def test_matrix_runs_are_bounded_by_the_per_file_budget(kind, text, unbounded):
+    document = parse(kind, SourceText(text))
+    assert document.budget.over
+    read = {id(job.runs): len(job.runs) for job in document.pipeline.jobs}
+    assert sum(read.values()) < unbounded / 5
+    # the combinations past the budget are read once, unknown, and say why
+    past = [use for job in document.pipeline.jobs if job.combinations is None for run in job.runs for use in run]
+    assert any(runbudget.REASON in name for use in past for name in use.value.unresolved)
+    # and the combinations read before it are known (the findings' engine has a bound of its own)
+    assert any(use.value.is_known and "node:" in use.value.text for use in document.pipeline.image_uses())
+
+
+def test_woodpecker_and_drone_within_the_budget_read_every_combination():
+    text = woodpecker_file(steps=2, lines=2)
+    document = parse("woodpecker", SourceText(text))
+    assert not document.budget.over and len(document.pipeline.jobs[0].runs) == 100
+    assert document.pipeline.jobs[0].combinations == 100

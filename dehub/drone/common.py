@@ -14,6 +14,7 @@ from __future__ import annotations
 from .. import yamlsource as ys
 from ..imageuse import ImageUse
 from ..pipeline import Job, JobRun, Phase, Pipeline
+from ..runbudget import RunBudget, unread_value
 from ..shell.events import ScriptEvent, scan
 from ..source import SourceText
 from ..tracked import Tracked, join_lines_tracked
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from yaml.nodes import Node
 
 MAX_COMBINATIONS = 256
+STEP_COST = 50  # reading a step's image and environment costs about what this many script characters do
 NO_PULL = frozenset(("never",))  # `pull: never`: the image must already be on the host
 SINGLE_STEPS = frozenset(("build",))  # Drone 0.4: `build:` is one step, not a mapping of steps
 
@@ -69,6 +71,8 @@ class CiDocument(YamlDocument):
     def __init__(self, source: SourceText) -> None:
         self.pipeline = Pipeline()
         self.scanned: dict[tuple[object, ...], list[ScriptEvent]] = {}  # shell.events.scan's cache
+        self.budget = RunBudget()  # matrix runs past each pipeline's first, for the whole file
+        self.cost = 0  # characters of steps read so far: what a run costs
         super().__init__(source)
 
     def image_uses(self, build_args: dict[str, str]) -> list[ImageUse]:
@@ -114,6 +118,7 @@ class CiDocument(YamlDocument):
             script = self.value(item)
             if script is not None and script.text.strip():
                 parts.append(substitute(script, variables, True))
+                self.cost += len(script.text)
         if parts:  # read once per distinct script: a matrix's combinations mostly repeat it
             events = scan(self.scanned, id(node), join_lines_tracked(parts), env, self.shell_name)
             run.script(step, events, f"{self.site_prefix}-commands")
@@ -132,7 +137,13 @@ class CiDocument(YamlDocument):
         platform = ys.mapping_get(root, "platform")
         os_name = (ys.scalar_text(ys.mapping_get(platform, "os")) or "").strip().lower()
         scripts = os_name != "windows"  # Windows steps run their commands in PowerShell, which dehub does not read
-        for variables in combinations:
+        for position, variables in enumerate(combinations):
+            past = position > 0 and not self.budget.more()
+            if past:  # the rest once, their matrix values unknown
+                names = dict.fromkeys(name for later in combinations[position:] for name in later)
+                variables = {name: unread_value(name, "${" + name + "}") for name in names}
+                job.combinations = None
+            cost = self.cost
             run = JobRun(job)
             env = self.environment(ys.mapping_get(root, "environment"), variables)
             index = 0
@@ -148,7 +159,12 @@ class CiDocument(YamlDocument):
                     if scripts:
                         self.commands(run, ys.mapping_get(node, "commands"), index, variables, step_env)
                     index += 1
+                    self.cost += STEP_COST
             job.runs.append(run.uses)
+            if past:
+                break
+            if position:
+                self.budget.spend(self.cost - cost)
 
     def pulls(self, step: Node) -> bool:
         policy = ys.scalar_text(ys.mapping_get(step, "pull"))
