@@ -311,14 +311,39 @@ def circleci_file(jobs: int, steps: int = 20) -> str:
 
 
 def woodpecker_file(steps: int = 100, lines: int = 20) -> str:
-    """A 10 x 10 matrix over 100 aliased steps (`- *s`) of 20 command lines each."""
-    out = [
-        ("matrix:\n  V: [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9]\n  W: [b0, b1, b2, b3, b4, b5, b6, b7, b8, b9]\n"
-        "steps:\n- &s\n  name: s0\n  image: node:${V}\n  commands:\n")
-    ]
-    out += [f"  - docker run --rm busybox:${{W}} echo {n}\n" for n in range(lines)]
-    out += ["- *s\n"] * (steps - 1)
+    """A 10 x 10 matrix over 100 steps of 20 command lines each."""
+    out = ["matrix:\n  V: [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9]\n  W: [b0, b1, b2, b3, b4, b5, b6, b7, b8, b9]\n"]
+    out.append("steps:\n")
+    for step in range(steps):
+        out.append(f"- name: s{step}\n  image: node:${{V}}\n  commands:\n")
+        out += [f"  - docker run --rm busybox:${{W}} echo {n}\n" for n in range(lines)]
     return "".join(out)
+
+
+@pytest.mark.parametrize("kind", ["workflow", "woodpecker", "drone", "gitlab"])
+def test_a_step_aliased_thousands_of_times_is_read_once_per_run(kind, scripts_scanned):
+    """`- *s` x 4,000 (a 10-byte line each) read the step's 40 command lines 4,000 times."""
+    lines = "".join(f"{{indent}}docker run --rm busybox:{n} echo\n" for n in range(40))
+    times = 4000
+    texts = {
+        "workflow": "on: push\njobs:\n  j:\n    runs-on: x\n    steps:\n      - &s\n        run: |\n"
+        + lines.format(indent=" " * 10)
+        + "      - *s\n" * times,
+        "woodpecker": "steps:\n- &s\n  name: s0\n  image: node:20\n  commands:\n"
+        + lines.format(indent="  - ")
+        + "- *s\n" * times,
+        "drone": "kind: pipeline\nsteps:\n- &s\n  name: s0\n  image: node:20\n  commands:\n"
+        + lines.format(indent="  - ")
+        + "- *s\n" * times,
+        "gitlab": "stages: [t]\n.s: &s\n"
+        + lines.format(indent="  - ")
+        + "j:\n  image: node:20\n  script:\n"
+        + "  - *s\n" * times,
+    }
+    document = parse(kind, SourceText(texts[kind]))
+    commands = [use for job in document.pipeline.jobs for run in job.runs for use in run if "busybox" in use.value.text]
+    assert len(commands) <= 2 * 40  # each once a run (GitLab: the job, and its template on its own)
+    assert scripts_scanned["scans"] <= 2
 
 
 @pytest.mark.parametrize(
@@ -346,3 +371,33 @@ def test_woodpecker_and_drone_within_the_budget_read_every_combination():
     document = parse("woodpecker", SourceText(text))
     assert not document.budget.over and len(document.pipeline.jobs[0].runs) == 100
     assert document.pipeline.jobs[0].combinations == 100
+
+
+# --- alias bombs ("billion laughs") stay cheap in every YAML kind ----------------------------
+
+_LEVELS = ["a: &a [x, x, x, x, x, x, x, x, x, x]"] + [
+    f"{chr(98 + n)}: &{chr(98 + n)} [" + ", ".join([f"*{chr(97 + n)}"] * 10) + "]" for n in range(8)
+]
+BOMB = "\n".join(_LEVELS) + "\n"  # `*i` stands for 10^9 scalars
+BOMBS = {
+    "workflow": "on: push\n" + BOMB + "jobs:\n  j:\n    container: node:20\n    steps: *i\n    services: *i\n",
+    "gitlab": BOMB.replace("\n", "\n.").replace(".\n", "\n").replace("a: &a", ".a: &a", 1)
+    + "stages: [t]\nj:\n  image: node:20\n  script: *i\n  services: *i\n",
+    "compose": "x-" + BOMB.replace("\n", "\nx-", 8) + "services:\n  s:\n    image: node:20\n    command: *i\n",
+    "kubernetes": BOMB + "apiVersion: v1\nkind: Pod\nspec:\n  containers: *i\n  initContainers: [{image: node:20}]\n",
+    "circleci": "version: 2.1\n" + BOMB + "jobs:\n  j:\n    docker: [{image: node:20}]\n    steps: *i\n",
+    "azure": "trigger: [main]\n" + BOMB + "jobs:\n- job: j\n  container: node:20\n  steps: *i\n  variables: *i\n",
+    "bitbucket": "definitions:\n  x: {}\n" + BOMB + "pipelines:\n  default:\n  - step: {image: node:20, script: *i}\n",
+    "woodpecker": BOMB + "steps:\n- {image: node:20, commands: *i}\n",
+    "drone": "kind: pipeline\n" + BOMB + "steps:\n- {name: s, image: node:20, commands: *i}\n",
+    "helm": BOMB + "image: node:20\n",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BOMBS))
+def test_an_alias_bomb_is_read_without_expanding_it(kind):
+    started = time.monotonic()
+    found = findings(BOMBS[kind], kind)
+    assert any(f.code == "DH001" and "`node:20`" in f.message for f in found)
+    assert len(found) < 50  # a finding per place, not per alias path
+    assert time.monotonic() - started < 10  # about 0.05 s; 10^9 scalars if expanded

@@ -151,12 +151,15 @@ class CiDocument(YamlDocument):
                 site = "service" if section in ("services", "compose") else "clone" if section == "clone" else "image"
                 found = ys.mapping_get(root, section)
                 single = section in SINGLE_STEPS and ys.is_mapping(found)
+                read: set[int] = set()
                 for step in [Step(section, found, None)] if single and found is not None else entries(found):
                     node = step.node
                     if images and self.pulls(node):
                         self.image(run, site, ys.mapping_get(node, "image"), variables, index)
-                    step_env = {**env, **self.environment(ys.mapping_get(node, "environment"), variables)}
-                    if scripts:
+                    again = id(node) in read  # an aliased step again (`- *s`): its commands pull nothing new
+                    read.add(id(node))
+                    if scripts and not again:
+                        step_env = {**env, **self.environment(ys.mapping_get(node, "environment"), variables)}
                         self.commands(run, ys.mapping_get(node, "commands"), index, variables, step_env)
                     index += 1
                     self.cost += STEP_COST

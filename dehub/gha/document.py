@@ -78,9 +78,15 @@ class GhaDocument(YamlDocument):
         """A job's (or composite action's) steps, in order, into `run`."""
         if steps is None or not ys.is_sequence(steps):
             return
+        read: set[int] = set()
         for index, step in enumerate(steps.value):
-            if not ys.is_mapping(step):
+            if not ys.is_mapping(step) or id(step) in read:
+                # A step written again as an alias (`- *step`) in the same run does the same
+                # again: its images are on the runner from the first time, a login or build is
+                # already done, so it adds nothing; reading it again made `- *s` x 4,000 cost
+                # 4,000 readings of the step.
                 continue
+            read.add(id(step))
             step_env = self.env_values(ys.mapping_get(step, "env"), ex.Scope(scope.matrix, _lower(env), scope.inputs))
             merged = None if env is None or step_env is None else {**env, **step_env}
             step_scope = ex.Scope(scope.matrix, _lower(merged), scope.inputs)
