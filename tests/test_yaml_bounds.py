@@ -401,3 +401,10 @@ def test_an_alias_bomb_is_read_without_expanding_it(kind):
     assert any(f.code == "DH001" and "`node:20`" in f.message for f in found)
     assert len(found) < 50  # a finding per place, not per alias path
     assert time.monotonic() - started < 10  # about 0.05 s; 10^9 scalars if expanded
+
+
+def test_an_image_past_the_budget_says_so_and_not_that_its_value_is_elsewhere():
+    found = findings(copied_workflow(40), "workflow")
+    past = [f for f in found if f.code == "DH003" and runbudget.REASON in f.message]
+    assert past
+    assert all("whose value is not in this file" not in f.message for f in past)

@@ -12,6 +12,11 @@ What it finds
   `${{ vars.IMAGE || 'node:20' }}`, the branch dehub cannot know is this finding and the
   known branch is judged as an image of its own.
 
+  A CI file whose jobs ask for more matrix runs than dehub reads in one file (a budget of
+  work, so that a small file cannot make dehub run for minutes: `jobs x combinations`) has
+  the combinations past it read once with their matrix values unknown: an image built from
+  such a value is this finding, naming the value and saying so.
+
 Why it matters
   A build argument set in CI (`--build-arg REGISTRY=docker.io`) can still pull from Docker
   Hub. The finding points at the place to look.
@@ -39,6 +44,7 @@ from __future__ import annotations
 from dehub.findings import Finding
 from dehub.kinds import BY_NAME
 from dehub.resolve import Subject, finding
+from dehub.runbudget import REASON
 from dehub.value import UNKNOWN, Value
 
 CODE = "DH003"
@@ -53,6 +59,12 @@ def check(subject: Subject) -> Finding | None:
     value = subject.use.value
     unresolved = value.unresolved or _unknown_parts(value)
     names = ", ".join(unresolved) or "a value"
+    if any(REASON in name for name in unresolved):  # written in the file, but past the budget
+        message = (
+            f"`{subject.image}` depends on {names}, so dehub cannot tell where it is pulled from in those "
+            "combinations; the ones read before are reported as usual"
+        )
+        return finding(subject, message)
     hint = _hint(subject.kind, unresolved)
     message = (
         f"`{subject.image}` depends on {names}, whose value is not in this file, "
