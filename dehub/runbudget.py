@@ -16,8 +16,11 @@ The first run of every job is free, so the total work stays linear in the file's
 
 from __future__ import annotations
 
-from .pipeline import Job
 from .value import UNKNOWN, Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the pipeline model is for CI kinds: DH003 reads REASON on a Dockerfile's path too
+    from .pipeline import Job
 
 MAX_WORK = 500_000  # characters of job text read again across one file's extra matrix runs
 RUN_COST = 100  # what any run costs besides its characters: at most MAX_WORK / RUN_COST extra runs
@@ -75,6 +78,8 @@ def unread_value(name: str, shown: str = "") -> Value:
 def alias_of(job: Job, job_id: str, span: tuple[int, int], label: str = "") -> Job:
     """A job written as an alias of one already read (`j1: *j`): the same runs, pulls and
     events (read-only once read, so shared, not copied), under its own name and key."""
+    from .pipeline import Job
+
     copy = Job(job_id, span, job.combinations, label, job.notes)
     copy.runs, copy.hidden, copy.events = job.runs, job.hidden, job.events
     return copy
