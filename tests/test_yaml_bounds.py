@@ -74,6 +74,9 @@ def copied_workflow(jobs: int, steps: int = 1) -> str:
 @pytest.fixture
 def runs_read(monkeypatch):
     """How many job runs (job x matrix combination) the workflow reader read."""
+    from dehub.gha import jobmemo
+
+    monkeypatch.setattr(jobmemo, "ENABLED", False)  # the language server's memo would skip reading
     counter = {"runs": 0}
     original = workflow.WorkflowDocument._read_job
 
@@ -226,8 +229,11 @@ def gitlab_file(jobs: int, lines: int = 20) -> str:
 @pytest.fixture
 def scripts_scanned(monkeypatch):
     """How many scripts the shell reader scanned."""
-    from dehub.shell import events
+    from dehub.gha import jobmemo
+    from dehub.shell import events, memo
 
+    monkeypatch.setattr(jobmemo, "ENABLED", False)  # the language server's memos would skip scanning
+    monkeypatch.setattr(memo, "ENABLED", False)
     counter = {"scans": 0}
     original = events.script_events
 
