@@ -18,6 +18,8 @@ rule code (`dehub DH001`). Prose such as `# dehub is run by CI`, `# dehub: see t
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from .document import PragmaComment
 from .findings import Finding
 from .source import SourceText
@@ -229,25 +231,72 @@ def suppressions(pragmas: list[PragmaComment]) -> list[Suppression]:
 
 
 def apply(findings: list[Finding], found: list[Suppression], source: SourceText) -> list[Finding]:
-    """The findings no suppression covers; marks which codes each suppression used."""
+    """The findings no suppression covers; marks which codes each suppression used.
+
+    A finding is suppressed when a suppression of its code is global or its target lines hold
+    one of the finding's lines (its own, or an anchor's); a suppression uses a code when it
+    covers some finding of that code. Both are answered per code from sorted lists (merged
+    target ranges; finding lines) by bisection, so 8,000 pragmas over 8,000 findings is not
+    64 million comparisons.
+    """
     if not found:
         return findings
+    global_codes: set[str] = set()
+    ranges: dict[str, list[tuple[int, int]]] = {}
+    for suppression in found:
+        pragma = suppression.pragma
+        for code in suppression.codes:
+            if suppression.is_global:
+                global_codes.add(code)
+            elif pragma.target_first <= pragma.target_last:
+                ranges.setdefault(code, []).append((pragma.target_first, pragma.target_last))
+    covered = {code: _merged(spans) for code, spans in ranges.items()}
     kept = []
+    lines_of: dict[str, list[int]] = {}  # code -> the lines of its findings (sorted below)
     for finding in findings:
-        if finding.code == "DH900":
+        code = finding.code
+        if code == "DH900":
             kept.append(finding)
             continue
         lines = {finding.line}
         for anchor in finding.anchors:
             lines.add(source.position(anchor)[0])
-        suppressed = False
-        for suppression in found:
-            if finding.code not in suppression.codes:
+        lines_of.setdefault(code, []).extend(lines)
+        merged = covered.get(code)
+        if code in global_codes or (merged is not None and any(_within(merged, line) for line in lines)):
+            continue
+        kept.append(finding)
+    for numbers in lines_of.values():
+        numbers.sort()
+    for suppression in found:
+        pragma = suppression.pragma
+        for code in suppression.codes:
+            numbers = lines_of.get(code, [])
+            if not numbers:
                 continue
-            pragma = suppression.pragma
-            if suppression.is_global or any(pragma.target_first <= line <= pragma.target_last for line in lines):
-                suppression.used.add(finding.code)
-                suppressed = True
-        if not suppressed:
-            kept.append(finding)
+            if suppression.is_global:
+                suppression.used.add(code)
+                continue
+            at = bisect_left(numbers, pragma.target_first)
+            if at < len(numbers) and numbers[at] <= pragma.target_last:
+                suppression.used.add(code)
     return kept
+
+
+def _merged(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Line ranges (first, last) as disjoint ranges: their sorted firsts and their lasts."""
+    firsts: list[int] = []
+    lasts: list[int] = []
+    for first, last in sorted(spans):
+        if lasts and first <= lasts[-1] + 1:
+            lasts[-1] = max(lasts[-1], last)
+        else:
+            firsts.append(first)
+            lasts.append(last)
+    return firsts, lasts
+
+
+def _within(merged: tuple[list[int], list[int]], line: int) -> bool:
+    firsts, lasts = merged
+    at = bisect_right(firsts, line) - 1
+    return at >= 0 and line <= lasts[at]
