@@ -93,9 +93,12 @@ def comment_pragmas(source: SourceText, extents: dict[int, int] | None = None) -
     a statement beyond its continuations (a Makefile rule and its recipe)."""
     text = source.text
     out = []
+    last_of: dict[int, int] = {}  # first line -> last: stacked pragmas read a statement once
     for number, start, end, own_line in hash_pragma_comments(source):
         first = source.next_content_line(number) if own_line else number
-        target = (first, _statement_end(source, first, extents)) if first else (0, 0)
+        if first and first not in last_of:
+            last_of[first] = _statement_end(source, first, extents)
+        target = (first, last_of[first]) if first else (0, 0)
         pragma = PragmaComment(number, start, end, text[start + 1 : end], source.line_span(number), target)
         pragma.removable = own_line
         out.append(pragma)

@@ -19,12 +19,13 @@ class DecodeError(ValueError):
 class SourceText:
     """Decoded file text plus what is needed to write it back byte for byte."""
 
-    __slots__ = ("text", "has_bom", "_line_starts")
+    __slots__ = ("text", "has_bom", "_line_starts", "_next_content")
 
     def __init__(self, text: str, has_bom: bool = False) -> None:
         self.text = text
         self.has_bom = has_bom
         self._line_starts: list[int] | None = None
+        self._next_content: dict[tuple[str, ...], dict[int, int]] = {}  # comment starts -> line -> answer
 
     @classmethod
     def decode(cls, data: bytes) -> SourceText:
@@ -82,14 +83,29 @@ class SourceText:
 
     def next_content_line(self, line: int, comment_starts: tuple[str, ...] = ("#",)) -> int:
         """The first 1-based line after `line` that is neither blank nor a comment; 0 if none
-        (where a suppression comment on a line of its own applies)."""
+        (where a suppression comment on a line of its own applies). Answers are remembered for
+        every line passed over, so 8,000 stacked pragmas read each line once, not 8,000 times."""
+        memo = self._next_content.setdefault(comment_starts, {})
         starts, text = self.line_starts, self.text
-        for index in range(line, len(starts)):
+        passed = []
+        index = line
+        while True:
+            found = memo.get(index)
+            if found is not None:
+                break
+            passed.append(index)
+            if index >= len(starts):
+                found = 0
+                break
             end = starts[index + 1] if index + 1 < len(starts) else len(text)
             stripped = text[starts[index] : end].strip()
             if stripped and not stripped.startswith(comment_starts):
-                return index + 1
-        return 0
+                found = index + 1
+                break
+            index += 1
+        for number in passed:
+            memo[number] = found
+        return found
 
 
 def hash_comment_start(line: str) -> int:
