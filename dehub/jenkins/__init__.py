@@ -21,6 +21,8 @@ stages in order on agents it starts for them.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from ..document import Document, ParseProblem, PragmaComment
 from ..expand import Budget, fits
 from ..imageuse import ImageUse
@@ -468,6 +470,7 @@ class JenkinsDocument(Document):
         source = self.source
         text = source.text
         out = []
+        targets = None
         for comment in self.comments:
             if not comment.line_comment or (comment.start == 0 and text.startswith("#!")):
                 continue
@@ -477,7 +480,8 @@ class JenkinsDocument(Document):
             line, _ = source.position(comment.start)
             line_start, _ = source.line_span(line)
             own_line = not text[line_start : comment.start].strip()
-            target = self._target(comment.end if own_line else line_start, line)
+            targets = targets or _Targets(self.tokens, self.line_break_before, source)
+            target = targets.after(comment.end if own_line else line_start)
             pragma = PragmaComment(line, comment.start, comment.end, body, source.line_span(line), target)
             pragma.body_start = comment.body_start  # after the `//`
             pragma.removable = own_line
@@ -509,32 +513,68 @@ class JenkinsDocument(Document):
                 out.append(pragma)
         return out
 
-    def _target(self, after: int, line: int) -> tuple[int, int]:
-        """The lines of the statement that starts at the first token after `after`: to the line
-        break that ends it outside brackets (a block it opens included)."""
-        tokens = self.tokens
-        first = next((index for index, token in enumerate(tokens) if token.start >= after), None)
-        if first is None:
+
+class _Targets:
+    """The lines of the statement a pragma precedes, for every pragma of a file in linear time:
+    the first token is found by bisection, a bracketed group is stepped over through its
+    closing bracket, and each statement is worked out once however many pragmas precede it."""
+
+    def __init__(self, tokens: list[Token], line_break_before: list[bool], source: SourceText) -> None:
+        self.tokens = tokens
+        self.line_break_before = line_break_before
+        self.source = source
+        self.starts = [token.start for token in tokens]
+        self.closing = _closing(tokens)
+        self.found: dict[int, tuple[int, int]] = {}  # first token -> the statement's lines
+
+    def after(self, offset: int) -> tuple[int, int]:
+        """The statement that starts at the first token at or after `offset`: to the line break
+        that ends it outside brackets (a block it opens included); (0, 0) if there is none."""
+        first = bisect_left(self.starts, offset)
+        if first >= len(self.tokens):
             return (0, 0)
-        position = self.source.position
-        start_line = position(tokens[first].start)[0]
-        index = first
-        depth = 0
-        last = first
+        found = self.found.get(first)
+        if found is None:
+            found = self.found[first] = self._lines(first)
+        return found
+
+    def _lines(self, first: int) -> tuple[int, int]:
+        tokens, line_break_before, closing = self.tokens, self.line_break_before, self.closing
+        index = last = first
         while index < len(tokens):
-            if index > first and depth == 0 and self.line_break_before[index]:
+            if index > first and line_break_before[index]:
                 break
             token = tokens[index]
             if token.kind == OP and token.text in OPENERS:
-                depth += 1
-            elif token.kind == OP and token.text in ")]}":
-                if depth == 0:
+                close = closing.get(index)
+                if close is None:  # never closed: the statement runs to the end
+                    last = len(tokens) - 1
                     break
-                depth -= 1
-            last = index
+                last = index = close
+            elif token.kind == OP and token.text in ")]}":
+                break
+            else:
+                last = index
             index += 1
+        position = self.source.position
+        start_line = position(tokens[first].start)[0]
         end_line = position(max(tokens[last].end - 1, tokens[last].start))[0]
         return (start_line, max(start_line, end_line))
+
+
+def _closing(tokens: list[Token]) -> dict[int, int]:
+    """Each opening bracket's index -> the index of the closing bracket of any kind where the
+    count of brackets opened after it comes back to zero (how `_Targets` counts depth)."""
+    out: dict[int, int] = {}
+    stack: list[int] = []
+    for index, token in enumerate(tokens):
+        if token.kind != OP:
+            continue
+        if token.text in OPENERS:
+            stack.append(index)
+        elif token.text in ")]}" and stack:
+            out[stack.pop()] = index
+    return out
 
 
 def _line_breaks(tokens: list[Token]) -> list[bool]:
