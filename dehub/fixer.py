@@ -10,6 +10,7 @@ quotes, a missing final newline.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from itertools import pairwise
 
 from .findings import Edit, Finding, Fix
@@ -40,27 +41,80 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
 
 def applicable(findings: list[Finding], unsafe: bool) -> list[Fix]:
     """The fixes to apply in one pass: allowed by safety, not conflicting with an earlier one."""
+    fixes = [
+        finding.fix for finding in findings if finding.fix is not None and (finding.fix.safety == "safe" or unsafe)
+    ]
+    taken = _Taken([edit.start for fix in fixes for edit in fix.edits])
     chosen: list[Fix] = []
-    taken: dict[tuple[int, int], str] = {}
-    for finding in findings:
-        fix = finding.fix
-        if fix is None or (fix.safety != "safe" and not unsafe):
-            continue
-        if all(_fits(edit, taken) for edit in fix.edits):
+    for fix in fixes:
+        if all(taken.fits(edit) for edit in fix.edits):
             for edit in fix.edits:
-                taken[(edit.start, edit.end)] = edit.text
+                taken.add(edit)
             chosen.append(fix)
     return chosen
 
 
-def _fits(edit: Edit, taken: dict[tuple[int, int], str]) -> bool:
-    for (start, end), text in taken.items():
-        if (start, end) == (edit.start, edit.end):
-            if text != edit.text:
-                return False
-        elif edit.start < end and start < edit.end:
+class _Taken:
+    """The edits chosen so far in a pass, to ask whether another one conflicts with them: one
+    on the same span with other text, or one overlapping it (`edit.start < end and start <
+    edit.end`). Each question is a few lookups and two Fenwick trees over the pass's edit starts
+    (the greatest end, and the number, of the chosen edits up to a start), not a comparison with
+    every chosen edit: 8,000 fixes in a file took 30 million comparisons."""
+
+    __slots__ = ("starts", "max_end", "count", "texts", "ends")
+
+    def __init__(self, starts: list[int]) -> None:
+        self.starts = sorted(set(starts))  # every start an edit of this pass has, ranked
+        size = len(self.starts) + 1
+        self.max_end = [-1] * size  # Fenwick tree: the greatest end of a chosen edit starting up to here
+        self.count = [0] * size  # Fenwick tree: how many chosen edits start up to here
+        self.texts: dict[tuple[int, int], str] = {}
+        self.ends: dict[int, set[int]] = {}  # start -> the ends of the chosen edits starting there
+
+    def fits(self, edit: Edit) -> bool:
+        start, end = edit.start, edit.end
+        text = self.texts.get((start, end))
+        if text is not None and text != edit.text:
             return False
-    return True
+        if end > start and any(other > start and other != end for other in self.ends.get(start, ())):
+            return False  # another edit starting here: both hold text, their spans differ
+        starts = self.starts
+        before = bisect_left(starts, start)  # the ranks of the starts < start
+        if self._greatest_end(before) > start:
+            return False  # one starting earlier reaches into it
+        inside_from = bisect_right(starts, start)
+        inside_to = bisect_left(starts, end)
+        return inside_to <= inside_from or self._number(inside_to) == self._number(inside_from)
+
+    def add(self, edit: Edit) -> None:
+        start, end = edit.start, edit.end
+        self.texts[(start, end)] = edit.text
+        self.ends.setdefault(start, set()).add(end)
+        rank = bisect_left(self.starts, start) + 1
+        max_end, count = self.max_end, self.count
+        while rank < len(max_end):
+            if end > max_end[rank]:
+                max_end[rank] = end
+            count[rank] += 1
+            rank += rank & -rank
+
+    def _greatest_end(self, ranks: int) -> int:
+        """The greatest end of a chosen edit among the `ranks` lowest starts (-1: none)."""
+        found = -1
+        max_end = self.max_end
+        while ranks > 0:
+            found = max(found, max_end[ranks])
+            ranks -= ranks & -ranks
+        return found
+
+    def _number(self, ranks: int) -> int:
+        """How many chosen edits start at one of the `ranks` lowest starts."""
+        found = 0
+        count = self.count
+        while ranks > 0:
+            found += count[ranks]
+            ranks -= ranks & -ranks
+        return found
 
 
 class FixOutcome:
