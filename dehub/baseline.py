@@ -117,9 +117,13 @@ class InUse:
             if found is not None:
                 groups.setdefault(found, []).append(finding)
         kept = {id(finding) for finding in findings if finding.path not in self.of_file}
+        checked_of: dict[str, list[str]] = {}  # baseline -> its checked files (a monorepo may have thousands of each)
+        for path in checked:
+            found = self.of_file.get(path)
+            if found is not None:
+                checked_of.setdefault(found, []).append(path)
         for target, baseline in self.baselines.items():
-            files = [path for path in checked if self.of_file.get(path) == target]
-            outcome = split(groups.get(target, []), baseline, files, ran)
+            outcome = split(groups.get(target, []), baseline, checked_of.get(target, []), ran)
             kept.update(id(finding) for finding in outcome.new)
             tally = self.tallies[target] = Tally(self.shown(target), self.write)
             tally.baselined, tally.stale = outcome.baselined, outcome.stale
