@@ -24,15 +24,19 @@ from __future__ import annotations
 
 from . import ciscript
 from . import yamlsource as ys
+from .envchain import Chain, Lazy
 from .imageuse import ImageUse
 from .pipeline import Job, JobRun, Phase, Pipeline
 from .runbudget import RunBudget, alias_of, unread_value
+from .scriptcache import ScriptCache
 from .source import SourceText
 from .value import Builder, Value
 from .yamldoc import YamlDocument
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
     from yaml.nodes import Node
 
     from .shell.events import ScriptEvent
@@ -45,6 +49,7 @@ DEFAULTABLE = frozenset(("image", "services", "before_script", "after_script"))
 REFERENCE_TAG = "!reference"
 MAX_EXTENDS = 11  # GitLab's own limit of `extends` levels
 MAX_REFERENCE = 10  # nested `!reference` levels GitLab resolves
+MAX_LAYERS = 8  # variables of the jobs a job extends, layered; past this many they are merged
 MAX_COMBINATIONS = 200  # `parallel: matrix:` jobs GitLab allows per job
 REPLAY_COST = 25  # a script event replayed costs about what scanning this many characters does
 DEPENDENCY_PROXY = frozenset((
@@ -120,13 +125,13 @@ class GitLabDocument(YamlDocument):
         # what a job inherits through `extends`, worked out once per job: templates are shared
         # by many jobs, and a file may extend in breadth as well as depth
         self._looked_up: dict[tuple[int, str], Node | None] = {}
-        self._job_variables: dict[int, dict[str, Value | None]] = {}
+        self._job_variables: dict[int, Mapping[str, Value | None]] = {}
         self._fallbacks: dict[tuple[int, str], Node | None] = {}
         self._tops: dict[int, dict[str, Node]] = {}  # top-level keys, by document root
         self._read_jobs: dict[int, Job] = {}  # jobs read, by node: `b: *a` is not read again
         self.budget = RunBudget()  # matrix runs past each job's first, for the whole file
         self._cost = 0  # characters of script read so far: what a run costs
-        self._scanned: dict[tuple[object, ...], list[ScriptEvent]] = {}  # scripts by lines and variables
+        self._scanned = ScriptCache()  # scripts by lines and the values of the variables they read
         super().__init__(source)
 
     def image_uses(self, build_args: dict[str, str]) -> list[ImageUse]:
@@ -234,7 +239,7 @@ class GitLabDocument(YamlDocument):
         """One job (or template, `default:`, the top level) into `run`: image, services, scripts.
         A key the job and its parents do not set comes from `fallbacks` (`default:`, then the
         top level) when `inherit: default:` (`keep`) lets it."""
-        variables = {**global_variables, **self.job_variables(node), **combination}
+        variables = Chain(combination, self.job_variables(node), global_variables)
 
         def setting(key: str) -> Node | None:
             found = self.lookup(node, key)
@@ -252,8 +257,7 @@ class GitLabDocument(YamlDocument):
         if services is not None:
             for item in self._service_items(services):
                 self.pull(run, SERVICE_SITE, ys.mapping_get(item, "name") if ys.is_mapping(item) else item, variables)
-        env = {name: ciscript.expand(value, variables, own=name) if value is not None else None
-               for name, value in variables.items()}  # fmt: skip
+        env = Lazy(variables, _expanded(variables))  # a script reads a few of the file's variables
         main: list[Node] = []
         ciscript.script_lines(setting("before_script"), self.deref, main)
         ciscript.script_lines(setting("script"), self.deref, main)
@@ -288,31 +292,33 @@ class GitLabDocument(YamlDocument):
                 out.append(item)
         return out
 
-    def _script(self, run: JobRun, step: int, lines: list[Node], env: dict[str, Value | None]) -> None:
-        """A script's lines into `run`. The same lines with the same variables (a template
-        that many jobs extend or merge) are scanned once: only what they did is replayed."""
-        from .shell.events import env_key, script_events
+    def _script(self, run: JobRun, step: int, lines: list[Node], env: Mapping[str, Value | None]) -> None:
+        """A script's lines into `run`. The same lines with the same values of the variables
+        they read (a template that many jobs extend or merge) are scanned once: only what they
+        did is replayed."""
+        from .shell.events import script_events
 
         if not lines:
             return
-        key = (tuple(id(line) for line in lines), env_key(env))
-        found = self._scanned.get(key)
-        if found is None:
+
+        def scanned(seen: Mapping[str, Value | None] | None) -> list[ScriptEvent]:
             values = []
             for line in lines:
                 value = self.value(line)
                 if value is not None:
                     values.append(self.interpolate(value))
                     self._cost += len(value.text) + 1
-            found = self._scanned[key] = script_events(ciscript.joined(values), env, "bash") if values else []
+            return script_events(ciscript.joined(values), seen, "bash") if values else []
+
+        found = self._scanned.read(tuple(id(line) for line in lines), env, scanned)
         self._cost += REPLAY_COST * len(found)
         run.script(step, found, SCRIPT_SITE)
 
-    def pull(self, run: JobRun, site: str, node: Node | None, variables: dict[str, Value | None]) -> None:
+    def pull(self, run: JobRun, site: str, node: Node | None, variables: Mapping[str, Value | None]) -> None:
         written = self.value(self.deref(node))
         if written is None:
             return
-        value = ciscript.expand(self.interpolate(written), {**variables, **_TEMPLATE_HOST})
+        value = ciscript.expand(self.interpolate(written), Chain(_TEMPLATE_HOST, variables))
         run.pull(site, value, -1, Phase.SETUP, written=written)
 
     # --- values ----------------------------------------------------------------------------
@@ -329,18 +335,20 @@ class GitLabDocument(YamlDocument):
             out[name] = self.interpolate(value) if value is not None else None
         return out
 
-    def job_variables(self, node: Node, depth: int = 0) -> dict[str, Value | None]:
-        """A job's `variables:` merged over those of the jobs it extends, in order."""
+    def job_variables(self, node: Node, depth: int = 0) -> Mapping[str, Value | None]:
+        """A job's `variables:` over those of the jobs it extends (the last one written winning),
+        layered, not merged: many jobs extend a template with many variables."""
         known = self._job_variables.get(id(node))
         if known is not None:
             return known
-        out: dict[str, Value | None] = {}
-        self._job_variables[id(node)] = out  # a cycle of `extends` reads what is merged so far
+        self._job_variables[id(node)] = {}  # a cycle of `extends` reads nothing more
+        layers: list[Mapping[str, Value | None]] = [self.variables(ys.mapping_get(node, "variables"))]
         if depth < MAX_EXTENDS:
-            for parent in self.parents(node):
-                out.update(self.job_variables(parent, depth + 1))
-        out.update(self.variables(ys.mapping_get(node, "variables")))
-        return out
+            layers.extend(self.job_variables(parent, depth + 1) for parent in reversed(self.parents(node)))
+        chain = Chain(*layers)
+        found = dict(chain) if len(chain.layers) > MAX_LAYERS else chain  # a lookup walks the layers
+        self._job_variables[id(node)] = found
+        return found
 
     def interpolate(self, value: Value) -> Value:
         """`$[[ inputs.name ]]` replaced by the input's default (its characters keep their place
@@ -455,6 +463,16 @@ class GitLabDocument(YamlDocument):
 
 
 _TEMPLATE_HOST = {TEMPLATE_REGISTRY: Value.synthetic("registry.gitlab.com")}
+
+
+def _expanded(variables: Mapping[str, Value | None]) -> Callable[[str, Value | None], Value | None]:
+    """How a job's script environment works out a variable's value from the job's variables,
+    on its first read: its `$OTHER`s substituted (its own `$NAME` is the value from outside)."""
+
+    def work(name: str, value: Value | None) -> Value | None:
+        return ciscript.expand(value, variables, own=name) if value is not None else None
+
+    return work
 
 
 def _inherits(setting: Node | None, key: str) -> bool:
