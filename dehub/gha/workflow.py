@@ -9,6 +9,7 @@ in steps, the `env:` of workflow, job and step. The job container and services m
 from __future__ import annotations
 
 from .. import yamlsource as ys
+from ..envchain import Chain
 from ..pipeline import Job, JobRun, Phase
 from ..runbudget import alias_of
 from ..source import SourceText
@@ -116,7 +117,7 @@ class WorkflowDocument(GhaDocument):
                 image = ys.mapping_get(service, "image") if ys.is_mapping(service) else service
                 self.image(run, "gha-service", image, setup_scope, Phase.SETUP)
         job_env = self.env_values(ys.mapping_get(node, "env"), ex.Scope(combination, None, inputs))
-        env = None if workflow_env is None or job_env is None else {**workflow_env, **job_env}
+        env = None if workflow_env is None or job_env is None else Chain(job_env, workflow_env)
         step_scope = ex.Scope(combination, None, inputs)
         self.read_steps(run, ys.mapping_get(node, "steps"), step_scope, env, shell_name)
 
