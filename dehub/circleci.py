@@ -19,9 +19,11 @@ from __future__ import annotations
 import re
 
 from . import yamlsource as ys
+from .envchain import Chain, Lazy
 from .imageuse import ImageUse
 from .pipeline import Job, JobRun, Phase, Pipeline
 from .runbudget import RunBudget, unread_value
+from .scriptcache import ScriptCache
 from .source import SourceText
 from .templating import Reference, substitute
 from .value import Value
@@ -29,9 +31,10 @@ from .yamldoc import YamlDocument
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from yaml.nodes import Node
 
-    from .shell.events import ScriptEvent
     from .tracked import Tracked
 
     Scope = dict[str, Value | None]
@@ -73,7 +76,8 @@ class CircleDocument(YamlDocument):
 
     def __init__(self, source: SourceText) -> None:
         self.pipeline = Pipeline()
-        self.scanned: dict[tuple[object, ...], list[ScriptEvent]] = {}
+        self.scanned = ScriptCache()
+        self._environments: dict[int, tuple[Node | None, dict[str, tuple[Node | None, bool]] | None]] = {}
         self.visits = 0  # commands invoked while reading, against MAX_VISITS
         self.budget = RunBudget()  # runs past each job's first, for the whole file
         self.cost = 0  # characters of steps read so far: what a run costs
@@ -117,8 +121,44 @@ class CircleDocument(YamlDocument):
                 out["parameters." + name] = self.expanded(value_node, scope)
         return out
 
-    def environment(self, node: Node | None, scope: Scope) -> dict[str, Value | None]:
-        """`environment:` as a map, or a list of one-key maps (`- NAME: value`) and `NAME=value` strings."""
+    def environment(self, node: Node | None, scope: Scope) -> Mapping[str, Value | None]:
+        """`environment:` as a map, or a list of one-key maps (`- NAME: value`) and `NAME=value`
+        strings; each value substituted on its first read (an executor's thousands of variables
+        are in every job that uses it, which reads a few)."""
+        found = self._environments.get(id(node))
+        if found is None:
+            found = self._environments[id(node)] = (node, self._environment(node))
+        written = found[1]
+        if written is None:  # a name with `<< >>` in it: read as it is substituted
+            return self._environment_now(node, scope)
+
+        def work(_: str, item: tuple[Node | None, bool]) -> Value | None:
+            value = self.expanded(item[0], scope)
+            if value is None or not item[1]:
+                return value
+            cut = value.text.index("=") + 1
+            return Value(value.text[cut:], value.origins[cut:])
+
+        return Lazy(written, work)
+
+    def _environment(self, node: Node | None) -> dict[str, tuple[Node | None, bool]] | None:
+        """An `environment:`'s names -> (the node holding the value, whether it is `NAME=value`);
+        None when a name is not plain text."""
+        out: dict[str, tuple[Node | None, bool]] = {}
+        items = node.value if ys.is_sequence(node) else [node]
+        for item in items:
+            if ys.is_scalar(item) and "=" in item.value:
+                name = item.value[: item.value.index("=")]
+                if "<<" in name:
+                    return None
+                if self.value(item) is not None:
+                    out[name] = (item, True)
+                continue
+            for name, _, value_node in ys.mapping_items(item):
+                out[name] = (value_node, False)
+        return out
+
+    def _environment_now(self, node: Node | None, scope: Scope) -> dict[str, Value | None]:
         out: dict[str, Value | None] = {}
         items = node.value if ys.is_sequence(node) else [node]
         for item in items:
@@ -208,7 +248,7 @@ class CircleDocument(YamlDocument):
         return combinations
 
     def read_job(self, run: JobRun, job: Node, scope: Scope, invocation: Node | None, pipeline: Scope) -> None:
-        env: dict[str, Value | None] = {}
+        layers: list[Mapping[str, Value | None]] = []  # lowest first
         shell = self.value(ys.mapping_get(job, "shell"))
         executor = ys.mapping_get(job, "executor")
         if ys.is_mapping(executor):  # `shell:` passed to an executor (an orb's too) sets the steps' shell
@@ -217,11 +257,12 @@ class CircleDocument(YamlDocument):
             found = self.executor(executor, scope)
             if found is not None:
                 definition, executor_scope = found
-                env.update(self.images(run, ys.mapping_get(definition, "docker"), executor_scope))
-                env.update(self.environment(ys.mapping_get(definition, "environment"), executor_scope))
+                layers.append(self.images(run, ys.mapping_get(definition, "docker"), executor_scope))
+                layers.append(self.environment(ys.mapping_get(definition, "environment"), executor_scope))
                 shell = shell or self.value(ys.mapping_get(definition, "shell"))
-        env.update(self.images(run, ys.mapping_get(job, "docker"), scope))
-        env.update(self.environment(ys.mapping_get(job, "environment"), scope))
+        layers.append(self.images(run, ys.mapping_get(job, "docker"), scope))
+        layers.append(self.environment(ys.mapping_get(job, "environment"), scope))
+        env = Chain(*reversed(layers))  # layered, not merged: the job's own win
         shell_name = _shell(shell, "bash")
         counter = [0]
         self.steps(run, ys.mapping_get(invocation, "pre-steps"), pipeline, env, shell_name, counter, 0)
@@ -245,9 +286,9 @@ class CircleDocument(YamlDocument):
         defaults = self.parameter_defaults(ys.mapping_get(definition, "parameters"), pipeline)
         return definition, {**pipeline, **defaults, **{k: v for k, v in given.items() if k in defaults}}
 
-    def images(self, run: JobRun, docker: Node | None, scope: Scope) -> dict[str, Value | None]:
+    def images(self, run: JobRun, docker: Node | None, scope: Scope) -> Mapping[str, Value | None]:
         """A `docker:` list's images, pulled at set-up; the primary container's environment."""
-        env: dict[str, Value | None] = {}
+        env: Mapping[str, Value | None] = {}
         if not ys.is_sequence(docker):
             return env
         entries = [entry for entry in docker.value if ys.is_mapping(entry)]
@@ -261,7 +302,7 @@ class CircleDocument(YamlDocument):
             for tracked in self.expand(written, scope):
                 run.pull(site, tracked.value, -1, Phase.SETUP, written=written)
             if index == 0:
-                env.update(self.environment(ys.mapping_get(entry, "environment"), scope))
+                env = self.environment(ys.mapping_get(entry, "environment"), scope)
         return env
 
     def steps(
@@ -269,7 +310,7 @@ class CircleDocument(YamlDocument):
         run: JobRun,
         steps: Node | None,
         scope: Scope,
-        env: dict[str, Value | None],
+        env: Mapping[str, Value | None],
         shell_name: str,
         counter: list[int],
         depth: int,
@@ -295,7 +336,7 @@ class CircleDocument(YamlDocument):
         name: str,
         body: Node | None,
         scope: Scope,
-        env: dict[str, Value | None],
+        env: Mapping[str, Value | None],
         shell_name: str,
         counter: list[int],
         depth: int,
@@ -317,7 +358,13 @@ class CircleDocument(YamlDocument):
         self.steps(run, ys.mapping_get(definition, "steps"), inner, env, shell_name, counter, depth + 1)
 
     def run_step(
-        self, run: JobRun, body: Node, scope: Scope, env: dict[str, Value | None], shell_name: str, counter: list[int]
+        self,
+        run: JobRun,
+        body: Node,
+        scope: Scope,
+        env: Mapping[str, Value | None],
+        shell_name: str,
+        counter: list[int],
     ) -> None:
         index = counter[0]
         counter[0] += 1
@@ -325,7 +372,7 @@ class CircleDocument(YamlDocument):
         if ys.is_mapping(body):
             command = ys.mapping_get(body, "command")
             step_env = self.environment(ys.mapping_get(body, "environment"), scope)
-            env = {**env, **step_env} if step_env else env
+            env = Chain(step_env, env) if step_env else env
             given_shell = ys.mapping_get(body, "shell")
             if given_shell is not None:
                 shell_name = _shell(self.value(given_shell), shell_name)
