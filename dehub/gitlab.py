@@ -22,12 +22,14 @@ job counts as a run in `dehub inventory`. Trigger jobs run nothing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from . import ciscript
 from . import yamlsource as ys
 from .envchain import Chain, Lazy
 from .imageuse import ImageUse
 from .pipeline import Job, JobRun, Phase, Pipeline
-from .runbudget import RunBudget, alias_of, unread_value
+from .runbudget import RESCAN_REASON, RunBudget, alias_of, unread_value
 from .scriptcache import ScriptCache
 from .source import SourceText
 from .value import Builder, Value
@@ -35,7 +37,7 @@ from .yamldoc import YamlDocument
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Iterator
 
     from yaml.nodes import Node
 
@@ -131,6 +133,7 @@ class GitLabDocument(YamlDocument):
         self._read_jobs: dict[int, Job] = {}  # jobs read, by node: `b: *a` is not read again
         self.budget = RunBudget()  # matrix runs past each job's first, for the whole file
         self._cost = 0  # characters of script read so far: what a run costs
+        self._extra_run = False  # reading a matrix run past a job's first
         self._scanned = ScriptCache()  # scripts by lines and the values of the variables they read
         super().__init__(source)
 
@@ -219,7 +222,9 @@ class GitLabDocument(YamlDocument):
                 job.combinations = None
             cost = self._cost
             run = JobRun(job)
+            self._extra_run = index > 0  # spends the budget as a whole below
             self._read_run(run, node, shared, combination, fallbacks, keep)
+            self._extra_run = False
             for _ in range(copies):
                 job.runs.append(run.uses)
             if past:
@@ -295,22 +300,31 @@ class GitLabDocument(YamlDocument):
     def _script(self, run: JobRun, step: int, lines: list[Node], env: Mapping[str, Value | None]) -> None:
         """A script's lines into `run`. The same lines with the same values of the variables
         they read (a template that many jobs extend or merge) are scanned once: only what they
-        did is replayed."""
+        did is replayed. Lines read again with other values (each job its own `$IMG`) spend
+        the file's budget; past it, they are read once more with every variable unknown, and
+        that reading is what every later job replays."""
         from .shell.events import script_events
 
         if not lines:
             return
+        key = tuple(id(line) for line in lines)
+        again = not self._extra_run and self._scanned.known(key)
 
         def scanned(seen: Mapping[str, Value | None] | None) -> list[ScriptEvent]:
+            if again and not self.budget.more():
+                seen = _UNREAD  # reads no variable of this job: one shape, replayed to all later jobs
+            cost = self._cost
             values = []
             for line in lines:
                 value = self.value(line)
                 if value is not None:
                     values.append(self.interpolate(value))
                     self._cost += len(value.text) + 1
+            if again and seen is not _UNREAD:
+                self.budget.spend(self._cost - cost)
             return script_events(ciscript.joined(values), seen, "bash") if values else []
 
-        found = self._scanned.read(tuple(id(line) for line in lines), env, scanned)
+        found = self._scanned.read(key, env, scanned)
         self._cost += REPLAY_COST * len(found)
         run.script(step, found, SCRIPT_SITE)
 
@@ -463,6 +477,28 @@ class GitLabDocument(YamlDocument):
 
 
 _TEMPLATE_HOST = {TEMPLATE_REGISTRY: Value.synthetic("registry.gitlab.com")}
+
+
+class _Unread(Mapping[str, "Value | None"]):
+    """The variables of a script read past the budget: every one unknown, with the reason."""
+
+    def __getitem__(self, name: str) -> Value | None:
+        return unread_value(name, reason=RESCAN_REASON)
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __bool__(self) -> bool:
+        return True
+
+
+_UNREAD = _Unread()
 
 
 def _expanded(variables: Mapping[str, Value | None]) -> Callable[[str, Value | None], Value | None]:

@@ -80,6 +80,10 @@ class ScriptCache:
         # script key -> names read (None: all) -> their values -> events
         self.found: dict[object, dict[tuple[str, ...] | None, dict[tuple[object, ...], list[ScriptEvent]]]] = {}
 
+    def known(self, key: object) -> bool:
+        """Whether a script of this key was read before (with whatever values)."""
+        return key in self.found
+
     def read(
         self, key: object, env: Mapping[str, Value | None] | None, reader: Reader
     ) -> list[ScriptEvent]:
@@ -96,7 +100,7 @@ class ScriptCache:
         reads = _Reads(env)
         found = reader(reads)
         names = None if reads.listed else tuple(reads.names)
-        if names in shapes or len(shapes) < MAX_SHAPES:
+        if names in shapes or len(shapes) < MAX_SHAPES or names == ():  # () matches any: always kept
             shapes.setdefault(names, {})[_values_of(env, names)] = found
         return found
 

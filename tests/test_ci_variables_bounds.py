@@ -226,3 +226,45 @@ def test_the_script_cache_keys_on_the_names_a_reading_looked_up():
     assert cache.read("s", {"A": Value.literal("2", 0)}, reader("A"))[0].text == "2"
     assert cache.read("t", one, reader("*")) != cache.read("t", other, reader("*"))
     assert readings == ["A", "A", "*", "*"]
+
+
+def template_jobs(jobs: int, lines: int) -> str:
+    """`jobs` jobs extending one template of `lines` script lines, each job with its own `$IMG`."""
+    script = "".join(f"    - docker run $IMG step{k}\n" for k in range(lines))
+    extending = "".join(f"j{i}:\n  extends: .t\n  variables:\n    IMG: img{i}\n" for i in range(jobs))
+    return ".t:\n  script:\n" + script + extending
+
+
+def test_a_template_read_again_per_job_spends_the_budget(monkeypatch):
+    """Each job's own `$IMG` makes the template's script a new reading: 1,000 jobs of a
+    1,000-line template took 102 s. Readings again spend the per-file budget; past it, the
+    script is read once more with its variables unknown (DH003 says why), and replayed."""
+    from dehub import runbudget
+    from dehub.shell import events
+
+    readings = {"characters": 0}
+    original = events.script_events
+
+    def counting(tracked, env, shell_name):
+        readings["characters"] += len(tracked.value.text)
+        return original(tracked, env, shell_name)
+
+    monkeypatch.setattr(events, "script_events", counting)
+    text = template_jobs(400, 200)
+    found = findings(text, "gitlab")
+    template = len(text.split("j0:")[0])
+    assert readings["characters"] <= runbudget.MAX_WORK + 3 * template  # 400 readings of it before
+    read = {f.image for f in found if f.code == "DH002"}
+    assert "img0" in read and "img1" in read and "img399" not in read
+    past = [f for f in found if f.code == "DH003"]
+    assert len(past) == 200 and all(runbudget.RESCAN_REASON in f.message for f in past)
+
+
+def test_a_short_template_read_again_per_job_stays_within_the_budget():
+    """2,000 jobs giving a one-line template their own value: each reading is cheap, each job's
+    image is reported where the job sets it."""
+    text = ".t:\n  script:\n    - docker run $IMG\n" + "".join(
+        f"j{i}:\n  extends: .t\n  variables:\n    IMG: img{i}\n" for i in range(2000)
+    )
+    found = findings(text, "gitlab")
+    assert sorted(f.image for f in found) == sorted(f"img{i}" for i in range(2000))
