@@ -128,3 +128,8 @@ class Renamer:
                 found = self.done[id(layer)] = (layer, Renamed(layer, self.rename))
             out.append(found[1])  # type: ignore[arg-type]
         return Chain(*out)
+
+
+def size(env: Mapping[str, object]) -> int:
+    """At most how many names `env` holds: its layers' sizes summed, without listing them."""
+    return sum(len(layer) for layer in env.layers) if isinstance(env, Chain) else len(env)

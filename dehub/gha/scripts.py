@@ -5,6 +5,7 @@ script reader (`dehub.shell.events`); what they pull, build, tag and log in to g
 from __future__ import annotations
 
 from .. import yamlsource as ys
+from ..envchain import size
 from ..pipeline import JobRun
 from ..shell import memo
 from ..shell.events import ScriptAction, ScriptEvent, env_variants, script_events
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from .document import GhaDocument
 
 SITE = "gha-run"
+MEMO_ENV = 256  # env variables past which a script is not memoised across edits (its key holds them all)
 
 
 def read_run(
@@ -36,7 +38,8 @@ def read_run(
     if node is None or not ys.is_scalar(node) or ys.is_null(node):
         return
     choices = env_variants(env, node.value)
-    if memo.ENABLED and ex.OPEN not in node.value and len(choices) == 1:  # an editor re-linting an edited file
+    # an editor re-linting an edited file; the memo's key holds the whole env, so not for a large one
+    if memo.ENABLED and ex.OPEN not in node.value and len(choices) == 1 and size(env or {}) <= MEMO_ENV:
         start, end = ys.span(node)
         memo_key = memo.key(node.style, node.value, doc.source.text[start:end], shell_name, env)
         found = memo.lookup(memo_key, start, env)

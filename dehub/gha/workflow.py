@@ -45,6 +45,7 @@ class WorkflowDocument(GhaDocument):
         text = self.source.text
         memoise = jobmemo.ENABLED and not getattr(jobs, "flow_style", False) and "%TAG" not in text
         pinned: set[int] | None = None
+        values_keys = (jobmemo.values_key(inputs), jobmemo.values_key(workflow_env)) if memoise else (None, None)
         read: dict[int, Job] = {}  # jobs read, by node: an alias of one (`j1: *j`) is not read again
         for job_id, key, job_node in ys.mapping_items(jobs):
             if not ys.is_mapping(job_node):
@@ -56,7 +57,7 @@ class WorkflowDocument(GhaDocument):
             shell_name = _default_shell(job_node, self) or workflow_shell or _runner_shell(job_node, self)
             if memoise:  # an unchanged job (its text, env and inputs) is not read again
                 start, end = key.start_mark.index, job_node.end_mark.index
-                memo_key = jobmemo.key(text, start, end, shell_name, inputs, workflow_env)
+                memo_key = jobmemo.key(text, start, end, shell_name, *values_keys)
                 found = jobmemo.lookup(memo_key, start)
                 if found is not None:  # spends as reading it did, so that later jobs read the same
                     self.budget.runs(len(found.runs), end - start)
