@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 
     from .tracked import Tracked
 
-    Scope = dict[str, Value | None]
+    Scope = Mapping[str, Value | None]
+    Names = dict[str, Value | None]
 
 PARAMETER = re.compile(r"<<\s*((?:pipeline\.parameters|parameters|matrix|pipeline)\.[A-Za-z0-9_.\-]+)\s*>>")
 SHELLS_DEHUB_READS = ("bash", "sh", "dash", "zsh", "ksh", "busybox")
@@ -81,6 +82,7 @@ class CircleDocument(YamlDocument):
         self.visits = 0  # commands invoked while reading, against MAX_VISITS
         self.budget = RunBudget()  # runs past each job's first, for the whole file
         self.cost = 0  # characters of steps read so far: what a run costs
+        self.pipeline_scope: Scope = {}  # `pipeline.parameters.*` defaults, under every scope
         self.executors: Node | None = None  # the file's `executors:` and `commands:`
         self.commands: Node | None = None
         super().__init__(source)
@@ -105,17 +107,17 @@ class CircleDocument(YamlDocument):
         value = self.value(node)
         return self.expand(value, scope)[0].value if value is not None else None
 
-    def parameter_defaults(self, node: Node | None, scope: Scope, prefix: str = "parameters.") -> Scope:
+    def parameter_defaults(self, node: Node | None, scope: Scope, prefix: str = "parameters.") -> Names:
         """`parameters: {x: {default: ...}}` as scope entries (defaults expanded in `scope`)."""
-        out: Scope = {}
+        out: Names = {}
         for name, _, spec in ys.mapping_items(node):
             default = ys.mapping_get(spec, "default") if ys.is_mapping(spec) else None
             out[prefix + name] = self.expanded(default, scope)
         return out
 
-    def given(self, node: Node, scope: Scope, skip: frozenset[str] = frozenset()) -> Scope:
+    def given(self, node: Node, scope: Scope, skip: frozenset[str] = frozenset()) -> Names:
         """Parameter values passed in an invocation mapping (`- job: {x: value}`)."""
-        out: Scope = {}
+        out: Names = {}
         for name, _, value_node in ys.mapping_items(node):
             if name not in skip:
                 out["parameters." + name] = self.expanded(value_node, scope)
@@ -181,11 +183,12 @@ class CircleDocument(YamlDocument):
         self.executors = ys.mapping_get(root, "executors")
         self.commands = ys.mapping_get(root, "commands")
         pipeline_scope = self.parameter_defaults(ys.mapping_get(root, "parameters"), {}, "pipeline.parameters.")
+        self.pipeline_scope = pipeline_scope
         invocations = self.invocations(ys.mapping_get(root, "workflows"), pipeline_scope)
         for job_id, key, job_node in ys.mapping_items(jobs):
             if not ys.is_mapping(job_node):
                 continue
-            runs = invocations.get(job_id) or [(pipeline_scope, None)]
+            runs = invocations.get(job_id) or [({}, None)]
             job = Job(job_id, ys.span(key), len(runs), notes={Phase.SETUP: SETUP_NOTE})
             self.pipeline.jobs.append(job)
             defaults = self.parameter_defaults(ys.mapping_get(job_node, "parameters"), pipeline_scope)
@@ -195,7 +198,7 @@ class CircleDocument(YamlDocument):
                     names = dict.fromkeys(name for later, _ in runs[position:] for name in later if name in defaults)
                     given = {name: unread_value(name, f"<< {name} >>") for name in names}
                     job.combinations = None
-                scope = {**pipeline_scope, **defaults, **{k: v for k, v in given.items() if k in defaults}}
+                scope = _layered(given, defaults, pipeline_scope)
                 cost = self.cost
                 run = JobRun(job)
                 self.read_job(run, job_node, scope, invocation, pipeline_scope)
@@ -206,8 +209,9 @@ class CircleDocument(YamlDocument):
                     self.budget.spend(self.cost - cost)
 
     def invocations(self, workflows: Node | None, pipeline_scope: Scope) -> dict[str, list[tuple[Scope, Node | None]]]:
-        """The parameter values each job is run with, per workflow invocation and matrix
-        combination, with the invocation (its `pre-steps:` and `post-steps:` run too)."""
+        """The parameter values each job is run with (the invocation's own: the pipeline's are
+        layered under them where they are read), per workflow invocation and matrix combination,
+        with the invocation (its `pre-steps:` and `post-steps:` run too)."""
         out: dict[str, list[tuple[Scope, Node | None]]] = {}
         for _, _, workflow in ys.mapping_items(workflows):
             listed = ys.mapping_get(workflow, "jobs")
@@ -215,11 +219,11 @@ class CircleDocument(YamlDocument):
                 continue
             for item in listed.value:
                 if ys.is_scalar(item):
-                    out.setdefault(item.value, []).append((dict(pipeline_scope), None))
+                    out.setdefault(item.value, []).append(({}, None))
                     continue
                 for job_id, _, spec in ys.mapping_items(item):
                     found = out.setdefault(job_id, [])
-                    base = {**pipeline_scope, **self.given(spec, pipeline_scope, INVOCATION_KEYS)}
+                    base = self.given(spec, pipeline_scope, INVOCATION_KEYS)
                     for combination in self.matrix(ys.mapping_get(spec, "matrix"), pipeline_scope):
                         if len(found) < MAX_COMBINATIONS:
                             found.append(({**base, **combination}, spec))
@@ -282,9 +286,9 @@ class CircleDocument(YamlDocument):
         definition = ys.mapping_get(self.executors, name.text.strip())
         if not ys.is_mapping(definition):
             return None
-        pipeline = {k: v for k, v in scope.items() if k.startswith("pipeline.")}
+        pipeline = self.pipeline_scope  # the only `pipeline.` names a scope holds
         defaults = self.parameter_defaults(ys.mapping_get(definition, "parameters"), pipeline)
-        return definition, {**pipeline, **defaults, **{k: v for k, v in given.items() if k in defaults}}
+        return definition, _layered(given, defaults, pipeline)
 
     def images(self, run: JobRun, docker: Node | None, scope: Scope) -> Mapping[str, Value | None]:
         """A `docker:` list's images, pulled at set-up; the primary container's environment."""
@@ -351,10 +355,10 @@ class CircleDocument(YamlDocument):
         if not ys.is_mapping(definition):
             counter[0] += 1
             return
-        pipeline = {k: v for k, v in scope.items() if k.startswith("pipeline.")}
+        pipeline = self.pipeline_scope  # the only `pipeline.` names a scope holds
         defaults = self.parameter_defaults(ys.mapping_get(definition, "parameters"), pipeline)
         given = self.given(body, scope) if ys.is_mapping(body) else {}
-        inner = {**pipeline, **defaults, **{k: v for k, v in given.items() if k in defaults}}
+        inner = _layered(given, defaults, pipeline)
         self.steps(run, ys.mapping_get(definition, "steps"), inner, env, shell_name, counter, depth + 1)
 
     def run_step(
@@ -386,6 +390,13 @@ class CircleDocument(YamlDocument):
 
         variants = [scan(self.scanned, id(command), tracked, env, shell_name) for tracked in self.expand(script, scope)]
         run.scripts(index, variants, RUN_SITE)
+
+
+def _layered(given: Scope, defaults: Names, pipeline: Scope) -> Scope:
+    """A job's, executor's or command's scope: the parameters it is given (those it declares)
+    over its defaults, over the pipeline's parameters, layered: a file's thousands of pipeline
+    parameters are not copied for each job and command."""
+    return Chain({name: value for name, value in given.items() if name in defaults}, defaults, pipeline)
 
 
 def _shell(given: Value | None, default: str) -> str:

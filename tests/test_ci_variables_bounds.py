@@ -55,6 +55,21 @@ def circleci(n: int) -> str:
     )
 
 
+def circleci_parameters(n: int) -> str:
+    """Pipeline parameters, read by each job and by a command every job invokes."""
+    parameters = "".join(f"  p{i}:\n    type: string\n    default: value{i}\n" for i in range(n))
+    jobs = "".join(
+        f"  j{i}:\n    docker:\n      - image: ubuntu:22.04\n    steps:\n      - go\n"
+        f"      - run: docker run << pipeline.parameters.p{i} >>\n"
+        for i in range(n)
+    )
+    workflows = "".join(f"      - j{i}\n" for i in range(n))
+    return (
+        f"version: 2.1\nparameters:\n{parameters}commands:\n  go:\n    steps:\n"
+        f"      - run: docker run << pipeline.parameters.p0 >>\njobs:\n{jobs}workflows:\n  w:\n    jobs:\n{workflows}"
+    )
+
+
 def azure(n: int) -> str:
     variables = "".join(f'  V{i}: "value{i}"\n' for i in range(n))
     job = "- job: j{i}\n  container: ubuntu:22.04\n  steps:\n  - script: docker run $V{i}\n"
@@ -138,6 +153,7 @@ SHAPES = [
     ("workflow", workflow, each("ubuntu:22.04", "ubuntu:22.04")),
     ("workflow", workflow_job_env, each("node:{i}", "alpine:{i}")),
     ("circleci", circleci, lambda n: ["ubuntu:22.04", *each("value{i}")(n)]),  # one executor image
+    ("circleci", circleci_parameters, each("ubuntu:22.04", "value{i}")),
     ("azure", azure, each("ubuntu:22.04", "value{i}")),
     ("drone", drone, each("ubuntu:22.04", "value{i}")),
     ("woodpecker", woodpecker, each("ubuntu:22.04", "value{i}")),
