@@ -528,9 +528,9 @@ def _inherited(variables: dict[str, Value | None], setting: Node | None) -> dict
         return variables
     if ys.is_scalar(setting):
         return {} if (ys.scalar_text(setting) or "").strip().lower() == "false" else variables
-    if ys.is_sequence(setting):
-        names = {ys.scalar_text(item) for item in setting.value}
-        return {name: value for name, value in variables.items() if name in names}
+    if ys.is_sequence(setting):  # the names it lists looked up, not every variable walked per job
+        names = (ys.scalar_text(item) for item in setting.value)
+        return {name: variables[name] for name in names if name is not None and name in variables}
     return variables
 
 

@@ -28,6 +28,13 @@ def gitlab(n: int) -> str:
     return f"stages: [test]\nvariables:\n{variables}{jobs}"
 
 
+def gitlab_inherit(n: int) -> str:
+    """Each job inherits one of the file's variables by name (`inherit: variables: [Vi]`)."""
+    variables = "".join(f'  V{i}: "value{i}"\n' for i in range(n))
+    jobs = "".join(f"j{i}:\n  inherit: {{variables: [V{i}]}}\n  image: $V{i}\n  script: [echo]\n" for i in range(n))
+    return f"variables:\n{variables}{jobs}"
+
+
 def workflow(n: int) -> str:
     env = "".join(f'  V{i}: "value{i}"\n' for i in range(n))
     job = "    runs-on: ubuntu-latest\n    container: ubuntu:22.04\n    steps:\n      - run: docker run ubuntu:22.04\n"
@@ -150,6 +157,7 @@ def value_or_ubuntu(n: int) -> list[str]:
 # kind, generator, the images its findings name for n jobs
 SHAPES = [
     ("gitlab", gitlab, value_or_ubuntu),
+    ("gitlab", gitlab_inherit, each("value{i}")),
     ("workflow", workflow, each("ubuntu:22.04", "ubuntu:22.04")),
     ("workflow", workflow_job_env, each("node:{i}", "alpine:{i}")),
     ("circleci", circleci, lambda n: ["ubuntu:22.04", *each("value{i}")(n)]),  # one executor image
