@@ -68,6 +68,9 @@ class _Reads(Mapping[str, "Value | None"]):
         self.listed = True
         return len(self.env)
 
+    def __bool__(self) -> bool:  # whether there is any variable is no read of one
+        return bool(self.env)
+
 
 class ScriptCache:
     """Scripts read, each once per distinct script and distinct values of the variables its
@@ -84,9 +87,7 @@ class ScriptCache:
         """Whether a script of this key was read before (with whatever values)."""
         return key in self.found
 
-    def read(
-        self, key: object, env: Mapping[str, Value | None] | None, reader: Reader
-    ) -> list[ScriptEvent]:
+    def read(self, key: object, env: Mapping[str, Value | None] | None, reader: Reader) -> list[ScriptEvent]:
         """The events `reader(env)` gives, read once per `key` and values of the names it reads."""
         shapes = self.found.setdefault(key, {})
         for names, by_values in shapes.items():
@@ -111,5 +112,3 @@ def _values_of(env: Mapping[str, Value | None] | None, names: tuple[str, ...] | 
     if names is None:
         return env_key(env)
     return tuple(_value_key(env[name]) if name in env else _ABSENT for name in names)
-
-
