@@ -20,10 +20,12 @@ from __future__ import annotations
 import re
 
 from . import yamlsource as ys
+from .envchain import Chain, Lazy, Renamer
 from .expand import MAX_EXPANDED  # characters one variable may expand to; more is unknown
 from .imageuse import ImageUse
 from .pipeline import EventKind, Job, JobRun, Phase, Pipeline
 from .runbudget import RunBudget, unread_value
+from .scriptcache import ScriptCache
 from .source import SourceText
 from .templating import KEEP, Reference, substitute
 from .value import UNKNOWN, Value
@@ -31,9 +33,10 @@ from .yamldoc import YamlDocument
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from yaml.nodes import Node
 
-    from .shell.events import ScriptEvent
     from .tracked import Tracked
 
     Names = dict[str, Value | None]
@@ -76,12 +79,13 @@ class Scope:
 
     __slots__ = ("parameters", "variables")
 
-    def __init__(self, parameters: Names, variables: Names) -> None:
+    def __init__(self, parameters: Mapping[str, Value | None], variables: Mapping[str, Value | None]) -> None:
         self.parameters = parameters
         self.variables = variables
 
     def with_variables(self, more: Names) -> Scope:
-        return Scope(self.parameters, {**self.variables, **more}) if more else self
+        """`more` over these variables, layered (a job's few over the pipeline's many), not merged."""
+        return Scope(self.parameters, Chain(more, self.variables)) if more else self
 
 
 class AzureDocument(YamlDocument):
@@ -90,7 +94,8 @@ class AzureDocument(YamlDocument):
 
     def __init__(self, source: SourceText) -> None:
         self.pipeline = Pipeline()
-        self.scanned: dict[tuple[object, ...], list[ScriptEvent]] = {}
+        self.scanned = ScriptCache()
+        self.env_names = Renamer(_env_name)  # each variables layer under its environment names, once
         self._resolved: dict[tuple[int, int], tuple[Value | None, Value, Scope]] = {}  # resolve's memo
         self._resolving: set[tuple[int, int]] = set()  # variables being resolved: a cycle is unknown
         self.resources: dict[str, Node] = {}  # container resources by lower-cased alias
@@ -380,14 +385,18 @@ class AzureDocument(YamlDocument):
         self.cost += len(script.text)
         from .shell.events import scan
 
-        env: Names = {
-            name.upper().replace(".", "_"): self.resolve(value, scope, 0) for name, value in scope.variables.items()
-        }
-        env.update(step_env)
+        # as the script's environment: `a.b` is `A_B`, each resolved on its first read
+        variables = Lazy(self.env_names(scope.variables), lambda _, value: self.resolve(value, scope, 0))
+        env = Chain(step_env, variables)
         variants = []
         for tracked in self.expand(script, scope, keep_macros=True):
             variants.append(scan(self.scanned, id(node), tracked, env, "bash"))
         run.scripts(index, variants, SCRIPT_SITE)
+
+
+def _env_name(name: str) -> str:
+    """A variable's name in a script's environment: upper-cased, dots as underscores."""
+    return name.upper().replace(".", "_")
 
 
 def _bracket_pairs(text: str) -> dict[int, int]:

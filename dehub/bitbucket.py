@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from . import ciscript
 from . import yamlsource as ys
+from .envchain import Lazy
 from .imageuse import ImageUse
 from .pipeline import Job, JobRun, Phase, Pipeline
 from .source import SourceText
@@ -148,6 +149,8 @@ class BitbucketDocument(YamlDocument):
                 elif key == "stage" and ys.is_mapping(value):
                     pending.append(ys.mapping_get(value, "steps"))
         before = sum(1 for job in into if job.id.rpartition("/")[0] == where)  # `feature/*` is not `feature`
+        # the steps' script environment: each variable expanded on its first read, once for all steps
+        env = Lazy(variables, lambda name, value: _expanded(name, value, variables))
         for offset, (key_node, step) in enumerate(steps):
             number = before + offset + 1
             name_value = self.value(ys.mapping_get(step, "name"))
@@ -165,8 +168,6 @@ class BitbucketDocument(YamlDocument):
                 service = services.get((ys.scalar_text(service_name) or "").strip())
                 if service is not None:
                     self._service(run, service, variables)
-            env = {name: ciscript.expand(value, variables, False, name) if value is not None else None
-                   for name, value in variables.items()}  # fmt: skip
             for index, key in enumerate(("script", "after-script")):
                 lines: list[Node] = []
                 ciscript.script_lines(ys.mapping_get(step, key), _same, lines)
@@ -201,3 +202,8 @@ def _same(node: Node) -> Node:
 
 def parse(source: SourceText) -> BitbucketDocument:
     return BitbucketDocument(source)
+
+
+def _expanded(name: str, value: Value | None, variables: dict[str, Value | None]) -> Value | None:
+    """A variable as a script reads it: its `$OTHER`s substituted (its own `$NAME` is from outside)."""
+    return None if value is None else ciscript.expand(value, variables, False, name)

@@ -19,9 +19,11 @@ from __future__ import annotations
 import re
 
 from . import yamlsource as ys
+from .envchain import Chain, Lazy
 from .imageuse import ImageUse
 from .pipeline import Job, JobRun, Phase, Pipeline
 from .runbudget import RunBudget, unread_value
+from .scriptcache import ScriptCache
 from .source import SourceText
 from .templating import Reference, substitute
 from .value import Value
@@ -29,12 +31,14 @@ from .yamldoc import YamlDocument
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from yaml.nodes import Node
 
-    from .shell.events import ScriptEvent
     from .tracked import Tracked
 
-    Scope = dict[str, Value | None]
+    Scope = Mapping[str, Value | None]
+    Names = dict[str, Value | None]
 
 PARAMETER = re.compile(r"<<\s*((?:pipeline\.parameters|parameters|matrix|pipeline)\.[A-Za-z0-9_.\-]+)\s*>>")
 SHELLS_DEHUB_READS = ("bash", "sh", "dash", "zsh", "ksh", "busybox")
@@ -73,10 +77,12 @@ class CircleDocument(YamlDocument):
 
     def __init__(self, source: SourceText) -> None:
         self.pipeline = Pipeline()
-        self.scanned: dict[tuple[object, ...], list[ScriptEvent]] = {}
+        self.scanned = ScriptCache()
+        self._environments: dict[int, tuple[Node | None, dict[str, tuple[Node | None, bool]] | None]] = {}
         self.visits = 0  # commands invoked while reading, against MAX_VISITS
         self.budget = RunBudget()  # runs past each job's first, for the whole file
         self.cost = 0  # characters of steps read so far: what a run costs
+        self.pipeline_scope: Scope = {}  # `pipeline.parameters.*` defaults, under every scope
         self.executors: Node | None = None  # the file's `executors:` and `commands:`
         self.commands: Node | None = None
         super().__init__(source)
@@ -101,24 +107,60 @@ class CircleDocument(YamlDocument):
         value = self.value(node)
         return self.expand(value, scope)[0].value if value is not None else None
 
-    def parameter_defaults(self, node: Node | None, scope: Scope, prefix: str = "parameters.") -> Scope:
+    def parameter_defaults(self, node: Node | None, scope: Scope, prefix: str = "parameters.") -> Names:
         """`parameters: {x: {default: ...}}` as scope entries (defaults expanded in `scope`)."""
-        out: Scope = {}
+        out: Names = {}
         for name, _, spec in ys.mapping_items(node):
             default = ys.mapping_get(spec, "default") if ys.is_mapping(spec) else None
             out[prefix + name] = self.expanded(default, scope)
         return out
 
-    def given(self, node: Node, scope: Scope, skip: frozenset[str] = frozenset()) -> Scope:
+    def given(self, node: Node, scope: Scope, skip: frozenset[str] = frozenset()) -> Names:
         """Parameter values passed in an invocation mapping (`- job: {x: value}`)."""
-        out: Scope = {}
+        out: Names = {}
         for name, _, value_node in ys.mapping_items(node):
             if name not in skip:
                 out["parameters." + name] = self.expanded(value_node, scope)
         return out
 
-    def environment(self, node: Node | None, scope: Scope) -> dict[str, Value | None]:
-        """`environment:` as a map, or a list of one-key maps (`- NAME: value`) and `NAME=value` strings."""
+    def environment(self, node: Node | None, scope: Scope) -> Mapping[str, Value | None]:
+        """`environment:` as a map, or a list of one-key maps (`- NAME: value`) and `NAME=value`
+        strings; each value substituted on its first read (an executor's thousands of variables
+        are in every job that uses it, which reads a few)."""
+        found = self._environments.get(id(node))
+        if found is None:
+            found = self._environments[id(node)] = (node, self._environment(node))
+        written = found[1]
+        if written is None:  # a name with `<< >>` in it: read as it is substituted
+            return self._environment_now(node, scope)
+
+        def work(_: str, item: tuple[Node | None, bool]) -> Value | None:
+            value = self.expanded(item[0], scope)
+            if value is None or not item[1]:
+                return value
+            cut = value.text.index("=") + 1
+            return Value(value.text[cut:], value.origins[cut:])
+
+        return Lazy(written, work)
+
+    def _environment(self, node: Node | None) -> dict[str, tuple[Node | None, bool]] | None:
+        """An `environment:`'s names -> (the node holding the value, whether it is `NAME=value`);
+        None when a name is not plain text."""
+        out: dict[str, tuple[Node | None, bool]] = {}
+        items = node.value if ys.is_sequence(node) else [node]
+        for item in items:
+            if ys.is_scalar(item) and "=" in item.value:
+                name = item.value[: item.value.index("=")]
+                if "<<" in name:
+                    return None
+                if self.value(item) is not None:
+                    out[name] = (item, True)
+                continue
+            for name, _, value_node in ys.mapping_items(item):
+                out[name] = (value_node, False)
+        return out
+
+    def _environment_now(self, node: Node | None, scope: Scope) -> dict[str, Value | None]:
         out: dict[str, Value | None] = {}
         items = node.value if ys.is_sequence(node) else [node]
         for item in items:
@@ -141,11 +183,12 @@ class CircleDocument(YamlDocument):
         self.executors = ys.mapping_get(root, "executors")
         self.commands = ys.mapping_get(root, "commands")
         pipeline_scope = self.parameter_defaults(ys.mapping_get(root, "parameters"), {}, "pipeline.parameters.")
+        self.pipeline_scope = pipeline_scope
         invocations = self.invocations(ys.mapping_get(root, "workflows"), pipeline_scope)
         for job_id, key, job_node in ys.mapping_items(jobs):
             if not ys.is_mapping(job_node):
                 continue
-            runs = invocations.get(job_id) or [(pipeline_scope, None)]
+            runs = invocations.get(job_id) or [({}, None)]
             job = Job(job_id, ys.span(key), len(runs), notes={Phase.SETUP: SETUP_NOTE})
             self.pipeline.jobs.append(job)
             defaults = self.parameter_defaults(ys.mapping_get(job_node, "parameters"), pipeline_scope)
@@ -155,7 +198,7 @@ class CircleDocument(YamlDocument):
                     names = dict.fromkeys(name for later, _ in runs[position:] for name in later if name in defaults)
                     given = {name: unread_value(name, f"<< {name} >>") for name in names}
                     job.combinations = None
-                scope = {**pipeline_scope, **defaults, **{k: v for k, v in given.items() if k in defaults}}
+                scope = _layered(given, defaults, pipeline_scope)
                 cost = self.cost
                 run = JobRun(job)
                 self.read_job(run, job_node, scope, invocation, pipeline_scope)
@@ -166,8 +209,9 @@ class CircleDocument(YamlDocument):
                     self.budget.spend(self.cost - cost)
 
     def invocations(self, workflows: Node | None, pipeline_scope: Scope) -> dict[str, list[tuple[Scope, Node | None]]]:
-        """The parameter values each job is run with, per workflow invocation and matrix
-        combination, with the invocation (its `pre-steps:` and `post-steps:` run too)."""
+        """The parameter values each job is run with (the invocation's own: the pipeline's are
+        layered under them where they are read), per workflow invocation and matrix combination,
+        with the invocation (its `pre-steps:` and `post-steps:` run too)."""
         out: dict[str, list[tuple[Scope, Node | None]]] = {}
         for _, _, workflow in ys.mapping_items(workflows):
             listed = ys.mapping_get(workflow, "jobs")
@@ -175,11 +219,11 @@ class CircleDocument(YamlDocument):
                 continue
             for item in listed.value:
                 if ys.is_scalar(item):
-                    out.setdefault(item.value, []).append((dict(pipeline_scope), None))
+                    out.setdefault(item.value, []).append(({}, None))
                     continue
                 for job_id, _, spec in ys.mapping_items(item):
                     found = out.setdefault(job_id, [])
-                    base = {**pipeline_scope, **self.given(spec, pipeline_scope, INVOCATION_KEYS)}
+                    base = self.given(spec, pipeline_scope, INVOCATION_KEYS)
                     for combination in self.matrix(ys.mapping_get(spec, "matrix"), pipeline_scope):
                         if len(found) < MAX_COMBINATIONS:
                             found.append(({**base, **combination}, spec))
@@ -208,7 +252,7 @@ class CircleDocument(YamlDocument):
         return combinations
 
     def read_job(self, run: JobRun, job: Node, scope: Scope, invocation: Node | None, pipeline: Scope) -> None:
-        env: dict[str, Value | None] = {}
+        layers: list[Mapping[str, Value | None]] = []  # lowest first
         shell = self.value(ys.mapping_get(job, "shell"))
         executor = ys.mapping_get(job, "executor")
         if ys.is_mapping(executor):  # `shell:` passed to an executor (an orb's too) sets the steps' shell
@@ -217,11 +261,12 @@ class CircleDocument(YamlDocument):
             found = self.executor(executor, scope)
             if found is not None:
                 definition, executor_scope = found
-                env.update(self.images(run, ys.mapping_get(definition, "docker"), executor_scope))
-                env.update(self.environment(ys.mapping_get(definition, "environment"), executor_scope))
+                layers.append(self.images(run, ys.mapping_get(definition, "docker"), executor_scope))
+                layers.append(self.environment(ys.mapping_get(definition, "environment"), executor_scope))
                 shell = shell or self.value(ys.mapping_get(definition, "shell"))
-        env.update(self.images(run, ys.mapping_get(job, "docker"), scope))
-        env.update(self.environment(ys.mapping_get(job, "environment"), scope))
+        layers.append(self.images(run, ys.mapping_get(job, "docker"), scope))
+        layers.append(self.environment(ys.mapping_get(job, "environment"), scope))
+        env = Chain(*reversed(layers))  # layered, not merged: the job's own win
         shell_name = _shell(shell, "bash")
         counter = [0]
         self.steps(run, ys.mapping_get(invocation, "pre-steps"), pipeline, env, shell_name, counter, 0)
@@ -241,13 +286,13 @@ class CircleDocument(YamlDocument):
         definition = ys.mapping_get(self.executors, name.text.strip())
         if not ys.is_mapping(definition):
             return None
-        pipeline = {k: v for k, v in scope.items() if k.startswith("pipeline.")}
+        pipeline = self.pipeline_scope  # the only `pipeline.` names a scope holds
         defaults = self.parameter_defaults(ys.mapping_get(definition, "parameters"), pipeline)
-        return definition, {**pipeline, **defaults, **{k: v for k, v in given.items() if k in defaults}}
+        return definition, _layered(given, defaults, pipeline)
 
-    def images(self, run: JobRun, docker: Node | None, scope: Scope) -> dict[str, Value | None]:
+    def images(self, run: JobRun, docker: Node | None, scope: Scope) -> Mapping[str, Value | None]:
         """A `docker:` list's images, pulled at set-up; the primary container's environment."""
-        env: dict[str, Value | None] = {}
+        env: Mapping[str, Value | None] = {}
         if not ys.is_sequence(docker):
             return env
         entries = [entry for entry in docker.value if ys.is_mapping(entry)]
@@ -261,7 +306,7 @@ class CircleDocument(YamlDocument):
             for tracked in self.expand(written, scope):
                 run.pull(site, tracked.value, -1, Phase.SETUP, written=written)
             if index == 0:
-                env.update(self.environment(ys.mapping_get(entry, "environment"), scope))
+                env = self.environment(ys.mapping_get(entry, "environment"), scope)
         return env
 
     def steps(
@@ -269,7 +314,7 @@ class CircleDocument(YamlDocument):
         run: JobRun,
         steps: Node | None,
         scope: Scope,
-        env: dict[str, Value | None],
+        env: Mapping[str, Value | None],
         shell_name: str,
         counter: list[int],
         depth: int,
@@ -295,7 +340,7 @@ class CircleDocument(YamlDocument):
         name: str,
         body: Node | None,
         scope: Scope,
-        env: dict[str, Value | None],
+        env: Mapping[str, Value | None],
         shell_name: str,
         counter: list[int],
         depth: int,
@@ -310,14 +355,20 @@ class CircleDocument(YamlDocument):
         if not ys.is_mapping(definition):
             counter[0] += 1
             return
-        pipeline = {k: v for k, v in scope.items() if k.startswith("pipeline.")}
+        pipeline = self.pipeline_scope  # the only `pipeline.` names a scope holds
         defaults = self.parameter_defaults(ys.mapping_get(definition, "parameters"), pipeline)
         given = self.given(body, scope) if ys.is_mapping(body) else {}
-        inner = {**pipeline, **defaults, **{k: v for k, v in given.items() if k in defaults}}
+        inner = _layered(given, defaults, pipeline)
         self.steps(run, ys.mapping_get(definition, "steps"), inner, env, shell_name, counter, depth + 1)
 
     def run_step(
-        self, run: JobRun, body: Node, scope: Scope, env: dict[str, Value | None], shell_name: str, counter: list[int]
+        self,
+        run: JobRun,
+        body: Node,
+        scope: Scope,
+        env: Mapping[str, Value | None],
+        shell_name: str,
+        counter: list[int],
     ) -> None:
         index = counter[0]
         counter[0] += 1
@@ -325,7 +376,7 @@ class CircleDocument(YamlDocument):
         if ys.is_mapping(body):
             command = ys.mapping_get(body, "command")
             step_env = self.environment(ys.mapping_get(body, "environment"), scope)
-            env = {**env, **step_env} if step_env else env
+            env = Chain(step_env, env) if step_env else env
             given_shell = ys.mapping_get(body, "shell")
             if given_shell is not None:
                 shell_name = _shell(self.value(given_shell), shell_name)
@@ -339,6 +390,13 @@ class CircleDocument(YamlDocument):
 
         variants = [scan(self.scanned, id(command), tracked, env, shell_name) for tracked in self.expand(script, scope)]
         run.scripts(index, variants, RUN_SITE)
+
+
+def _layered(given: Scope, defaults: Names, pipeline: Scope) -> Scope:
+    """A job's, executor's or command's scope: the parameters it is given (those it declares)
+    over its defaults, over the pipeline's parameters, layered: a file's thousands of pipeline
+    parameters are not copied for each job and command."""
+    return Chain({name: value for name, value in given.items() if name in defaults}, defaults, pipeline)
 
 
 def _shell(given: Value | None, default: str) -> str:

@@ -17,7 +17,7 @@ from .value import UNKNOWN, Builder, Value, join_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from yaml.nodes import Node
 
@@ -25,7 +25,7 @@ MAX_DEPTH = 10  # variables that name variables, nested deeper than this, stay u
 MAX_LINES = 5_000  # script lines read per job
 
 
-def expand(value: Value, variables: dict[str, Value | None], dollar_escape: bool = True, own: str = "") -> Value:
+def expand(value: Value, variables: Mapping[str, Value | None], dollar_escape: bool = True, own: str = "") -> Value:
     """`$NAME` and `${NAME}` substituted from `variables` (values expanded in turn); a name
     with no value, or None, stays as written with UNKNOWN origins, and so does a variable that
     names itself (directly or through others) or one past MAX_DEPTH levels or MAX_EXPANDED
@@ -38,7 +38,7 @@ def expand(value: Value, variables: dict[str, Value | None], dollar_escape: bool
 
 
 def _expand(
-    value: Value, variables: dict[str, Value | None], dollar_escape: bool, active: list[str], budget: list[int]
+    value: Value, variables: Mapping[str, Value | None], dollar_escape: bool, active: list[str], budget: list[int]
 ) -> Value:
     text = value.text
     if "$" not in text:
@@ -133,7 +133,7 @@ def joined(values: list[Value]) -> Tracked:
 
 
 def read_script(
-    run: JobRun, step: int, values: list[Value], env: dict[str, Value | None], site: str, shell_name: str = "bash"
+    run: JobRun, step: int, values: list[Value], env: Mapping[str, Value | None], site: str, shell_name: str = "bash"
 ) -> None:
     """A job's script lines, as one script, into `run`."""
     from .shell.events import script_events

@@ -22,17 +22,23 @@ job counts as a run in `dehub inventory`. Trigger jobs run nothing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from . import ciscript
 from . import yamlsource as ys
+from .envchain import Chain, Lazy
 from .imageuse import ImageUse
 from .pipeline import Job, JobRun, Phase, Pipeline
-from .runbudget import RunBudget, alias_of, unread_value
+from .runbudget import RESCAN_REASON, RunBudget, alias_of, unread_value
+from .scriptcache import ScriptCache
 from .source import SourceText
 from .value import Builder, Value
 from .yamldoc import YamlDocument
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
     from yaml.nodes import Node
 
     from .shell.events import ScriptEvent
@@ -45,6 +51,7 @@ DEFAULTABLE = frozenset(("image", "services", "before_script", "after_script"))
 REFERENCE_TAG = "!reference"
 MAX_EXTENDS = 11  # GitLab's own limit of `extends` levels
 MAX_REFERENCE = 10  # nested `!reference` levels GitLab resolves
+MAX_LAYERS = 8  # variables of the jobs a job extends, layered; past this many they are merged
 MAX_COMBINATIONS = 200  # `parallel: matrix:` jobs GitLab allows per job
 REPLAY_COST = 25  # a script event replayed costs about what scanning this many characters does
 DEPENDENCY_PROXY = frozenset((
@@ -120,13 +127,14 @@ class GitLabDocument(YamlDocument):
         # what a job inherits through `extends`, worked out once per job: templates are shared
         # by many jobs, and a file may extend in breadth as well as depth
         self._looked_up: dict[tuple[int, str], Node | None] = {}
-        self._job_variables: dict[int, dict[str, Value | None]] = {}
+        self._job_variables: dict[int, Mapping[str, Value | None]] = {}
         self._fallbacks: dict[tuple[int, str], Node | None] = {}
         self._tops: dict[int, dict[str, Node]] = {}  # top-level keys, by document root
         self._read_jobs: dict[int, Job] = {}  # jobs read, by node: `b: *a` is not read again
         self.budget = RunBudget()  # matrix runs past each job's first, for the whole file
         self._cost = 0  # characters of script read so far: what a run costs
-        self._scanned: dict[tuple[object, ...], list[ScriptEvent]] = {}  # scripts by lines and variables
+        self._extra_run = False  # reading a matrix run past a job's first
+        self._scanned = ScriptCache()  # scripts by lines and the values of the variables they read
         super().__init__(source)
 
     def image_uses(self, build_args: dict[str, str]) -> list[ImageUse]:
@@ -214,7 +222,9 @@ class GitLabDocument(YamlDocument):
                 job.combinations = None
             cost = self._cost
             run = JobRun(job)
+            self._extra_run = index > 0  # spends the budget as a whole below
             self._read_run(run, node, shared, combination, fallbacks, keep)
+            self._extra_run = False
             for _ in range(copies):
                 job.runs.append(run.uses)
             if past:
@@ -234,7 +244,7 @@ class GitLabDocument(YamlDocument):
         """One job (or template, `default:`, the top level) into `run`: image, services, scripts.
         A key the job and its parents do not set comes from `fallbacks` (`default:`, then the
         top level) when `inherit: default:` (`keep`) lets it."""
-        variables = {**global_variables, **self.job_variables(node), **combination}
+        variables = Chain(combination, self.job_variables(node), global_variables)
 
         def setting(key: str) -> Node | None:
             found = self.lookup(node, key)
@@ -252,8 +262,7 @@ class GitLabDocument(YamlDocument):
         if services is not None:
             for item in self._service_items(services):
                 self.pull(run, SERVICE_SITE, ys.mapping_get(item, "name") if ys.is_mapping(item) else item, variables)
-        env = {name: ciscript.expand(value, variables, own=name) if value is not None else None
-               for name, value in variables.items()}  # fmt: skip
+        env = Lazy(variables, _expanded(variables))  # a script reads a few of the file's variables
         main: list[Node] = []
         ciscript.script_lines(setting("before_script"), self.deref, main)
         ciscript.script_lines(setting("script"), self.deref, main)
@@ -288,31 +297,42 @@ class GitLabDocument(YamlDocument):
                 out.append(item)
         return out
 
-    def _script(self, run: JobRun, step: int, lines: list[Node], env: dict[str, Value | None]) -> None:
-        """A script's lines into `run`. The same lines with the same variables (a template
-        that many jobs extend or merge) are scanned once: only what they did is replayed."""
-        from .shell.events import env_key, script_events
+    def _script(self, run: JobRun, step: int, lines: list[Node], env: Mapping[str, Value | None]) -> None:
+        """A script's lines into `run`. The same lines with the same values of the variables
+        they read (a template that many jobs extend or merge) are scanned once: only what they
+        did is replayed. Lines read again with other values (each job its own `$IMG`) spend
+        the file's budget; past it, they are read once more with every variable unknown, and
+        that reading is what every later job replays."""
+        from .shell.events import script_events
 
         if not lines:
             return
-        key = (tuple(id(line) for line in lines), env_key(env))
-        found = self._scanned.get(key)
-        if found is None:
+        key = tuple(id(line) for line in lines)
+        again = not self._extra_run and self._scanned.known(key)
+
+        def scanned(seen: Mapping[str, Value | None] | None) -> list[ScriptEvent]:
+            if again and not self.budget.more():
+                seen = _UNREAD  # reads no variable of this job: one shape, replayed to all later jobs
+            cost = self._cost
             values = []
             for line in lines:
                 value = self.value(line)
                 if value is not None:
                     values.append(self.interpolate(value))
                     self._cost += len(value.text) + 1
-            found = self._scanned[key] = script_events(ciscript.joined(values), env, "bash") if values else []
+            if again and seen is not _UNREAD:
+                self.budget.spend(self._cost - cost)
+            return script_events(ciscript.joined(values), seen, "bash") if values else []
+
+        found = self._scanned.read(key, env, scanned)
         self._cost += REPLAY_COST * len(found)
         run.script(step, found, SCRIPT_SITE)
 
-    def pull(self, run: JobRun, site: str, node: Node | None, variables: dict[str, Value | None]) -> None:
+    def pull(self, run: JobRun, site: str, node: Node | None, variables: Mapping[str, Value | None]) -> None:
         written = self.value(self.deref(node))
         if written is None:
             return
-        value = ciscript.expand(self.interpolate(written), {**variables, **_TEMPLATE_HOST})
+        value = ciscript.expand(self.interpolate(written), Chain(_TEMPLATE_HOST, variables))
         run.pull(site, value, -1, Phase.SETUP, written=written)
 
     # --- values ----------------------------------------------------------------------------
@@ -329,18 +349,20 @@ class GitLabDocument(YamlDocument):
             out[name] = self.interpolate(value) if value is not None else None
         return out
 
-    def job_variables(self, node: Node, depth: int = 0) -> dict[str, Value | None]:
-        """A job's `variables:` merged over those of the jobs it extends, in order."""
+    def job_variables(self, node: Node, depth: int = 0) -> Mapping[str, Value | None]:
+        """A job's `variables:` over those of the jobs it extends (the last one written winning),
+        layered, not merged: many jobs extend a template with many variables."""
         known = self._job_variables.get(id(node))
         if known is not None:
             return known
-        out: dict[str, Value | None] = {}
-        self._job_variables[id(node)] = out  # a cycle of `extends` reads what is merged so far
+        self._job_variables[id(node)] = {}  # a cycle of `extends` reads nothing more
+        layers: list[Mapping[str, Value | None]] = [self.variables(ys.mapping_get(node, "variables"))]
         if depth < MAX_EXTENDS:
-            for parent in self.parents(node):
-                out.update(self.job_variables(parent, depth + 1))
-        out.update(self.variables(ys.mapping_get(node, "variables")))
-        return out
+            layers.extend(self.job_variables(parent, depth + 1) for parent in reversed(self.parents(node)))
+        chain = Chain(*layers)
+        found = dict(chain) if len(chain.layers) > MAX_LAYERS else chain  # a lookup walks the layers
+        self._job_variables[id(node)] = found
+        return found
 
     def interpolate(self, value: Value) -> Value:
         """`$[[ inputs.name ]]` replaced by the input's default (its characters keep their place
@@ -457,6 +479,38 @@ class GitLabDocument(YamlDocument):
 _TEMPLATE_HOST = {TEMPLATE_REGISTRY: Value.synthetic("registry.gitlab.com")}
 
 
+class _Unread(Mapping[str, "Value | None"]):
+    """The variables of a script read past the budget: every one unknown, with the reason."""
+
+    def __getitem__(self, name: str) -> Value | None:
+        return unread_value(name, reason=RESCAN_REASON)
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __bool__(self) -> bool:
+        return True
+
+
+_UNREAD = _Unread()
+
+
+def _expanded(variables: Mapping[str, Value | None]) -> Callable[[str, Value | None], Value | None]:
+    """How a job's script environment works out a variable's value from the job's variables,
+    on its first read: its `$OTHER`s substituted (its own `$NAME` is the value from outside)."""
+
+    def work(name: str, value: Value | None) -> Value | None:
+        return ciscript.expand(value, variables, own=name) if value is not None else None
+
+    return work
+
+
 def _inherits(setting: Node | None, key: str) -> bool:
     """`inherit: default:` false drops all defaults; a list keeps those it names."""
     if setting is None:
@@ -474,9 +528,9 @@ def _inherited(variables: dict[str, Value | None], setting: Node | None) -> dict
         return variables
     if ys.is_scalar(setting):
         return {} if (ys.scalar_text(setting) or "").strip().lower() == "false" else variables
-    if ys.is_sequence(setting):
-        names = {ys.scalar_text(item) for item in setting.value}
-        return {name: value for name, value in variables.items() if name in names}
+    if ys.is_sequence(setting):  # the names it lists looked up, not every variable walked per job
+        names = (ys.scalar_text(item) for item in setting.value)
+        return {name: variables[name] for name in names if name is not None and name in variables}
     return variables
 
 

@@ -25,6 +25,8 @@ if TYPE_CHECKING:  # the pipeline model is for CI kinds: DH003 reads REASON on a
 MAX_WORK = 500_000  # characters of job text read again across one file's extra matrix runs
 RUN_COST = 100  # what any run costs besides its characters: at most MAX_WORK / RUN_COST extra runs
 REASON = "not read: dehub's per-file budget of matrix combinations is spent"
+# a template's script read again for each job that extends it with other values of its variables
+RESCAN_REASON = "not read: dehub's per-file budget of scripts read again per job is spent"
 
 
 class RunBudget:
@@ -63,16 +65,16 @@ class RunBudget:
         self.left -= size + RUN_COST
 
 
-def unknown_name(name: str) -> str:
+def unknown_name(name: str, reason: str = REASON) -> str:
     """How a matrix value of a combination past the budget is named in a message."""
-    return f"{name} ({REASON})"
+    return f"{name} ({reason})"
 
 
-def unread_value(name: str, shown: str = "") -> Value:
+def unread_value(name: str, shown: str = "", reason: str = REASON) -> Value:
     """A variable's value in the combinations past the budget: unknown, shown as `shown`
     (`$NAME` by default), and named with the reason."""
     shown = shown or f"${name}"
-    return Value(shown, [UNKNOWN] * len(shown), (), (unknown_name(name),))
+    return Value(shown, [UNKNOWN] * len(shown), (), (unknown_name(name, reason),))
 
 
 def alias_of(job: Job, job_id: str, span: tuple[int, int], label: str = "") -> Job:

@@ -12,10 +12,12 @@ is read by the shared script reader (`dehub.shell.events`) as the step's own pul
 from __future__ import annotations
 
 from .. import yamlsource as ys
+from ..envchain import Chain, Lazy
 from ..imageuse import ImageUse
 from ..pipeline import Job, JobRun, Phase, Pipeline
 from ..runbudget import RunBudget, unread_value
-from ..shell.events import ScriptEvent, scan
+from ..scriptcache import ScriptCache
+from ..shell.events import scan
 from ..source import SourceText
 from ..tracked import Tracked, join_lines_tracked
 from ..value import Value
@@ -24,6 +26,8 @@ from .subst import substitute
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from yaml.nodes import Node
 
 MAX_COMBINATIONS = 256
@@ -70,7 +74,8 @@ class CiDocument(YamlDocument):
 
     def __init__(self, source: SourceText) -> None:
         self.pipeline = Pipeline()
-        self.scanned: dict[tuple[object, ...], list[ScriptEvent]] = {}  # shell.events.scan's cache
+        self.scanned = ScriptCache()  # shell.events.scan's cache
+        self._environments: dict[int, tuple[Node | None, dict[str, Value | None]]] = {}  # by node, unsubstituted
         self.budget = RunBudget()  # matrix runs past each pipeline's first, for the whole file
         self.cost = 0  # characters of steps read so far: what a run costs
         super().__init__(source)
@@ -80,9 +85,16 @@ class CiDocument(YamlDocument):
 
     # --- values ---------------------------------------------------------------------------
 
-    def environment(self, node: Node | None, variables: dict[str, Value]) -> dict[str, Value | None]:
+    def environment(self, node: Node | None, variables: dict[str, Value]) -> Mapping[str, Value | None]:
         """An `environment:` mapping, or a list of `NAME=value` (Drone 0.8, Woodpecker): literal
-        values (substituted), None for secrets and the like."""
+        values (substituted on first read), None for secrets and the like. The node is read once
+        however many steps alias it (`environment: *env`)."""
+        written = self._environments.get(id(node))
+        if written is None:
+            written = self._environments[id(node)] = (node, self._environment(node))
+        return Lazy(written[1], lambda _, value: None if value is None else substitute(value, variables, True).value)
+
+    def _environment(self, node: Node | None) -> dict[str, Value | None]:
         out: dict[str, Value | None] = {}
         if node is not None and ys.is_sequence(node):
             for item in node.value:
@@ -90,14 +102,12 @@ class CiDocument(YamlDocument):
                 name, equals, _ = value.text.partition("=") if value is not None else ("", "", "")
                 if value is not None and equals and name.strip():
                     cut = len(name) + 1
-                    rest = Value(value.text[cut:], value.origins[cut:])
-                    out[name.strip()] = substitute(rest, variables, True).value
+                    out[name.strip()] = Value(value.text[cut:], value.origins[cut:])
             return out
         if node is None or not ys.is_mapping(node):
             return out
         for name, _, item in ys.mapping_items(node):
-            value = self.value(item)
-            out[name] = substitute(value, variables, True).value if value is not None else None
+            out[name] = self.value(item)
         return out
 
     def image(self, run: JobRun, site: str, node: Node | None, variables: dict[str, Value], step: int) -> None:
@@ -108,7 +118,7 @@ class CiDocument(YamlDocument):
         run.pull(f"{self.site_prefix}-{site}", image, step, Phase.SETUP, written=written)
 
     def commands(self, run: JobRun, node: Node | None, step: int, variables: dict[str, Value],
-                 env: dict[str, Value | None]) -> None:  # fmt: skip
+                 env: Mapping[str, Value | None]) -> None:  # fmt: skip
         """`commands:` as a list of lines (run as one script) or one block."""
         if node is None:
             return
@@ -159,7 +169,7 @@ class CiDocument(YamlDocument):
                     again = id(node) in read  # an aliased step again (`- *s`): its commands pull nothing new
                     read.add(id(node))
                     if scripts and not again:
-                        step_env = {**env, **self.environment(ys.mapping_get(node, "environment"), variables)}
+                        step_env = Chain(self.environment(ys.mapping_get(node, "environment"), variables), env)
                         self.commands(run, ys.mapping_get(node, "commands"), index, variables, step_env)
                     index += 1
                     self.cost += STEP_COST

@@ -9,9 +9,11 @@ the parsed file and the step reader both share; `uses` reads a step that uses an
 from __future__ import annotations
 
 from .. import yamlsource as ys
+from ..envchain import Chain, Renamer
 from ..imageuse import ImageUse
 from ..pipeline import JobRun, Phase, Pipeline
 from ..runbudget import RunBudget
+from ..scriptcache import ScriptCache
 from ..source import SourceText
 from ..value import Value
 from ..yamldoc import YamlDocument
@@ -21,9 +23,10 @@ from .uses import read_uses
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from yaml.nodes import Node
 
-    from ..shell.events import ScriptEvent
 
 SHELLS_DEHUB_READS = ("bash", "sh", "dash", "zsh", "ksh", "busybox", "")
 # GitHub's wording of when a job's pulls happen, where it is more precise than the generic one.
@@ -41,7 +44,8 @@ class GhaDocument(YamlDocument):
 
     def __init__(self, source: SourceText) -> None:
         self.pipeline = Pipeline()
-        self.scanned: dict[tuple[object, ...], list[ScriptEvent]] = {}  # each distinct script, scanned once
+        self.scanned = ScriptCache()  # each distinct script, scanned once
+        self.lower = Renamer(str.lower)  # an env's layers as `${{ env.name }}` reads them, each once
         self.shared_keys: set[str] | None = None  # the job's matrix keys read by more than images
         self.budget = RunBudget()  # matrix runs past each job's first, for the whole file
         super().__init__(source)
@@ -73,7 +77,7 @@ class GhaDocument(YamlDocument):
         return out
 
     def read_steps(
-        self, run: JobRun, steps: Node | None, scope: ex.Scope, env: dict[str, Value | None] | None, shell_name: str
+        self, run: JobRun, steps: Node | None, scope: ex.Scope, env: Mapping[str, Value | None] | None, shell_name: str
     ) -> None:
         """A job's (or composite action's) steps, in order, into `run`."""
         if steps is None or not ys.is_sequence(steps):
@@ -87,9 +91,10 @@ class GhaDocument(YamlDocument):
                 # 4,000 readings of the step.
                 continue
             read.add(id(step))
-            step_env = self.env_values(ys.mapping_get(step, "env"), ex.Scope(scope.matrix, _lower(env), scope.inputs))
-            merged = None if env is None or step_env is None else {**env, **step_env}
-            step_scope = ex.Scope(scope.matrix, _lower(merged), scope.inputs)
+            lowered = None if env is None else self.lower(env)
+            step_env = self.env_values(ys.mapping_get(step, "env"), ex.Scope(scope.matrix, lowered, scope.inputs))
+            merged = None if env is None or step_env is None else Chain(step_env, env) if step_env else env
+            step_scope = ex.Scope(scope.matrix, None if merged is None else self.lower(merged), scope.inputs)
             uses_node = ys.mapping_get(step, "uses")
             if uses_node is not None:
                 read_uses(self, run, index, step, uses_node, step_scope)
@@ -115,6 +120,3 @@ class GhaDocument(YamlDocument):
             for variant in ex.variants(written, scope):
                 run.pull(site, variant.value, step, phase, written=written)
 
-
-def _lower(env: dict[str, Value | None] | None) -> dict[str, Value | None] | None:
-    return None if env is None else {name.lower(): value for name, value in env.items()}

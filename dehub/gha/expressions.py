@@ -26,6 +26,7 @@ from ..value import UNKNOWN, Builder, Choice, Value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import Literal
 
     from yaml.nodes import Node as YamlNode
@@ -64,7 +65,7 @@ class Scope:
     def __init__(
         self,
         matrix: dict[str, object] | None = None,
-        env: dict[str, Value | None] | None = None,
+        env: Mapping[str, Value | None] | None = None,
         inputs: dict[str, Value | None] | None = None,
     ) -> None:
         self.matrix = matrix
@@ -564,7 +565,7 @@ def _truthy(value: Value) -> bool | None:
     return True if any(origin != UNKNOWN for origin in origins) else None
 
 
-def _named(names: dict[str, Value | None], name: str, shown: str, strings: bool = False) -> list[Outcome]:
+def _named(names: Mapping[str, Value | None], name: str, shown: str, strings: bool = False) -> list[Outcome]:
     """An env or input value; a name without one is falsy with an unknown text (see the module doc)."""
     value = names.get(name)
     if value is None:

@@ -32,24 +32,38 @@ if TYPE_CHECKING:
     Values = dict[str, Value | None]  # input defaults or env values, by name
     ValueKey = tuple[object, ...]  # a value's text, origins and type name; a Choice's alternatives
     ValuesKey = tuple[tuple[str, ValueKey | None], ...]
-    MemoKey = tuple[str, int, str, ValuesKey | None, ValuesKey | None]  # slice, column, shell, inputs, env
+    MemoKey = tuple[str, int, str, int | None, int | None]  # slice, column, shell, inputs, env (as tokens)
 
 MAX_ENTRIES = 512
 # Off for the command line, where each file is read once and storing only costs; the language
 # server, which re-lints the same file after every change, turns it on.
 ENABLED = False
 _memo: dict[MemoKey, tuple[int, int, Job]] = {}
+# Each distinct inputs or env key as a small number: a job's key holding the tuple of thousands
+# of env values hashed it for every job (quadratic in variables x jobs); a token is hashed once.
+_tokens: dict[ValuesKey, int] = {}
+_issued = [0]  # tokens handed out: never one again, even after a clear
 
 
-def key(text: str, start: int, end: int, shell_name: str, inputs: Values, workflow_env: Values | None) -> MemoKey:
+def key(text: str, start: int, end: int, shell_name: str, inputs: int | None, workflow_env: int | None) -> MemoKey:
+    """A job's key: its text and column, the shell, and the `values_key` of the inputs and the
+    workflow's env (worked out once per file: a job's key holding all of them was quadratic)."""
     column = start - (text.rfind("\n", 0, start) + 1)
-    return text[start:end], column, shell_name, _values_key(inputs), _values_key(workflow_env)
+    return text[start:end], column, shell_name, inputs, workflow_env
 
 
-def _values_key(values: Values | None) -> ValuesKey | None:
+def values_key(values: Values | None) -> int | None:
+    """The token of the values' texts and origins (by name), for `key`."""
     if values is None:
         return None
-    return tuple((name, _value_key(value)) for name, value in values.items())
+    found = tuple((name, _value_key(value)) for name, value in values.items())
+    token = _tokens.get(found)
+    if token is None:
+        if len(_tokens) >= MAX_ENTRIES:
+            _tokens.clear()
+        token = _tokens[found] = _issued[0]
+        _issued[0] += 1
+    return token
 
 
 def _value_key(value: Value | None) -> ValueKey | None:

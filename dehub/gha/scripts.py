@@ -5,20 +5,25 @@ script reader (`dehub.shell.events`); what they pull, build, tag and log in to g
 from __future__ import annotations
 
 from .. import yamlsource as ys
+from ..envchain import size
 from ..pipeline import JobRun
 from ..shell import memo
-from ..shell.events import ScriptAction, ScriptEvent, env_key, env_variants, script_events
+from ..shell.events import ScriptAction, ScriptEvent, env_variants, script_events
 from ..value import Value
 from . import expressions as ex
 from . import shared
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
     from yaml.nodes import Node
 
+    from ..tracked import Tracked
     from .document import GhaDocument
 
 SITE = "gha-run"
+MEMO_ENV = 256  # env variables past which a script is not memoised across edits (its key holds them all)
 
 
 def read_run(
@@ -27,13 +32,14 @@ def read_run(
     index: int,
     node: Node,
     scope: ex.Scope,
-    env: dict[str, Value | None] | None,
+    env: Mapping[str, Value | None] | None,
     shell_name: str,
 ) -> None:
     if node is None or not ys.is_scalar(node) or ys.is_null(node):
         return
     choices = env_variants(env, node.value)
-    if memo.ENABLED and ex.OPEN not in node.value and len(choices) == 1:  # an editor re-linting an edited file
+    # an editor re-linting an edited file; the memo's key holds the whole env, so not for a large one
+    if memo.ENABLED and ex.OPEN not in node.value and len(choices) == 1 and size(env or {}) <= MEMO_ENV:
         start, end = ys.span(node)
         memo_key = memo.key(node.style, node.value, doc.source.text[start:end], shell_name, env)
         found = memo.lookup(memo_key, start, env)
@@ -53,15 +59,22 @@ def read_run(
         for variant_env in choices:  # the script may run with any of these env values
             if tracked is not None:
                 written = (tracked.value.text, tuple(tracked.value.origins))
-                key: tuple[object, ...] = (id(node), shell_name, written, env_key(variant_env))
+                key: tuple[object, ...] = (id(node), shell_name, written)
             else:  # no expressions: the script is the same in every matrix combination
-                key = (id(node), shell_name, env_key(variant_env))
-            found = doc.scanned.get(key)
-            if found is None:  # each distinct script (after substitution) is scanned once
-                substituted = tracked if tracked is not None else ex.substitute_tracked(script, scope)
-                found = doc.scanned[key] = script_events(substituted, variant_env, shell_name)
-            variants.append(found)
+                key = (id(node), shell_name)
+            # each distinct script (after substitution, with the values it reads) is scanned once
+            variants.append(doc.scanned.read(key, variant_env, _reader(tracked, script, scope, shell_name)))
     _record(doc, run, index, script.text, variants, scope)
+
+
+def _reader(
+    tracked: Tracked | None, script: Value, scope: ex.Scope, shell_name: str
+) -> Callable[[Mapping[str, Value | None] | None], list[ScriptEvent]]:
+    def read(env: Mapping[str, Value | None] | None) -> list[ScriptEvent]:
+        substituted = tracked if tracked is not None else ex.substitute_tracked(script, scope)
+        return script_events(substituted, env, shell_name)
+
+    return read
 
 
 def _record(

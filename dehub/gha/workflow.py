@@ -9,6 +9,7 @@ in steps, the `env:` of workflow, job and step. The job container and services m
 from __future__ import annotations
 
 from .. import yamlsource as ys
+from ..envchain import Chain
 from ..pipeline import Job, JobRun, Phase
 from ..runbudget import alias_of
 from ..source import SourceText
@@ -44,6 +45,7 @@ class WorkflowDocument(GhaDocument):
         text = self.source.text
         memoise = jobmemo.ENABLED and not getattr(jobs, "flow_style", False) and "%TAG" not in text
         pinned: set[int] | None = None
+        values_keys = (jobmemo.values_key(inputs), jobmemo.values_key(workflow_env)) if memoise else (None, None)
         read: dict[int, Job] = {}  # jobs read, by node: an alias of one (`j1: *j`) is not read again
         for job_id, key, job_node in ys.mapping_items(jobs):
             if not ys.is_mapping(job_node):
@@ -55,7 +57,7 @@ class WorkflowDocument(GhaDocument):
             shell_name = _default_shell(job_node, self) or workflow_shell or _runner_shell(job_node, self)
             if memoise:  # an unchanged job (its text, env and inputs) is not read again
                 start, end = key.start_mark.index, job_node.end_mark.index
-                memo_key = jobmemo.key(text, start, end, shell_name, inputs, workflow_env)
+                memo_key = jobmemo.key(text, start, end, shell_name, *values_keys)
                 found = jobmemo.lookup(memo_key, start)
                 if found is not None:  # spends as reading it did, so that later jobs read the same
                     self.budget.runs(len(found.runs), end - start)
@@ -116,7 +118,7 @@ class WorkflowDocument(GhaDocument):
                 image = ys.mapping_get(service, "image") if ys.is_mapping(service) else service
                 self.image(run, "gha-service", image, setup_scope, Phase.SETUP)
         job_env = self.env_values(ys.mapping_get(node, "env"), ex.Scope(combination, None, inputs))
-        env = None if workflow_env is None or job_env is None else {**workflow_env, **job_env}
+        env = None if workflow_env is None or job_env is None else Chain(job_env, workflow_env)
         step_scope = ex.Scope(combination, None, inputs)
         self.read_steps(run, ys.mapping_get(node, "steps"), step_scope, env, shell_name)
 

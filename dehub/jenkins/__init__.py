@@ -24,6 +24,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from ..document import Document, ParseProblem, PragmaComment
+from ..envchain import Chain, Lazy
 from ..expand import Budget, fits
 from ..imageuse import ImageUse
 from ..pipeline import EventKind, Job, JobRun, Phase, Pipeline, local_image
@@ -85,6 +86,8 @@ class JenkinsDocument(Document):
         # doubles per line: a value stays within MAX_EXPANDED characters and this file's budget.
         self.budget = Budget(len(source.text))
         self._read_definitions()
+        # what a script's `$NAME` reads: worked out on its first read, never copied per script
+        self.environment = Lazy(self.shell, lambda name, _: self.lookup(name, self.shell, 0))
         first = self.tokens[0] if self.tokens else None
         span = (first.start, first.end) if first is not None else (0, 0)
         self.job = Job("pipeline", span, label="the pipeline", notes=NOTES)
@@ -437,11 +440,8 @@ class JenkinsDocument(Document):
                         script = tokens[at + 2]
         if script is None:
             return
-        env: dict[str, Value | None] = {}
-        for name in self.shell:
-            env[name] = self.lookup(name, self.shell, 0)
-        for _, values in self.with_env:
-            env.update(values)
+        # the innermost withEnv first, then the environment: each name looked up on its first read
+        env = Chain(*(values for _, values in reversed(self.with_env)), self.environment)
         events = script_events(self.string(script), env, "sh")
         self.run.script(self.step, events, "jenkins-sh")
         self.step += 1

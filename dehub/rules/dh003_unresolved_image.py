@@ -44,7 +44,7 @@ from __future__ import annotations
 from dehub.findings import Finding
 from dehub.kinds import BY_NAME
 from dehub.resolve import Subject, finding
-from dehub.runbudget import REASON
+from dehub.runbudget import REASON, RESCAN_REASON
 from dehub.value import UNKNOWN, Value
 
 CODE = "DH003"
@@ -63,6 +63,12 @@ def check(subject: Subject) -> Finding | None:
         message = (
             f"`{subject.image}` depends on {names}, so dehub cannot tell where it is pulled from in those "
             "combinations; the ones read before are reported as usual"
+        )
+        return finding(subject, message)
+    if any(RESCAN_REASON in name for name in unresolved):  # a template's script, read again past the budget
+        message = (
+            f"`{subject.image}` depends on {names}, so dehub cannot tell where it is pulled from in the jobs "
+            "read past it; the ones read before are reported as usual"
         )
         return finding(subject, message)
     hint = _hint(subject.kind, unresolved)

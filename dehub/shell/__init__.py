@@ -24,6 +24,7 @@ containers (the container CLIs), scanner (commands), pull (what is reported).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from ..value import Value
 from .containers import CLI
@@ -38,7 +39,7 @@ __all__ = ["MAX_VALUE", "Pull", "pulls"]
 REFERENCED = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")  # `$NAME` and `${NAME...`: what a script reads
 
 
-def pulls(script: Value, env: dict[str, Value | None] | None = None, shell: str = "bash") -> list[Pull]:
+def pulls(script: Value, env: Mapping[str, Value | None] | None = None, shell: str = "bash") -> list[Pull]:
     """Every pull, run, create, build, login, tag, load and buildx builder creation in the
     script, in order of appearance.
 
@@ -63,7 +64,7 @@ def _sort_key(item: tuple[tuple[int, ...], Pull]) -> tuple[int, ...]:
     return item[0]
 
 
-def _mentions_tool(script: Value, env: dict[str, Value | None] | None) -> bool:
+def _mentions_tool(script: Value, env: Mapping[str, Value | None] | None) -> bool:
     """Cheap early exit: no container tool named anywhere means no pull to find.
 
     Only the variables the script names can bring one in (`$TOOL run x`), so only they are

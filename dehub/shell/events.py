@@ -10,15 +10,22 @@ is `pipeline.JobRun.script`.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from enum import Enum
 
+from ..envchain import Chain
 from ..pipeline import ECR_PUBLIC, local_image
+from ..scriptcache import ScriptCache
 from ..value import Choice, Value
 from . import pulls
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ..tracked import Tracked
+
+
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # a name a script may read
 
 
 class ScriptAction(Enum):
@@ -95,7 +102,7 @@ class ScriptEvent:
         return f"ScriptEvent({self.what.value}, {shown!r}, {self.span})"
 
 
-def script_events(tracked: Tracked, env: dict[str, Value | None] | None, shell_name: str) -> list[ScriptEvent]:
+def script_events(tracked: Tracked, env: Mapping[str, Value | None] | None, shell_name: str) -> list[ScriptEvent]:
     """Each pull, login, build, tag and buildx builder in a script, in order.
 
     `env` holds the variables set before the script runs (None: set, value unknown).
@@ -140,17 +147,19 @@ def script_events(tracked: Tracked, env: dict[str, Value | None] | None, shell_n
 
 
 def env_variants(
-    env: dict[str, Value | None] | None, text: str, limit: int = 16
-) -> list[dict[str, Value | None] | None]:
+    env: Mapping[str, Value | None] | None, text: str, limit: int = 16
+) -> list[Mapping[str, Value | None] | None]:
     """The env a script may run with: one per combination of the alternatives of the values
     it may read (a `Choice`, whose branch the CI file does not fix); `[env]` when there are none.
-    Past `limit` combinations, further choices stay undecided (unknown)."""
+    Past `limit` combinations, further choices stay undecided (unknown). Only the names the
+    text holds are looked up: a job's environment may hold thousands it never reads."""
     if not env:
         return [env]
-    variants: list[dict[str, Value | None]] = [env]
-    for name, value in env.items():
-        if isinstance(value, Choice) and name in text and len(variants) * len(value.alternatives) <= limit:
-            variants = [{**variant, name: alternative} for variant in variants for alternative in value.alternatives]
+    variants: list[Mapping[str, Value | None]] = [env]
+    for name in dict.fromkeys(WORD.findall(text)):
+        value = env.get(name)
+        if isinstance(value, Choice) and len(variants) * len(value.alternatives) <= limit:
+            variants = [Chain({name: one}, variant) for variant in variants for one in value.alternatives]
     return list(variants)
 
 
@@ -180,27 +189,15 @@ def _names_tag(argument: str, tags: list[str]) -> bool:
     return any(argument == tag or argument.endswith("=" + tag) for tag in tags)
 
 
-def env_key(env: dict[str, Value | None] | None) -> tuple[object, ...]:
-    """An environment as a dictionary key: the values' texts and origins (a Choice apart)."""
-    if not env:
-        return ()
-    return tuple(
-        (name, None if value is None else (value.text, tuple(value.origins), type(value) is not Value))
-        for name, value in env.items()
-    )
-
-
 def scan(
-    cache: dict[tuple[object, ...], list[ScriptEvent]],
+    cache: ScriptCache,
     node_id: int,
     tracked: Tracked,
-    env: dict[str, Value | None] | None,
+    env: Mapping[str, Value | None] | None,
     shell_name: str,
 ) -> list[ScriptEvent]:
     """`script_events`, once per distinct script: the same script node with the same text after
-    substitution, environment and shell (a matrix's combinations mostly repeat it) is read once."""
-    key = (node_id, shell_name, tracked.value.text, tuple(tracked.value.origins), env_key(env))
-    found = cache.get(key)
-    if found is None:
-        found = cache[key] = script_events(tracked, env, shell_name)
-    return found
+    substitution, shell and values of the variables it reads (a matrix's combinations mostly
+    repeat it) is read once."""
+    key = (node_id, shell_name, tracked.value.text, tuple(tracked.value.origins))
+    return cache.read(key, env, lambda seen: script_events(tracked, seen, shell_name))

@@ -16,7 +16,7 @@ from .events import ScriptEvent
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     # the script's style, value and source slice, the shell, and each env value's text
     MemoKey = tuple[str | None, str, str, str, tuple[tuple[str, str | None], ...]]
@@ -36,13 +36,13 @@ class _Unplaceable(Exception):
     """An offset that is neither in the script nor in an env value: do not memoise."""
 
 
-def key(style: str | None, value: str, raw: str, shell_name: str, env: dict[str, Value | None] | None) -> MemoKey:
+def key(style: str | None, value: str, raw: str, shell_name: str, env: Mapping[str, Value | None] | None) -> MemoKey:
     """Everything a scan reads: the script's style, value and source slice, the shell, the env texts."""
     env_key = () if not env else tuple((name, None if v is None else v.text) for name, v in env.items())
     return style, value, raw, shell_name, env_key
 
 
-def lookup(memo_key: MemoKey, start: int, env: dict[str, Value | None] | None) -> list[ScriptEvent] | None:
+def lookup(memo_key: MemoKey, start: int, env: Mapping[str, Value | None] | None) -> list[ScriptEvent] | None:
     """The stored events placed for a script now at `start` with these env values; None on a miss."""
     entry = _memo.get(memo_key)
     if entry is None:
@@ -72,7 +72,7 @@ def lookup(memo_key: MemoKey, start: int, env: dict[str, Value | None] | None) -
     return out
 
 
-def _env_value(env: dict[str, Value | None] | None, name: str) -> Value:
+def _env_value(env: Mapping[str, Value | None] | None, name: str) -> Value:
     """An env value a stored entry refers to: the key pins its text, so it is there now too."""
     value = (env or {}).get(name)
     assert value is not None
@@ -80,7 +80,7 @@ def _env_value(env: dict[str, Value | None] | None, name: str) -> Value:
 
 
 def store(
-    memo_key: MemoKey, start: int, end: int, env: dict[str, Value | None] | None, found: list[ScriptEvent]
+    memo_key: MemoKey, start: int, end: int, env: Mapping[str, Value | None] | None, found: list[ScriptEvent]
 ) -> None:
     """Remember a script's events, unless one refers to text outside the script and its env values."""
     env_at: dict[int, tuple[str, int]] = {}
