@@ -45,6 +45,7 @@ from .documents import Document, LintResult, cached, lint_text
 from .markdown import hover as hover_markdown
 from .positions import UTF16, normalise_encoding
 from .stdio import start
+from .strict import converter
 from .worker import Stale, Worker
 from .workspace import WATCH_GLOBS, ConfigStore, is_config_file
 
@@ -64,7 +65,9 @@ class DehubServer(LanguageServer):
     """A pygls server holding the open documents, their configuration and the client's abilities."""
 
     def __init__(self) -> None:
-        super().__init__("dehub", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
+        super().__init__(
+            "dehub", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full, converter_factory=converter
+        )
         self.documents: dict[str, Document] = {}
         self.configs = ConfigStore()
         self.debounce = DEFAULT_DEBOUNCE
