@@ -41,7 +41,7 @@ from pygls.uris import to_fs_path
 from .. import __version__
 from . import actions as code_actions
 from .diagnostics import SOURCE, diagnostics, encode, problem
-from .documents import Document, LintResult, cached, lint_text
+from .documents import Document, LintResult, cached, lint_text, same_text
 from .markdown import hover as hover_markdown
 from .positions import UTF16, normalise_encoding
 from .stdio import start
@@ -137,7 +137,7 @@ class DehubServer(LanguageServer):
     async def current_result(self, document: Document) -> LintResult:
         """`lint`, and ContentModified unless the result is still for the document's text."""
         result = await self.lint(document)
-        if result.text is not document.text and result.text != document.text:
+        if not result.is_for(document):
             raise JsonRpcContentModified(f"{document.uri} changed while the request waited")
         return result
 
@@ -176,7 +176,7 @@ class DehubServer(LanguageServer):
             self.publish_failure(uri, version, error)
             return
         result = job.result()
-        if result.text is not document.text and result.text != document.text:
+        if not result.is_for(document):
             return
         try:
             found = diagnostics(result, version)
@@ -302,7 +302,7 @@ class DehubServer(LanguageServer):
 
 def _same(one: tuple[str, Any, str], other: tuple[str, Any, str]) -> bool:
     """Whether two (text, configuration, encoding) triples are the same lint."""
-    return one[1] is other[1] and one[2] == other[2] and (one[0] is other[0] or one[0] == other[0])
+    return one[1] is other[1] and one[2] == other[2] and same_text(one[0], other[0])
 
 
 def _keep(document: Document, job: asyncio.Future[LintResult]) -> None:
@@ -312,7 +312,7 @@ def _keep(document: Document, job: asyncio.Future[LintResult]) -> None:
     if job.cancelled() or job.exception() is not None:
         return
     result = job.result()
-    if result.text is document.text or result.text == document.text:
+    if result.is_for(document):
         document.result = result
 
 
