@@ -13,9 +13,11 @@
   `pyproject.toml` (a watched-file event, registered dynamically when the client allows it, or
   the file saved in the editor) reloads every configuration and re-lints every open document.
 - Linting runs off the event loop (`worker`: one thread, one lint at a time), so a long lint
-  never holds a hover, a `shutdown` or the next change. A newer text of a document supersedes
-  its pending or running lint (a running one is interrupted), and a result is published only
-  while the document still has that version and text: a stale version is never published.
+  never holds a hover, a `shutdown` or the next change. Shortly after `initialize` the worker
+  imports the engine while it is idle (`warmup`), so later first lints do not pay for it. A
+  newer text of a document supersedes its pending or running lint (a running one is
+  interrupted), and a result is published only while the document still has that version and
+  text: a stale version is never published.
   Requests that need a lint (hover, code actions) await it; `$/cancelRequest` answers them at
   once with RequestCancelled, and one whose document changed under it gets ContentModified.
 - Messages are read by dehub's own reader (`stdio`, `framing`), which survives bad framing
@@ -40,6 +42,7 @@ from pygls.uris import to_fs_path
 
 from .. import __version__
 from . import actions as code_actions
+from . import warmup
 from .diagnostics import SOURCE, diagnostics, encode, problem
 from .documents import Document, LintResult, cached, lint_text, same_text
 from .markdown import hover as hover_markdown
@@ -77,6 +80,8 @@ class DehubServer(LanguageServer):
         self.shown_errors: dict[str, str] = {}  # configuration file -> error shown to the user
         self.shutting_down = False
         self._worker: Worker | None = None
+        self.warming = False  # the warm-up is scheduled (warmup.py)
+        self.warmed: asyncio.Future[None] | None = None  # done when it has run
 
     # ------------------------------------------------------------------ options
 
@@ -140,6 +145,14 @@ class DehubServer(LanguageServer):
         if not result.is_for(document):
             raise JsonRpcContentModified(f"{document.uri} changed while the request waited")
         return result
+
+    def warm_up(self) -> None:
+        """Have the worker import the engine and compile the message types while idle (`warmup`);
+        `warmed` is done when it has."""
+        if self.shutting_down or self.warmed is not None:
+            return
+        steps = warmup.steps(self.configs.for_path(None), self.protocol)
+        self.warmed = warmup.start(self.worker, asyncio.get_running_loop(), steps)
 
     async def off_loop(self, work: Any) -> Any:
         """Run `work()` in the worker, after the lints before it (a request's heavy part)."""
@@ -373,6 +386,9 @@ def create_server() -> DehubServer:
         )
         watched = workspace.did_change_watched_files if workspace else None
         ls.watch_dynamic = bool(watched and watched.dynamic_registration)
+        if not ls.warming:
+            ls.warming = True
+            asyncio.get_running_loop().call_later(warmup.GRACE, ls.warm_up)
 
     @server.feature(types.INITIALIZED)
     def initialized(ls: DehubServer, params: types.InitializedParams) -> None:

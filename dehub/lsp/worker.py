@@ -81,6 +81,10 @@ class Worker:
         with self._cond:
             self._supersede(key)
 
+    def waiting(self) -> bool:
+        """Whether a job waits to run (read by the running job, which may then stop early)."""
+        return bool(self._pending)
+
     def busy(self, key: Hashable) -> bool:
         with self._cond:
             running = self._running
