@@ -1,6 +1,6 @@
 """Benchmark `dehub lsp`: server time per re-lint after an edit, on 500-line files.
 
-    python bench/bench_lsp.py [--runs 300] [--round-trips 60] [--hadolint-runs 10] [--seed 1]
+    python bench/bench_lsp.py [--runs 300] [--round-trips 60] [--starts 5] [--hadolint-runs 10] [--seed 1]
         [--dehub PATH] [--hadolint PATH] [--json]
 
 What an editor waits for after a keystroke (once the debounce has passed) is the function the
@@ -23,7 +23,9 @@ For context it also measures, with a real client over stdio (a `dehub lsp` proce
 script speaking JSON-RPC with Content-Length framing, debounce 0), the round trip from writing
 a didChange to reading the publishDiagnostics for that version; and hadolint on the same
 500-line Dockerfile (`hadolint --trusted-registry public.ecr.aws -f json FILE`, one process per
-run, as an editor plugin runs it on save), with the ratio dehub re-lint / hadolint run.
+run, as an editor plugin runs it on save), with the ratio dehub re-lint / hadolint run; and,
+for fresh servers (`--starts`), the time to the first diagnostics of each kind's first document
+and to a hover sent with it, which pay for whatever the server imports on first use.
 
 Exit status: 0 when both kinds' median total is under the target, 1 when one is not, 2 when a
 tool fails. Standard library only (and the installed dehub with its `lsp` extra).
@@ -238,6 +240,41 @@ def round_trips(command: list[str], files: dict[str, tuple[str, str]], runs: int
         client.close()
 
 
+def first_diagnostics(command: list[str], files: dict[str, tuple[str, str]], starts: int, root: str,
+                      delays: tuple[float, ...] = (0.0, 1.0)) -> dict:  # fmt: skip
+    """A fresh server per start: the time from didOpen to its first diagnostics, for each kind's
+    first document, with didOpen sent as soon as `initialize` is answered (as editors do) and
+    again 1 s later (a file opened after start-up); and a hover sent right after the first
+    didOpen, from request to answer."""
+    samples: dict[str, list[float]] = {}
+    for delay in delays:
+        for _ in range(starts):
+            client = StdioClient(command, root)
+            try:
+                client.send({"id": 1, "method": "initialize", "params": {
+                    "processId": os.getpid(), "rootUri": "file://" + root, "capabilities": {},
+                    "initializationOptions": {"debounce": 0}}})  # fmt: skip
+                client.wait(lambda m: m.get("id") == 1)
+                client.send({"method": "initialized", "params": {}})
+                time.sleep(delay)
+                for number, (kind, (path, text)) in enumerate(files.items()):
+                    uri = "file://" + path
+                    sent = client.send({"method": "textDocument/didOpen", "params": {"textDocument": {
+                        "uri": uri, "languageId": "", "version": 1, "text": text}}})  # fmt: skip
+                    if number == 0:
+                        asked = client.send({"id": 2, "method": "textDocument/hover", "params": {
+                            "textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}})  # fmt: skip
+                    received, _ = client.wait(lambda m, uri=uri: m.get("method") == "textDocument/publishDiagnostics"
+                                              and m["params"]["uri"] == uri)  # fmt: skip
+                    samples.setdefault(f"{kind} after {delay:g} s", []).append(received - sent)
+                    if number == 0:
+                        answered, _ = client.wait(lambda m: m.get("id") == 2)
+                        samples.setdefault(f"hover after {delay:g} s", []).append(answered - asked)
+            finally:
+                client.close()
+    return {name: _stats(values) for name, values in samples.items()}
+
+
 # ---------------------------------------------------------------- hadolint
 
 
@@ -261,6 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=300, help="in-process re-lints per file")
     parser.add_argument("--round-trips", type=int, default=60, help="didChange -> publish round trips per file")
+    parser.add_argument("--starts", type=int, default=5, help="fresh servers timed to their first diagnostics")
     parser.add_argument("--hadolint-runs", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--dehub", help="the dehub executable for the stdio run (default: python -m dehub)")
@@ -287,6 +325,9 @@ def main(argv: list[str] | None = None) -> int:
         bd.log(f"bench: {options.round_trips} stdio round trips per file: {' '.join(command)}")
         for kind, stats in round_trips(command, files, options.round_trips, root).items():
             report["kinds"][kind]["round_trip"] = stats
+        if options.starts:
+            bd.log(f"bench: {options.starts} fresh servers per case, timed to their first diagnostics")
+            report["first"] = first_diagnostics(command, files, options.starts, root)
         try:
             hadolint = bd.find_tool("hadolint", options.hadolint)
         except bd.ToolError as err:
@@ -331,6 +372,10 @@ def print_table(report: dict) -> None:
         out.append(f"{label:<22}{r['findings']:>9}{pair(r['lint']):>15}"
                    f"{pair(r['diagnostics']):>15}{pair(r['serialise']):>15}{pair(r['total']):>15}"
                    f"{pair(r['unchanged']):>15}{trip:>15}  {verdict:>8}")  # fmt: skip
+    if "first" in report:
+        out += ["", "a fresh server's first answers (didOpen sent that long after `initialize` is answered), ms:"]
+        for name, stats in report["first"].items():
+            out.append(f"  {name:<24}median {stats['median_ms']:7.1f}   p95 {stats['p95_ms']:7.1f}")
     if "hadolint" in report:
         h = report["hadolint"]
         out += ["", (f"hadolint {h['version']} on the same 500-line Dockerfile, one process per run: "

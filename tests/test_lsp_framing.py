@@ -75,6 +75,12 @@ def test_header_variants_are_read(before):
         pytest.param(b"Content-Length: 4\r\n\r\n\xff\xfe\x00\x01", 1, id="body-not-utf8"),
         pytest.param(b"Content-Length: 30000\r\n\r\n" + b"[" * 30000, 1, id="body-nested-too-deep"),
         pytest.param(b"Content-Length: 10\r\n\r\n\"\xff\xff\xff\xff\xff\xff\xff\xff\"", 1, id="string-not-utf8"),
+        pytest.param(b"Content-Length: 7" + CONTENT_TYPE + b"\r\n{\"a\":1}", 0, id="length-runs-into-the-next-header"),
+        pytest.param(b"Content-Length: 7 " + CONTENT_TYPE + b"\r\n{\"a\":1}", 0, id="length-and-header-on-one-line"),
+        pytest.param(b"Content-Length: 7\r\n{\"a\":1}", 0, id="no-empty-line-before-the-body"),
+        pytest.param(b"Content-Length: 7\r\ngarbage\r\n\r\n{\"a\":1}", 0, id="garbage-inside-the-headers"),
+        pytest.param(b"Content-Length: 7\r\r{\"a\":1}", 0, id="cr-only-line-ends"),
+        pytest.param(b"Content-Length: 67108865\r\n\r\n{\"a\":1}", 0, id="length-one-over-64-mib"),
     ],
 )
 def test_a_broken_frame_is_a_problem_and_the_next_message_survives(before, parse_errors):
@@ -82,6 +88,19 @@ def test_a_broken_frame_is_a_problem_and_the_next_message_survives(before, parse
     assert out[-1] == NEXT
     assert out.count(("problem", True)) == parse_errors
     assert ("problem", False) in out or parse_errors  # every broken frame is said, never silent
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        pytest.param(CONTENT_TYPE.rstrip() + frame({"a": 1}), id="header-runs-into-the-length"),
+        pytest.param(b"Content-Length: 99" + frame({"a": 1}), id="length-runs-into-the-length"),
+        pytest.param(b"\x1b[0mgarbage" + frame({"a": 1}), id="garbage-glued-to-the-length"),
+    ],
+)
+def test_a_length_header_inside_a_broken_line_is_read(before):
+    """A line end lost before `Content-Length:`: the message it starts is kept."""
+    assert messages(before + frame(NEXT)) == [{"a": 1}, NEXT]
 
 
 def test_a_too_long_length_keeps_both_messages():

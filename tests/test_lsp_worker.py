@@ -140,3 +140,67 @@ def test_the_worker_thread_does_not_keep_the_process_alive():
         assert worker._thread.daemon
 
     run(main())
+
+
+def _blocked_on_the_worker_lock(worker: Worker) -> bool:
+    """Whether the worker thread is waiting to take its own lock (`Condition.__enter__`)."""
+    import sys
+
+    frame = sys._current_frames().get(worker._thread.ident or 0)
+    return frame is not None and frame.f_code is threading.Condition.__enter__.__code__
+
+
+def test_an_interrupt_landing_as_a_job_ends_leaves_the_worker_usable():
+    """The race: a job has returned and its thread waits for the worker's lock to record that,
+    while the event loop, holding the lock, supersedes it (a newer text arrives). The
+    interruption must not land with the lock taken and never released: the next job must run,
+    its result must come, and the loop must never wait on the lock while a later job runs."""
+
+    async def main():
+        worker = Worker(asyncio.get_running_loop())
+        started, end = threading.Event(), threading.Event()
+        first = worker.submit("doc", lambda: (started.set(), end.wait(10), "v1")[-1])
+        assert started.wait(10)
+        with worker._cond:  # the loop holds the lock right as the job ends
+            end.set()
+            deadline = time.monotonic() + 10
+            while not _blocked_on_the_worker_lock(worker):
+                assert time.monotonic() < deadline, "the worker never waited for its lock"
+                time.sleep(0.001)
+            newer = worker.submit("doc", lambda: "v2")  # supersedes the job that just ended
+        with pytest.raises(Stale):
+            await first
+        assert await newer == "v2"  # no lost result
+        assert not worker.busy("doc")
+
+        running, release = threading.Event(), threading.Event()
+        blocker = worker.submit("slow", lambda: (running.set(), release.wait(30))[-1])
+        while not running.is_set():
+            await asyncio.sleep(0.001)
+        submitted = threading.Event()  # from another thread: a held lock must not hang the test
+        threading.Thread(target=lambda: (worker.cancel("nothing"), submitted.set()), daemon=True).start()
+        held = not submitted.wait(2)
+        release.set()
+        assert await blocker is True
+        assert not held, "the worker kept its lock while running the next job"
+
+    run(main())
+
+
+def test_superseding_at_every_moment_loses_no_result_and_never_hangs():
+    """Short jobs superseded at random moments (before, during, right after they run): every
+    future settles, and the last job of each round delivers its result."""
+
+    async def main():
+        worker = Worker(asyncio.get_running_loop())
+        for round_ in range(200):
+            futures = [worker.submit("doc", lambda n=n: sum(range(n * 50))) for n in range(4)]
+            for _ in range(round_ % 5):
+                await asyncio.sleep(0)
+            last = worker.submit("doc", lambda round_=round_: round_)
+            settled = await asyncio.wait_for(asyncio.gather(*futures, return_exceptions=True), 10)
+            assert all(isinstance(item, (int, Stale)) for item in settled)
+            assert await asyncio.wait_for(last, 10) == round_
+        assert not worker.busy("doc")
+
+    run(main())

@@ -17,6 +17,9 @@ translates between it and the Language Server Protocol, one job per module:
 - `framing`: LSP's base protocol read from a broken or hostile byte stream (bounded memory).
 - `stdio`: the server on standard input and output with that reader, answering malformed
   JSON-RPC with the proper errors (-32700, -32600, -32602).
+- `strict`: the message converter, which checks every value's JSON type instead of converting
+  it (a line of "3" is invalid params, not line 3).
+- `warmup`: the engine imported and the message types compiled in the worker while it is idle.
 - `server`: the pygls wiring: handlers, debounce, publishing, error containment.
 
 pygls is an optional dependency (`pip install '.[lsp]'` in your dehub clone); only `server`

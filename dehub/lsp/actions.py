@@ -159,7 +159,7 @@ def _data(document: Document, action: str, code: str | None = None, start: int =
 def resolve(action: CodeAction, document: Document, result: LintResult, client: Client) -> CodeAction:
     """Fill in the edit of a fix-all or suppress action (for the document as it is now)."""
     data = action.get("data")
-    if not data or data.get("version") != document.version or result.text != document.text:
+    if not data or data.get("version") != document.version or not result.is_for(document):
         return action  # the document changed since the action was offered: no edit
     spans = None
     if data.get("action") == "fixAll":

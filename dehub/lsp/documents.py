@@ -76,6 +76,10 @@ class LintResult:
             }
         return self.range(finding.start, finding.end)
 
+    def is_for(self, document: Document) -> bool:
+        """Whether this result is for the document's current text."""
+        return same_text(self.text, document.text)
+
     @property
     def index(self) -> LineIndex:
         if self._index is None:
@@ -110,6 +114,12 @@ class Document:
         return copy
 
 
+def same_text(one: str, other: str) -> bool:
+    """Whether two texts of a document are the same: in the usual case the very same string
+    (a result keeps the text it linted), compared in full only when not."""
+    return one is other or one == other
+
+
 def detect_kind(path: str | None, language_id: str, text: str) -> str | None:
     """The kind dehub reads this document as, or None."""
     kind = kind_for_path(path) if path else None
@@ -136,7 +146,7 @@ def cached(document: Document, loaded: Loaded, generation: int, encoding: str) -
     previous = document.result
     if (
         previous is not None
-        and previous.text == document.text
+        and previous.is_for(document)
         and previous.loaded is loaded
         and loaded.generation == generation
         and previous.encoding == encoding

@@ -11,7 +11,9 @@ desynchronises every later message, and a huge one is allocated as asked. This r
   refused body as garbage (kept at most `MAX_LINE` bytes at a time);
 - skips garbage between messages (text before a header, a line that is no header, a header
   block without a usable length) and resynchronises at the next `Content-Length:` header,
-  which may follow the garbage on the same line;
+  which may follow the garbage on the same line: a line holding two headers run together
+  (`Content-Length: 52Content-Length: 60`, or lines ended by CR alone) is read from its last
+  `Content-Length:`, so a message whose line end was lost costs at most itself;
 - a body that is not JSON is a parse error for the caller to answer (JSON-RPC's -32700); when
   the length was too long the body holds a whole JSON value followed by the start of the next
   message: the value is taken and the rest is read again as the start of the next message, so
@@ -195,16 +197,17 @@ class Reader:
                 length, bad, seen = None, None, False
                 continue
             lowered = text.lower()
-            match = HEADER.fullmatch(text)
-            if match is not None and (match.group(1).lower() == b"content-length" or LENGTH not in lowered):
+            at = lowered.rfind(LENGTH)
+            match = HEADER.fullmatch(text) if at <= 0 else None
+            if match is not None:
                 seen = True
                 if match.group(1).lower() == b"content-length":
                     length, bad = _length(match.group(2))
                 continue
-            # garbage; a Content-Length header may start inside it (after a body cut short)
+            # garbage, or headers run together (a missing line end): a Content-Length header may
+            # start inside it, after a body cut short or a header whose line end was lost
             self._garbage()
             length, bad, seen = None, None, False
-            at = lowered.rfind(LENGTH)
             match = HEADER.fullmatch(text[at:]) if at > 0 else None
             if match is not None:
                 seen = True

@@ -13,9 +13,11 @@
   `pyproject.toml` (a watched-file event, registered dynamically when the client allows it, or
   the file saved in the editor) reloads every configuration and re-lints every open document.
 - Linting runs off the event loop (`worker`: one thread, one lint at a time), so a long lint
-  never holds a hover, a `shutdown` or the next change. A newer text of a document supersedes
-  its pending or running lint (a running one is interrupted), and a result is published only
-  while the document still has that version and text: a stale version is never published.
+  never holds a hover, a `shutdown` or the next change. Shortly after `initialize` the worker
+  imports the engine while it is idle (`warmup`), so later first lints do not pay for it. A
+  newer text of a document supersedes its pending or running lint (a running one is
+  interrupted), and a result is published only while the document still has that version and
+  text: a stale version is never published.
   Requests that need a lint (hover, code actions) await it; `$/cancelRequest` answers them at
   once with RequestCancelled, and one whose document changed under it gets ContentModified.
 - Messages are read by dehub's own reader (`stdio`, `framing`), which survives bad framing
@@ -40,11 +42,13 @@ from pygls.uris import to_fs_path
 
 from .. import __version__
 from . import actions as code_actions
+from . import warmup
 from .diagnostics import SOURCE, diagnostics, encode, problem
-from .documents import Document, LintResult, cached, lint_text
+from .documents import Document, LintResult, cached, lint_text, same_text
 from .markdown import hover as hover_markdown
 from .positions import UTF16, normalise_encoding
 from .stdio import start
+from .strict import converter
 from .worker import Stale, Worker
 from .workspace import WATCH_GLOBS, ConfigStore, is_config_file
 
@@ -64,7 +68,9 @@ class DehubServer(LanguageServer):
     """A pygls server holding the open documents, their configuration and the client's abilities."""
 
     def __init__(self) -> None:
-        super().__init__("dehub", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
+        super().__init__(
+            "dehub", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full, converter_factory=converter
+        )
         self.documents: dict[str, Document] = {}
         self.configs = ConfigStore()
         self.debounce = DEFAULT_DEBOUNCE
@@ -74,6 +80,8 @@ class DehubServer(LanguageServer):
         self.shown_errors: dict[str, str] = {}  # configuration file -> error shown to the user
         self.shutting_down = False
         self._worker: Worker | None = None
+        self.warming = False  # the warm-up is scheduled (warmup.py)
+        self.warmed: asyncio.Future[None] | None = None  # done when it has run
 
     # ------------------------------------------------------------------ options
 
@@ -134,9 +142,17 @@ class DehubServer(LanguageServer):
     async def current_result(self, document: Document) -> LintResult:
         """`lint`, and ContentModified unless the result is still for the document's text."""
         result = await self.lint(document)
-        if result.text is not document.text and result.text != document.text:
+        if not result.is_for(document):
             raise JsonRpcContentModified(f"{document.uri} changed while the request waited")
         return result
+
+    def warm_up(self) -> None:
+        """Have the worker import the engine and compile the message types while idle (`warmup`);
+        `warmed` is done when it has."""
+        if self.shutting_down or self.warmed is not None:
+            return
+        steps = warmup.steps(self.configs.for_path(None), self.protocol)
+        self.warmed = warmup.start(self.worker, asyncio.get_running_loop(), steps)
 
     async def off_loop(self, work: Any) -> Any:
         """Run `work()` in the worker, after the lints before it (a request's heavy part)."""
@@ -173,7 +189,7 @@ class DehubServer(LanguageServer):
             self.publish_failure(uri, version, error)
             return
         result = job.result()
-        if result.text is not document.text and result.text != document.text:
+        if not result.is_for(document):
             return
         try:
             found = diagnostics(result, version)
@@ -299,7 +315,7 @@ class DehubServer(LanguageServer):
 
 def _same(one: tuple[str, Any, str], other: tuple[str, Any, str]) -> bool:
     """Whether two (text, configuration, encoding) triples are the same lint."""
-    return one[1] is other[1] and one[2] == other[2] and (one[0] is other[0] or one[0] == other[0])
+    return one[1] is other[1] and one[2] == other[2] and same_text(one[0], other[0])
 
 
 def _keep(document: Document, job: asyncio.Future[LintResult]) -> None:
@@ -309,7 +325,7 @@ def _keep(document: Document, job: asyncio.Future[LintResult]) -> None:
     if job.cancelled() or job.exception() is not None:
         return
     result = job.result()
-    if result.text is document.text or result.text == document.text:
+    if result.is_for(document):
         document.result = result
 
 
@@ -370,6 +386,9 @@ def create_server() -> DehubServer:
         )
         watched = workspace.did_change_watched_files if workspace else None
         ls.watch_dynamic = bool(watched and watched.dynamic_registration)
+        if not ls.warming:
+            ls.warming = True
+            asyncio.get_running_loop().call_later(warmup.GRACE, ls.warm_up)
 
     @server.feature(types.INITIALIZED)
     def initialized(ls: DehubServer, params: types.InitializedParams) -> None:

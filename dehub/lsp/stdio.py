@@ -26,7 +26,9 @@ import os
 import select
 import threading
 
+from lsprotocol.types import ResponseErrorMessage
 from pygls.io_ import StdoutWriter
+from pygls.protocol import JsonRPCNotification, JsonRPCRequestMessage, JsonRPCResponseMessage
 
 from .framing import Message, Problem, Reader
 
@@ -164,14 +166,41 @@ def dispatch(protocol: JsonRPCProtocol, value: object) -> None:
         error(protocol, msg_id, INVALID_REQUEST, f"Invalid Request: {method} after shutdown")
         return
     try:
-        message = protocol.structure_message(value)
-    except Exception:  # noqa: BLE001 - cattrs could not give the params the method's shape
+        message = _structure(protocol, value)
+    except Exception as err:  # noqa: BLE001 - cattrs could not give the params the method's shape
+        why = _first_cause(err)
         if is_request:
-            error(protocol, msg_id, INVALID_PARAMS, f"Invalid params for {method}")
+            error(protocol, msg_id, INVALID_PARAMS, f"Invalid params for {method}: {why}")
         else:
-            log.warning("dehub: ignored %s: its params do not have the expected shape", method or "a response")
+            log.warning("dehub: ignored %s: its params do not have the expected shape: %s", method or "a response", why)
         return
     try:
         protocol.handle_message(message)
     except Exception:  # pygls answers requests itself; anything else is logged, the loop goes on
         log.exception("dehub: handling %s failed", method or "a response")
+
+
+def _structure(protocol: JsonRPCProtocol, value: dict[str, Any]) -> Any:
+    """The message as pygls's typed object (what `structure_message` does, without the traceback
+    it logs for every malformed message)."""
+    converter = protocol._converter
+    method = value.get("method")
+    if isinstance(method, str):
+        kind = protocol.get_message_type(method) or (JsonRPCRequestMessage if "id" in value else JsonRPCNotification)
+    elif "error" in value:
+        kind = ResponseErrorMessage
+    else:  # a response to a request of the server's: the result type it asked for
+        kind = protocol._result_types.pop(value["id"], None) or JsonRPCResponseMessage
+    return converter.structure(value, kind)
+
+
+def _first_cause(err: BaseException) -> str:
+    """The innermost error cattrs grouped (the value that was wrong), in one line."""
+    inner = getattr(err, "exceptions", None)  # an exception group (a backport's on 3.10)
+    while inner:
+        err = inner[0]
+        inner = getattr(err, "exceptions", None)
+    if isinstance(err, KeyError):  # cattrs reads a missing field as KeyError('name')
+        return f"missing {err}"[:200]
+    text = str(err).splitlines()[0] if str(err) else type(err).__name__
+    return text[:200]

@@ -10,8 +10,15 @@ has one supersedes the old one: a pending job is dropped, a running one is inter
 raising `Interrupted` in the worker thread (`PyThreadState_SetAsyncExc`; a BaseException, so
 the engine's `except Exception` containment does not swallow it, and `finally` blocks still
 restore what they changed). Either way its future fails with `Stale`; the server publishes
-nothing for it. A job interrupted right as it ends may still deliver its result: the server
-checks the version before publishing anyway.
+nothing for it.
+
+An interruption lands at whatever bytecode the thread runs next, so it must never land in the
+worker's own bookkeeping: taken right after the worker took its lock, it would leave the lock
+held (and the event loop waiting on it through every later lint). So each job has a gate: the
+loop interrupts a job only while holding its gate, and the thread, once the job's work has
+returned or raised, closes the gate for good and clears an interruption sent before that but
+not delivered yet. Past the gate, nothing can interrupt the thread; a job superseded there just
+has its result dropped.
 """
 
 from __future__ import annotations
@@ -37,13 +44,14 @@ class Stale(Exception):
 
 
 class Job:
-    __slots__ = ("key", "work", "future", "stopped")
+    __slots__ = ("key", "work", "future", "stopped", "gate")
 
     def __init__(self, key: Hashable, work: Callable[[], Any], future: asyncio.Future[Any]) -> None:
         self.key = key
         self.work = work
         self.future = future
-        self.stopped = False  # superseded while running: interrupted, its result is not delivered
+        self.stopped = False  # superseded while running: its result is not delivered
+        self.gate = threading.Lock()  # held by the loop to interrupt; closed by the thread when the work ends
 
 
 class Worker:
@@ -73,6 +81,10 @@ class Worker:
         with self._cond:
             self._supersede(key)
 
+    def waiting(self) -> bool:
+        """Whether a job waits to run (read by the running job, which may then stop early)."""
+        return bool(self._pending)
+
     def busy(self, key: Hashable) -> bool:
         with self._cond:
             running = self._running
@@ -83,15 +95,32 @@ class Worker:
         if old is not None:
             self._resolve(old, error=Stale())
         running = self._running
-        if running is not None and running.key == key and not running.stopped:
-            running.stopped = True
+        if running is None or running.key != key or running.stopped:
+            return
+        running.stopped = True  # once: a job is interrupted at most once
+        if not running.gate.acquire(blocking=False):
+            return  # its work has ended: the thread drops the result
+        try:
             if _interrupt(self._thread.ident):
                 self.interrupted += 1
                 log.debug("dehub: interrupted the running job for %s", key)
+        finally:
+            running.gate.release()
 
     def _main(self) -> None:
         while True:
-            job: Job | None = None
+            try:
+                self._step()
+            except Exception:  # pragma: no cover - the thread must outlive any bug
+                log.exception("dehub: the lint worker failed")
+
+    def _step(self) -> None:
+        """Run the next job. From the moment it is `_running` (and the lock released) until its
+        gate is closed, one `Interrupted` may land anywhere: it is taken here."""
+        job: Job | None = None
+        value: Any = None
+        error: BaseException | None = None
+        try:
             try:
                 with self._cond:
                     while not self._pending:
@@ -99,30 +128,22 @@ class Worker:
                     job = self._pending.pop(next(iter(self._pending)))
                     self._running = job
                 log.debug("dehub: running the job for %s", job.key)
-                self._run(job)
-            except Interrupted:  # delivered late, after the job's own handler: it is stale all the same
-                if job is not None:
-                    self._resolve(job, error=Stale())
-            except Exception:  # pragma: no cover - the thread must outlive any bug
-                log.exception("dehub: the lint worker failed")
-
-    def _run(self, job: Job) -> None:
-        try:
-            try:
                 value = job.work()
             finally:
-                with self._cond:
-                    self._running = None
+                if job is not None:
+                    _close(job, self._thread.ident)
         except Interrupted:
-            self._resolve(job, error=Stale())
-            return
+            error = Stale()
         except Exception as err:  # noqa: BLE001 - the caller decides what a failed job means
-            self._resolve(job, error=err)
+            error = err
+        if job is None:  # pragma: no cover - only an interruption could get here, and none is sent without a job
             return
-        if job.stopped:
-            self._resolve(job, error=Stale())
-        else:
-            self._resolve(job, value=value)
+        with self._cond:  # past the gate: nothing interrupts this
+            self._running = None
+            stopped = job.stopped
+        if stopped and error is None:
+            error = Stale()
+        self._resolve(job, value, error)
 
     def _resolve(self, job: Job, value: Any = None, error: BaseException | None = None) -> None:
         try:
@@ -140,9 +161,22 @@ def _settle(future: asyncio.Future[Any], value: Any, error: BaseException | None
         future.set_result(value)
 
 
-def _interrupt(ident: int | None) -> bool:
-    """Raise Interrupted in the thread `ident` at its next bytecode; False where CPython's API
-    is missing (the job then runs to its end and its result is dropped)."""
+def _close(job: Job, ident: int | None) -> None:
+    """Close the job's gate for good (the loop cannot interrupt it any more), then clear an
+    interruption sent before and not delivered yet; one delivered on the way is taken here (the
+    job is `stopped`, so it is reported stale all the same)."""
+    try:
+        job.gate.acquire()
+        if job.stopped:
+            _interrupt(ident, clear=True)
+    except Interrupted:
+        pass
+
+
+def _interrupt(ident: int | None, clear: bool = False) -> bool:
+    """Raise Interrupted in the thread `ident` at its next bytecode (or, `clear`, withdraw one
+    not raised yet); False where CPython's API is missing (the job then runs to its end and its
+    result is dropped)."""
     if ident is None:
         return False
     try:
@@ -151,4 +185,4 @@ def _interrupt(ident: int | None) -> bool:
         set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
     except (ImportError, AttributeError):  # pragma: no cover - not CPython
         return False
-    return bool(set_async_exc(ctypes.c_ulong(ident), ctypes.py_object(Interrupted)) == 1)
+    return bool(set_async_exc(ctypes.c_ulong(ident), None if clear else ctypes.py_object(Interrupted)) == 1)
