@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .. import __version__
-from ..findings import UNSAFE, Finding
+from ..findings import UNSAFE, Finding, clip
 from ..ruledocs import RuleDoc, describe, markdown
 from .gitlab import fingerprints
 from .json import baseline_dicts, verification_dict
@@ -153,7 +153,7 @@ def _fix(finding: Finding, location: dict[str, object]) -> dict[str, object] | N
         }
         for edit in edits
     ]
-    text = f"Use `{finding.suggestion}`" if finding.suggestion else "Apply dehub's fix"
+    text = f"Use `{clip(finding.suggestion)}`" if finding.suggestion else "Apply dehub's fix"
     if fix.safety == UNSAFE:
         text += " (unsafe fix: applied only with --fix --unsafe-fixes; check it first)"
     else:

@@ -59,7 +59,7 @@ Examples
 
 from __future__ import annotations
 
-from dehub.findings import Finding
+from dehub.findings import Finding, clip
 from dehub.kinds import PIPELINE_NAMES
 
 TYPE_CHECKING = False
@@ -124,10 +124,10 @@ def check_document(document: Document, subjects: list[Subject], policy: Policy) 
         if not uncovered:
             continue
         _, start, end, image = uncovered[0]
-        what = "runs an image build that pulls" if image == BUILD else f"pulls `{image}`"
+        what = "runs an image build that pulls" if image == BUILD else f"pulls `{clip(image)}`"
         hint = LOGIN_HINT if document.kind in GITHUB_KINDS else SCRIPT_LOGIN_HINT
         message = (
-            f"{job.label} {what} from ECR Public without logging in first, so it gets the anonymous "
+            f"{clip(job.label)} {what} from ECR Public without logging in first, so it gets the anonymous "
             f"limits (`dehub explain limits`); {hint}"
         )
         if len(uncovered) > 1:
