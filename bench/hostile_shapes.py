@@ -103,6 +103,14 @@ def shell_runs(n: int) -> tuple[str, str]:
     return "run.sh", "#!/bin/sh\nset -e\n" + "".join(f"docker run --rm ubuntu:22.04 echo {i}\n" for i in range(n))
 
 
+def ecr_logins(n: int) -> tuple[str, str]:
+    """A shell script of n pulls from ECR Public, then n logins: each pull is checked for a
+    login before it (DH005)."""
+    pulls = "".join(f"docker run --rm public.ecr.aws/docker/library/ubuntu:22.04 echo {i}\n" for i in range(n))
+    logins = "echo x | docker login --username AWS --password-stdin public.ecr.aws\n" * n
+    return "run.sh", "#!/bin/sh\n" + pulls + logins
+
+
 SHAPES: dict[str, Shape] = {
     "nested-args": nested_args,
     "aliased-jobs": aliased_jobs,
@@ -115,6 +123,7 @@ SHAPES: dict[str, Shape] = {
     "workflow-env": workflow_env,
     "compose-services": compose_services,
     "shell-runs": shell_runs,
+    "ecr-logins": ecr_logins,
 }
 FIX_SHAPES = frozenset({"fixer-edits"})  # timed with `--fix` on a copy as well
 

@@ -117,10 +117,13 @@ def check_document(document: Document, subjects: list[Subject], policy: Policy) 
         ]
         if not step_pulls:
             continue
-        logins = [
-            (e.step, e.start) for e in job.events if e.kind is EventKind.LOGIN and e.registry.startswith(ECR_PUBLIC)
-        ]
-        uncovered = sorted(pull for pull in step_pulls if not any(login < pull[:2] for login in logins))
+        # A pull is covered by any earlier login, so by the first: one comparison a pull, not one
+        # a (pull, login) pair (n pulls, then n logins, took 5.4 s at 4,000 of each).
+        first_login = min(
+            ((e.step, e.start) for e in job.events if e.kind is EventKind.LOGIN and e.registry.startswith(ECR_PUBLIC)),
+            default=None,
+        )
+        uncovered = sorted(pull for pull in step_pulls if first_login is None or not first_login < pull[:2])
         if not uncovered:
             continue
         _, start, end, image = uncovered[0]
