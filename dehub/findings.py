@@ -2,9 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 SEVERITIES = ("error", "warning", "info")
 SAFE = "safe"
 UNSAFE = "unsafe"
+
+# A hostile file can put a 500 KB image string into a message, once per finding: a message
+# quotes at most this much of any one value, lists this many names, and is this long at most.
+# The data fields (`image`, `suggestion`, fixes) keep the exact text: tools and fixes need it.
+VALUE_LIMIT = 200
+NAMES_LIMIT = 5
+MESSAGE_LIMIT = 2000
+ELLIPSIS = "\u2026"
+
+
+def clip(value: str, limit: int = VALUE_LIMIT) -> str:
+    """A value as a message quotes it: whole up to `limit` characters, else its start and its
+    end around `…` (the end of an image name is its tag, which tells two apart)."""
+    if len(value) <= limit:
+        return value
+    tail = (limit - 1) // 3
+    return value[: limit - 1 - tail] + ELLIPSIS + value[len(value) - tail :]
+
+
+def listing(names: Iterable[str], limit: int = NAMES_LIMIT) -> str:
+    """`a, b, c` or, past `limit` names, `a, b, c, d, e and 12 more`; each name clipped."""
+    names = list(names)
+    shown = ", ".join(clip(name) for name in names[:limit])
+    return f"{shown} and {len(names) - limit} more" if len(names) > limit else shown
+
+
+def clip_message(message: str, limit: int = MESSAGE_LIMIT) -> str:
+    """A whole message cut at `limit` characters, with `…` where it was cut."""
+    return message if len(message) <= limit else message[: limit - 1] + ELLIPSIS
 
 
 class Edit:

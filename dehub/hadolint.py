@@ -26,7 +26,7 @@ import shutil
 import subprocess
 import sys
 
-from .findings import Finding
+from .findings import Finding, clip_message
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -246,7 +246,7 @@ def _convert(records: list[Record], names: dict[str, str], texts: dict[str, byte
             code,
             "shellcheck" if code.upper().startswith("SC") else "hadolint",
             LEVELS.get(record["level"].lower(), "warning"),  # an unknown level must not pass silently
-            record.get("message", ""),
+            clip_message(record.get("message", "")),
             start,
             end,
         )

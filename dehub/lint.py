@@ -12,7 +12,7 @@ from dehub import rules as rule_registry
 
 from .config import Config, ConfigError, select_codes
 from .document import Document
-from .findings import UNSAFE, Finding, Fix
+from .findings import UNSAFE, Finding, Fix, clip, clip_message
 from .kinds import parse
 from .mirrors import Target
 from .policy import MIRROR, Policy
@@ -123,6 +123,10 @@ def lint_document(document: Document, settings: Settings) -> list[Finding]:
     if "dehub" in source.text.lower():
         findings = _suppress(findings, document, enabled)
     findings = _dedupe(findings)
+    for finding in findings:  # the last word on length, whatever the rules and guards appended
+        finding.message = clip_message(finding.message)
+        if finding.note is not None:
+            finding.note = clip_message(finding.note)
     overrides = settings.severity
     if overrides:
         for finding in findings:
@@ -162,7 +166,7 @@ def _guard_shared_edits(findings: list[Finding], subjects: list[Subject]) -> Non
             withdrawn_by, makes_unsafe = verdict
             if withdrawn_by is not None:
                 finding.fix = None
-                finding.message += f" (no automatic fix: the same text also makes `{withdrawn_by.image}`)"
+                finding.message += f" (no automatic fix: the same text also makes `{clip(withdrawn_by.image)}`)"
                 break
             unsafe = unsafe or makes_unsafe
         else:

@@ -189,7 +189,7 @@ class JobRun:
     there, while a `docker-container` builder pulls it from the registry.
     """
 
-    __slots__ = ("job", "uses", "local", "first", "seen", "driver", "builders", "installed")
+    __slots__ = ("job", "uses", "local", "first", "seen", "driver", "builders", "installed", "event_keys")
 
     def __init__(self, job: Job) -> None:
         self.job = job
@@ -200,6 +200,7 @@ class JobRun:
         self.driver = DEFAULT_DRIVER  # the selected buildx builder's driver
         self.builders = {"default": DEFAULT_DRIVER}  # builders by name, as created in the job
         self.installed = False  # `docker buildx install`: `docker build` uses the selected builder
+        self.event_keys: set[tuple[object, ...]] | None = None  # the job's events, as `event` compares them
 
     def is_local(self, image: str) -> bool:
         return bool(self.local) and local_image(image) in self.local
@@ -241,9 +242,13 @@ class JobRun:
               mentions_ecr_public: bool = False) -> None:  # fmt: skip
         if self.first:
             events = self.job.events
-            for known in events:
-                if (known.step, known.start, known.end, known.kind, known.registry) == (step, *span, kind, registry):
-                    return  # recorded by another variant of the step
+            keys = self.event_keys
+            if keys is None:  # a set, not a scan of the events: a script of n logins made n^2 comparisons
+                keys = self.event_keys = {(e.step, e.start, e.end, e.kind, e.registry) for e in events}
+            key = (step, *span, kind, registry)
+            if key in keys:
+                return  # recorded by another variant of the step
+            keys.add(key)
             events.append(Event(self.job, step, span, kind, registry, mentions_ecr_public))
 
     def hidden(self, step: int, tool: str, span: tuple[int, int], image: str, setting: str) -> None:

@@ -8,7 +8,7 @@ default, ...); the finding span starts there, so a person lands where the change
 
 from __future__ import annotations
 
-from .findings import Edit, Finding, Fix
+from .findings import Edit, Finding, Fix, listing
 from .imageuse import ImageUse
 from .policy import Decision, Policy
 from .reference import HUB_ALIASES, Reference, ReferenceError, is_registry_host, parse
@@ -47,9 +47,9 @@ class Subject:
 
     @property
     def via(self) -> str:
-        """` (through ${BASE})` when variables supplied the reference, else ''."""
+        """` (through ${BASE})` when variables supplied the reference, else '' (five names at most)."""
         names = self.use.value.variables
-        return " (through " + ", ".join("${" + name + "}" for name in names) + ")" if names else ""
+        return " (through " + listing("${" + name + "}" for name in names) + ")" if names else ""
 
 
 def resolve(use: ImageUse, policy: Policy, kind: str = "") -> Subject:

@@ -756,3 +756,32 @@ def test_sarif_from_standard_input(work, capsys, monkeypatch):
     location = result["locations"][0]["physicalLocation"]["artifactLocation"]
     assert location == {"uri": "sub%20dir/Dockerfile", "uriBaseId": "%SRCROOT%"}
     assert result["fixes"][0]["artifactChanges"][0]["artifactLocation"] == location
+
+
+class RecordingStream(io.StringIO):
+    """A stream that remembers the length of each write."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sizes: list[int] = []
+
+    def write(self, text: str) -> int:
+        self.sizes.append(len(text))
+        return super().write(text)
+
+
+@pytest.mark.parametrize("module", [sarif, gitlab], ids=["sarif", "gitlab"])
+def test_reports_are_streamed_a_finding_at_a_time(module):
+    """40,000 findings once took 5.7 s and 375 MiB as one indented SARIF `json.dumps`: the
+    reports are written a result at a time, and the value is the same JSON."""
+    findings = [make("DH001", f"`node:{i}` is pulled from Docker Hub", line=i + 1, image=f"node:{i}")
+                for i in range(2000)]
+    stream = RecordingStream()
+    module.write(findings, stream, Summary())
+    document = json.loads(stream.getvalue())
+    items = document["runs"][0]["results"] if module is sarif else document
+    assert [item["ruleId" if module is sarif else "check_name"] for item in items] == ["DH001"] * 2000
+    assert len(stream.sizes) >= 2000
+    assert max(stream.sizes) < len(stream.getvalue()) / 20  # no write holds much of the report
+    if module is sarif:
+        validate_sarif(document)

@@ -22,7 +22,7 @@ action the user picks; a light-bulb request then costs a range check over cached
 
 from __future__ import annotations
 
-from ..findings import Finding
+from ..findings import Finding, clip
 from ..fixer import applicable, fix_source
 from ..source import SourceText
 from .diagnostics import diagnostic
@@ -80,7 +80,7 @@ def fix_title(finding: Finding) -> str:
     if finding.code == "DH901":
         title = "dehub: remove the unused suppression"
     elif finding.suggestion:
-        title = f"dehub: use {finding.suggestion}"
+        title = f"dehub: use {clip(finding.suggestion)}"
     else:
         title = f"dehub: fix {finding.code} ({finding.name})"
     if finding.fix is not None and finding.fix.safety != "safe":

@@ -10,10 +10,10 @@ SARIF's partial fingerprints reuse `fingerprints` for the same reasons.
 from __future__ import annotations
 
 import hashlib
-import json
 from io import TextIOBase
 
 from ..findings import Finding
+from .jsonenc import write_lines
 from .printable import printable
 
 SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
@@ -52,6 +52,6 @@ def issue(finding: Finding, fingerprint: str) -> dict[str, object]:
 
 
 def write(findings: list[Finding], stream: TextIOBase, summary: object) -> None:
+    """One compact issue a line, streamed (an indented `json.dumps` is pure Python)."""
     pairs = zip(findings, fingerprints(findings), strict=True)
-    issues = [issue(finding, fingerprint) for finding, fingerprint in pairs]
-    stream.write(json.dumps(issues, indent=2, ensure_ascii=False) + "\n")
+    write_lines(stream, "[", (issue(finding, fingerprint) for finding, fingerprint in pairs), "]")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from io import TextIOBase
 
 from ..findings import Finding
-from .jsonenc import compact, lines
+from .jsonenc import compact, write_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -58,18 +58,18 @@ def verification_dict(finding: Finding, outcomes: dict[str, Outcome]) -> dict[st
 def write(findings: list[Finding], stream: TextIOBase, summary: object) -> None:
     footer = "]}"
     outcomes = getattr(summary, "verification", None)
-    if outcomes is not None:  # only in a --verify run: runs without it print what they always did
-        dicts = []
-        for finding in findings:
-            entry = finding_dict(finding)
-            entry["verification"] = verification_dict(finding, outcomes)
-            dicts.append(entry)
-    else:
-        dicts = [finding_dict(f) for f in findings]
+    dicts = (_entry(finding, outcomes) for finding in findings)  # written one at a time
     baselines = baseline_dicts(summary)
     if baselines:  # only with a baseline: runs without one print what they always did
         footer = f'], "baselines": {compact(baselines)}}}'
-    stream.write(lines(f'{{"version": {VERSION}, "findings": [', dicts, footer))
+    write_lines(stream, f'{{"version": {VERSION}, "findings": [', dicts, footer)
+
+
+def _entry(finding: Finding, outcomes: dict[str, Outcome] | None) -> dict[str, object]:
+    entry = finding_dict(finding)
+    if outcomes is not None:  # only in a --verify run: runs without it print what they always did
+        entry["verification"] = verification_dict(finding, outcomes)
+    return entry
 
 
 def baseline_dicts(summary: object) -> list[dict[str, object]]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
+    from io import TextIOBase
 
 
 def _unsupported(value: object) -> object:
@@ -38,3 +39,14 @@ def lines(header: str, items: Sequence[object], footer: str) -> str:
     if not items:
         return header + footer + "\n"
     return header + "\n" + ",\n".join("  " + compact(item) for item in items) + "\n" + footer + "\n"
+
+
+def write_lines(stream: TextIOBase, header: str, items: Iterable[object], footer: str, indent: str = "  ") -> None:
+    """What `lines` returns, written an item at a time: a report of 40,000 findings is never
+    one string, nor a tree of indented text (json.dumps with `indent` is pure Python)."""
+    separator = "\n" + indent
+    written = False
+    for item in items:
+        stream.write((separator if written else header + separator) + compact(item))
+        written, separator = True, ",\n" + indent
+    stream.write("\n" + footer + "\n" if written else header + footer + "\n")

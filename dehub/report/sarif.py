@@ -12,7 +12,6 @@ dehub's do, and say so in `columnKind`.
 
 from __future__ import annotations
 
-import json
 import os
 import posixpath
 from io import TextIOBase
@@ -20,11 +19,18 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .. import __version__
-from ..findings import UNSAFE, Finding
+from ..findings import UNSAFE, Finding, clip
 from ..ruledocs import RuleDoc, describe, markdown
 from .gitlab import fingerprints
 from .json import baseline_dicts, verification_dict
+from .jsonenc import compact, write_lines
 from .printable import printable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..registry.outcome import Outcome
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -33,39 +39,45 @@ FINGERPRINT = "dehubFingerprint/v1"
 
 
 def write(findings: list[Finding], stream: TextIOBase, summary: object) -> None:
-    stream.write(json.dumps(log(findings, summary), indent=2, ensure_ascii=False) + "\n")
-
-
-def log(findings: list[Finding], summary: object) -> dict[str, object]:
+    """The log, streamed: one member of the run a line, then one result a line, each as
+    compact JSON. 40,000 findings as one indented `json.dumps` took 5.7 s and 375 MiB."""
     codes = sorted(set(getattr(summary, "enabled", ())) | {finding.code for finding in findings})
-    docs_url = getattr(summary, "docs_url", None)
+    run = _run(codes, getattr(summary, "docs_url", None))
+    stream.write(f'{{"$schema": {compact(SCHEMA)}, "version": "2.1.0", "runs": [{{\n')
+    for key, value in run.items():
+        stream.write(f"  {compact(key)}: {compact(value)},\n")
+    footer = "  ]"
+    baselines = baseline_dicts(summary)
+    if baselines:  # baselined findings are not results; the run says how many there were
+        footer += f',\n  "properties": {compact({"baselines": baselines})}'
+    results = _results(findings, codes, getattr(summary, "verification", None))
+    write_lines(stream, '  "results": [', results, footer + "\n}]}", indent="    ")
+
+
+def _results(findings: list[Finding], codes: list[str], outcomes: dict[str, Outcome] | None) -> Iterator[object]:
     index = {code: number for number, code in enumerate(codes)}
-    results = [
-        result(finding, index[finding.code], fingerprint)
-        for finding, fingerprint in zip(findings, fingerprints(findings), strict=True)
-    ]
-    outcomes = getattr(summary, "verification", None)
-    if outcomes is not None:  # --verify: each result says what the registry answered
-        for finding, entry in zip(findings, results, strict=True):
+    for finding, fingerprint in zip(findings, fingerprints(findings), strict=True):
+        entry = result(finding, index[finding.code], fingerprint)
+        if outcomes is not None:  # --verify: each result says what the registry answered
             answer = verification_dict(finding, outcomes)
             if answer is not None:
                 entry["properties"] = {"verification": answer}
+        yield entry
+
+
+def _run(codes: list[str], docs_url: str | None) -> dict[str, object]:
+    """The run's members other than its results and properties."""
     driver = {
         "name": "dehub",
         "version": __version__,
         "semanticVersion": __version__,
         "rules": [rule(code, docs_url) for code in codes],
     }
-    run = {
+    return {
         "tool": {"driver": driver},
         "originalUriBaseIds": {SRCROOT: {"uri": _directory_uri(os.getcwd())}},
         "columnKind": "unicodeCodePoints",
-        "results": results,
     }
-    baselines = baseline_dicts(summary)
-    if baselines:  # baselined findings are not results; the run says how many there were
-        run["properties"] = {"baselines": baselines}
-    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
 def rule(code: str, docs_url: str | None = None) -> dict[str, object]:
@@ -153,7 +165,7 @@ def _fix(finding: Finding, location: dict[str, object]) -> dict[str, object] | N
         }
         for edit in edits
     ]
-    text = f"Use `{finding.suggestion}`" if finding.suggestion else "Apply dehub's fix"
+    text = f"Use `{clip(finding.suggestion)}`" if finding.suggestion else "Apply dehub's fix"
     if fix.safety == UNSAFE:
         text += " (unsafe fix: applied only with --fix --unsafe-fixes; check it first)"
     else:

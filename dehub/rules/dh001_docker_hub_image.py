@@ -55,7 +55,7 @@ Examples
 
 from __future__ import annotations
 
-from dehub.findings import Edit, Finding, Fix
+from dehub.findings import Edit, Finding, Fix, clip
 from dehub.mirrors import GITLAB_DIRECT_PREFIX, GITLAB_PREFIX, is_valid_name
 from dehub.policy import MIRROR
 from dehub.resolve import Subject, finding, name_edits, timing_note
@@ -78,10 +78,11 @@ def check(subject: Subject) -> Finding | None:
     suggestion = subject.suggestion
     outcome = decision.verification
     state = outcome.state if outcome is not None else None
+    image = clip(subject.image)
     if outcome is not None and state == MISSING:
-        message = f"`{subject.image}` is pulled from Docker Hub; {_missing(suggestion or '', outcome)}{subject.via}"
+        message = f"`{image}` is pulled from Docker Hub; {_missing(suggestion or '', outcome)}{subject.via}"
     else:
-        message = f"`{subject.image}` is pulled from Docker Hub; use `{suggestion}`{subject.via}"
+        message = f"`{image}` is pulled from Docker Hub; use `{clip(suggestion or '')}`{subject.via}"
         if outcome is not None:
             message += f" ({_answer(suggestion or '', outcome)})"
     fix = None
@@ -184,10 +185,10 @@ def _missing(suggestion: str, outcome: Outcome) -> str:
     name, separator, rest = _split_reference(suggestion)
     detail = outcome.detail.lower()  # the registry's error code or message, when the client kept it
     if "name_unknown" in detail or "repository name not known" in detail:
-        return f"its mirror repository `{name}` is missing on {host}"
+        return f"its mirror repository `{clip(name)}` is missing on {host}"
     if separator == "@":
-        return f"the digest `{rest}` is missing from its mirror `{name}` on {host}"
-    return f"the tag `{rest or 'latest'}` is missing from its mirror `{name}` on {host}"
+        return f"the digest `{clip(rest)}` is missing from its mirror `{clip(name)}` on {host}"
+    return f"the tag `{clip(rest or 'latest')}` is missing from its mirror `{clip(name)}` on {host}"
 
 
 def _split_reference(reference: str) -> tuple[str, str, str]:

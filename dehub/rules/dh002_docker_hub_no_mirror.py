@@ -41,7 +41,7 @@ Examples
 
 from __future__ import annotations
 
-from dehub.findings import Finding
+from dehub.findings import Finding, clip
 from dehub.policy import NO_MIRROR
 from dehub.resolve import Subject, finding, timing_note
 
@@ -56,7 +56,7 @@ def check(subject: Subject) -> Finding | None:
     if decision is None or decision.verdict != NO_MIRROR:
         return None
     message = (
-        f"`{subject.image}` is pulled from Docker Hub{subject.via} and has no known mirror: {decision.reason}; "
+        f"`{clip(subject.image)}` is pulled from Docker Hub{subject.via} and has no known mirror: {decision.reason}; "
         "copy it to a registry you control and map it under `mirror.map`, or accept it under `allow`"
     )
     result = finding(subject, message)

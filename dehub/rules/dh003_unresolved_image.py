@@ -41,7 +41,7 @@ Examples
 
 from __future__ import annotations
 
-from dehub.findings import Finding
+from dehub.findings import VALUE_LIMIT, Finding, clip, listing
 from dehub.kinds import BY_NAME
 from dehub.resolve import Subject, finding
 from dehub.runbudget import REASON, RESCAN_REASON
@@ -58,10 +58,11 @@ def check(subject: Subject) -> Finding | None:
         return None
     value = subject.use.value
     unresolved = value.unresolved or _unknown_parts(value)
-    names = ", ".join(unresolved) or "a value"
+    names = listing(unresolved) or "a value"
+    image = clip(subject.image)
     if any(REASON in name for name in unresolved):  # written in the file, but past the budget
         message = (
-            f"`{subject.image}` depends on {names}, so dehub cannot tell where it is pulled from in those "
+            f"`{image}` depends on {names}, so dehub cannot tell where it is pulled from in those "
             "combinations; the ones read before are reported as usual"
         )
         return finding(subject, message)
@@ -73,7 +74,7 @@ def check(subject: Subject) -> Finding | None:
         return finding(subject, message)
     hint = _hint(subject.kind, unresolved)
     message = (
-        f"`{subject.image}` depends on {names}, whose value is not in this file, "
+        f"`{image}` depends on {names}, whose value is not in this file, "
         f"so dehub cannot tell where it is pulled from{hint}"
     )
     return finding(subject, message)
@@ -85,7 +86,7 @@ def _hint(kind: str, unresolved: tuple[str, ...]) -> str:
     if spec is None:
         return ""
     if "{name}" in spec.unresolved_hint:
-        return "; " + spec.unresolved_hint.format(name=unresolved[0]) if unresolved else ""
+        return "; " + spec.unresolved_hint.format(name=clip(unresolved[0])) if unresolved else ""
     return "; " + spec.unresolved_hint
 
 
@@ -101,4 +102,4 @@ def _unknown_parts(value: Value) -> tuple[str, ...]:
             current = []
     if current:
         parts.append("".join(current))
-    return tuple(dict.fromkeys(f"`{part}`" for part in parts))
+    return tuple(dict.fromkeys(f"`{clip(part, VALUE_LIMIT - 2)}`" for part in parts))

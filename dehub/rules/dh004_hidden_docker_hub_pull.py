@@ -49,7 +49,7 @@ Examples
 
 from __future__ import annotations
 
-from dehub.findings import Finding
+from dehub.findings import Finding, clip
 from dehub.kinds import PIPELINE_NAMES
 from dehub.policy import ALLOWED, MIRROR
 from dehub.reference import parse
@@ -81,13 +81,13 @@ def check_document(document: Document, subjects: list[Subject], policy: Policy) 
             if decision.verdict == MIRROR and decision.replacement:
                 value = decision.replacement + ref.written[ref.name_end :]
                 setting = setting.split("<", 1)[0] + value
-                advice = f"set `{setting}`"
+                advice = f"set `{clip(setting)}`"
             else:
                 advice = (
                     f"no public mirror of it is known: copy it to a registry you control, map it under "
-                    f"`mirror.map` for the exact value, and set `{setting}`"
+                    f"`mirror.map` for the exact value, and set `{clip(setting)}`"
                 )
-            message = f"`{hidden.action}` pulls `{hidden.image}` from Docker Hub; {advice}"
+            message = f"`{clip(hidden.action)}` pulls `{clip(hidden.image)}` from Docker Hub; {advice}"
             out.append(Finding("", "", "", message, hidden.start, hidden.end, site=hidden.action, image=hidden.image,
                                canonical=ref.canonical))
     return out

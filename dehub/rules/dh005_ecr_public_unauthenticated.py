@@ -59,7 +59,7 @@ Examples
 
 from __future__ import annotations
 
-from dehub.findings import Finding
+from dehub.findings import Finding, clip
 from dehub.kinds import PIPELINE_NAMES
 
 TYPE_CHECKING = False
@@ -117,17 +117,20 @@ def check_document(document: Document, subjects: list[Subject], policy: Policy) 
         ]
         if not step_pulls:
             continue
-        logins = [
-            (e.step, e.start) for e in job.events if e.kind is EventKind.LOGIN and e.registry.startswith(ECR_PUBLIC)
-        ]
-        uncovered = sorted(pull for pull in step_pulls if not any(login < pull[:2] for login in logins))
+        # A pull is covered by any earlier login, so by the first: one comparison a pull, not one
+        # a (pull, login) pair (n pulls, then n logins, took 5.4 s at 4,000 of each).
+        first_login = min(
+            ((e.step, e.start) for e in job.events if e.kind is EventKind.LOGIN and e.registry.startswith(ECR_PUBLIC)),
+            default=None,
+        )
+        uncovered = sorted(pull for pull in step_pulls if first_login is None or not first_login < pull[:2])
         if not uncovered:
             continue
         _, start, end, image = uncovered[0]
-        what = "runs an image build that pulls" if image == BUILD else f"pulls `{image}`"
+        what = "runs an image build that pulls" if image == BUILD else f"pulls `{clip(image)}`"
         hint = LOGIN_HINT if document.kind in GITHUB_KINDS else SCRIPT_LOGIN_HINT
         message = (
-            f"{job.label} {what} from ECR Public without logging in first, so it gets the anonymous "
+            f"{clip(job.label)} {what} from ECR Public without logging in first, so it gets the anonymous "
             f"limits (`dehub explain limits`); {hint}"
         )
         if len(uncovered) > 1:

@@ -25,7 +25,7 @@ Examples
 
 from __future__ import annotations
 
-from dehub.findings import Finding
+from dehub.findings import Finding, clip
 from dehub.resolve import Subject, finding
 
 CODE = "DH006"
@@ -37,4 +37,4 @@ FIX_SAFETY = "none"
 def check(subject: Subject) -> Finding | None:
     if subject.problem is None:
         return None
-    return finding(subject, f"`{subject.image}` is not a valid image reference: {subject.problem}")
+    return finding(subject, f"`{clip(subject.image)}` is not a valid image reference: {clip(subject.problem)}")

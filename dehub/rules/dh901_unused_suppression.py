@@ -24,7 +24,7 @@ Examples
 from __future__ import annotations
 
 from dehub.document import PragmaComment
-from dehub.findings import Edit, Finding, Fix
+from dehub.findings import Edit, Finding, Fix, listing
 
 CODE = "DH901"
 NAME = "unused-suppression"
@@ -35,6 +35,6 @@ ENABLED_BY_DEFAULT = False
 
 def check(pragma: PragmaComment, unused: list[str], all_unused: bool) -> Finding:
     fix = Fix((Edit(pragma.line_start, pragma.line_end, ""),), "safe") if all_unused and pragma.removable else None
-    codes = ", ".join(unused)
+    codes = listing(unused)
     message = f"suppression of {codes} suppresses nothing; remove {'the comment' if all_unused else 'those codes'}"
     return Finding(CODE, NAME, SEVERITY, message, pragma.start, pragma.end, fix=fix)

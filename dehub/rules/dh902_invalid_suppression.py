@@ -46,7 +46,7 @@ Examples
 from __future__ import annotations
 
 from dehub.config import is_foreign_code
-from dehub.findings import Finding
+from dehub.findings import Finding, clip, listing
 from dehub.kinds import NAMES
 
 TYPE_CHECKING = False
@@ -63,27 +63,27 @@ USAGE = "`# dehub ignore=CODE[,CODE...] [reason]` (or `# dehub global ignore=...
 
 def check(invalid: InvalidPragma, known_codes: frozenset[str]) -> Finding:
     if invalid.problem:
-        message = f"this comment suppresses nothing: {invalid.problem}; write {USAGE}"
+        message = f"this comment suppresses nothing: {clip(invalid.problem)}; write {USAGE}"
     else:
         foreign = [code for code in invalid.unknown if len(code) == 6 and is_foreign_code(code)]
         unknown = [code for code in invalid.unknown if code not in foreign]
         parts = []
         if unknown:
             several = len(unknown) > 1
-            named = ", ".join(f"`{code}`" for code in unknown)
+            named = listing(f"`{clip(code, 40)}`" for code in unknown)
             parts.append(f"unknown rule code{'s' if several else ''} {named} in this suppression")
         if foreign:
-            named = ", ".join(f"`{code}`" for code in foreign)
+            named = listing(f"`{code}`" for code in foreign)
             parts.append(
                 f"{named} {'are' if len(foreign) > 1 else 'is'} hadolint's: a `# dehub` comment does not hide "
                 "hadolint's findings"
             )
         message = "; ".join(parts) + f": {'they suppress' if len(invalid.unknown) > 1 else 'it suppresses'} nothing"
         if invalid.known:
-            message += f" ({', '.join(invalid.known)} still {'apply' if len(invalid.known) > 1 else 'applies'})"
+            message += f" ({listing(invalid.known)} still {'apply' if len(invalid.known) > 1 else 'applies'})"
         if unknown:
             message += f"; dehub's codes are {', '.join(sorted(known_codes))}"
         if foreign:
-            codes = ",".join(code.upper() for code in foreign)
+            codes = ",".join(code.upper() for code in foreign)  # the comment to write: every code
             message += f"; write `# hadolint ignore={codes}` above the instruction, or list them under `ignore:`"
     return Finding(CODE, NAME, SEVERITY, message, invalid.start, invalid.end)
