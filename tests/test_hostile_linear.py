@@ -16,6 +16,7 @@ import time
 
 import pytest
 
+from dehub.fixer import fix_source
 from dehub.kinds import kind_for_path
 from dehub.lint import Settings, lint_source
 from dehub.source import SourceText
@@ -35,11 +36,13 @@ COVERED = {
     "compose-services": (2_800, lambda n: 4 * n),
     "shell-runs": (2_500, lambda n: 4 * n),
     "ecr-logins": (2_200, lambda n: 1),  # DH005: the job's first pull, the others counted in its message
+    "fixer-edits": (8_000, lambda n: 4 * n),  # one DH001 a FROM (the fix is timed below)
+    "pragmas": (8_000, lambda n: 0),  # every FROM's pragma suppresses its finding
+    "global-suppressions": (4_000, lambda n: 4 * n),  # the file-wide pragmas name other codes
+    "jenkins-stages": (2_000, lambda n: 0),  # every stage's pragma suppresses its `docker run`
+    "gitlab-variables": (3_000, lambda n: 4 * n),  # n variables x n jobs: one pull a job
+    "workflow-env": (2_000, lambda n: 4 * n),  # n env keys x n jobs: one pull a job
 }
-# The shapes whose engine fix is not on this branch yet: add each to COVERED when it lands.
-NOT_YET_COVERED = (
-    "fixer-edits", "pragmas", "global-suppressions", "jenkins-stages", "gitlab-variables", "workflow-env"
-)  # fmt: skip
 
 
 def lint_seconds(name: str, n: int, enough: float = 0.0) -> tuple[float, int]:
@@ -61,8 +64,8 @@ def lint_seconds(name: str, n: int, enough: float = 0.0) -> tuple[float, int]:
     return best, count
 
 
-def test_every_shape_is_either_covered_or_listed_as_not_yet():
-    assert sorted([*COVERED, *NOT_YET_COVERED]) == sorted(hostile_shapes.SHAPES)
+def test_every_shape_is_covered():
+    assert sorted(COVERED) == sorted(hostile_shapes.SHAPES)
 
 
 @pytest.mark.parametrize("name", list(COVERED))
@@ -75,3 +78,33 @@ def test_shape_lints_in_linear_time(name):
     large, found = lint_seconds(name, 4 * n, enough=GROWTH * small)
     assert found == expected(n), "the shape is not linted as it was meant to be"
     assert large < GROWTH * small, f"{name}: n={n} took {small:.3f} s, 4n took {large:.3f} s"
+
+
+def fix_seconds(n: int, enough: float = 0.0) -> tuple[float, int]:
+    """The fastest of RUNS fixes of the fixer-edits shape at n (CPU seconds), and the number of
+    fixes the last one applied."""
+    filename, text = hostile_shapes.SHAPES["fixer-edits"](n)
+    kind = kind_for_path(filename)
+    assert kind is not None, filename
+    best = float("inf")
+    applied = 0
+    for _ in range(RUNS):
+        start = time.process_time()
+        outcome = fix_source(SourceText(text), kind, Settings(None), unsafe=False)
+        best = min(best, time.process_time() - start)
+        applied = outcome.applied
+        assert not outcome.findings, "a FROM was left unfixed"
+        if best < enough:
+            break
+    return best, applied
+
+
+def test_fixer_applies_thousands_of_edits_in_linear_time():
+    n = 2_000
+    small, _ = fix_seconds(n)
+    while small < MIN_SECONDS:
+        n = int(n * max(1.25, MIN_SECONDS * 1.2 / max(small, 1e-3)))
+        small, _ = fix_seconds(n)
+    large, applied = fix_seconds(4 * n, enough=GROWTH * small)
+    assert applied == 4 * n
+    assert large < GROWTH * small, f"--fix: n={n} took {small:.3f} s, 4n took {large:.3f} s"
