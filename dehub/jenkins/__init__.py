@@ -76,7 +76,7 @@ class JenkinsDocument(Document):
             self.problems.append(ParseProblem(error.start, end, f"invalid Groovy: {error.message}"))
         self.tokens = [token for token in tokens if token.kind != NEWLINE]
         self.line_break_before = _line_breaks(tokens)
-        self.matching = _matching(self.tokens)
+        self.matching = _bracket_pairs(self.tokens)
         self.groovy: dict[str, list[Token | None]] = {}  # names -> the literals assigned to them
         self.shell: dict[str, list[Token | None]] = {}  # the environment a script sees
         self.params: dict[str, list[Token | None]] = {}
@@ -524,7 +524,7 @@ class _Targets:
         self.line_break_before = line_break_before
         self.source = source
         self.starts = [token.start for token in tokens]
-        self.closing = _closing(tokens)
+        self.closing = _bracket_pairs(tokens, same_kind=False)
         self.found: dict[int, tuple[int, int]] = {}  # first token -> the statement's lines
 
     def after(self, offset: int) -> tuple[int, int]:
@@ -562,21 +562,6 @@ class _Targets:
         return (start_line, max(start_line, end_line))
 
 
-def _closing(tokens: list[Token]) -> dict[int, int]:
-    """Each opening bracket's index -> the index of the closing bracket of any kind where the
-    count of brackets opened after it comes back to zero (how `_Targets` counts depth)."""
-    out: dict[int, int] = {}
-    stack: list[int] = []
-    for index, token in enumerate(tokens):
-        if token.kind != OP:
-            continue
-        if token.text in OPENERS:
-            stack.append(index)
-        elif token.text in ")]}" and stack:
-            out[stack.pop()] = index
-    return out
-
-
 def _line_breaks(tokens: list[Token]) -> list[bool]:
     """For each token other than newlines: whether a line break comes before it."""
     out = []
@@ -590,8 +575,11 @@ def _line_breaks(tokens: list[Token]) -> list[bool]:
     return out
 
 
-def _matching(tokens: list[Token]) -> dict[int, int]:
-    """Each opening bracket's index -> its closing bracket's index."""
+def _bracket_pairs(tokens: list[Token], same_kind: bool = True) -> dict[int, int]:
+    """Each opening bracket's index -> its closing bracket's index. With `same_kind` a closer
+    pairs with the nearest opener of its kind (openers left unclosed inside are dropped);
+    without, with the nearest opener of any kind: where the count of brackets opened after it
+    comes back to zero (how `_Targets` counts depth)."""
     out: dict[int, int] = {}
     stack: list[int] = []
     for index, token in enumerate(tokens):
@@ -600,7 +588,7 @@ def _matching(tokens: list[Token]) -> dict[int, int]:
         if token.text in OPENERS:
             stack.append(index)
         elif token.text in ")]}":
-            while stack and OPENERS[tokens[stack[-1]].text] != token.text:
+            while same_kind and stack and OPENERS[tokens[stack[-1]].text] != token.text:
                 stack.pop()
             if stack:
                 out[stack.pop()] = index
