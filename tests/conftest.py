@@ -99,3 +99,15 @@ def fault_proxy():
             return stack.enter_context(registryfixtures.fault_proxy(upstream_url, faults, stall_seconds))
 
         yield make
+
+
+@pytest.fixture
+def raw(tmp_path):
+    """A language server started as a subprocess in tmp_path and spoken to in raw bytes
+    (test_lsp_raw.RawClient), initialised; killed at the end if still running."""
+    from test_lsp_raw import start
+
+    client = start(tmp_path)
+    yield client
+    if client.process.poll() is None:
+        client.process.kill()

@@ -38,14 +38,6 @@ def finish(raw: RawClient) -> None:
     assert raw.close() == 0
 
 
-@pytest.fixture
-def raw(tmp_path):
-    client = start(tmp_path)
-    yield client
-    if client.process.poll() is None:
-        client.process.kill()
-
-
 HOVER = {"id": 5, "method": "textDocument/hover", "params": HOVER_NOWHERE}
 
 FRAMINGS = {

@@ -9,8 +9,7 @@ server logs no traceback for either, and it answers the next request.
 
 from __future__ import annotations
 
-import pytest
-from test_lsp_raw import RawClient, publish_for, start
+from test_lsp_raw import RawClient, publish_for
 
 DOC = {"uri": "file:///w/Dockerfile"}
 AT = {"line": 0, "character": 6}
@@ -75,14 +74,6 @@ REQUESTS = {
     "executeCommand-arguments-object": ("workspace/executeCommand", {"command": "c", "arguments": {"a": 1}}),
     "executeCommand-params-string": ("workspace/executeCommand", "dehub.fix"),
 }  # fmt: skip
-
-
-@pytest.fixture
-def raw(tmp_path):
-    client = start(tmp_path)
-    yield client
-    if client.process.poll() is None:
-        client.process.kill()
 
 
 def finish(raw: RawClient) -> bytes:

@@ -13,8 +13,6 @@ import subprocess
 import sys
 import threading
 
-import pytest
-
 # as in lsp_support.py
 SERVER = [sys.executable, "-m", "dehub", "lsp"]
 
@@ -92,14 +90,6 @@ def start(tmp_path, args: tuple[str, ...] = (), preexec_fn=None) -> RawClient:
     assert "capabilities" in client.response(1)["result"]
     client.send({"method": "initialized", "params": {}})
     return client
-
-
-@pytest.fixture
-def raw(tmp_path):
-    client = start(tmp_path)
-    yield client
-    if client.process.poll() is None:
-        client.process.kill()
 
 
 def publish_for(uri: str):

@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 import time
 
-import pytest
-from test_lsp_raw import RawClient, start
+from test_lsp_raw import RawClient
 
 HOVER = {"textDocument": {"uri": "file:///nowhere/Dockerfile"}, "position": {"line": 0, "character": 0}}
 CONTENT_TYPE = b"Content-Type: application/vscode-jsonrpc; charset=utf-8"
@@ -49,14 +48,6 @@ SHAPES = {
     "length-over-64-mib": (lambda n: b"Content-Length: 67108865\r\n\r\n" + body(n), False),
     "length-of-30-digits": (lambda n: b"Content-Length: " + b"9" * 30 + b"\r\n\r\n" + body(n), False),
 }  # fmt: skip
-
-
-@pytest.fixture
-def raw(tmp_path):
-    client = start(tmp_path)
-    yield client
-    if client.process.poll() is None:
-        client.process.kill()
 
 
 def test_every_framing_error_costs_at_most_its_own_message(raw: RawClient):
