@@ -2,7 +2,7 @@
 
 Each test reproduces one hostile shape from the issue: `-o` naming an input, a closed standard
 output, a FIFO named as a file, escapes in file names and image text, an unknown `docker run`
-option, a tampered configuration cache, a file changed while it was being fixed.
+option, a file changed while it was being fixed (a tampered configuration cache: test_configcache).
 """
 
 from __future__ import annotations
@@ -253,125 +253,6 @@ def test_printable_leaves_ordinary_text_alone():
     text = "Dockerfile.prod: `node:20` ist übernommen, 鏡像\ttab"
     assert printable(text) == text
     assert printable("a\x00b\x1bc\x85d\u2066e\u2028") == "a\\x00b\\x1bc\\x85d\\u2066e\\u2028"
-
-
-# --- the configuration cache ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def cache(tmp_path, monkeypatch):
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("DEHUB_CACHE_DIR", str(folder))
-    monkeypatch.delenv("DEHUB_NO_CACHE", raising=False)
-    return folder
-
-
-def _counting(value):
-    calls = []
-
-    def parse(raw):
-        calls.append(raw)
-        return value
-
-    return parse, calls
-
-
-def test_cache_folder_and_entries_are_private(cache, tmp_path):
-    from dehub import configcache
-
-    parse, _ = _counting({"allow": ["a/*"]})
-    configcache.load(str(tmp_path / ".dehub.yaml"), b"allow: [a/*]\n", parse)
-    assert cache.stat().st_mode & 0o777 == 0o700
-    (entry,) = cache.iterdir()
-    assert entry.stat().st_mode & 0o777 == 0o600
-    assert entry.name.startswith("config-")  # no temporary file left behind
-
-
-def test_cache_entry_for_other_bytes_is_not_used(cache, tmp_path):
-    """The key holds a strong digest of the bytes: an entry written for other bytes of the same
-    length at the same path (CRC-32 could be made to collide) is parsed again."""
-    from dehub import configcache
-
-    path = str(tmp_path / ".dehub.yaml")
-    parse, _ = _counting({"a": 1})
-    configcache.load(path, b"a: 1\n", parse)
-    parse2, calls2 = _counting({"a": 2})
-    assert configcache.load(path, b"a: 2\n", parse2) == {"a": 2}
-    assert len(calls2) == 1
-
-
-@pytest.mark.parametrize(
-    "payload",
-    [
-        "huge",  # over MAX_ENTRY: refused before marshal.loads
-        "code",  # a code object where data belongs
-        "set",  # not plain data
-        "wrong-key",
-        "not-a-pair",
-        "truncated",
-    ],
-)
-def test_a_tampered_cache_entry_is_never_trusted(cache, tmp_path, payload):
-    from dehub import configcache
-
-    path = str(tmp_path / ".dehub.yaml")
-    raw = b"allow: [a/*]\n"
-    parse, calls = _counting({"allow": ["a/*"]})
-    configcache.load(path, raw, parse)
-    (entry,) = cache.iterdir()
-    key = (configcache.VERSION, os.path.abspath(path), len(raw), configcache._digest(raw))
-    forged = {
-        "huge": marshal_dumps((key, {"allow": ["x" * configcache.MAX_ENTRY]})),
-        "code": marshal_dumps((key, compile("1", "x", "eval"))),
-        "set": marshal_dumps((key, {"allow": {"a/*"}})),
-        "wrong-key": marshal_dumps(((0, path, 0, b""), {"allow": ["evil/*"]})),
-        "not-a-pair": marshal_dumps([key]),
-        "truncated": entry.read_bytes()[:-3],
-    }[payload]
-    entry.write_bytes(forged)
-    assert configcache.load(path, raw, parse) == {"allow": ["a/*"]}
-    assert len(calls) == 2  # parsed again, not taken from the entry
-
-
-def marshal_dumps(value: object) -> bytes:
-    import marshal
-
-    return marshal.dumps(value)
-
-
-@pytest.mark.skipif(not hasattr(os, "symlink") or os.name != "posix", reason="POSIX links and modes")
-def test_a_cache_folder_that_is_a_link_or_an_entry_that_is_a_link_is_not_used(tmp_path, monkeypatch):
-    from dehub import configcache
-
-    monkeypatch.delenv("DEHUB_NO_CACHE", raising=False)
-    real = tmp_path / "elsewhere"
-    real.mkdir(mode=0o700)
-    os.symlink(real, tmp_path / "cache")
-    monkeypatch.setenv("DEHUB_CACHE_DIR", str(tmp_path / "cache"))
-    path = str(tmp_path / ".dehub.yaml")
-    parse, calls = _counting({"a": 1})
-    configcache.load(path, b"a: 1\n", parse)
-    configcache.load(path, b"a: 1\n", parse)
-    assert len(calls) == 2 and list(real.iterdir()) == []  # neither read nor written through the link
-
-    # an entry planted as a link to a file of the victim's: replaced, never written through
-    monkeypatch.setenv("DEHUB_CACHE_DIR", str(real))
-    victim = tmp_path / "victim"
-    victim.write_text("precious\n")
-    os.symlink(victim, configcache._entry(str(real), os.path.abspath(path)))
-    configcache.load(path, b"a: 1\n", parse)
-    assert victim.read_text() == "precious\n"
-    assert configcache.load(path, b"a: 1\n", parse) == {"a": 1} and len(calls) == 3  # the new entry is used
-
-
-@pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
-def test_an_open_cache_folder_is_made_private(cache, tmp_path):
-    from dehub import configcache
-
-    cache.mkdir(mode=0o777)
-    cache.chmod(0o777)
-    configcache.load(str(tmp_path / "c.yaml"), b"a: 1\n", _counting({"a": 1})[0])
-    assert cache.stat().st_mode & 0o777 == 0o700
 
 
 # --- writes --------------------------------------------------------------------------------------
