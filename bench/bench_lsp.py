@@ -208,7 +208,8 @@ class StdioClient:
             self.process.kill()
 
 
-def round_trips(command: list[str], files: dict[str, tuple[str, str]], runs: int, root: str) -> dict:
+def initialised(command: list[str], root: str) -> StdioClient:
+    """A server started in `root`, past `initialize` and `initialized`, linting with no debounce."""
     client = StdioClient(command, root)
     try:
         client.send({"id": 1, "method": "initialize", "params": {
@@ -216,6 +217,15 @@ def round_trips(command: list[str], files: dict[str, tuple[str, str]], runs: int
             "initializationOptions": {"debounce": 0}}})  # fmt: skip
         client.wait(lambda m: m.get("id") == 1)
         client.send({"method": "initialized", "params": {}})
+    except BaseException:
+        client.process.kill()  # a server that never started must not outlive the benchmark
+        raise
+    return client
+
+
+def round_trips(command: list[str], files: dict[str, tuple[str, str]], runs: int, root: str) -> dict:
+    client = initialised(command, root)
+    try:
         out = {}
         for kind, (path, text) in files.items():
             uri = "file://" + path
@@ -249,13 +259,8 @@ def first_diagnostics(command: list[str], files: dict[str, tuple[str, str]], sta
     samples: dict[str, list[float]] = {}
     for delay in delays:
         for _ in range(starts):
-            client = StdioClient(command, root)
+            client = initialised(command, root)
             try:
-                client.send({"id": 1, "method": "initialize", "params": {
-                    "processId": os.getpid(), "rootUri": "file://" + root, "capabilities": {},
-                    "initializationOptions": {"debounce": 0}}})  # fmt: skip
-                client.wait(lambda m: m.get("id") == 1)
-                client.send({"method": "initialized", "params": {}})
                 time.sleep(delay)
                 for number, (kind, (path, text)) in enumerate(files.items()):
                     uri = "file://" + path
