@@ -1,4 +1,5 @@
-"""Shared test helpers: lint or fix a text as a given kind, with optional configuration."""
+"""Shared test helpers: lint or fix a text as a given kind, with optional configuration; count
+the calls a lint makes to one function (a work count for the hostile-input tests)."""
 
 from __future__ import annotations
 
@@ -40,3 +41,17 @@ def make_config(**values: object) -> Config:
     config = Config()
     _apply(config, {key.replace("_", "-"): value for key, value in values.items()}, "<test>", rules.CODES)
     return config
+
+
+def count_calls(monkeypatch, owner: object, name: str, key: str = "calls", weight=None) -> dict[str, int]:
+    """Wrap `owner.name` (a module's function or a class's method) for the test: `{key: n}`, where
+    n grows by `weight(*args)` (1 when None) on each call. Tests may reset it to 0."""
+    original = getattr(owner, name)
+    counter = {key: 0}
+
+    def counting(*args, **kwargs):
+        counter[key] += 1 if weight is None else weight(*args, **kwargs)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counting)
+    return counter

@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 
 import pytest
-from helpers import findings
+from helpers import count_calls, findings
 
 from dehub import ciscript
 
@@ -190,14 +190,7 @@ def test_the_shared_image_is_found_with_every_job_pulling_it():
 
 def test_gitlab_expands_each_variable_only_where_it_is_read(monkeypatch):
     """Each job's `$Vi` image expands one variable: the file's n are not expanded per job."""
-    counted = {"calls": 0}
-    original = ciscript.expand
-
-    def counting(*args, **kwargs):
-        counted["calls"] += 1
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(ciscript, "expand", counting)
+    counted = count_calls(monkeypatch, ciscript, "expand")
     n = 400
     found = findings(gitlab(n), "gitlab")
     assert len(found) == n
@@ -266,14 +259,9 @@ def test_a_template_read_again_per_job_spends_the_budget(monkeypatch):
     from dehub import runbudget
     from dehub.shell import events
 
-    readings = {"characters": 0}
-    original = events.script_events
-
-    def counting(tracked, env, shell_name):
-        readings["characters"] += len(tracked.value.text)
-        return original(tracked, env, shell_name)
-
-    monkeypatch.setattr(events, "script_events", counting)
+    readings = count_calls(
+        monkeypatch, events, "script_events", "characters", lambda tracked, env, shell_name: len(tracked.value.text)
+    )
     text = template_jobs(400, 200)
     found = findings(text, "gitlab")
     template = len(text.split("j0:")[0])

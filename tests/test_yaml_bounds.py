@@ -18,7 +18,7 @@ import sys
 import time
 
 import pytest
-from helpers import findings
+from helpers import count_calls, findings
 
 from dehub import runbudget
 from dehub.gha import workflow
@@ -77,15 +77,7 @@ def runs_read(monkeypatch):
     from dehub.gha import jobmemo
 
     monkeypatch.setattr(jobmemo, "ENABLED", False)  # the language server's memo would skip reading
-    counter = {"runs": 0}
-    original = workflow.WorkflowDocument._read_job
-
-    def counting(self, *args, **kwargs):
-        counter["runs"] += 1
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(workflow.WorkflowDocument, "_read_job", counting)
-    return counter
+    return count_calls(monkeypatch, workflow.WorkflowDocument, "_read_job", "runs")
 
 
 def shown(found) -> set[tuple[int, int, str, str]]:
@@ -234,15 +226,7 @@ def scripts_scanned(monkeypatch):
 
     monkeypatch.setattr(jobmemo, "ENABLED", False)  # the language server's memos would skip scanning
     monkeypatch.setattr(memo, "ENABLED", False)
-    counter = {"scans": 0}
-    original = events.script_events
-
-    def counting(*args, **kwargs):
-        counter["scans"] += 1
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(events, "script_events", counting)
-    return counter
+    return count_calls(monkeypatch, events, "script_events", "scans")
 
 
 def test_gitlab_jobs_sharing_a_template_scan_its_script_once_per_combination(scripts_scanned):
@@ -271,14 +255,9 @@ def test_gitlab_extends_lookups_are_linear(monkeypatch):
     key, for every job: quadratic in the number of jobs."""
     from dehub import yamlsource as ys
 
-    scanned = {"keys": 0}
-    original = ys.mapping_get
-
-    def counting(node, key):
-        scanned["keys"] += len(node.value) if ys.is_mapping(node) else 0
-        return original(node, key)
-
-    monkeypatch.setattr(ys, "mapping_get", counting)
+    scanned = count_calls(
+        monkeypatch, ys, "mapping_get", "keys", lambda node, key: len(node.value) if ys.is_mapping(node) else 0
+    )
     jobs = 2000
     text = GITLAB_TEMPLATE.replace("  parallel:\n    matrix:\n      - V: [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9]\n"
                                    "        W: [b0, b1, b2, b3, b4, b5, b6, b7, b8, b9]\n      - V: [c0, c1]\n", "")
